@@ -1,0 +1,70 @@
+"""Shared fixtures: the real sample files, their gold, and the real transforms run over them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+GOLD = ROOT / "tests" / "gold"
+VECTORS = ROOT / "tests" / "vectors"
+
+
+def load_gold(name: str) -> Any:
+    return yaml.safe_load((GOLD / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def raw_texts() -> dict[str, tuple[str, str]]:
+    """file name -> (file_id sha256, decoded text) for the five samples."""
+    out = {}
+    for p in sorted(SAMPLES.glob("*.txt")):
+        data = p.read_bytes()
+        out[p.name] = (hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def clean_docs(raw_texts):  # type: ignore[no-untyped-def]
+    """file name -> CleanDoc, through the real cleaner."""
+    from transforms.clean import clean_document
+
+    return {name: clean_document(fid, name, text) for name, (fid, text) in raw_texts.items()}
+
+
+@pytest.fixture(scope="session")
+def articles_by_file(clean_docs):  # type: ignore[no-untyped-def]
+    """file name -> list[Article], through the real cleaner and segmenter (no manifest)."""
+    from transforms.segment import segment_document
+
+    return {name: segment_document(doc) for name, doc in clean_docs.items()}
+
+
+@pytest.fixture(scope="session")
+def gold_articles() -> dict[str, Any]:
+    return load_gold("articles.yaml")["files"]
+
+
+@pytest.fixture(scope="session")
+def gold_facts() -> list[dict[str, Any]]:
+    return load_gold("facts.yaml")["facts"]
+
+
+@pytest.fixture(scope="session")
+def gold_people() -> list[dict[str, Any]]:
+    return load_gold("people.yaml")["people"]
+
+
+@pytest.fixture(scope="session")
+def gold_mojibake() -> list[dict[str, Any]]:
+    return load_gold("mojibake.yaml")["spans"]
