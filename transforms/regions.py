@@ -1,0 +1,166 @@
+"""Place names in text -> province-level units, from the shipped administrative-division table."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "admin_divisions.csv"
+
+# Administrative suffixes a county stem may carry in running text when the table has an older
+# form (南通海门区 while the table still lists 海门市).
+_ALT_SUFFIXES = ("市", "区", "县", "旗")
+
+# Evidence weights for province_of: a name written with its administrative suffix (宁夏回族自治区,
+# 大兴安岭地区) is stronger evidence than a bare stem (兴安 inside 大小兴安岭); province-level
+# mentions count most, because they are what an article names when it is about a province.
+_W_PROVINCE = 3
+_W_FULL = 2
+_W_BARE = 1
+# A place in the title is the article's subject far more often than one in passing in the body.
+_TITLE_BONUS = 5
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    provinces: frozenset[str]
+    level: str  # province | prefecture | county
+    full: bool  # written with its suffix
+
+
+def _load() -> tuple[dict[str, str], dict[str, list[_Entry]], dict[str, set[str]]]:
+    full_names: dict[str, str] = {}
+    by_surface: dict[str, dict[tuple[str, bool], set[str]]] = defaultdict(lambda: defaultdict(set))
+    county_stems: dict[str, set[str]] = defaultdict(set)
+    with _DATA.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name, short, level, prov = row["name"], row["short"], row["level"], row["province"]
+            if level == "province":
+                full_names[short] = name
+            if level == "county" and not short:
+                continue  # 城区, 郊区, 涉县: too short to tell from ordinary words
+            by_surface[name][(level, True)].add(prov)
+            if short and level in ("province", "prefecture"):
+                by_surface[short][(level, False)].add(prov)
+            if short and level == "county":
+                county_stems[short].add(prov)
+    index: dict[str, list[_Entry]] = {}
+    for surface, kinds in by_surface.items():
+        index[surface] = [_Entry(surface, frozenset(p), lv, full) for (lv, full), p in kinds.items()]
+    return full_names, index, county_stems
+
+
+_FULL_NAMES, _INDEX, _COUNTY_STEMS = _load()
+SHORT_NAMES: tuple[str, ...] = tuple(_FULL_NAMES)
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_SURFACES = sorted(_INDEX, key=len, reverse=True)
+_SURFACE_RE = re.compile("|".join(re.escape(s) for s in _SURFACES))
+_STEM_RE = re.compile(
+    "(" + "|".join(re.escape(s) for s in sorted(_COUNTY_STEMS, key=len, reverse=True)) + ")"
+    + "[" + "".join(_ALT_SUFFIXES) + "]"
+)
+_MAX_LEN = max(len(s) for s in _SURFACES)
+
+
+def full_name(short: str) -> str:
+    """The full name of a province-level unit: 宁夏 -> 宁夏回族自治区; unknown names come back as given."""
+    return _FULL_NAMES.get(short, short)
+
+
+def _best_entry(surface: str) -> _Entry:
+    # 吉林 is a province and a prefecture; 海南 a province and a 青海 prefecture: the higher level wins.
+    return min(_INDEX[surface], key=lambda e: (_LEVEL_RANK[e.level], not e.full))
+
+
+def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
+    """Leftmost-longest, non-overlapping matches of table names, plus county stems with a suffix."""
+    out: list[tuple[int, int, str, _Entry]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        best: tuple[int, int, str, _Entry] | None = None
+        for length in range(min(_MAX_LEN, n - i), 1, -1):
+            cand = text[i : i + length]
+            if cand in _INDEX:
+                best = (i, i + length, cand, _best_entry(cand))
+                break
+        if best is None:
+            m = _STEM_RE.match(text, i)
+            if m and out and out[-1][1] == i:
+                # 南通海门区: a stem with another suffix counts only right after a place of its province.
+                provs = _COUNTY_STEMS[m.group(1)] & out[-1][3].provinces
+                if provs:
+                    best = (i, m.end(), m.group(0), _Entry(m.group(0), frozenset(provs), "county", True))
+        if best is None:
+            i += 1
+            continue
+        out.append(best)
+        i = best[1]
+    return out
+
+
+def _resolve(matches: list[tuple[int, int, str, _Entry]]) -> list[tuple[str, int, int, str]]:
+    """Pick one province per match; ambiguous names follow the unambiguous evidence around them."""
+    evidence: Counter[str] = Counter()
+    for _, _, _, e in matches:
+        if len(e.provinces) == 1:
+            evidence[next(iter(e.provinces))] += 1
+    out: list[tuple[str, int, int, str]] = []
+    prev_prov: str | None = None
+    for start, end, name, e in matches:
+        if len(e.provinces) == 1:
+            prov: str | None = next(iter(e.provinces))
+        elif prev_prov in e.provinces and out and out[-1][2] == start:
+            prov = prev_prov  # 南京市鼓楼区: the place written right before decides
+        else:
+            ranked = sorted(e.provinces, key=lambda p: (-evidence[p], p))
+            prov = ranked[0] if evidence[ranked[0]] > 0 and (
+                len(ranked) == 1 or evidence[ranked[0]] > evidence[ranked[1]]) else None
+        if prov is None:
+            continue  # still ambiguous: better no answer than a wrong province
+        out.append((prov, start, end, name))
+        prev_prov = prov
+    return out
+
+
+def find_places(text: str) -> list[tuple[str, int, int, str]]:
+    """Place names in `text`: (province short name, start, end, name as matched), in text order."""
+    if not text:
+        return []
+    return _resolve(_raw_matches(text))
+
+
+def _weights(text: str) -> Counter[str]:
+    score: Counter[str] = Counter()
+    matches = _raw_matches(text)
+    levels = {(s, e_): ent for s, e_, _, ent in matches}
+    for prov, start, end, _name in _resolve(matches):
+        ent = levels[(start, end)]
+        if ent.level == "province":
+            score[prov] += _W_PROVINCE
+        elif ent.full:
+            score[prov] += _W_FULL
+        else:
+            score[prov] += _W_BARE
+    return score
+
+
+def province_of(text: str, title: str | None = None) -> str | None:
+    """The province-level unit an article is about, or None when the text names no place."""
+    score = _weights(text or "")
+    if title:
+        for prov, w in _weights(title).items():
+            score[prov] += w + _TITLE_BONUS
+    if not score:
+        return None
+    ranked = score.most_common()
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        # Tie: the place named first is usually the subject (datelines and leads come first).
+        first = {p: i for i, (p, *_rest) in enumerate(reversed(find_places((title or "") + "\n" + text)))}
+        tied = [p for p, s in ranked if s == ranked[0][1]]
+        return max(tied, key=lambda p: first.get(p, -1))
+    return ranked[0][0]
