@@ -38,9 +38,9 @@ def parse_publish_date(text: str | None) -> str | None:
             found.append((m.start(), iso))
     if not found:
         stripped = text.strip()
-        m = _COMPACT_DATE_RE.fullmatch(stripped)  # 20231008 only when it is the whole value
-        if m:
-            return _iso(m.group(1), m.group(2), m.group(3))
+        compact = _COMPACT_DATE_RE.fullmatch(stripped)  # 20231008 only when it is the whole value
+        if compact:
+            return _iso(compact.group(1), compact.group(2), compact.group(3))
         return None
     return min(found)[1]
 

@@ -1,0 +1,45 @@
+"""Recognise which layout a cleaned document comes in (people.com.cn page, e-paper, whole page, plain)."""
+
+from __future__ import annotations
+
+from transforms.byline import parse_byline_line, starts_news_lead
+from transforms.records import CleanDoc
+
+PEOPLE_COM_CN = "people_com_cn"
+EPAPER_TRAILER = "epaper_trailer"
+MULTI_ARTICLE_PAGE = "multi_article_page"
+PLAIN = "plain"
+FORMATS: tuple[str, ...] = (PEOPLE_COM_CN, EPAPER_TRAILER, MULTI_ARTICLE_PAGE, PLAIN)
+
+# Boilerplate kinds the cleaner reports for each web layout.
+_PEOPLE_KINDS = frozenset({"breadcrumb", "dateline"})
+_EPAPER_KINDS = frozenset({"cms_trailer"})
+# One article has one byline; two independent credit anchors (本报讯 leads, 本报记者 lines) on one
+# page mean several articles were printed together.
+MIN_ANCHORS_FOR_PAGE = 2
+
+
+def count_article_anchors(paragraphs: list[str]) -> int:
+    """News leads (本报讯(…)) and role bylines (本报记者 X, X 摄) among the paragraphs."""
+    n = 0
+    for p in paragraphs:
+        if starts_news_lead(p):
+            n += 1
+        else:
+            c = parse_byline_line(p)
+            if c is not None and (c.roles_seen or c.photographers):
+                n += 1
+    return n
+
+
+def detect_format(doc: CleanDoc) -> str:
+    """One of FORMATS: which layout `doc` was cut from."""
+    kinds = {h.kind for h in doc.boilerplate}
+    if kinds & _PEOPLE_KINDS:
+        return PEOPLE_COM_CN
+    if kinds & _EPAPER_KINDS:
+        return EPAPER_TRAILER
+    paragraphs = [p.strip() for p in doc.text.split("\n") if p.strip()]
+    if count_article_anchors(paragraphs) >= MIN_ANCHORS_FOR_PAGE:
+        return MULTI_ARTICLE_PAGE
+    return PLAIN
