@@ -1,0 +1,97 @@
+"""Resolve the date a numeric claim is dated to (截至2023年6月, 2022年, 截至目前, 今年2月) to an ISO date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+# Policy (documented for analysts): a claim dated only to a month is read as standing at the
+# *last* day of that month (截至2023年6月 → 2023-06-30: "up to the end of June"), and one dated
+# only to a year at 31 December of that year. Words that date a claim to "now" (截至目前, 目前,
+# 至今, 以来, 近5年来) resolve to the article's publish date. A relative expression with no
+# publish date resolves to None, but its words are still returned.
+
+_NUM = r"[0-9０-９]+|[〇零一二三四五六七八九十两]+"
+_CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
+# One alternation, tried left to right at each position; named groups tell the kinds apart.
+AS_OF_RE = re.compile(
+    rf"(?P<cut>{_CUTOFF})"
+    r"(?:"
+    rf"(?P<y>[0-9０-９]{{4}})年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
+    rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来)?"
+    rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来)?"
+    r"|(?P<now>目前|当前|至今|如今|现在|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    rf"|近?(?:{_NUM})年(?:来|以来))"
+    r")"
+)
+
+
+def _num(text: str) -> int | None:
+    from transforms.numbers import parse_number
+
+    v = parse_number(text)
+    return int(v) if v is not None else None
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _resolve(m: re.Match[str], pub: date | None) -> date | None:
+    if m.group("now"):
+        return pub
+    if m.group("y"):
+        y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+        month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")
+    elif m.group("rel"):
+        if pub is None:
+            return None
+        y = pub.year + {"今年": 0, "去年": -1, "前年": -2, "明年": 1}[m.group("rel")]
+        month_text, day_text, suffix = m.group("rm"), m.group("rd"), m.group("rsuf")
+        if month_text is None and suffix is None and m.group("rel") == "今年":
+            return pub  # 今年 alone: so far this year
+    else:
+        if pub is None:
+            return None
+        y = pub.year
+        month_text, day_text, suffix = m.group("md_m"), m.group("md_d"), m.group("mdsuf")
+    if suffix in ("以来", "来"):
+        return pub  # 2016年以来: a running total up to publication
+    try:
+        if month_text is None:
+            return date(y, 1, 1) if suffix == "初" else date(y, 12, 31)
+        mo = _num(month_text)
+        if mo is None:
+            return None
+        if day_text is None:
+            return date(y, mo, 1) if suffix == "初" else _month_end(y, mo)
+        d = _num(day_text)
+        return date(y, mo, d) if d is not None else None
+    except ValueError:
+        return None
+
+
+def _parse_iso(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def resolve_as_of(clause: str, publish_date: str | None) -> tuple[str | None, str | None]:
+    """(ISO date the claim stands at, the words that say so) from the last dating expression.
+
+    `clause` is the text before and around the claim (the sentence up to the number); the last
+    dating expression in it wins, as it is the one nearest the number. Returns (None, None) when
+    the clause dates nothing.
+    """
+    pub = _parse_iso(publish_date)
+    matches = [m for m in AS_OF_RE.finditer(clause) if m.group(0)]
+    if not matches:
+        return None, None
+    m = matches[-1]
+    resolved = _resolve(m, pub)
+    return (resolved.isoformat() if resolved else None), m.group(0)

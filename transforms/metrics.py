@@ -1,0 +1,81 @@
+"""Map a numeric fact's subject onto a tracked metric key, from the lexicon in data/metrics.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEXICON_PATH = Path(__file__).parent / "data" / "metrics.yaml"
+
+MEASURE_NEW = "new"
+MEASURE_CUMULATIVE = "cumulative"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    units: frozenset[str]
+    subjects: tuple[str, ...]
+    exclude: tuple[str, ...]
+    new_key: str | None
+
+
+def _load(path: Path) -> tuple[tuple[Metric, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    metrics = tuple(
+        Metric(
+            key=key,
+            units=frozenset(spec.get("units") or ()),
+            subjects=tuple(spec.get("subjects") or ()),
+            exclude=tuple(spec.get("exclude") or ()),
+            new_key=spec.get("new_key"),
+        )
+        for key, spec in raw["metrics"].items()
+    )
+    measure = raw.get("measure") or {}
+    return (
+        metrics,
+        tuple(raw.get("exclude_clause") or ()),
+        tuple(measure.get("new") or ()),
+        tuple(measure.get("cumulative") or ()),
+    )
+
+
+METRICS, EXCLUDE_CLAUSE, NEW_CUES, CUMULATIVE_CUES = _load(LEXICON_PATH)
+METRIC_KEYS = frozenset(m.key for m in METRICS) | frozenset(m.new_key for m in METRICS if m.new_key)
+
+
+def measure_of(clause: str) -> str | None:
+    """"new" (新建319个), "cumulative" (累计建成1343个) or None, from the words of the clause."""
+    if any(w in clause for w in NEW_CUES):
+        return MEASURE_NEW
+    if any(w in clause for w in CUMULATIVE_CUES):
+        return MEASURE_CUMULATIVE
+    return None
+
+
+def classify(subject: str, clause: str, unit: str | None = None) -> tuple[str | None, str | None]:
+    """(metric key, measure) for a fact counting `subject`, stated in `clause`.
+
+    The metric key is None when the subject matches no tracked metric, the unit does not fit it,
+    or the clause is an award subset / a plan (exclude_clause). A *new* count gets the metric's
+    new_key (e.g. outdoor_worker_stations_new), so the headline key only ever holds stock counts.
+    The measure is returned even when there is no metric.
+    """
+    measure = measure_of(clause)
+    if not subject or any(w in clause for w in EXCLUDE_CLAUSE):
+        return None, measure
+    for metric in METRICS:
+        if unit is not None and metric.units and unit not in metric.units:
+            continue
+        if not any(s in subject for s in metric.subjects):
+            continue
+        if any(x in subject for x in metric.exclude):
+            continue
+        if measure == MEASURE_NEW:
+            return metric.new_key, measure
+        return metric.key, measure
+    return None, measure
