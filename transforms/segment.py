@@ -104,6 +104,8 @@ def _kind(line: str) -> str:
     c = _role_byline(line)
     if c is not None:
         return "photo" if c.photographers and not c.authors else "byline"
+    if _header_dateline(line) is not None:
+        return "dateline"
     if is_headline(line):
         return "head"
     return "body"

@@ -1,0 +1,205 @@
+"""Segmentation against the gold (tests/gold/articles.yaml), through the real cleaner."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.formats import FORMATS, detect_format
+from transforms.manifest import ManifestRow
+from transforms.records import CleanDoc
+from transforms.segment import FLAG_ORPHAN, segment_document
+
+PAGE = "004_2346e4344e25976a.txt"
+
+# Gold checks (one per listed field per article) that must pass. 102 in all; the three not yet
+# passing: the "?" mojibake left in 001 and 003 (the cleaner's repair, not segmentation), and the first
+# 002 caption, which no general caption rule separates from the other photo paragraphs of that page.
+GOLD_CHECKS_FLOOR = 99
+LIST_FIELDS = ("authors", "correspondents", "photographers", "editors", "captions", "section_headings")
+SCALAR_FIELDS = ("title", "kicker", "subtitle", "publish_date", "publish_time", "source", "page",
+                 "channel", "region", "section_banner")
+EXPECTED_FORMATS = {
+    "000_7e7ea642b88fe6f6.txt": "epaper_trailer",
+    "001_ef19e07390bc0016.txt": "people_com_cn",
+    "002_bdbddf47cf01ef19.txt": "epaper_trailer",
+    "003_21340ad4f150d7d2.txt": "people_com_cn",
+    PAGE: "multi_article_page",
+}
+
+
+def _check(article: Any, key: str, want: Any) -> tuple[bool, Any]:
+    body = article.body
+    if key == "body_starts":
+        return body.startswith(want), body[:40]
+    if key == "body_ends":
+        return body.endswith(want), body[-40:]
+    if key == "body_contains":
+        missing = [s for s in want if s not in body]
+        return not missing, missing
+    if key == "body_excludes":
+        whole = "\n".join([body, article.title or "", article.kicker or "", *article.captions])
+        present = [s for s in want if s in whole]
+        return not present, present
+    got = getattr(article, key)
+    if key in LIST_FIELDS:
+        return list(got) == list(want), list(got)
+    if key in SCALAR_FIELDS:
+        norm = None if want is None else str(want)
+        return got == norm, got
+    raise AssertionError(f"gold field {key!r} has no check")
+
+
+def test_article_counts_match_gold(articles_by_file, gold_articles):  # type: ignore[no-untyped-def]
+    for name, g in gold_articles.items():
+        assert len(articles_by_file[name]) == len(g["articles"]), name
+
+
+def test_gold_fields_floor(articles_by_file, gold_articles):  # type: ignore[no-untyped-def]
+    passed, failures, total = 0, [], 0
+    for name, g in gold_articles.items():
+        arts = articles_by_file[name]
+        for i, want in enumerate(g["articles"]):
+            for key, value in want.items():
+                if key in ("expect", "mojibake") or i >= len(arts):
+                    continue
+                total += 1
+                ok, got = _check(arts[i], key, value)
+                passed += ok
+                if not ok:
+                    failures.append(f"{name}#{i + 1} {key}: got {got!r}")
+    assert total == 102
+    assert passed >= GOLD_CHECKS_FLOOR, "\n".join(failures)
+
+
+def test_page_metadata_is_exact(articles_by_file, gold_articles):  # type: ignore[no-untyped-def]
+    """The multi-article page passes every listed field: titles, kickers, credits, regions, bodies."""
+    for art, want in zip(articles_by_file[PAGE], gold_articles[PAGE]["articles"], strict=True):
+        for key, value in want.items():
+            if key != "expect":
+                ok, got = _check(art, key, value)
+                assert ok, (art.seq, key, got)
+
+
+def test_formats(clean_docs, articles_by_file):  # type: ignore[no-untyped-def]
+    for name, fmt in EXPECTED_FORMATS.items():
+        assert detect_format(clean_docs[name]) == fmt
+        assert {a.format for a in articles_by_file[name]} == {fmt}
+        assert fmt in FORMATS
+
+
+def test_column_jump_fragment_is_stitched(articles_by_file):  # type: ignore[no-untyped-def]
+    arts = articles_by_file[PAGE]
+    cq = next(a for a in arts if a.region == "重庆")
+    assert "学联会已成为重庆市北供电公司青年职工发挥才智,展现才干,学习技能的专属阵地。" in cq.body
+    assert not any(FLAG_ORPHAN in a.flags for a in arts)
+    # nothing of the page is lost: every paragraph of the fragment is in some article
+    assert "2022年,重庆市北供电公司青年智研团应运而生" in cq.body
+
+
+def test_summary_and_late_byline(articles_by_file):  # type: ignore[no-untyped-def]
+    sx = articles_by_file[PAGE][-1]
+    assert sx.summary and sx.summary.startswith("山西工会聚焦主责主业")
+    assert "阅读提示" not in sx.body
+    # the lead printed after the byline opens the body and runs into the text under the title
+    assert sx.body.startswith("“2023年度职工申报")
+    assert "团结引导全省广大职工当好主力军,奋进新征程。" in sx.body
+
+
+def test_ids_are_stable(articles_by_file, raw_texts):  # type: ignore[no-untyped-def]
+    fid = raw_texts[PAGE][0]
+    for a in articles_by_file[PAGE]:
+        assert a.article_id == hashlib.sha256(f"{fid}:{a.seq}".encode()).hexdigest()[:16]
+    assert [a.seq for a in articles_by_file[PAGE]] == list(range(1, 8))
+
+
+def test_metadata_origin(articles_by_file):  # type: ignore[no-untyped-def]
+    a = articles_by_file["000_7e7ea642b88fe6f6.txt"][0]
+    assert a.metadata_origin["publish_date"] == "trailer"
+    assert a.original_id == "content_74878.html"
+    b = articles_by_file["001_ef19e07390bc0016.txt"][0]
+    assert b.metadata_origin["publish_date"] == "header"
+    assert b.metadata_origin["authors"] == "text"
+
+
+def test_manifest_supplies_page_metadata(clean_docs):  # type: ignore[no-untyped-def]
+    row = ManifestRow(file=PAGE, source="工人日报", publish_date="2023-08-18", page="3")
+    arts = segment_document(clean_docs[PAGE], row, today=date(2024, 1, 1))
+    assert len(arts) == 7
+    for a in arts:
+        assert (a.publish_date, a.source, a.page) == ("2023-08-18", "工人日报", "3")
+        assert a.metadata_origin["publish_date"] == "manifest"
+        assert a.title  # a page manifest never overwrites the articles' own titles
+
+
+def test_manifest_overrides_single_article(clean_docs):  # type: ignore[no-untyped-def]
+    row = ManifestRow(file="x", source="某报", publish_date="2023-09-19", title="新标题", authors=("甲乙",))
+    (a,) = segment_document(clean_docs["001_ef19e07390bc0016.txt"], row, today=date(2024, 1, 1))
+    assert (a.source, a.publish_date, a.title, a.authors) == ("某报", "2023-09-19", "新标题", ("甲乙",))
+    assert a.metadata_origin["title"] == "manifest"
+
+
+def test_future_date_is_dropped(clean_docs):  # type: ignore[no-untyped-def]
+    (a,) = segment_document(clean_docs["000_7e7ea642b88fe6f6.txt"], today=date(2022, 10, 16))
+    assert a.publish_date is None and "invalid_publish_date" in a.flags
+    (b,) = segment_document(clean_docs["000_7e7ea642b88fe6f6.txt"], today=date(2022, 10, 17))
+    assert b.publish_date == "2022-10-17"
+
+
+def _doc(text: str, name: str = "x.txt") -> CleanDoc:
+    return CleanDoc(file_id=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), source_file=name, text=text,
+                    script="simplified")
+
+
+def test_unknown_format_falls_back_to_plain():
+    text = ("市总工会开展夏季送清凉活动\n"
+            "2024年7月2日 来源:某市工会网\n"
+            "7月1日,市总工会走访慰问高温下坚守岗位的一线职工,送去防暑降温物品。\n"
+            "此次活动共慰问职工300余人。")
+    (a,) = segment_document(_doc(text), today=date(2024, 8, 1))
+    assert a.format == "plain"
+    assert a.title == "市总工会开展夏季送清凉活动"
+    assert a.body.startswith("7月1日,市总工会") and a.body.endswith("300余人。")
+    assert (a.publish_date, a.source) == ("2024-07-02", "某市工会网")
+    assert a.metadata_origin["publish_date"] == "header"
+
+
+def test_relative_dates_never_become_publish_date():
+    (a,) = segment_document(_doc("职工运动会开幕\n8月16日,今年5月以来的职工运动会在市体育馆开幕。"))
+    assert a.publish_date is None
+
+
+def test_orphan_fragment_is_kept_when_nothing_fits():
+    text = ("某市工会举办技能大赛\n"
+            "本报讯(记者张三)近日,某市工会举办职工技能大赛,共有200名职工参加。\n"
+            "比赛设置了焊工、电工等工种。\n"
+            "本报记者 李四 摄\n"
+            "绿化工人的休息问题得到解决。\n"
+            "另一场活动启动\n"
+            "本报讯(记者王五)近日,另一场活动在某区启动。")
+    arts = segment_document(_doc(text))
+    assert [a.title for a in arts if not a.flags] == ["某市工会举办技能大赛", "另一场活动启动"]
+    orphans = [a for a in arts if FLAG_ORPHAN in a.flags]
+    assert len(orphans) == 1 and orphans[0].body == "绿化工人的休息问题得到解决。"
+    assert arts[0].authors == ("张三",) and arts[0].photographers == ("李四",)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("本报讯记者摄()——■\n 。,工会职工重庆市北供电公司宁夏2023年8月16日")
+                                        ) | st.characters(), max_size=300))
+def test_segment_never_raises(text: str) -> None:
+    arts = segment_document(_doc(text), today=date(2024, 1, 1))
+    for a in arts:
+        assert a.format in FORMATS
+        assert a.publish_date is None or a.publish_date <= "2024-01-01"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_FORMATS))
+def test_no_boilerplate_markers_in_bodies(articles_by_file, name):  # type: ignore[no-untyped-def]
+    for a in articles_by_file[name]:
+        assert "■" not in a.body and "本报讯" not in a.body and "enpproperty" not in a.body
