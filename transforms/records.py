@@ -24,7 +24,7 @@ class StagedFile:
     size_bytes: int
     encoding: str | None  # detected encoding; None when the bytes could not be decoded
     text: str | None  # decoded text; None when undecodable
-    mtime: float | None = None
+    decode_problem: str | None = None  # empty_file | binary_content | undecodable_bytes
 
 
 @dataclass(frozen=True)

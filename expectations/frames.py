@@ -1,0 +1,105 @@
+"""Turn a batch of records into the pandas frame its suite validates (derived check columns included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from transforms.decode import looks_textual
+from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
+
+
+def staged_frame(files: Sequence[StagedFile]) -> pd.DataFrame:
+    seen: set[str] = set()
+    first = []
+    for f in files:
+        first.append(f.file_id not in seen)
+        seen.add(f.file_id)
+    return pd.DataFrame({
+        "is_first_copy": first,
+        "path": [f.path for f in files],
+        "file_id": [f.file_id for f in files],
+        "size_bytes": [f.size_bytes for f in files],
+        "decodable": [f.decode_problem != "undecodable_bytes" for f in files],
+        "looks_textual": [f.decode_problem != "binary_content" and (f.text is None or looks_textual(f.text))
+                          for f in files],
+        # undecodable files have no text: count them as 1 here so only `undecodable_bytes` names them
+        "text_chars": [len(f.text.strip()) if f.text is not None else 1 for f in files],
+    })
+
+
+def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "file_id": [d.file_id for d in docs],
+        "text": [d.text for d in docs],
+        "text_chars": [len(d.text.strip()) for d in docs],
+    })
+
+
+def _date(v: str | None) -> dt.date | None:
+    if not v:
+        return None
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        # An unparseable date is out of range by construction: the range check names it.
+        return dt.date(1, 1, 1)
+
+
+def article_frame(articles: Sequence[Article]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "article_id": [a.article_id for a in articles],
+        "title": [a.title or None for a in articles],
+        "source": [a.source or None for a in articles],
+        "publish_date": pd.Series([_date(a.publish_date) for a in articles], dtype="object"),
+        "body_chars": [len(a.body.strip()) for a in articles],
+    })
+
+
+def field_text(article: Article, field: str) -> str:
+    """The text a fact's offsets index into."""
+    return "\n".join(article.captions) if field == "captions" else article.body
+
+
+def value_readable(fact: Fact) -> bool:
+    """The fact's number is written in its evidence and reads back as its value."""
+    from transforms.numbers import parse_number
+
+    if not fact.number_text or fact.number_text not in fact.evidence:
+        return False
+    parsed = parse_number(fact.number_text)
+    return parsed is not None and math.isclose(parsed, fact.value, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def fact_frame(facts: Sequence[Fact], articles: dict[str, Article]) -> pd.DataFrame:
+    def matches(f: Fact) -> bool:
+        a = articles.get(f.article_id)
+        return a is not None and field_text(a, f.field)[f.char_start:f.char_end] == f.evidence
+
+    return pd.DataFrame({
+        "fact_id": [f.fact_id for f in facts],
+        "value": [f.value for f in facts],
+        "unit": [f.unit for f in facts],
+        "evidence_matches_span": [matches(f) for f in facts],
+        "value_in_evidence": [value_readable(f) for f in facts],
+    })
+
+
+def person_key(p: Person) -> str:
+    return f"{p.article_id}:{p.name}:{p.char_start}"
+
+
+def people_frame(people: Sequence[Person], articles: dict[str, Article]) -> pd.DataFrame:
+    def matches(p: Person) -> bool:
+        a = articles.get(p.article_id)
+        return a is not None and a.body[p.char_start:p.char_end] == p.evidence
+
+    return pd.DataFrame({
+        "person_key": [person_key(p) for p in people],
+        "name": [p.name for p in people],
+        "evidence_matches_span": [matches(p) for p in people],
+        "title_count": [len(p.titles) for p in people],
+    })

@@ -1,0 +1,130 @@
+"""Great Expectations suites, one per stage output; each expectation's name is its quarantine reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import great_expectations as gx
+from great_expectations.expectations import Expectation
+
+# The People's Republic was founded on 1949-10-01: no article of ours can be older.
+EARLIEST_PUBLISH_DATE = "1949-10-01"
+
+
+@dataclass(frozen=True)
+class SuiteSpec:
+    """A suite over one stage's output frame: `id_column` names the record each row stands for."""
+
+    stage: str
+    name: str
+    record_kind: str
+    id_column: str
+    build: Callable[[], list[Expectation]]
+
+
+def _named(exp: Expectation, name: str, why: str) -> Expectation:
+    exp.meta = {"name": name}
+    exp.description = why
+    return exp
+
+
+def _staged_files() -> list[Expectation]:
+    E = gx.expectations
+    return [
+        _named(E.ExpectColumnValuesToBeBetween(column="size_bytes", min_value=1), "empty_file",
+               "a raw file has at least one byte"),
+        _named(E.ExpectColumnValuesToBeInSet(column="decodable", value_set=[True]), "undecodable_bytes",
+               "the bytes decode as text in a detected encoding"),
+        _named(E.ExpectColumnValuesToBeInSet(column="looks_textual", value_set=[True]), "binary_content",
+               "decoded text is mostly printable characters, not a binary format"),
+        _named(E.ExpectColumnValuesToBeBetween(column="text_chars", min_value=1), "blank_text",
+               "the decoded text holds something other than whitespace"),
+        # Not ExpectColumnValuesToBeUnique: that fails every copy, and the first copy must load.
+        _named(E.ExpectColumnValuesToBeInSet(column="is_first_copy", value_set=[True]), "duplicate_file_hash",
+               "each content hash is staged once: later copies under other paths are held back"),
+        _named(E.ExpectColumnValuesToMatchRegex(column="file_id", regex=r"^[0-9a-f]{64}$"), "bad_file_hash",
+               "file_id is a sha256 hex digest"),
+    ]
+
+
+def _clean_documents() -> list[Expectation]:
+    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from transforms.mojibake import MOJIBAKE_MARKERS_REGEX
+    from transforms.pinyin import INLINE_PINYIN_REGEX
+
+    E = gx.expectations
+    return [
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=INLINE_PINYIN_REGEX), "inline_pinyin_left",
+               "no inline pinyin annotation such as 产(chǎn) is left"),
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=TRADITIONAL_ONLY_REGEX),
+               "traditional_chars_left", "no Traditional-only character is left after conversion"),
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=MOJIBAKE_MARKERS_REGEX), "mojibake_left",
+               "no raw mojibake is left (unrepairable spans are marked 〓 and listed in text_issues)"),
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=BOILERPLATE_MARKERS_REGEX),
+               "boilerplate_left", "no known boilerplate (CMS trailer, masthead, editor line, SEO footer) is left"),
+        _named(E.ExpectColumnValuesToBeBetween(column="text_chars", min_value=1), "empty_after_cleaning",
+               "cleaning leaves some text"),
+    ]
+
+
+def _articles() -> list[Expectation]:
+    E = gx.expectations
+    return [
+        _named(E.ExpectColumnValuesToNotBeNull(column="title"), "missing_title", "every article has a title"),
+        _named(E.ExpectColumnValuesToNotBeNull(column="publish_date"), "missing_publish_date",
+               "every article has a publish date"),
+        _named(E.ExpectColumnValuesToNotBeNull(column="source"), "missing_source",
+               "every article names its source (paper or site)"),
+        _named(E.ExpectColumnValuesToBeBetween(column="publish_date",
+                                               min_value=dt.date.fromisoformat(EARLIEST_PUBLISH_DATE),
+                                               max_value=dt.date.today()),
+               "publish_date_out_of_range", "the publish date lies between 1949-10-01 and today"),
+        _named(E.ExpectColumnValuesToBeBetween(column="body_chars", min_value=1), "empty_body",
+               "every article has body text"),
+        _named(E.ExpectColumnValuesToBeUnique(column="article_id"), "duplicate_article_id",
+               "article ids are unique"),
+    ]
+
+
+def _facts() -> list[Expectation]:
+    from transforms.facts import UNITS
+
+    E = gx.expectations
+    return [
+        _named(E.ExpectColumnValuesToBeBetween(column="value", min_value=0, strict_min=True), "nonpositive_value",
+               "a counted or measured value is greater than zero"),
+        _named(E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(UNITS)), "unit_not_allowed",
+               "the unit is one of the known counting units"),
+        _named(E.ExpectColumnValuesToBeInSet(column="evidence_matches_span", value_set=[True]),
+               "evidence_span_mismatch", "evidence equals the article text at [char_start, char_end)"),
+        _named(E.ExpectColumnValuesToBeInSet(column="value_in_evidence", value_set=[True]),
+               "value_not_in_evidence", "the value can be read back from the number written in the evidence"),
+        _named(E.ExpectColumnValuesToBeUnique(column="fact_id"), "duplicate_fact_id", "fact ids are unique"),
+    ]
+
+
+def _people() -> list[Expectation]:
+    E = gx.expectations
+    return [
+        _named(E.ExpectColumnValueLengthsToBeBetween(column="name", min_value=2, max_value=4), "implausible_name",
+               "a Chinese personal name has 2 to 4 characters"),
+        _named(E.ExpectColumnValuesToBeInSet(column="evidence_matches_span", value_set=[True]),
+               "evidence_span_mismatch", "evidence equals body[char_start:char_end]"),
+        _named(E.ExpectColumnValuesToBeBetween(column="title_count", min_value=1), "no_titles",
+               "a person is recorded with at least one post"),
+    ]
+
+
+SUITES: dict[str, SuiteSpec] = {
+    s.name: s
+    for s in (
+        SuiteSpec("stage", "staged_files", "file", "path", _staged_files),
+        SuiteSpec("clean", "clean_documents", "document", "file_id", _clean_documents),
+        SuiteSpec("segment", "articles", "article", "article_id", _articles),
+        SuiteSpec("extract", "facts", "fact", "fact_id", _facts),
+        SuiteSpec("extract", "people", "person", "person_key", _people),
+    )
+}

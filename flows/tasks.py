@@ -1,0 +1,390 @@
+"""Prefect tasks: thin batch wrappers that call transforms, expectations and the warehouse loader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from expectations import frames
+from expectations.runner import Outcome, get_runner
+from transforms import PIPELINE_VERSION
+from transforms.records import Article, CleanDoc, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
+from warehouse import load as wh
+
+T = TypeVar("T")
+# Read files in chunks when hashing, so a 200 MB file never sits in memory twice.
+HASH_CHUNK = 1 << 20
+# Files larger than this are quarantined unread (a news page is kilobytes; this is a dump or a mistake).
+MAX_FILE_BYTES = 256 << 20
+# Text files gonghui reads; everything else under the input folder is still accounted for.
+TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".md", ""}
+
+
+@dataclass(frozen=True)
+class FileItem:
+    """One input file the run must account for."""
+
+    abs_path: str
+    rel_path: str
+    file_id: str | None  # None when it could not even be read
+    size_bytes: int
+    manifest: Any = None  # transforms.manifest.ManifestRow
+    manifest_fingerprint: str | None = None
+    problem: str | None = None  # stable reason when it cannot be staged (unreadable_file, file_too_large …)
+
+
+@dataclass
+class Plan:
+    todo: list[list[FileItem]]  # groups of items sharing one content hash (first copy first)
+    skipped: list[FileItem]
+    files_seen: int
+
+
+@dataclass
+class StepResult:
+    """One stage over one batch: what passed, what was held back and why, and the dq rows."""
+
+    passed: list[Any] = field(default_factory=list)
+    held: list[tuple[Any, list[str]]] = field(default_factory=list)  # (record, reasons)
+    rejections: list[Rejection] = field(default_factory=list)
+    dq_rows: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[tuple[str, str, TextIssue]] = field(default_factory=list)
+
+
+def _fingerprint(row: Any) -> str | None:
+    if row is None:
+        return None
+    return hashlib.sha256(json.dumps(to_dict(row), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _walk(root: Path) -> Iterable[tuple[Path, str | None]]:
+    """Every regular file under root, in sorted (= dated-folder) order, never leaving root.
+
+    Yields (path, problem). Symlinks are followed only when they resolve inside root; loops and
+    links out of root are reported, not followed.
+    """
+    root_real = root.resolve()
+    seen_dirs: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs or not (real == str(root_real) or real.startswith(str(root_real) + os.sep)):
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            p = Path(dirpath) / name
+            target = os.path.realpath(p)
+            if not (target.startswith(str(root_real) + os.sep)):
+                yield p, "link_outside_input"
+            elif not os.path.isfile(target):
+                yield p, "not_a_regular_file"
+            else:
+                yield p, None
+
+
+@task(name="discover", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def discover(input_dir: str, db_path: str, manifest_path: str | None, reprocess_all: bool = False) -> Plan:
+    """List the input folder, hash every file, and decide what this run must process."""
+    from transforms.manifest import match_manifest, parse_manifest
+
+    root = Path(input_dir)
+    rows = []
+    if manifest_path:
+        mp = Path(manifest_path)
+        rows = parse_manifest(mp.read_text(encoding="utf-8-sig"), mp.name)
+    known = {} if reprocess_all else wh.known_files(db_path)
+    groups: dict[str, list[FileItem]] = {}
+    order: list[list[FileItem]] = []
+    skipped: list[FileItem] = []
+    seen = 0
+    for p, problem in _walk(root):
+        if p.suffix.lower() not in TEXT_SUFFIXES and problem is None:
+            problem = "unsupported_file_type"
+        seen += 1
+        rel = str(p.relative_to(root))
+        size = 0
+        fid = None
+        if problem is None:
+            try:
+                size = p.stat().st_size
+                if size > MAX_FILE_BYTES:
+                    problem = "file_too_large"
+                else:
+                    fid = _sha256_file(p)
+            except OSError:
+                problem = "unreadable_file"
+        if problem is not None or fid is None:
+            order.append([FileItem(str(p), rel, None, size, problem=problem or "unreadable_file")])
+            continue
+        row = match_manifest(rows, fid, rel) if rows else None
+        item = FileItem(str(p), rel, fid, size, row, _fingerprint(row))
+        if fid in groups:
+            groups[fid].append(item)
+        elif fid in known and known[fid][0] == item.manifest_fingerprint:
+            skipped.append(item)
+        else:
+            groups[fid] = [item]
+            order.append(groups[fid])
+    return Plan(todo=order, skipped=skipped, files_seen=seen)
+
+
+def batches(groups: Sequence[list[T]], size: int) -> list[list[T]]:
+    """Cut groups into batches of about `size` items, never splitting a group."""
+    out: list[list[T]] = []
+    cur: list[T] = []
+    for g in groups:
+        if cur and len(cur) + len(g) > size:
+            out.append(cur)
+            cur = []
+        cur.extend(g)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _check(suite: str, frame: Any, run_id: str, gx_dir: str | None) -> Outcome:
+    return get_runner(gx_dir).validate(suite, frame, run_id)
+
+
+def _error_reason(exc: BaseException) -> dict[str, str]:
+    return {"error": f"{type(exc).__name__}: {exc}", "where": traceback.format_exc(limit=3)[-2000:]}
+
+
+@task(name="stage", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
+    """Read and decode a batch of files; check them with the staged-files suite."""
+    from transforms.decode import decode_bytes
+
+    res = StepResult()
+    staged: list[StagedFile] = []
+    for it in items:
+        if it.problem is not None or it.file_id is None:
+            res.rejections.append(Rejection("stage", "file", it.file_id or it.rel_path, it.rel_path,
+                                            (it.problem or "unreadable_file",), {"path": it.rel_path}))
+            continue
+        try:
+            data = Path(it.abs_path).read_bytes()
+        except OSError as exc:
+            res.rejections.append(Rejection("stage", "file", it.file_id, it.rel_path, ("unreadable_file",),
+                                            {"path": it.rel_path, "error": str(exc)}))
+            continue
+        d = decode_bytes(data)
+        staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason))
+    out = _check("staged_files", frames.staged_frame(staged), run_id, gx_dir)
+    res.dq_rows = out.rows
+    for f in staged:
+        reasons = out.failed.get(f.path)
+        if reasons:
+            res.held.append((f, reasons))
+            res.rejections.append(Rejection("stage", "file", f.file_id, f.path, tuple(reasons),
+                                            {"path": f.path, "size_bytes": f.size_bytes, "encoding": f.encoding}))
+        else:
+            res.passed.append(f)
+    return res
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResult:
+    """Repair, strip, convert and normalise each text; check with the clean-documents suite."""
+    from transforms.boilerplate import learn_repeated_lines
+    from transforms.clean import clean_document
+
+    res = StepResult()
+    repeated = learn_repeated_lines([f.text or "" for f in files])
+    docs: list[CleanDoc] = []
+    for f in files:
+        try:
+            doc = clean_document(f.file_id, f.path, f.text or "", repeated_lines=repeated)
+        except Exception as exc:  # one bad file never stops the run: it is quarantined with the error
+            res.rejections.append(Rejection("clean", "document", f.file_id, f.path, ("transform_error",),
+                                            _error_reason(exc)))
+            continue
+        docs.append(doc)
+        res.issues.extend((f.file_id, f.path, i) for i in doc.issues)
+    out = _check("clean_documents", frames.clean_frame(docs), run_id, gx_dir)
+    res.dq_rows = out.rows
+    for d in docs:
+        reasons = out.failed.get(d.file_id)
+        if reasons:
+            res.held.append((d, reasons))
+            res.rejections.append(Rejection("clean", "document", d.file_id, d.source_file, tuple(reasons),
+                                            {"text": d.text, "removed_counts": d.removed_counts}))
+        else:
+            res.passed.append(d)
+    return res
+
+
+@task(name="segment", cache_policy=NO_CACHE)
+def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir: str | None) -> StepResult:
+    """Split documents into articles with metadata; check with the articles suite."""
+    from transforms.segment import segment_document
+
+    res = StepResult()
+    arts: list[Article] = []
+    for d in docs:
+        try:
+            found = segment_document(d, manifests.get(d.file_id))
+        except Exception as exc:
+            res.rejections.append(Rejection("segment", "document", d.file_id, d.source_file,
+                                            ("transform_error",), _error_reason(exc)))
+            continue
+        if not found:
+            res.rejections.append(Rejection("segment", "document", d.file_id, d.source_file,
+                                            ("no_articles_found",), {"text": d.text[:2000]}))
+        arts.extend(found)
+    out = _check("articles", frames.article_frame(arts), run_id, gx_dir)
+    res.dq_rows = out.rows
+    for a in arts:
+        reasons = out.failed.get(a.article_id)
+        if reasons:
+            res.held.append((a, reasons))  # its rejection is written after extract, carrying its facts
+        else:
+            res.passed.append(a)
+    return res
+
+
+@dataclass
+class Extracted:
+    facts: list[Fact]
+    people: list[Person]
+    rejections: list[Rejection]
+    dq_rows: list[dict[str, Any]]
+
+
+def _extract_one(a: Article) -> tuple[list[Fact], list[Person]]:
+    from transforms.facts import extract_facts
+    from transforms.people import extract_people
+
+    return extract_facts(a), extract_people(a)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(passed: list[Article], held: list[tuple[Article, list[str]]], run_id: str,
+            gx_dir: str | None) -> Extracted:
+    """Extract facts and people; check them with the facts and people suites.
+
+    Facts of a quarantined article stay with it: they go into its quarantine payload, not `facts`.
+    """
+    facts: list[Fact] = []
+    people: list[Person] = []
+    rejections: list[Rejection] = []
+    by_id = {a.article_id: a for a in passed}
+    for a in passed:
+        try:
+            f, p = _extract_one(a)
+        except Exception as exc:
+            rejections.append(Rejection("extract", "article", a.article_id, a.source_file,
+                                        ("transform_error",), _error_reason(exc)))
+            continue
+        facts.extend(f)
+        people.extend(p)
+    for a, reasons in held:
+        try:
+            f, p = _extract_one(a)
+        except Exception:
+            f, p = [], []
+        payload = to_dict(a)
+        payload["facts"] = [to_dict(x) for x in f]
+        payload["people"] = [to_dict(x) for x in p]
+        rejections.append(Rejection("segment", "article", a.article_id, a.source_file, tuple(reasons), payload))
+    fo = _check("facts", frames.fact_frame(facts, by_id), run_id, gx_dir)
+    po = _check("people", frames.people_frame(people, by_id), run_id, gx_dir)
+    good_facts = []
+    for f in facts:
+        r = fo.failed.get(f.fact_id)
+        if r:
+            rejections.append(Rejection("extract", "fact", f.fact_id, by_id[f.article_id].source_file,
+                                        tuple(r), to_dict(f)))
+        else:
+            good_facts.append(f)
+    good_people = []
+    for p in people:
+        r = po.failed.get(frames.person_key(p))
+        if r:
+            rejections.append(Rejection("extract", "person", frames.person_key(p),
+                                        by_id[p.article_id].source_file, tuple(r), to_dict(p)))
+        else:
+            good_people.append(p)
+    return Extracted(good_facts, good_people, rejections, fo.rows + po.rows)
+
+
+def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResult, cleaned: StepResult,
+             segmented: StepResult, extracted: Extracted) -> wh.BatchResult:
+    """Gather one batch's outcome: every file gets exactly one state."""
+    b = wh.BatchResult(run_id=run_id, batch=batch_no, version=PIPELINE_VERSION)
+    fp = {it.file_id: it.manifest_fingerprint for it in items if it.file_id}
+    loaded_files = {a.file_id for a in segmented.passed}
+    staged_all: dict[str, StagedFile] = {}
+    for f in staged.passed:
+        staged_all.setdefault(f.file_id, f)
+    for f, reasons in staged.held:
+        if "duplicate_file_hash" not in reasons:  # a later copy: its first copy carries the content
+            staged_all.setdefault(f.file_id, f)
+    for fid, f in staged_all.items():
+        state = "loaded" if fid in loaded_files else "quarantined"
+        b.files.append(wh.FileOutcome(f, fp.get(fid), state))
+    first_path = {f.file_id: f.path for f in staged.passed}
+    # Every input path ends in exactly one state: loaded (its content's articles loaded, and it is the
+    # copy that was staged) or quarantined (the file, its document or all its articles were held back).
+    b.file_states = {it.rel_path: ("loaded" if it.file_id in loaded_files
+                                   and first_path.get(it.file_id) == it.rel_path else "quarantined")
+                     for it in items}
+    b.articles = list(segmented.passed)
+    b.facts = extracted.facts
+    b.people = extracted.people
+    b.issues = cleaned.issues
+    all_rej = [*staged.rejections, *cleaned.rejections, *segmented.rejections, *extracted.rejections]
+    b.rejections = all_rej
+    art_file = {a.article_id: a.file_id for a in segmented.passed}
+    art_file.update({a.article_id: a.file_id for a, _ in segmented.held})
+    path_file = {it.rel_path: it.file_id for it in items}
+
+    def file_of(r: Rejection) -> str | None:
+        if r.record_kind in {"file", "document"}:
+            return path_file.get(r.source_file or "") or (r.record_id if len(r.record_id) == 64 else None)
+        if r.record_kind == "article":
+            return art_file.get(r.record_id)
+        return art_file.get(str(r.payload.get("article_id", "")))
+
+    b.rejection_file_ids = [file_of(r) for r in all_rej]
+    b.dq_rows = [*staged.dq_rows, *cleaned.dq_rows, *segmented.dq_rows, *extracted.dq_rows]
+    return b
+
+
+@task(name="load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def load(db_path: str, batch: wh.BatchResult) -> dict[str, int]:
+    """Write the batch to DuckDB in one transaction (holding the write lock only meanwhile)."""
+    return wh.load_batch(db_path, batch)
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report(db_path: str, report_dir: str, run_id: str, gx_dir: str | None) -> str:
+    """Build GX Data Docs and the one-page data-quality summary; return the summary's path."""
+    from gonghui.report import write_report
+
+    docs = get_runner(gx_dir).build_docs() if gx_dir else None
+    return str(write_report(db_path, report_dir, run_id=run_id, data_docs=docs))
+
+
+def count(rows: Iterable[Any], pred: Callable[[Any], bool]) -> int:
+    return sum(1 for r in rows if pred(r))

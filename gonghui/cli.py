@@ -1,0 +1,187 @@
+"""The `gonghui` command: run the pipeline, query the warehouse read-only, rebuild the report."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+DEFAULT_INPUT = "data/samples"
+DEFAULT_DB = "warehouse/gonghui.duckdb"
+DEFAULT_REPORTS = "reports"
+
+
+def quiet_environment(verbose: bool = False) -> None:
+    """Embedded defaults: Prefect's local ephemeral API, no telemetry, no INFO chatter, no shutdown noise."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry write races on SQLite
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING" if verbose else "ERROR")
+    # A cold ephemeral API takes ~7 s here; give slow CI machines room before Prefect gives up.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _cell(v: Any, limit: int = 60) -> str:
+    s = "NULL" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else str(v))
+    s = s.replace("\n", "⏎")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def format_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str,
+                          indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if v is None else (json.dumps(v, ensure_ascii=False, default=str)
+                                                  if isinstance(v, list | dict) else v) for v in r])
+        return buf.getvalue().rstrip("\n")
+    cells = [[_cell(v) for v in r] for r in rows]
+    widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+
+    def line(vals: list[str]) -> str:
+        return " │ ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths, strict=True)).rstrip()
+
+    out = [line(cols), "─┼─".join("─" * w for w in widths)] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"error: no warehouse at {db}; run `gonghui run` first", file=sys.stderr)
+        return 2
+    try:
+        # read_only: DuckDB refuses every write; external access off: no COPY TO / ATTACH / file writes.
+        con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            print(f"error: {db} is being written by a gonghui run right now (DuckDB allows one writer). "
+                  f"Retry in a few seconds: runs hold the lock only while loading a batch.", file=sys.stderr)
+            return 3
+        raise
+    try:
+        con.execute("SET lock_configuration = true")
+        cur = con.execute(args.query)
+        if cur.description is None:
+            return 0
+        cols = [d[0] for d in cur.description]
+        print(format_rows(cols, cur.fetchall(), args.format))
+        return 0
+    except duckdb.Error as exc:
+        msg = str(exc)
+        if "read-only" in msg or "read only" in msg:
+            print(f"error: gonghui sql opens the warehouse read-only; it cannot change it.\n  ({msg})",
+                  file=sys.stderr)
+        elif "external access" in msg.lower():
+            print(f"error: gonghui sql cannot read or write files outside the warehouse.\n  ({msg})",
+                  file=sys.stderr)
+        else:
+            print(f"error: {msg}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    quiet_environment(args.verbose)
+    inp = Path(args.input)
+    if not inp.is_dir():
+        print(f"error: input folder {inp} does not exist or is not a folder", file=sys.stderr)
+        return 2
+    if args.manifest and not Path(args.manifest).is_file():
+        print(f"error: manifest {args.manifest} not found", file=sys.stderr)
+        return 2
+    from transforms.manifest import ManifestError
+    from warehouse.load import WarehouseBusy
+
+    from flows.pipeline import pipeline
+
+    t0 = time.monotonic()
+    try:
+        summary = pipeline(input_dir=str(inp), db_path=args.db, manifest_path=args.manifest,
+                           report_dir=args.report_dir, batch_size=args.batch_size)
+    except ManifestError as exc:
+        print(f"error: manifest: {exc}", file=sys.stderr)
+        return 2
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    dt = time.monotonic() - t0
+    print(f"""
+run {summary['run_id']} {summary['status']} in {dt:.1f} s
+  files:        {summary['files_seen']} seen, {summary['files_new']} processed, {summary['files_skipped']} unchanged \
+({summary['files_loaded']} loaded, {summary['files_quarantined']} quarantined)
+  articles:     {summary['articles_loaded']} loaded, {summary['articles_quarantined']} quarantined
+  facts:        {summary['facts_loaded']} loaded; people: {summary['people_loaded']}
+  expectations: {summary['expectations_failed']} failed (expectation × batch)
+  warehouse:    {args.db}
+  report:       {summary['report']}""")
+    return 0 if summary["status"] == "completed" else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from gonghui.report import write_report
+
+    if not Path(args.db).exists():
+        print(f"error: no warehouse at {args.db}; run `gonghui run` first", file=sys.stderr)
+        return 2
+    try:
+        page = write_report(args.db, args.report_dir)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {page}")
+    print(f"index:  {Path(args.report_dir) / 'index.html'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gonghui", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run the pipeline over an input folder")
+    r.add_argument("--input", default=DEFAULT_INPUT, help=f"input folder (default {DEFAULT_INPUT})")
+    r.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    r.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
+    r.add_argument("--report-dir", default=DEFAULT_REPORTS, help=f"report folder (default {DEFAULT_REPORTS})")
+    r.add_argument("--batch-size", type=int, default=200, help="files per task run (default 200)")
+    r.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("sql", help="query the warehouse (read-only)")
+    s.add_argument("query")
+    s.add_argument("--db", default=DEFAULT_DB)
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.set_defaults(func=cmd_sql)
+    rep = sub.add_parser("report", help="rebuild the data-quality report from the warehouse")
+    rep.add_argument("--db", default=DEFAULT_DB)
+    rep.add_argument("--report-dir", default=DEFAULT_REPORTS)
+    rep.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

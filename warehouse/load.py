@@ -1,0 +1,262 @@
+"""The only writer of the warehouse: DDL, run bookkeeping and transactional batch loads."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from transforms.records import Article, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
+
+SQL_DIR = Path(__file__).resolve().parent
+# DuckDB allows one writing process. A second writer waits this long for the lock, then gives up
+# with a clear message (a run holds the lock only while it loads a batch: seconds, not minutes).
+LOCK_WAIT_SECONDS = 60.0
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB write lock."""
+
+
+def ddl_files() -> list[Path]:
+    """DDL applied in order: numbered files first, then views."""
+    numbered = sorted(p for p in SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    views = SQL_DIR / "views.sql"
+    return numbered + ([views] if views.exists() else [])
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "lock" in msg or "conflicting" in msg
+
+
+@contextmanager
+def connect(db_path: str | Path, *, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting for another writer's lock up to `wait_seconds`."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    while True:
+        try:
+            con = duckdb.connect(str(db_path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusy(
+                        f"{db_path} is locked by another gonghui process (a run is loading). "
+                        f"Retry in a few seconds; runs hold the lock only while loading a batch."
+                    ) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(db_path: str | Path) -> None:
+    """Create every table and view (idempotent)."""
+    with connect(db_path) as con:
+        for f in ddl_files():
+            con.execute(f.read_text(encoding="utf-8"))
+
+
+def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
+    """file_id -> (manifest_fingerprint, pipeline_version) of every file already processed."""
+    if not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True) as con:
+        try:
+            rows = con.execute(
+                "SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files").fetchall()
+        except duckdb.CatalogException:
+            return {}
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
+              version: str) -> None:
+    ensure_schema(db_path)
+    with connect(db_path) as con:
+        con.execute(
+            "INSERT INTO runs (run_id, prefect_flow_run_id, started_at, status, input_dir, pipeline_version) "
+            "VALUES (?, ?, ?, 'running', ?, ?)",
+            [run_id, prefect_flow_run_id, datetime.now(UTC).replace(tzinfo=None), input_dir, version],
+        )
+
+
+def finish_run(db_path: str | Path, run_id: str, status: str, counts: dict[str, int],
+               report_path: str | None) -> None:
+    cols = ["files_seen", "files_new", "files_skipped", "files_loaded", "files_quarantined",
+            "articles_loaded", "articles_quarantined", "facts_loaded", "people_loaded", "expectations_failed"]
+    sets = ", ".join(f"{c} = ?" for c in cols)
+    with connect(db_path) as con:
+        con.execute(
+            f"UPDATE runs SET finished_at = ?, status = ?, report_path = ?, {sets} WHERE run_id = ?",
+            [datetime.now(UTC).replace(tzinfo=None), status, report_path,
+             *[int(counts.get(c, 0)) for c in cols], run_id],
+        )
+
+
+@dataclass
+class FileOutcome:
+    """What one processed file leaves in the warehouse."""
+
+    staged: StagedFile
+    manifest_fingerprint: str | None
+    state: str  # loaded | quarantined
+
+
+@dataclass
+class BatchResult:
+    """Everything one batch writes, loaded in one transaction."""
+
+    run_id: str
+    batch: int
+    version: str
+    files: list[FileOutcome] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    issues: list[tuple[str, str, TextIssue]] = field(default_factory=list)  # (file_id, source_file, issue)
+    rejections: list[Rejection] = field(default_factory=list)
+    rejection_file_ids: list[str | None] = field(default_factory=list)  # parallel to rejections
+    dq_rows: list[dict[str, Any]] = field(default_factory=list)
+    file_states: dict[str, str] = field(default_factory=dict)  # input path -> loaded | quarantined
+
+
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=str)
+
+
+def _table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+LS = pa.list_(pa.string())
+
+RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", I), ("encoding", S),
+                        ("run_id", S), ("state", S), ("manifest_fingerprint", S),
+                        ("pipeline_version", S), ("text", S)])
+ARTICLE_SCHEMA = pa.schema([
+    ("article_id", S), ("file_id", S), ("source_file", S), ("seq", I), ("title", S), ("kicker", S),
+    ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
+    ("publish_date", pa.date32()), ("publish_time", S), ("source", S), ("page", S), ("channel", S),
+    ("region", S), ("url", S), ("body", S), ("captions", LS), ("summary", S), ("section_headings", LS),
+    ("section_banner", S), ("format", S), ("original_id", S), ("metadata_origin", S), ("flags", LS),
+    ("run_id", S), ("pipeline_version", S)])
+FACT_SCHEMA = pa.schema([
+    ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", I), ("char_end", I),
+    ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
+    ("number_text", S), ("qualifier", S), ("region", S), ("as_of", pa.date32()), ("as_of_text", S),
+    ("run_id", S), ("pipeline_version", S)])
+PEOPLE_SCHEMA = pa.schema([
+    ("article_id", S), ("name", S), ("titles", LS), ("org", S), ("char_start", I), ("char_end", I),
+    ("evidence", S), ("file_id", S), ("run_id", S), ("pipeline_version", S)])
+ISSUE_SCHEMA = pa.schema([("file_id", S), ("source_file", S), ("kind", S), ("offset", I), ("raw", S),
+                          ("repaired", S), ("marker_offset", I), ("run_id", S)])
+QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), ("record_id", S),
+                               ("file_id", S), ("source_file", S), ("reasons", LS), ("payload", S)])
+DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", I),
+                       ("success", B), ("element_count", I), ("unexpected_count", I), ("details", S)])
+
+
+def _date(v: str | None) -> Any:
+    if not v:
+        return None
+    try:
+        return datetime.strptime(v, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def _frames(b: BatchResult) -> dict[str, pa.Table]:
+    article_file = {a.article_id: a.file_id for a in b.articles}
+    raw = [dict(file_id=f.staged.file_id, path=f.staged.path, size_bytes=f.staged.size_bytes,
+                encoding=f.staged.encoding, run_id=b.run_id, state=f.state,
+                manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text)
+           for f in b.files]
+    arts = []
+    for a in b.articles:
+        d = to_dict(a)
+        d["publish_date"] = _date(a.publish_date)
+        d["metadata_origin"] = _json(a.metadata_origin)
+        d.update(run_id=b.run_id, pipeline_version=b.version)
+        arts.append(d)
+    facts = []
+    for fa in b.facts:
+        d = to_dict(fa)
+        d["as_of"] = _date(fa.as_of)
+        d.update(file_id=article_file.get(fa.article_id, ""), run_id=b.run_id, pipeline_version=b.version)
+        facts.append(d)
+    people = [dict(to_dict(p), file_id=article_file.get(p.article_id, ""), run_id=b.run_id,
+                   pipeline_version=b.version) for p in b.people]
+    issues = [dict(to_dict(i), file_id=fid, source_file=src, run_id=b.run_id) for fid, src, i in b.issues]
+    quarantine = [dict(run_id=b.run_id, stage=r.stage, record_kind=r.record_kind, record_id=r.record_id,
+                       file_id=fid, source_file=r.source_file, reasons=list(r.reasons), payload=_json(r.payload))
+                  for r, fid in zip(b.rejections, b.rejection_file_ids, strict=True)]
+    dq = [dict(d, run_id=b.run_id, batch=b.batch, details=_json(d.get("details"))) for d in b.dq_rows]
+    return {
+        "raw": _table(raw, RAW_SCHEMA), "articles": _table(arts, ARTICLE_SCHEMA),
+        "facts": _table(facts, FACT_SCHEMA), "people": _table(people, PEOPLE_SCHEMA),
+        "issues": _table(issues, ISSUE_SCHEMA), "quarantine": _table(quarantine, QUARANTINE_SCHEMA),
+        "dq": _table(dq, DQ_SCHEMA),
+    }
+
+
+def load_batch(db_path: str | Path, b: BatchResult) -> dict[str, int]:
+    """Write one batch in a single transaction: all of it or none of it.
+
+    Files in the batch are replaced wholesale: their earlier derived rows (articles, facts, people,
+    text issues, quarantine) are deleted first, so reprocessing a file never duplicates anything.
+    """
+    t = _frames(b)
+    file_ids = [f.staged.file_id for f in b.files]
+    with connect(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, tbl in t.items():
+                con.register(f"in_{name}", tbl)
+            if file_ids:
+                con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
+                for table in ("facts", "people", "articles", "text_issues", "quarantine"):
+                    con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
+            con.execute("""
+                INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
+                                       manifest_fingerprint, pipeline_version, text)
+                SELECT file_id, path, size_bytes, encoding, run_id, run_id, state, manifest_fingerprint,
+                       pipeline_version, text FROM in_raw
+                ON CONFLICT (file_id) DO UPDATE SET last_run_id = excluded.last_run_id, state = excluded.state,
+                    manifest_fingerprint = excluded.manifest_fingerprint,
+                    pipeline_version = excluded.pipeline_version, encoding = excluded.encoding
+            """)
+            con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
+            con.execute("INSERT INTO facts BY NAME SELECT * FROM in_facts")
+            con.execute("INSERT INTO people BY NAME SELECT * FROM in_people")
+            con.execute('INSERT INTO text_issues BY NAME SELECT * FROM in_issues')
+            con.execute("INSERT INTO quarantine BY NAME SELECT * REPLACE (payload::JSON AS payload) FROM in_quarantine")
+            con.execute("INSERT INTO dq_results BY NAME SELECT * REPLACE (details::JSON AS details) FROM in_dq")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return {
+        "articles_loaded": len(b.articles), "facts_loaded": len(b.facts), "people_loaded": len(b.people),
+        "articles_quarantined": sum(1 for r in b.rejections if r.record_kind == "article"),
+        "files_loaded": sum(1 for s in b.file_states.values() if s == "loaded"),
+        "files_quarantined": sum(1 for s in b.file_states.values() if s == "quarantined"),
+    }
