@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Any
 
@@ -45,8 +46,13 @@ def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
     """
     text, issues = repair_mojibake(raw_text)
     text, _ = strip_pinyin_annotations(text)
+    # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
+    # may be Traditional (豈 -> 豈); converting first would leave them for the final normalisation.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     text, config = to_simplified(text)
-    script = config if isinstance(config, str) and config else SCRIPT_SIMPLIFIED
+    # chinese.to_simplified reports "none" when nothing was converted; CleanDoc.script says "simplified".
+    script = config if isinstance(config, str) and config not in ("", "none") else SCRIPT_SIMPLIFIED
     return normalize_text(text), list(issues), script
 
 

@@ -15,8 +15,8 @@ with the next paragraph N (no separator: Chinese has no spaces between words) wh
    ``记者``, ``通讯员``, ``图为``, ``——`` …), and is not a byline ending in ``摄``.
 
 After a join the merged paragraph is checked again against the one after it, so a sentence cut twice is
-rejoined twice. Decisions only look at the two paragraphs involved, so running the rule on its own
-output changes nothing.
+rejoined twice; passes repeat until none joins anything, so running the rule on its own output changes
+nothing (idempotent).
 """
 
 from __future__ import annotations
@@ -97,8 +97,7 @@ def should_join(prev: str, nxt: str) -> bool:
     return looks_like_body(prev) and not looks_like_heading(nxt)
 
 
-def rejoin_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], int]:
-    """Rejoin column-cut paragraphs; returns (paragraphs, number of joins made)."""
+def _rejoin_pass(paragraphs: Iterable[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joins = 0
     for p in paragraphs:
@@ -107,4 +106,19 @@ def rejoin_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], int]:
             joins += 1
         else:
             out.append(p)
+    return out, joins
+
+
+def rejoin_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], int]:
+    """Rejoin column-cut paragraphs; returns (paragraphs, number of joins made).
+
+    Repeated until nothing changes: a join can turn the *next* paragraph's shape (a short fragment that
+    gained its sentence end is no longer heading-like), so one pass is not a fixpoint. Real pages need
+    one or two passes.
+    """
+    out, joins = _rejoin_pass(paragraphs)
+    n = joins
+    while n:
+        out, n = _rejoin_pass(out)
+        joins += n
     return out, joins

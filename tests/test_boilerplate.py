@@ -1,0 +1,159 @@
+"""Boilerplate: metadata from the real samples matches the gold, counts per kind, repeated-line learning."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from transforms.boilerplate import (
+    BOILERPLATE_MARKERS_REGEX,
+    DEFAULT_MIN_DOCS,
+    KIND_REPEATED_LINE,
+    learn_repeated_lines,
+    parse_cms_trailer,
+    parse_seo_footer,
+    remove_boilerplate,
+)
+from transforms.clean import clean_document
+from transforms.records import CleanDoc
+
+F000 = "000_7e7ea642b88fe6f6.txt"
+F001 = "001_ef19e07390bc0016.txt"
+F002 = "002_bdbddf47cf01ef19.txt"
+F003 = "003_21340ad4f150d7d2.txt"
+F004 = "004_2346e4344e25976a.txt"
+
+
+def _fields(doc: CleanDoc, kind: str) -> dict[str, Any]:
+    hits = [h for h in doc.boilerplate if h.kind == kind]
+    assert len(hits) == 1, (kind, hits)
+    return hits[0].fields
+
+
+def _gold(gold_articles: dict[str, Any], fname: str) -> dict[str, Any]:
+    arts: list[dict[str, Any]] = gold_articles[fname]["articles"]
+    return arts[0]
+
+
+def test_people_com_cn_metadata(clean_docs: dict[str, CleanDoc], gold_articles: dict[str, Any]) -> None:
+    for fname in (F001, F003):
+        doc, gold = clean_docs[fname], _gold(gold_articles, fname)
+        crumb = _fields(doc, "breadcrumb")
+        assert crumb["channel"] == gold["channel"] == "中国工会新闻"
+        assert crumb["site"] == "中国共产党新闻网"
+        dateline = _fields(doc, "dateline")
+        assert dateline["publish_date"] == str(gold["publish_date"])
+        assert dateline["publish_time"] == gold["publish_time"]
+        assert dateline["source"] == gold["source"] == "工人日报"
+        assert _fields(doc, "editor_line")["editors"] == gold["editors"]
+        seo = _fields(doc, "seo_footer")
+        assert seo["n_items"] == 40
+        assert doc.removed_counts == {"breadcrumb": 1, "dateline": 1, "editor_line": 1, "seo_footer": 1}
+        assert "来源" not in doc.text and "|" not in doc.text
+
+
+def test_epaper_metadata(clean_docs: dict[str, CleanDoc], gold_articles: dict[str, Any]) -> None:
+    for fname, original_id in ((F000, "content_74878.html"), (F002, "c135836.html")):
+        doc, gold = clean_docs[fname], _gold(gold_articles, fname)
+        trailer = _fields(doc, "cms_trailer")
+        assert trailer["publish_date"] == str(gold["publish_date"])
+        assert trailer["page"] == str(gold["page"])
+        assert trailer["paper"] == gold["source"]
+        assert trailer["original_id"] == original_id
+        assert trailer["title"] == gold["title"]
+    masthead = _fields(clean_docs[F000], "masthead")
+    assert masthead["paper"] == "贵州日报" and masthead["cn"] == "CN52-0013"
+    assert clean_docs[F000].removed_counts == {"masthead": 1, "cms_trailer": 1}
+    assert clean_docs[F002].removed_counts == {"cms_trailer": 1}
+    assert clean_docs[F004].removed_counts == {"reading_tip": 1}
+
+
+def test_cms_trailer_parsed_by_token_type() -> None:
+    # A trailer with the second page token missing and no index: fields still land where they belong.
+    f = parse_cms_trailer("--> 2021-3-05 A3 某某晚报 content_1.htm 标题 一 /enpproperty-->")
+    assert f == {
+        "publish_date": "2021-03-05",
+        "page": "A3",
+        "paper": "某某晚报",
+        "original_id": "content_1.htm",
+        "title": "标题 一",
+    }
+    assert parse_cms_trailer("enpproperty") == {}  # unparsable, still recognised (and removed)
+
+
+def test_seo_footer_by_shape_not_by_names() -> None:
+    # Names and spam words that are in neither sample.
+    line = "桃源县| 汉阴县| 宝坻区| 棋牌| 彩票| 特克斯县| 直播| 滨海新区| 影视大全|"
+    assert parse_seo_footer(line) is not None
+    res = remove_boilerplate(f"正文第一段。\n{line}\n米东区| 手机版|")
+    assert res.text == "正文第一段。"
+    assert res.counts == {"seo_footer": 2}
+    # Body text with a pipe or two is not a footer.
+    assert parse_seo_footer("数据来源: 统计局 | 单位:万元 | 截至2023年底,全省职工人数继续增长。") is None
+    assert parse_seo_footer("A | B | C") is None
+
+
+def test_editor_line_variants() -> None:
+    res = remove_boilerplate("正文。(责任编辑:张三)\n【责编:李四 王五】\n编辑部主任说")
+    assert [h.fields["editors"] for h in res.hits] == [["张三"], ["李四", "王五"]]
+    assert res.text == "正文。\n编辑部主任说"
+
+
+def _synthetic_corpus() -> list[str]:
+    footer = "欢迎扫码关注工人日报客户端,获取更多工会资讯"
+    copyright_line = "本网站所刊登的各种新闻、信息,未经协议授权,禁止下载使用"
+    docs = []
+    for i in range(12):
+        body = [
+            f"第{i}篇报道的标题",
+            f"本报讯 第{i}篇文章的正文写到第{i * 7}项成果,工会干部{i}人参加。",
+            "综述",  # a one-word heading many articles share: must survive
+            "团结奋斗开新局 喜迎工会十八大 工会工作巡礼",  # a series banner: metadata, must survive
+        ]
+        if i % 4 != 3:  # the footer is on 9 of 12 pages
+            body += [footer, copyright_line]
+        docs.append("\n\n".join(body))
+    return docs
+
+
+def test_learn_repeated_lines_removes_footer_keeps_content() -> None:
+    corpus = _synthetic_corpus()
+    learned = learn_repeated_lines(corpus)
+    assert "欢迎扫码关注工人日报客户端,获取更多工会资讯" in learned
+    assert "本网站所刊登的各种新闻、信息,未经协议授权,禁止下载使用" in learned
+    assert "综述" not in learned
+    assert "团结奋斗开新局 喜迎工会十八大 工会工作巡礼" not in learned
+    assert not any("第" in line and "篇" in line for line in learned)  # per-article lines never repeat
+    doc = clean_document("id", "x.txt", corpus[0], repeated_lines=learned)
+    assert "扫码关注" not in doc.text and "禁止下载" not in doc.text
+    assert "综述" in doc.text and "工会工作巡礼" in doc.text and "第0篇文章的正文" in doc.text
+    assert doc.removed_counts[KIND_REPEATED_LINE] >= 2
+    # A footer below the threshold is not learned.
+    assert learn_repeated_lines(corpus[: DEFAULT_MIN_DOCS - 2]) == frozenset()
+
+
+def test_learned_lines_match_traditional_sources() -> None:
+    # One source publishing Traditional text with pinyin annotations: the learned line must still match
+    # the line as the cleaner sees it (annotations stripped, converted to Simplified).
+    footer = "歡迎關注工人日報客戶端(duān),獲取更多工會資訊"
+    corpus = [f"第{i}篇報道的正文寫到這裡,工會幹部參加。\n{footer}" for i in range(6)]
+    learned = learn_repeated_lines(corpus)
+    doc = clean_document("id", "x.txt", corpus[0], repeated_lines=learned)
+    assert "客户端" not in doc.text
+    assert doc.removed_counts[KIND_REPEATED_LINE] == 1
+
+
+def test_markers_regex_matches_each_kind() -> None:
+    rx = re.compile(BOILERPLATE_MARKERS_REGEX, re.MULTILINE)
+    for s in (
+        "--> 2022-10-17 1 1 贵州日报 content_74878.html 1 标题 /enpproperty-->",
+        "国内统一刊号:CN52-0013",
+        "(责编:刘琼、黄瑾)",
+        "中国共产党新闻网>>中国工会新闻",
+        "集安市| 虞城县| 深泽县| 搜索| 开江县| 勐海县|",
+        "2023年09月18日10:21 来源:《工人日报》",
+        "阅读提示",
+    ):
+        assert rx.search(s), s
+    for s in ("工会会员达1883.5万人。", "“工会+社工+义工”联动服务", "提高了3%|", "这是阅读提示的说明。"):
+        assert not rx.search(s), s

@@ -1,0 +1,100 @@
+"""Column-break rejoining on the real 004 page, and the rule's refusals (headings, bylines, banners)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.normalize import normalize_text
+from transforms.paragraphs import rejoin_paragraphs, should_join, split_paragraphs
+from transforms.records import CleanDoc
+
+F004 = "004_2346e4344e25976a.txt"
+
+# Every column break in 004 (the raw file has them as blank lines mid-sentence), as (end of the cut
+# paragraph, start of its continuation). Found by reading the file; all must be rejoined.
+COLUMN_CUTS_004 = (
+    ("灵活", "就业人员以及失业人员"),
+    ("如在蜀餐饮公司提供", "8000余张消费折扣券"),
+    ("很多创新", "的点都在这里诞生"),
+    ("帮助企业解决技术难", "题10余项"),
+    ("通过强化活动过程管", "理,推行网报网评"),
+    ("发布晚会在山西", "卫视播出"),
+    ("一线职工实训基地、高技能人才培养基地、劳模", "工匠攻关基地"),
+    ("全省已建成各类户外", "劳动者服务站点5813个"),
+)
+
+# Pairs that must stay apart in 004: (paragraph, next paragraph) as they stand in the cleaned text.
+KEPT_APART_004 = (
+    ("学联会已成为重庆市北", "团结奋斗开新局 喜迎工会十八大 工会工作巡礼"),  # banner after a cut
+    ("群众生产生活秩序加快恢复。", "本报记者 王伟伟 摄"),
+    ("本报记者 王伟伟 摄", "供电公司青年职工发挥才智"),
+    ("帮扶困难职工,这里有个“爱心联盟”", "本报讯(记者马学礼"),
+    ("宁夏青铜峡市总工会凝聚社会力量,建立“工会+社工+义工”联动服务职工模式", "帮扶困难职工"),
+    ("凝聚职工奋进力量", "职工当好主力军"),
+    ("本报记者 刘建林 李彦斌", "“2023年度职工申报"),
+)
+
+
+def _paragraph_pairs(text: str) -> list[tuple[str, str]]:
+    ps = text.split("\n")
+    return list(zip(ps, ps[1:], strict=False))
+
+
+def test_all_column_cuts_in_004_rejoined(clean_docs: dict[str, CleanDoc]) -> None:
+    text = clean_docs[F004].text
+    for end, start in COLUMN_CUTS_004:
+        assert end + start in text, (end, start)
+
+
+def test_headings_bylines_banners_kept_apart_in_004(clean_docs: dict[str, CleanDoc]) -> None:
+    pairs = _paragraph_pairs(clean_docs[F004].text)
+    for end, start in KEPT_APART_004:
+        assert any(a.endswith(end) and b.startswith(start) for a, b in pairs), (end, start)
+
+
+def test_joins_on_raw_004_counted(raw_texts: dict[str, tuple[str, str]]) -> None:
+    paragraphs = split_paragraphs(normalize_text(raw_texts[F004][1]))
+    joined, n = rejoin_paragraphs(paragraphs)
+    assert n == len(COLUMN_CUTS_004)
+    assert len(joined) == len(paragraphs) - n
+
+
+def test_no_joins_on_pages_without_column_breaks(
+    clean_docs: dict[str, CleanDoc], raw_texts: dict[str, tuple[str, str]]
+) -> None:
+    # 000-003 have no column breaks: every paragraph of the raw file survives as it was.
+    for fname in ("000_7e7ea642b88fe6f6.txt", "002_bdbddf47cf01ef19.txt"):
+        raw_paragraphs = split_paragraphs(normalize_text(raw_texts[fname][1]))
+        _, n = rejoin_paragraphs(raw_paragraphs)
+        assert n == 0, fname
+
+
+def test_should_join_refusals() -> None:
+    body = "近年来,青铜峡市总工会加大工会组建力度,工会组织覆盖率和职工入会率大幅提高。但仍有一定数量的外出打工人员、灵活"
+    assert should_join(body, "就业人员以及失业人员尚未被工会组织覆盖。")
+    assert not should_join(body, "■ 樊园芳 彭婷婷")
+    assert not should_join(body, "本报记者 王伟伟 摄")
+    assert not should_join(body, "黄仕强")  # a lone name line
+    assert not should_join(body, "“工会云”普惠服务覆盖全省")  # a section heading
+    assert not should_join(body, "6 第五届“陇原工匠”发布,我省产业工人队伍建设改革工作取得新成效")
+    assert not should_join(body.replace("灵活", "灵活。"), "就业人员以及失业人员尚未被工会组织覆盖。")
+    assert not should_join(
+        "国网重庆市北供电公司工会搭建“一体三维”职工技术创新工作体系——", "小改小革“创”出新活力"
+    )
+    assert not should_join("省总工会 凝聚磅礴力量 建功伟大事业", "栉风沐雨、砥砺前行。")  # title, not body
+    assert should_join(body, "8.5万人参加了培训。")  # a number is not a numbered heading
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("工会职工。,、“”■ 本报记者摄12 ——")), min_size=1, max_size=60),
+        max_size=12,
+    )
+)
+def test_rejoin_is_idempotent(paragraphs: list[str]) -> None:
+    ps = split_paragraphs("\n".join(paragraphs))
+    once, _ = rejoin_paragraphs(ps)
+    twice, n = rejoin_paragraphs(once)
+    assert twice == once and n == 0
