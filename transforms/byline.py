@@ -20,6 +20,9 @@ BYLINE_MARKERS = "■□◆●▲"
 # or a transliterated name with a middle dot (买买提·艾力).
 _HAN = "\u4e00-\u9fff"
 NAME_RE = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
+# Without a role word or marker only 2-3 ideographs per name: most Chinese names, while 4-character
+# phrases (灾后清淤 重建家园) are the stuff of headlines.
+_BARE_NAME_RE = re.compile(rf"[{_HAN}]{{2,3}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
 _ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True))
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
@@ -105,6 +108,8 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     marked = s[0] in BYLINE_MARKERS
     has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or bool(_PHOTO_TAIL_RE.search(s))
     if not (marked or has_role or allow_bare_names):
+        return None
+    if not (marked or has_role) and not all(_BARE_NAME_RE.fullmatch(t) for t in s.split()):
         return None
     return parse_credits(s)
 

@@ -1,0 +1,59 @@
+"""Byline shapes from the samples, parsed into authors / correspondents / photographers / editors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.byline import parse_byline_line, parse_editor_line, split_news_lead
+
+
+@pytest.mark.parametrize(
+    ("line", "bare", "authors", "correspondents", "photographers"),
+    [
+        ("■ 樊园芳 彭婷婷", False, ("樊园芳", "彭婷婷"), (), ()),
+        ("黄榆", True, ("黄榆",), (), ()),
+        ("本报记者 黄仕强", False, ("黄仕强",), (), ()),
+        ("本报记者 刘建林 李彦斌", False, ("刘建林", "李彦斌"), (), ()),
+        ("本报记者 王伟伟 摄", False, (), (), ("王伟伟",)),
+        ("记者 张三 通讯员 李四 王五", False, ("张三",), ("李四", "王五"), ()),
+    ],
+)
+def test_byline_lines(line, bare, authors, correspondents, photographers):  # type: ignore[no-untyped-def]
+    c = parse_byline_line(line, allow_bare_names=bare)
+    assert c is not None
+    assert (c.authors, c.correspondents, c.photographers) == (authors, correspondents, photographers)
+
+
+@pytest.mark.parametrize("line", ["黄榆", "■ 户外劳动者综合服务站为城市添彩", "■ “工会云”普惠服务覆盖全省",
+                                  "共享创新成果促共赢", "职工当好主力军,奋进新征程。"])
+def test_not_bylines_without_context(line):  # type: ignore[no-untyped-def]
+    assert parse_byline_line(line) is None
+
+
+def test_bare_names_are_short_names_only():
+    assert parse_byline_line("灾后清淤 重建家园", allow_bare_names=True) is None
+
+
+def test_news_lead():
+    got = split_news_lead("本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会干部和志愿者帮助我家")
+    assert got is not None
+    credits, rest = got
+    assert credits is not None
+    assert credits.authors == ("马学礼",) and credits.correspondents == ("胡相宁", "顾娟")
+    assert rest == "“工会干部和志愿者帮助我家"
+    assert split_news_lead("本报记者日前获悉") is None
+
+
+def test_editor_line():
+    assert parse_editor_line("(责编:刘琼、黄瑾)") == ("刘琼", "黄瑾")
+    assert parse_editor_line("责任编辑:皮博") == ("皮博",)
+    assert parse_editor_line("编辑部的故事") == ()
+
+
+@given(st.text(max_size=60))
+def test_never_raises(text: str) -> None:
+    parse_byline_line(text, allow_bare_names=True)
+    split_news_lead(text)
+    parse_editor_line(text)

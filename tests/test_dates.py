@@ -1,0 +1,57 @@
+"""Publish dates: absolute only, never in the future, never before 1949-10-01."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2023年09月18日10:21 来源:《工人日报》", "2023-09-18"),
+        ("2022-10-17", "2022-10-17"),
+        ("2023/1/5", "2023-01-05"),
+        ("20231008", "2023-10-08"),
+        ("8月16日", None),
+        ("今年5月", None),
+        ("2023年2月30日", None),
+        ("", None),
+    ],
+)
+def test_parse(text, iso):  # type: ignore[no-untyped-def]
+    assert parse_publish_date(text) == iso
+
+
+def test_time():
+    assert parse_publish_time("2023年09月18日10:21") == "10:21"
+    assert parse_publish_time("9:05") == "09:05"
+    assert parse_publish_time("25:00") is None
+
+
+@pytest.mark.parametrize(
+    ("iso", "ok"),
+    [
+        ("1949-10-01", True),
+        ("1949-09-30", False),
+        ("2024-06-01", True),
+        ("2024-06-02", False),
+        ("2024-02-30", False),
+        ("not a date", False),
+    ],
+)
+def test_valid(iso, ok):  # type: ignore[no-untyped-def]
+    assert valid_publish_date(iso, TODAY) is ok
+
+
+@given(st.text(max_size=80))
+def test_never_raises(text: str) -> None:
+    iso = parse_publish_date(text)
+    assert iso is None or len(iso) == 10

@@ -1,0 +1,78 @@
+"""Province-level regions from place names, via the shipped administrative-division table."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.regions import SHORT_NAMES, find_places, full_name, province_of
+
+TABLE = Path(__file__).resolve().parents[1] / "transforms" / "data" / "admin_divisions.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("在黑龙省大兴安岭地区加格达奇区正式开赛", "黑龙江"),  # province misspelt: the prefecture decides
+        ("青铜峡市总工会", "宁夏"),
+        ("南通海门区总整合资源", "江苏"),
+        ("山东钢铁集团有限公司旗下莱钢集团", "山东"),
+        ("香港工会联合会", "香港"),
+        ("澳门街坊会", "澳门"),
+        ("台湾同胞", "台湾"),
+        ("宁夏回族自治区青铜峡市", "宁夏"),
+        ("天津市河北区", "天津"),  # 河北区 is a Tianjin district, not the province
+    ],
+)
+def test_examples(text, province):  # type: ignore[no-untyped-def]
+    assert province_of(text) == province
+
+
+def test_full_names():
+    assert full_name("宁夏") == "宁夏回族自治区"
+    assert full_name("重庆") == "重庆市"
+    assert full_name("贵州") == "贵州省"
+    assert full_name("香港") == "香港特别行政区"
+    assert len(SHORT_NAMES) == 34
+
+
+def test_find_places_spans():
+    text = "江苏省南通市海门区总工会"
+    places = find_places(text)
+    assert [p[3] for p in places] == ["江苏省", "南通市", "海门区"]
+    assert all(text[s:e] == name and prov == "江苏" for prov, s, e, name in places)
+
+
+def test_ambiguous_county_follows_context():
+    # 鼓楼区 exists in 南京, 福州, 徐州, 开封: the province written with it decides.
+    assert find_places("福建省福州市鼓楼区")[-1][0] == "福建"
+    assert find_places("南京市鼓楼区")[-1][0] == "江苏"
+    assert find_places("鼓楼区") == []  # no context: no guess
+
+
+def test_title_outweighs_passing_mentions():
+    assert province_of("赴北京、上海取经。", title="贵州工会巡礼") == "贵州"
+
+
+def test_one_character_stems_do_not_match():
+    assert province_of("城区户外劳动者综合服务站") is None
+
+
+def test_table_is_generated_and_complete():
+    rows = list(csv.DictReader(TABLE.open(encoding="utf-8")))
+    assert rows and set(rows[0]) == {"name", "short", "adcode", "level", "province"}
+    assert sum(r["level"] == "province" for r in rows) == 34
+    assert len(rows) > 3000
+
+
+@given(st.text(max_size=200), st.one_of(st.none(), st.text(max_size=30)))
+def test_never_raises(text: str, title: str | None) -> None:
+    places = find_places(text)
+    for prov, s, e, name in places:
+        assert text[s:e] == name and prov in SHORT_NAMES
+    got = province_of(text, title)
+    assert got is None or got in SHORT_NAMES
