@@ -1,0 +1,44 @@
+"""As-of dates: the words that date a claim, resolved against the article's publish date."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.asof import resolve_as_of
+
+PUB = "2023-10-08"
+
+
+@pytest.mark.parametrize(
+    ("clause", "as_of", "words"),
+    [
+        ("截至2023年6月,全省已累计建立新业态工会组织1.19万个", "2023-06-30", "截至2023年6月"),  # month → last day
+        ("截至目前,共筹集资金6922万元", PUB, "截至目前"),
+        ("2022年,受困于疫情反复", "2022-12-31", "2022年"),  # year → 31 December
+        ("今年2月,为激励先进", "2023-02-28", "今年2月"),
+        ("2016年以来,云南省各级工会累计投入9700余万元", PUB, "2016年以来"),
+        ("2020年8月开始建设,至2023年3月28日,建成", "2023-03-28", "至2023年3月28日"),  # the last one wins
+        ("2020年初,建设1万个", "2020-01-01", "2020年初"),
+        ("去年12月", "2022-12-31", "去年12月"),
+    ],
+)
+def test_resolve(clause: str, as_of: str, words: str) -> None:
+    assert resolve_as_of(clause, PUB) == (as_of, words)
+
+
+def test_relative_without_publish_date_keeps_words() -> None:
+    assert resolve_as_of("截至目前,全省已建成", None) == (None, "截至目前")
+    assert resolve_as_of("截至2023年6月", None) == ("2023-06-30", "截至2023年6月")
+
+
+def test_nothing_dated() -> None:
+    assert resolve_as_of("全省职工年均超100万人次参与", PUB) == (None, None)
+
+
+@given(st.text(max_size=100), st.one_of(st.none(), st.just(PUB), st.text(max_size=12)))
+def test_never_raises(clause: str, pub: str | None) -> None:
+    as_of, words = resolve_as_of(clause, pub)
+    if words is not None:
+        assert words in clause

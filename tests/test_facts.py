@@ -1,0 +1,133 @@
+"""Numeric facts over the real samples (clean + segment fixture), against tests/gold/facts.yaml."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import load_gold
+from transforms.facts import extract_facts
+from transforms.metrics import classify
+from transforms.records import Article
+
+# Floors (gold is a floor): all gold facts found, all 15 people (test_people). Lower only with a reason.
+GOLD_FACTS_FLOOR = 46  # of 46 in facts.yaml
+HEADLINE_METRIC = "outdoor_worker_stations"
+# Units that would mean a date, a year, an ordinal or a duration was taken for a count.
+FORBIDDEN_UNITS = {"年", "月", "日", "天", "号", "时", "小时", "周", "岁", "第"}
+
+
+def _facts_by_file(articles_by_file) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    return {name: [(a, f) for a in arts for f in extract_facts(a)] for name, arts in articles_by_file.items()}
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Evidence overlap: one contains the other, or they share a run of 4+ characters."""
+    if a in b or b in a:
+        return True
+    return any(b[i : i + 4] in a for i in range(len(b) - 3))
+
+
+def _matches(g: dict, f) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        f.value == g["value"]
+        and f.unit == g["unit"]
+        and f.qualifier == g["qualifier"]
+        and f.region == g["region"]
+        and ("metric" not in g or f.metric == g["metric"])
+        and _overlaps(f.evidence, g["evidence"])
+    )
+
+
+def test_gold_facts_found(articles_by_file, gold_facts) -> None:  # type: ignore[no-untyped-def]
+    facts = _facts_by_file(articles_by_file)
+    missed = [g for g in gold_facts if not any(_matches(g, f) for _, f in facts[g["file"]])]
+    assert len(gold_facts) - len(missed) >= GOLD_FACTS_FLOOR, missed
+
+
+def test_evidence_invariant_on_all_samples(articles_by_file) -> None:  # type: ignore[no-untyped-def]
+    total = 0
+    for arts in articles_by_file.values():
+        for a in arts:
+            facts = extract_facts(a)
+            ids = [f.fact_id for f in facts]
+            assert len(ids) == len(set(ids)), "fact ids must be unique within an article"
+            for f in facts:
+                text = a.body if f.field == "body" else "\n".join(a.captions)
+                assert text[f.char_start : f.char_end] == f.evidence
+                assert f.number_text in f.evidence
+                total += 1
+    assert total > 200  # the samples hold well over 200 number-with-unit claims
+
+
+def test_no_dates_years_ordinals_durations(articles_by_file) -> None:  # type: ignore[no-untyped-def]
+    for arts in articles_by_file.values():
+        for a in arts:
+            for f in extract_facts(a):
+                assert f.unit not in FORBIDDEN_UNITS
+                assert not f.number_text.startswith("第")
+                # 2022年 / 第五届 / 连续5年 never produce a fact with that number
+                text = a.body if f.field == "body" else "\n".join(a.captions)
+                after = text[f.char_start :][f.evidence.index(f.number_text) + len(f.number_text) :][:1]
+                assert after not in {"年", "月", "日", "天"}
+
+
+def test_headline_query(articles_by_file) -> None:  # type: ignore[no-untyped-def]
+    """Stations per province: exactly one distinct value each (001 states 2911 twice: both kept)."""
+    expected = load_gold("facts.yaml")["outdoor_worker_stations_by_region"]
+    by_region: dict[str, set[float]] = defaultdict(set)
+    for arts in articles_by_file.values():
+        for a in arts:
+            for f in extract_facts(a):
+                if f.metric == HEADLINE_METRIC:
+                    by_region[f.region].add(f.value)
+    assert {r: sorted(v) for r, v in by_region.items()} == {r: [float(v)] for r, v in expected.items()}
+
+
+def test_new_and_cumulative_are_told_apart(articles_by_file) -> None:  # type: ignore[no-untyped-def]
+    facts = [f for a in articles_by_file["002_bdbddf47cf01ef19.txt"] for f in extract_facts(a)]
+    new = [f for f in facts if f.value == 319 and f.unit == "个"]
+    cum = [f for f in facts if f.value == 1343 and f.unit == "个"]
+    assert new and new[0].measure == "new" and new[0].metric == "outdoor_worker_stations_new"
+    assert cum and cum[0].measure == "cumulative" and cum[0].metric == HEADLINE_METRIC
+    # the trap: 230万个工会会员数据 counts database records, not members
+    records = [f for f in facts if f.value == 2300000]
+    assert records and all(f.metric is None for f in records)
+
+
+def test_as_of_and_subject(articles_by_file) -> None:  # type: ignore[no-untyped-def]
+    facts = [f for a in articles_by_file["003_21340ad4f150d7d2.txt"] for f in extract_facts(a)]
+    f = next(f for f in facts if f.value == 11900)
+    assert (f.as_of, f.as_of_text) == ("2023-06-30", "截至2023年6月")
+    assert f.subject == "新业态工会组织" and f.verb == "建立"
+    facts = [f for a in articles_by_file["004_2346e4344e25976a.txt"] for f in extract_facts(a)]
+    f = next(f for f in facts if f.value == 1874500)
+    assert f.subject == "职工" and f.unit == "名"
+
+
+def test_classify_lexicon() -> None:
+    assert classify("户外劳动者综合服务站", "建成户外劳动者综合服务站10017个", "个") == (HEADLINE_METRIC, None)
+    assert classify("工会会员数据", "汇集230万个工会会员数据", "个") == (None, None)
+    assert classify("服务站", "220个服务站被中华全国总工会授予“全国最美工会户外劳动者服务站点”称号") == (None, None)
+    assert classify("工会户外劳动者驿站", "新建工会户外劳动者驿站319个", "个")[1] == "new"
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=300))
+def test_extract_facts_never_raises_and_keeps_invariant(body: str) -> None:
+    a = Article(article_id="x", file_id="y", source_file="z", seq=1, title=None, body=body,
+                region="贵州", publish_date="2023-01-01", captions=(body[:20],))
+    for f in extract_facts(a):
+        text = a.body if f.field == "body" else "\n".join(a.captions)
+        assert text[f.char_start : f.char_end] == f.evidence
+        assert f.number_text in f.evidence
+
+
+@given(st.text(alphabet="0123456789万亿千百十余多近约超过以上个元人次名项户%，,。.一二三两", max_size=80))
+def test_extract_facts_on_number_heavy_text(body: str) -> None:
+    a = Article(article_id="x", file_id="y", source_file="z", seq=1, title=None, body=body)
+    for f in extract_facts(a):
+        assert a.body[f.char_start : f.char_end] == f.evidence
+        assert f.number_text in f.evidence
