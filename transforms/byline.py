@@ -12,7 +12,9 @@ CORRESPONDENT_ROLES: tuple[str, ...] = ("本报通讯员", "特约通讯员", "�
 PHOTO_ROLES: tuple[str, ...] = ("摄影", "摄")  # as a trailing mark: 王伟伟 摄
 EDITOR_ROLES: tuple[str, ...] = ("责任编辑", "责编", "编辑", "校对")
 # Openers of a news lead that carry the credits in parentheses: 本报讯(记者马学礼 通讯员胡相宁)
-NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯", "新华社", "中新社", "人民网")
+NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯")
+# ... or a wire dateline: 新华社北京8月16日电(记者 X); the place/date part is at most 12 characters.
+WIRE_SOURCES: tuple[str, ...] = ("新华社", "中新社", "人民网", "本报")
 # A block marker some papers print before a byline or a section head (■ 樊园芳 彭婷婷).
 BYLINE_MARKERS = "■□◆●▲"
 
@@ -27,7 +29,8 @@ _ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_R
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
 _NEWS_LEAD_RE = re.compile(
-    r"^(?:本报讯|本刊讯|(?:新华社|中新社|人民网|本报)[^\s(（]{0,12}?电)\s*[(（]([^()（）]{1,60})[)）]\s*"
+    r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日电)"
+    r"\s*(?:[(（]([^()（）]{1,60})[)）])?\s*"
 )
 _EDITOR_RE = re.compile(r"[(（]?\s*(?:" + "|".join(EDITOR_ROLES) + r")\s*[:：]\s*([^()（）]+?)\s*[)）]?$")
 _SEP_RE = re.compile(r"[\s、,，;；/]+")
@@ -124,7 +127,8 @@ def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
     m = _NEWS_LEAD_RE.match(paragraph.strip())
     if not m:
         return None
-    return parse_credits(m.group(1)), paragraph.strip()[m.end():]
+    credits = parse_credits(m.group(1)) if m.group(1) else None
+    return credits, paragraph.strip()[m.end():]
 
 
 def starts_news_lead(paragraph: str) -> bool:
