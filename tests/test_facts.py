@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from conftest import load_gold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import load_gold
 from transforms.facts import extract_facts
 from transforms.metrics import classify
 from transforms.records import Article

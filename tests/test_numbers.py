@@ -6,10 +6,10 @@ import json
 
 import cn2an
 import pytest
+from conftest import VECTORS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import VECTORS
 from transforms.numbers import extract_money, find_quantities, parse_money, parse_number
 
 CN2AN = [c for c in json.loads((VECTORS / "cn2an_testcases.json").read_text("utf-8"))["cases"] if c["func"] == "cn2an"]
