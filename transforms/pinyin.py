@@ -89,3 +89,8 @@ def strip_pinyin_annotations(text: str) -> tuple[str, int]:
 def has_inline_pinyin(text: str) -> bool:
     """True when a tone-marked inline annotation (產(chǎn)) is still in the text."""
     return _INLINE_RE.search(text) is not None
+
+
+def reading_chars(syllable: str) -> frozenset[str]:
+    """The characters that can be read as this toneless syllable (empty when it is not a syllable)."""
+    return _READINGS.get(syllable, frozenset())

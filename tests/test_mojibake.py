@@ -1,0 +1,126 @@
+"""Mojibake repair: the gold spans of the real samples, ftfy's vectors, generic kinds, properties."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.mojibake import (
+    MOJIBAKE_MARKER,
+    MOJIBAKE_MARKERS_REGEX,
+    has_mojibake,
+    repair_mojibake,
+)
+from transforms.pinyin import strip_pinyin_annotations
+
+VECTORS = Path(__file__).parent / "vectors"
+CLEAN_SIMPLIFIED = ("000_7e7ea642b88fe6f6.txt", "002_bdbddf47cf01ef19.txt", "004_2346e4344e25976a.txt")
+KINDS = {"gbk_phase_shift", "utf8_as_gbk", "utf8_as_latin1", "replacement_chars"}
+# Floors over tests/gold/mojibake.yaml: exact spans restored to the gold `was` (of 3), stretch ones (of 3).
+MIN_EXACT_REPAIRED = 2
+MIN_STRETCH_REPAIRED = 1
+
+
+def _context(text: str, raw: str) -> tuple[int, str]:
+    i = text.index(raw)
+    # The whole paragraph the span stands in: what the cleaner hands over.
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return i - start, text[start : end if end >= 0 else len(text)]
+
+
+def test_gold_spans(raw_texts: dict[str, tuple[str, str]], gold_mojibake: list[dict[str, Any]]) -> None:
+    repaired = {"exact": 0, "stretch": 0}
+    for span in gold_mojibake:
+        text = raw_texts[span["file"]][1]
+        _, para = _context(text, span["raw"])
+        out, issues = repair_mojibake(para)
+        # Never left raw: the damaged span is gone and an issue names it.
+        assert span["raw"] not in out, span
+        assert issues and all(i.kind in KINDS for i in issues)
+        assert not has_mojibake(out), span
+        if span["was"] in out:
+            repaired[span["repair"]] += 1
+    assert repaired["exact"] >= MIN_EXACT_REPAIRED, repaired
+    assert repaired["stretch"] >= MIN_STRETCH_REPAIRED, repaired
+
+
+def test_whole_files(raw_texts: dict[str, tuple[str, str]], gold_mojibake: list[dict[str, Any]]) -> None:
+    for name, (_, text) in raw_texts.items():
+        out, issues = repair_mojibake(text)
+        gold_here = [g for g in gold_mojibake if g["file"] == name]
+        assert len(issues) >= len([g for g in gold_here if g["raw"] in text]) - 1 if gold_here else not issues
+        for issue in issues:
+            assert text[issue.offset : issue.offset + len(issue.raw)] == issue.raw
+            if issue.repaired is None:
+                assert issue.marker_offset is not None
+                assert out[issue.marker_offset] == MOJIBAKE_MARKER
+        # After the next cleaning step nothing raw is left for the clean-stage expectation to find.
+        stripped, _ = strip_pinyin_annotations(out)
+        assert not has_mojibake(stripped), name
+
+
+def test_clean_samples_unchanged(raw_texts: dict[str, tuple[str, str]]) -> None:
+    for name in CLEAN_SIMPLIFIED:
+        text = raw_texts[name][1]
+        assert repair_mojibake(text) == (text, []), name
+
+
+def test_ftfy_vectors() -> None:
+    cases = json.loads((VECTORS / "ftfy_language_names.json").read_text(encoding="utf-8"))["cases"]
+    cjk = [c for c in cases if any(w in c["label"] for w in ("Chinese", "Japanese"))]
+    assert len(cjk) == 3
+    for case in cjk:
+        out, issues = repair_mojibake(case["original"])
+        assert out == case["fixed"], case["label"]
+        assert [i.kind for i in issues] == ["utf8_as_latin1"]
+
+
+def test_generic_kinds() -> None:
+    out, issues = repair_mojibake("工会鎴愮哗单")
+    assert out == "工会成绩单"
+    assert [(i.kind, i.raw, i.repaired) for i in issues] == [("utf8_as_gbk", "鎴愮哗", "成绩")]
+    out, issues = repair_mojibake("职工\ufffd\ufffd之家")
+    assert out == f"职工{MOJIBAKE_MARKER}之家"
+    assert issues[0].kind == "replacement_chars" and issues[0].repaired is None
+    assert issues[0].offset == 2 and issues[0].marker_offset == 2
+
+
+def test_no_false_positives() -> None:
+    for text in (
+        "你好吗?我很好。",
+        "What?? Really?",
+        "这是真的吗?是的!",
+        "Café naïve résumé",
+        "產(chǎn)業(yè)工人",
+        "川工之家APP上线",
+        "涓涓细流汇成江海",
+    ):
+        assert repair_mojibake(text) == (text, []), text
+
+
+def test_regex_usable_by_pandas(raw_texts: dict[str, tuple[str, str]]) -> None:
+    texts = pd.Series([t for _, t in raw_texts.values()])
+    assert texts.str.contains(MOJIBAKE_MARKERS_REGEX, regex=True).sum() >= 2
+    fixed = texts.map(lambda t: repair_mojibake(t)[0])
+    assert not fixed.str.contains(MOJIBAKE_MARKERS_REGEX, regex=True).any()
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_property_never_raises_idempotent(text: str) -> None:
+    once, issues = repair_mojibake(text)
+    assert repair_mojibake(once)[0] == once
+    assert all(i.kind in KINDS for i in issues)
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="工作?!比涨雲南產業;I,。▍^()qūyún鎴愮哗\ufffd 9", max_size=40))
+def test_property_cjk_alphabet(text: str) -> None:
+    once, _ = repair_mojibake(text)
+    assert repair_mojibake(once)[0] == once
