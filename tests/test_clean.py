@@ -34,17 +34,10 @@ SEGMENTATION_OWNED_INCLUDES = frozenset(
     }
 )
 
-# Gold checks that can only pass once transforms/mojibake.py repairs the GBK phase-shift spans
-# (tests/gold/mojibake.yaml): a stray "?" is what the corruption leaves in 001 and 003.
-MOJIBAKE_DEPENDENT = frozenset(
-    {
-        ("001_ef19e07390bc0016.txt", "exclude", "?"),
-        ("003_21340ad4f150d7d2.txt", "exclude", "?"),
-    }
-)
-# Of all gold checks (includes + excludes, segmentation-owned excludes left out), at least this many
-# pass: 85 of 87 today, all but the mojibake-dependent ones. Raise it when repair lands; never lower it.
-GOLD_CHECKS_FLOOR = 85
+# Of all gold checks (includes + excludes, segmentation-owned ones left out), at least this many pass:
+# all 87 since mojibake repair landed (85 before: the stray "?" of the GBK phase-shift spans in 001 and
+# 003, tests/gold/mojibake.yaml). Never lower it.
+GOLD_CHECKS_FLOOR = 87
 
 SAMPLES_000_003 = (
     "000_7e7ea642b88fe6f6.txt",
@@ -80,8 +73,6 @@ def test_gold_strings_in_cleaned_text(clean_docs: dict[str, CleanDoc], gold_arti
     checks = _gold_checks(gold_articles)
     assert len(checks) >= 87  # the gold has not silently shrunk
     failed = [c for c in checks if not _passes(clean_docs[c[0]], c[1], c[2])]
-    unexpected = [c for c in failed if c not in MOJIBAKE_DEPENDENT]
-    assert not unexpected, unexpected
     assert len(checks) - len(failed) >= GOLD_CHECKS_FLOOR, (len(checks) - len(failed), len(checks), failed)
 
 

@@ -6,10 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from transforms.normalize import normalize_text
 from transforms.records import BoilerplateHit
+
+_DATA = Path(__file__).parent / "data"
 
 # Kinds, as counted in CleanDoc.removed_counts.
 KIND_BREADCRUMB = "breadcrumb"
@@ -94,30 +97,14 @@ DEFAULT_MIN_DOCS = 5
 # Lines shorter than this are never learned: one-word headings ("综述", "图片新闻", "阅读提示") and lone
 # names repeat legitimately. Boilerplate words (below) override the limit for short footers ("扫码关注").
 REPEATED_MIN_CHARS = 8
-# Words that mark a line as site furniture even when it is short or looks like a heading.
-BOILERPLATE_HINT_WORDS: tuple[str, ...] = (
-    "版权",
-    "©",
-    "Copyright",
-    "copyright",
-    "关注",
-    "扫码",
-    "扫一扫",
-    "二维码",
-    "订阅",
-    "分享到",
-    "客户端",
-    "公众号",
-    "微信",
-    "微博",
-    "下载",
-    "转载",
-    "联系我们",
-    "举报",
-    "ICP",
-    "责编",
-    "返回顶部",
-    "打印",
+# Words that mark a line as site furniture even when it is short or looks like a heading (data file).
+BOILERPLATE_HINT_WORDS: tuple[str, ...] = tuple(
+    w
+    for w in (
+        line.strip()
+        for line in (_DATA / "boilerplate_hint_words.txt").read_text(encoding="utf-8").splitlines()
+    )
+    if w and not w.startswith("#")
 )
 _HINT_RE = re.compile("|".join(re.escape(w) for w in BOILERPLATE_HINT_WORDS))
 # A series banner ("团结奋斗开新局 喜迎工会十八大 工会工作巡礼") repeats across a series but is metadata

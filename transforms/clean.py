@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from typing import Any
 
 from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
+from transforms.chinese import to_simplified
+from transforms.mojibake import has_mojibake, repair_mojibake
 from transforms.normalize import normalize_text
 from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
 from transforms.pinyin import strip_pinyin_annotations
@@ -14,28 +15,39 @@ from transforms.records import CleanDoc, TextIssue
 
 SCRIPT_SIMPLIFIED = "simplified"
 
-# --- TEMPORARY fallbacks until transforms/mojibake.py and transforms/chinese.py land (other owner). ---
-try:
-    from transforms.mojibake import repair_mojibake
-except ImportError:  # pragma: no cover - removed once mojibake.py exists
-
-    def repair_mojibake(text: str) -> tuple[str, list[TextIssue]]:  # type: ignore[misc]
-        return text, []
-
-
-try:
-    from transforms.chinese import to_simplified
-except ImportError:  # pragma: no cover - removed once chinese.py exists
-    import opencc
-
-    _T2S = opencc.OpenCC("t2s")
-
-    def to_simplified(text: str, variant: str | None = None) -> tuple[str, Any]:  # type: ignore[misc]
-        converted = _T2S.convert(text)
-        return converted, ("t2s" if converted != text else None)
-
-
 # ------------------------------------------------------------------------------------------------------
+
+
+# Mojibake can be layered (text mis-decoded twice); repair is re-applied while it still changes something.
+# Three layers is beyond anything seen in practice; the bound keeps a pathological input cheap.
+MAX_REPAIR_PASSES = 3
+
+
+def _repair(text: str) -> tuple[str, list[TextIssue]]:
+    text, found = repair_mojibake(text)
+    issues = list(found)
+    for _ in range(MAX_REPAIR_PASSES - 1):
+        if not found:
+            break
+        again, found = repair_mojibake(text)
+        if again == text:
+            break
+        text = again
+        issues += found
+    return text, issues
+
+
+def _prepare_once(raw_text: str) -> tuple[str, list[TextIssue], str]:
+    text, issues = _repair(raw_text)
+    text, _ = strip_pinyin_annotations(text)
+    # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
+    # may be Traditional (U+F900 -> 豈); converting first would leave them for the final normalisation.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text, config = to_simplified(text)
+    # chinese.to_simplified reports "none" when nothing was converted; CleanDoc.script says "simplified".
+    script = config if isinstance(config, str) and config not in ("", "none") else SCRIPT_SIMPLIFIED
+    return normalize_text(text), list(issues), script
 
 
 def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
@@ -43,17 +55,22 @@ def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
 
     Returns (text, issues, script). Mojibake goes first: a corrupted span can hide an annotation
     (``9。▍^(qū))`` is ``9省(區(qū))``), so annotations are stripped only from repaired text.
+    When normalising removed control characters that sat between mojibake bytes (``Ã\\x82\\x08\\x88``),
+    more mojibake only shows afterwards: documents that had (or show) mojibake go through the steps
+    again until nothing changes (bounded), so cleaning stays idempotent.
     """
-    text, issues = repair_mojibake(raw_text)
-    text, _ = strip_pinyin_annotations(text)
-    # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
-    # may be Traditional (豈 -> 豈); converting first would leave them for the final normalisation.
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    text, config = to_simplified(text)
-    # chinese.to_simplified reports "none" when nothing was converted; CleanDoc.script says "simplified".
-    script = config if isinstance(config, str) and config not in ("", "none") else SCRIPT_SIMPLIFIED
-    return normalize_text(text), list(issues), script
+    text, issues, script = _prepare_once(raw_text)
+    # Re-check only documents that had mojibake (rare) or show it now: cheap for the rest.
+    found = bool(issues) or has_mojibake(text)
+    for _ in range(MAX_REPAIR_PASSES - 1):
+        if not found:
+            break
+        again, more, script2 = _prepare_once(text)
+        if again == text:
+            break
+        text, issues, found = again, issues + more, bool(more)
+        script = script if script != SCRIPT_SIMPLIFIED else script2
+    return text, issues, script
 
 
 def prepare_line(line: str) -> str:

@@ -104,12 +104,20 @@ for _cp in range(0x2066, 0x206A):  # bidi isolates
 for _cp in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
     _FOLD.setdefault(_cp, "")
 _FOLD[0x0A] = "\n"
-_FOLD_TABLE = str.maketrans(_FOLD)
+# Unicode space separators other than those above.
+for _cp in [0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)]:
+    _FOLD[_cp] = " "
 
-# Everything the fold table rewrites: if none of these occur, the translate pass is skipped.
-_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD) if cp != 0x0A) + "]")
-# Unicode space separators other than ASCII space (U+3000, NBSP are folded above; these remain).
-_SPACES = re.compile(r"[ \u1680\u2000-\u200a\u202f\u205f]{2,}|[\u1680\u2000-\u200a\u202f\u205f]")
+# Everything the fold table rewrites, as runs. Matches are sparse in real text, so substituting only them
+# is far faster than str.translate over the whole text (slow for non-ASCII strings).
+_FOLD_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD) if cp != 0x0A) + "]+")
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return "".join(_FOLD[ord(c)] for c in m.group())
+
+
+_MULTI_SPACE = re.compile(" {2,}")
 _LINE_EDGES = re.compile(r"^ +| +$", re.MULTILINE)
 
 
@@ -119,13 +127,15 @@ def normalize_text(text: str) -> str:
         text = text.replace("\r\n", "\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _NEEDS_FOLD.search(text):
-        text = text.translate(_FOLD_TABLE)
+    if _FOLD_RE.search(text):
+        text = _FOLD_RE.sub(_fold_run, text)
         # Folding can bring combining marks next to a new base (e.g. a control char removed between
         # them), so recompose once more.
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-            text = text.translate(_FOLD_TABLE)
-    text = _SPACES.sub(" ", text)
-    text = _LINE_EDGES.sub("", text)
+            text = _FOLD_RE.sub(_fold_run, text)
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("", text)
     return text
