@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -64,13 +65,17 @@ def field_text(article: Article, field: str) -> str:
     return "\n".join(article.captions) if field == "captions" else article.body
 
 
+QUALIFIER_INSIDE = re.compile(r"(?<=[0-9０-９零一二三四五六七八九十百千])[余多来]")
+
+
 def value_readable(fact: Fact) -> bool:
     """The fact's number is written in its evidence and reads back as its value."""
     from transforms.numbers import parse_number
 
     if not fact.number_text or fact.number_text not in fact.evidence:
         return False
-    parsed = parse_number(fact.number_text)
+    # Approximation words written inside the number (800余万, 10多万) do not change its value.
+    parsed = parse_number(QUALIFIER_INSIDE.sub("", fact.number_text))
     return parsed is not None and math.isclose(parsed, fact.value, rel_tol=1e-9, abs_tol=1e-9)
 
 

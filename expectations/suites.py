@@ -90,13 +90,13 @@ def _articles() -> list[Expectation]:
 
 
 def _facts() -> list[Expectation]:
-    from transforms.facts import UNITS
+    from transforms.numbers import UNIT_FORMS
 
     E = gx.expectations
     return [
         _named(E.ExpectColumnValuesToBeBetween(column="value", min_value=0, strict_min=True), "nonpositive_value",
                "a counted or measured value is greater than zero"),
-        _named(E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(UNITS)), "unit_not_allowed",
+        _named(E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(set(UNIT_FORMS.values()))), "unit_not_allowed",
                "the unit is one of the known counting units"),
         _named(E.ExpectColumnValuesToBeInSet(column="evidence_matches_span", value_set=[True]),
                "evidence_span_mismatch", "evidence equals the article text at [char_start, char_end)"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,8 @@ def _stderr(msg: str) -> None:
 def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.duckdb",
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
-             progress: Callable[[str], None] | None = _stderr) -> dict[str, Any]:
-    say = progress or (lambda _m: None)
+             show_progress: bool = True) -> dict[str, Any]:
+    say = _stderr if show_progress else (lambda _m: None)
     run_id = new_run_id()
     gx_dir = str(Path(report_dir) / "gx") if data_docs else None
     wh.start_run(db_path, run_id, str(flow_run.get_id() or ""), input_dir, PIPELINE_VERSION)

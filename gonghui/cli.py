@@ -111,10 +111,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.manifest and not Path(args.manifest).is_file():
         print(f"error: manifest {args.manifest} not found", file=sys.stderr)
         return 2
+    from flows.pipeline import pipeline
     from transforms.manifest import ManifestError
     from warehouse.load import WarehouseBusy
-
-    from flows.pipeline import pipeline
 
     t0 = time.monotonic()
     try:

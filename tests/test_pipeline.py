@@ -33,7 +33,7 @@ def run(tmp: Path, input_dir: Path = SAMPLES, manifest: Path | None = None) -> d
 
     return pipeline(input_dir=str(input_dir), db_path=str(tmp / "wh.duckdb"),
                     manifest_path=str(manifest) if manifest else None, report_dir=str(tmp / "reports"),
-                    progress=None)
+                    show_progress=False)
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -60,7 +60,7 @@ def test_samples_build_the_warehouse(first_run):
             expect_loaded = sum(1 for a in spec["articles"] if a["expect"] == "loaded")
             assert loaded.get(name, 0) == expect_loaded, name
         titles = {r[0] for r in con.execute("SELECT title FROM articles").fetchall()}
-        for name, spec in gold.items():
+        for spec in gold.values():
             for a in spec["articles"]:
                 if a["expect"] == "loaded":
                     assert a["title"] in titles

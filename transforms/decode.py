@@ -58,7 +58,7 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode a raw file: BOM first, then strict UTF-8, then the detector's best guess."""
     if not data:
         return Decoded(None, None, "empty_file")
-    for sig, kind in BINARY_SIGNATURES:
+    for sig, _kind in BINARY_SIGNATURES:
         if data.startswith(sig):
             return Decoded(None, None, "binary_content")
     for bom, enc in BOMS:

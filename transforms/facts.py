@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from transforms import metrics
 from transforms.asof import resolve_as_of
@@ -196,4 +197,23 @@ def extract_facts(article: Article) -> list[Fact]:
     facts = facts_in_text(article, article.body, "body")
     if article.captions:
         facts += facts_in_text(article, "\n".join(article.captions), "captions")
-    return facts
+    return mark_restatements(facts)
+
+
+def mark_restatements(facts: list[Fact]) -> list[Fact]:
+    """An article that states a tracked figure twice (建成站点2911个 … 建成2911个驿站) makes one claim.
+
+    The first mention keeps the metric; later mentions of the same (metric, value, unit, region)
+    stay as facts but lose the metric and are marked measure="restatement", so a query over a
+    metric counts each claim once.
+    """
+    seen: set[tuple[str, float, str, str | None]] = set()
+    out = []
+    for f in facts:
+        if f.metric is not None:
+            key = (f.metric, f.value, f.unit, f.region)
+            if key in seen:
+                f = replace(f, metric=None, measure="restatement")
+            seen.add(key)
+        out.append(f)
+    return out

@@ -146,33 +146,33 @@ def _table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
-S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+S, INT, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 LS = pa.list_(pa.string())
 
-RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", I), ("encoding", S),
+RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", INT), ("encoding", S),
                         ("run_id", S), ("state", S), ("manifest_fingerprint", S),
                         ("pipeline_version", S), ("text", S)])
 ARTICLE_SCHEMA = pa.schema([
-    ("article_id", S), ("file_id", S), ("source_file", S), ("seq", I), ("title", S), ("kicker", S),
+    ("article_id", S), ("file_id", S), ("source_file", S), ("seq", INT), ("title", S), ("kicker", S),
     ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
     ("publish_date", pa.date32()), ("publish_time", S), ("source", S), ("page", S), ("channel", S),
     ("region", S), ("url", S), ("body", S), ("captions", LS), ("summary", S), ("section_headings", LS),
     ("section_banner", S), ("format", S), ("original_id", S), ("metadata_origin", S), ("flags", LS),
     ("run_id", S), ("pipeline_version", S)])
 FACT_SCHEMA = pa.schema([
-    ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", I), ("char_end", I),
+    ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", INT), ("char_end", INT),
     ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
     ("number_text", S), ("qualifier", S), ("region", S), ("as_of", pa.date32()), ("as_of_text", S),
     ("run_id", S), ("pipeline_version", S)])
 PEOPLE_SCHEMA = pa.schema([
-    ("article_id", S), ("name", S), ("titles", LS), ("org", S), ("char_start", I), ("char_end", I),
+    ("article_id", S), ("name", S), ("titles", LS), ("org", S), ("char_start", INT), ("char_end", INT),
     ("evidence", S), ("file_id", S), ("run_id", S), ("pipeline_version", S)])
-ISSUE_SCHEMA = pa.schema([("file_id", S), ("source_file", S), ("kind", S), ("offset", I), ("raw", S),
-                          ("repaired", S), ("marker_offset", I), ("run_id", S)])
+ISSUE_SCHEMA = pa.schema([("file_id", S), ("source_file", S), ("kind", S), ("offset", INT), ("raw", S),
+                          ("repaired", S), ("marker_offset", INT), ("run_id", S)])
 QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), ("record_id", S),
                                ("file_id", S), ("source_file", S), ("reasons", LS), ("payload", S)])
-DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", I),
-                       ("success", B), ("element_count", I), ("unexpected_count", I), ("details", S)])
+DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", INT),
+                       ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
 
 
 def _date(v: str | None) -> Any:
