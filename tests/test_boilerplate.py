@@ -132,6 +132,14 @@ def test_learn_repeated_lines_removes_footer_keeps_content() -> None:
     assert learn_repeated_lines(corpus[: DEFAULT_MIN_DOCS - 2]) == frozenset()
 
 
+def test_copies_of_one_article_are_not_furniture() -> None:
+    article = "帮扶困难职工,这里有个“爱心联盟”\n本报讯 青铜峡市总工会凝聚社会力量,建立联动服务职工模式,共同帮扶困难职工。"
+    corpus = [article] * (DEFAULT_MIN_DOCS + 3) + _synthetic_corpus()
+    learned = learn_repeated_lines(corpus)
+    assert not any("青铜峡" in line or "爱心联盟" in line for line in learned)
+    assert "欢迎扫码关注工人日报客户端,获取更多工会资讯" in learned
+
+
 def test_learned_lines_match_traditional_sources() -> None:
     # One source publishing Traditional text with pinyin annotations: the learned line must still match
     # the line as the cleaner sees it (annotations stripped, converted to Simplified).

@@ -349,6 +349,11 @@ def _classify(
 # ------------------------------------------------------------------------------------------------
 
 
+# Documents are told apart by their longest lines. One is not enough: on a short page the footer can be
+# the longest line. Three body paragraphs identify an article; three footers on a page are rare.
+FINGERPRINT_LINES = 3
+
+
 def line_key(line: str) -> str:
     """The form a line is counted and matched in: normalised, stripped."""
     return normalize_text(line).strip()
@@ -367,13 +372,22 @@ def is_learnable_line(key: str) -> bool:
 
 
 def count_line_documents(texts: Iterable[str]) -> Counter[str]:
-    """Normalised line -> number of documents containing it (each document counted once per line)."""
-    counts: Counter[str] = Counter()
+    """Normalised line -> number of *distinct* documents containing it.
+
+    Copies of one article (syndicated to several sites, or re-published) would make every line of it
+    look repeated, so documents are told apart by their FINGERPRINT_LINES longest lines (body paragraphs
+    identify an article): copies share them and count once; pages that share only furniture do not.
+    """
+    seen: dict[str, set[str]] = {}
     for text in texts:
         keys = {line_key(line) for line in text.splitlines()}
         keys.discard("")
-        counts.update(keys)
-    return counts
+        if not keys:
+            continue
+        fingerprint = "\n".join(sorted(keys, key=lambda k: (-len(k), k))[:FINGERPRINT_LINES])
+        for key in keys:
+            seen.setdefault(key, set()).add(fingerprint)
+    return Counter({key: len(fps) for key, fps in seen.items()})
 
 
 def learn_repeated_lines(

@@ -18,27 +18,19 @@ SCRIPT_SIMPLIFIED = "simplified"
 # ------------------------------------------------------------------------------------------------------
 
 
-# Mojibake can be layered (text mis-decoded twice); repair is re-applied while it still changes something.
-# Three layers is beyond anything seen in practice; the bound keeps a pathological input cheap.
+# Mojibake can be layered (text mis-decoded twice), and normalising can expose mojibake that control
+# characters hid; repair is re-applied while it still changes something. Three passes is beyond anything
+# seen in practice; the bound keeps a pathological input cheap.
 MAX_REPAIR_PASSES = 3
 
 
 def _repair(text: str) -> tuple[str, list[TextIssue]]:
     text, found = repair_mojibake(text)
-    issues = list(found)
-    for _ in range(MAX_REPAIR_PASSES - 1):
-        if not found:
-            break
-        again, found = repair_mojibake(text)
-        if again == text:
-            break
-        text = again
-        issues += found
-    return text, issues
+    return text, list(found)
 
 
-def _prepare_once(raw_text: str) -> tuple[str, list[TextIssue], str]:
-    text, issues = _repair(raw_text)
+def _after_repair(text: str) -> tuple[str, str]:
+    """Steps 2-4 on repaired text: (text, script)."""
     text, _ = strip_pinyin_annotations(text)
     # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
     # may be Traditional (U+F900 -> 豈); converting first would leave them for the final normalisation.
@@ -47,7 +39,7 @@ def _prepare_once(raw_text: str) -> tuple[str, list[TextIssue], str]:
     text, config = to_simplified(text)
     # chinese.to_simplified reports "none" when nothing was converted; CleanDoc.script says "simplified".
     script = config if isinstance(config, str) and config not in ("", "none") else SCRIPT_SIMPLIFIED
-    return normalize_text(text), list(issues), script
+    return normalize_text(text), script
 
 
 def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
@@ -59,16 +51,19 @@ def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
     more mojibake only shows afterwards: documents that had (or show) mojibake go through the steps
     again until nothing changes (bounded), so cleaning stays idempotent.
     """
-    text, issues, script = _prepare_once(raw_text)
-    # Re-check only documents that had mojibake (rare) or show it now: cheap for the rest.
+    text, issues = _repair(raw_text)
+    text, script = _after_repair(text)
+    # Re-check only documents that had mojibake (rare) or show it now: one repair call for the rest of
+    # those, the other steps only when it changed something.
     found = bool(issues) or has_mojibake(text)
     for _ in range(MAX_REPAIR_PASSES - 1):
         if not found:
             break
-        again, more, script2 = _prepare_once(text)
-        if again == text:
+        repaired, more = _repair(text)
+        if repaired == text:
             break
-        text, issues, found = again, issues + more, bool(more)
+        text, script2 = _after_repair(repaired)
+        issues, found = issues + more, bool(more)
         script = script if script != SCRIPT_SIMPLIFIED else script2
     return text, issues, script
 
