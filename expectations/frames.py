@@ -32,11 +32,24 @@ def staged_frame(files: Sequence[StagedFile]) -> pd.DataFrame:
     })
 
 
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+SPACE = re.compile(r"\s")
+
+
+def cjk_share(text: str) -> float:
+    """Share of non-space characters that are Han characters (0 for empty text)."""
+    sample = text[:100_000]
+    n = len(sample) - len(SPACE.findall(sample))
+    return len(CJK.findall(sample)) / n if n else 0.0
+
+
 def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
     return pd.DataFrame({
         "file_id": [d.file_id for d in docs],
         "text": [d.text for d in docs],
         "text_chars": [len(d.text.strip()) for d in docs],
+        # empty texts are named by empty_after_cleaning alone
+        "cjk_share": [cjk_share(d.text) if d.text.strip() else 1.0 for d in docs],
     })
 
 

@@ -11,6 +11,9 @@ from great_expectations.expectations import Expectation
 
 # The People's Republic was founded on 1949-10-01: no article of ours can be older.
 EARLIEST_PUBLISH_DATE = "1949-10-01"
+# Chinese news text is mostly Han characters (the samples: 80-90% of non-space characters); a page
+# under 20% is English, code, or a table of numbers, not an article this pipeline can read.
+MIN_CJK_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def _clean_documents() -> list[Expectation]:
                "boilerplate_left", "no known boilerplate (CMS trailer, masthead, editor line, SEO footer) is left"),
         _named(E.ExpectColumnValuesToBeBetween(column="text_chars", min_value=1), "empty_after_cleaning",
                "cleaning leaves some text"),
+        _named(E.ExpectColumnValuesToBeBetween(column="cjk_share", min_value=MIN_CJK_SHARE), "not_chinese_text",
+               f"at least {MIN_CJK_SHARE:.0%} of the non-space characters are Chinese"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,12 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
              show_progress: bool = True) -> dict[str, Any]:
     say = _stderr if show_progress else (lambda _m: None)
+    with wh.run_lock(db_path):
+        return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say)
+
+
+def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
+         data_docs: bool, say: Callable[[str], None]) -> dict[str, Any]:
     run_id = new_run_id()
     gx_dir = str(Path(report_dir) / "gx") if data_docs else None
     wh.start_run(db_path, run_id, str(flow_run.get_id() or ""), input_dir, PIPELINE_VERSION)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations import frames
 from expectations.runner import Outcome, get_runner
+from gonghui.faults import inject
 from transforms import PIPELINE_VERSION
 from transforms.records import Article, CleanDoc, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
 from warehouse import load as wh
@@ -23,8 +24,9 @@ from warehouse import load as wh
 T = TypeVar("T")
 # Read files in chunks when hashing, so a 200 MB file never sits in memory twice.
 HASH_CHUNK = 1 << 20
-# Files larger than this are quarantined unread (a news page is kilobytes; this is a dump or a mistake).
-MAX_FILE_BYTES = 256 << 20
+# Files larger than this are quarantined unread: a news page is kilobytes and the largest e-paper page
+# dumps we have seen are under 1 MB, so 32 MB is ample headroom while keeping memory per batch bounded.
+MAX_FILE_BYTES = 32 << 20
 # Text files gonghui reads; everything else under the input folder is still accounted for.
 TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".md", ""}
 
@@ -173,6 +175,7 @@ def _error_reason(exc: BaseException) -> dict[str, str]:
 @task(name="stage", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
     """Read and decode a batch of files; check them with the staged-files suite."""
+    inject("stage")
     from transforms.decode import decode_bytes
 
     res = StepResult()
@@ -206,6 +209,7 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
 @task(name="clean", cache_policy=NO_CACHE)
 def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResult:
     """Repair, strip, convert and normalise each text; check with the clean-documents suite."""
+    inject("clean")
     from transforms.boilerplate import learn_repeated_lines
     from transforms.clean import clean_document
 
@@ -237,6 +241,7 @@ def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResul
 @task(name="segment", cache_policy=NO_CACHE)
 def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir: str | None) -> StepResult:
     """Split documents into articles with metadata; check with the articles suite."""
+    inject("segment")
     from transforms.segment import segment_document
 
     res = StepResult()
@@ -285,6 +290,7 @@ def extract(passed: list[Article], held: list[tuple[Article, list[str]]], run_id
 
     Facts of a quarantined article stay with it: they go into its quarantine payload, not `facts`.
     """
+    inject("extract")
     facts: list[Fact] = []
     people: list[Person] = []
     rejections: list[Rejection] = []
@@ -374,7 +380,7 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
 @task(name="load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load(db_path: str, batch: wh.BatchResult) -> dict[str, int]:
     """Write the batch to DuckDB in one transaction (holding the write lock only meanwhile)."""
-    return wh.load_batch(db_path, batch)
+    return wh.load_batch(db_path, batch, midway=lambda: inject("load"))
 
 
 @task(name="report", cache_policy=NO_CACHE)
@@ -385,6 +391,3 @@ def report(db_path: str, report_dir: str, run_id: str, gx_dir: str | None) -> st
     docs = get_runner(gx_dir).build_docs() if gx_dir else None
     return str(write_report(db_path, report_dir, run_id=run_id, data_docs=docs))
 
-
-def count(rows: Iterable[Any], pred: Callable[[Any], bool]) -> int:
-    return sum(1 for r in rows if pred(r))

@@ -113,7 +113,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from flows.pipeline import pipeline
     from transforms.manifest import ManifestError
-    from warehouse.load import WarehouseBusy
+    from warehouse.load import RunInProgress, WarehouseBusy, run_lock
+
+    try:  # fail fast, before Prefect starts, when another run holds this warehouse
+        with run_lock(args.db):
+            pass
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
 
     t0 = time.monotonic()
     try:
@@ -122,7 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ManifestError as exc:
         print(f"error: manifest: {exc}", file=sys.stderr)
         return 2
-    except WarehouseBusy as exc:
+    except (WarehouseBusy, RunInProgress) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     dt = time.monotonic() - t0

@@ -7,6 +7,7 @@ from collections import Counter
 
 from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
 from transforms.chinese import to_simplified
+from transforms.html import html_to_text, looks_like_html
 from transforms.mojibake import has_mojibake, repair_mojibake
 from transforms.normalize import normalize_text
 from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
@@ -82,15 +83,21 @@ def clean_document(
 ) -> CleanDoc:
     """Clean one file's decoded text into a CleanDoc (paragraphs joined by a single "\\n").
 
-    Order: repair mojibake -> strip pinyin annotations -> Traditional to Simplified -> normalise ->
-    remove boilerplate (metadata kept in the hits) -> rejoin paragraphs cut by column breaks.
+    Order: (HTML pages: extract their text) -> repair mojibake -> strip pinyin annotations ->
+    Traditional to Simplified -> normalise -> remove boilerplate (metadata kept in the hits) -> rejoin
+    paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction.
     """
+    was_html = looks_like_html(raw_text)
+    if was_html:
+        raw_text, _ = html_to_text(raw_text)
     text, issues, script = prepare_text(raw_text)
     result = remove_boilerplate(text, repeated_lines)
     paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text))
     counts: dict[str, int] = dict(Counter(h.kind for h in result.hits))
     if repeated_lines:
         counts.setdefault(KIND_REPEATED_LINE, 0)
+    if was_html:
+        counts["html_markup"] = 1
     return CleanDoc(
         file_id=file_id,
         source_file=source_file,

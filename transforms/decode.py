@@ -54,6 +54,36 @@ def looks_textual(text: str) -> bool:
     return _control_share(text) <= MAX_CONTROL_SHARE
 
 
+def _decode_mixed(data: bytes) -> Decoded | None:
+    """A file glued together from UTF-8 and GB18030 parts (a common scraping accident): decode per line.
+
+    Only when both kinds of non-ASCII line really occur; otherwise the detector decides the file.
+    """
+    lines = data.split(b"\n")
+    out: list[str] = []
+    utf8 = gb = 0
+    for line in lines:
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 += 1
+        except UnicodeDecodeError as exc:
+            # The switch may fall inside a line: keep the valid UTF-8 prefix, read the rest as GB18030.
+            head = line[: exc.start].decode("utf-8")
+            try:
+                out.append(head + line[exc.start:].decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+            utf8 += bool(head and not head.isascii())
+            gb += 1
+    if not (utf8 and gb):
+        return None
+    text = "\n".join(out)
+    return Decoded(text, "mixed:utf-8+gb18030", None) if looks_textual(text) else None
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a raw file: BOM first, then strict UTF-8, then the detector's best guess."""
     if not data:
@@ -72,6 +102,9 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(text, "utf-8", None) if looks_textual(text) else Decoded(None, None, "binary_content")
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     best = from_bytes(data[:DETECT_SAMPLE_BYTES]).best()
     if best is None or best.encoding is None:
         return Decoded(None, None, "undecodable_bytes")

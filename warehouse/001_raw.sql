@@ -52,7 +52,7 @@ COMMENT ON COLUMN runs.run_id IS 'gonghui run id (UTC timestamp + random suffix)
 COMMENT ON COLUMN runs.prefect_flow_run_id IS 'id of the Prefect flow run that executed this run';
 COMMENT ON COLUMN runs.started_at IS 'UTC start time';
 COMMENT ON COLUMN runs.finished_at IS 'UTC end time; NULL while running or after a crash';
-COMMENT ON COLUMN runs.status IS 'running | completed | failed';
+COMMENT ON COLUMN runs.status IS 'running | completed | failed | crashed (killed: found still running by the next run)';
 COMMENT ON COLUMN runs.input_dir IS 'input folder the run read';
 COMMENT ON COLUMN runs.pipeline_version IS 'gonghui transforms version of the run';
 COMMENT ON COLUMN runs.files_seen IS 'input files found under the input folder';

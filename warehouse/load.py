@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,40 @@ LOCK_WAIT_SECONDS = 60.0
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the DuckDB write lock."""
+
+
+class RunInProgress(RuntimeError):
+    """Another `gonghui run` is working on this warehouse."""
+
+
+def lock_path(db_path: str | Path) -> Path:
+    return Path(str(db_path) + ".run.lock")
+
+
+@contextmanager
+def run_lock(db_path: str | Path) -> Iterator[None]:
+    """One run per warehouse at a time (an OS file lock: released even when the process is killed)."""
+    import fcntl
+
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = path.open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RunInProgress(
+                f"another gonghui run is already working on {db_path} ({holder}); "
+                f"wait for it to finish and run again") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
 
 
 def ddl_files() -> list[Path]:
@@ -89,8 +124,11 @@ def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
 
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
               version: str) -> None:
+    """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
+    crashed (its unfinished batch was rolled back by DuckDB; its files are processed again)."""
     ensure_schema(db_path)
     with connect(db_path) as con:
+        con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         con.execute(
             "INSERT INTO runs (run_id, prefect_flow_run_id, started_at, status, input_dir, pipeline_version) "
             "VALUES (?, ?, ?, 'running', ?, ?)",
@@ -218,7 +256,8 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
     }
 
 
-def load_batch(db_path: str | Path, b: BatchResult) -> dict[str, int]:
+def load_batch(db_path: str | Path, b: BatchResult,
+               midway: Callable[[], None] | None = None) -> dict[str, int]:
     """Write one batch in a single transaction: all of it or none of it.
 
     Files in the batch are replaced wholesale: their earlier derived rows (articles, facts, people,
@@ -245,6 +284,8 @@ def load_batch(db_path: str | Path, b: BatchResult) -> dict[str, int]:
                     pipeline_version = excluded.pipeline_version, encoding = excluded.encoding
             """)
             con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
+            if midway is not None:
+                midway()  # crash-safety tests kill the process here, mid-transaction
             con.execute("INSERT INTO facts BY NAME SELECT * FROM in_facts")
             con.execute("INSERT INTO people BY NAME SELECT * FROM in_people")
             con.execute('INSERT INTO text_issues BY NAME SELECT * FROM in_issues')
