@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from transforms import metrics
@@ -63,9 +64,13 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in SENTENCE_BREAK.finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
+def _sentence_starts(text: str) -> list[int]:
+    """Offsets where sentences start (0 first), ascending: bisect finds a position's sentence."""
+    return [0, *(m.end() for m in SENTENCE_BREAK.finditer(text))]
+
+
+def _sentence_start(starts: list[int], pos: int) -> int:
+    return starts[bisect_right(starts, pos) - 1]
 
 
 def _trim(subject: str) -> str:
@@ -148,8 +153,20 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     quantities = find_quantities(text)
     if not quantities:
         return facts
+    starts = _sentence_starts(text)
+    quantities = sorted(quantities, key=lambda q: q.start)
+    qi = 0
+    # Both lists are in text order: one pass pairs each clause with its quantities (linear, so a
+    # 10 MB single-line file costs seconds, not hours).
     for c_start, c_end in _clauses(text):
-        in_clause = [q for q in quantities if q.start >= c_start and q.end <= c_end]
+        while qi < len(quantities) and quantities[qi].start < c_start:
+            qi += 1
+        in_clause = []
+        qj = qi
+        while qj < len(quantities) and quantities[qj].start < c_end:
+            if quantities[qj].end <= c_end:
+                in_clause.append(quantities[qj])
+            qj += 1
         seg_start = c_start
         for i, q in enumerate(in_clause):
             subject, verb, phrase_end = _subject_verb(text, q, seg_start, c_end)
@@ -158,7 +175,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
             evidence = text[c_start:ev_end]
             clause = text[c_start:c_end]
-            sentence_prefix = text[_sentence_start(text, q.start) : q.start]
+            sentence_prefix = text[_sentence_start(starts, q.start) : q.start]
             as_of, as_of_text = resolve_as_of(sentence_prefix, article.publish_date)
             metric, measure = metrics.classify(subject or "", evidence, q.unit)
             if measure is None and as_of_text and as_of_text.startswith(("截至", "截止")):

@@ -6,6 +6,7 @@ import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 _DATA = Path(__file__).parent / "data" / "admin_divisions.csv"
@@ -58,7 +59,31 @@ _FULL_NAMES, _INDEX, _COUNTY_STEMS = _load()
 SHORT_NAMES: tuple[str, ...] = tuple(_FULL_NAMES)
 _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 _SURFACES = sorted(_INDEX, key=len, reverse=True)
-_SURFACE_RE = re.compile("|".join(re.escape(s) for s in _SURFACES))
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex for the words shaped as a prefix trie: at each position the engine branches on one
+    character instead of trying thousands of alternatives, and it prefers the longest word."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+# One-character names (县, the 重庆 prefecture-level entry) are too ambiguous to match anywhere.
+_SURFACE_RE = re.compile(_trie_pattern([w for w in _SURFACES if len(w) >= 2]))
 _STEM_RE = re.compile(
     "(" + "|".join(re.escape(s) for s in sorted(_COUNTY_STEMS, key=len, reverse=True)) + ")"
     + "[" + "".join(_ALT_SUFFIXES) + "]"
@@ -71,6 +96,7 @@ def full_name(short: str) -> str:
     return _FULL_NAMES.get(short, short)
 
 
+@cache
 def _best_entry(surface: str) -> _Entry:
     # 吉林 is a province and a prefecture; 海南 a province and a 青海 prefecture: the higher level wins.
     return min(_INDEX[surface], key=lambda e: (_LEVEL_RANK[e.level], not e.full))
@@ -79,27 +105,24 @@ def _best_entry(surface: str) -> _Entry:
 def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
     """Leftmost-longest, non-overlapping matches of table names, plus county stems with a suffix."""
     out: list[tuple[int, int, str, _Entry]] = []
-    i = 0
+    pos = 0
     n = len(text)
-    while i < n:
-        best: tuple[int, int, str, _Entry] | None = None
-        for length in range(min(_MAX_LEN, n - i), 1, -1):
-            cand = text[i : i + length]
-            if cand in _INDEX:
-                best = (i, i + length, cand, _best_entry(cand))
+    while pos < n:
+        m = _SURFACE_RE.search(text, pos)
+        if m is None:
+            break
+        out.append((m.start(), m.end(), m.group(0), _best_entry(m.group(0))))
+        pos = m.end()
+        # 南通海门区: a stem with another suffix counts only right after a place of its province.
+        while pos < n and _SURFACE_RE.match(text, pos) is None:
+            sm = _STEM_RE.match(text, pos)
+            if sm is None:
                 break
-        if best is None:
-            m = _STEM_RE.match(text, i)
-            if m and out and out[-1][1] == i:
-                # 南通海门区: a stem with another suffix counts only right after a place of its province.
-                provs = _COUNTY_STEMS[m.group(1)] & out[-1][3].provinces
-                if provs:
-                    best = (i, m.end(), m.group(0), _Entry(m.group(0), frozenset(provs), "county", True))
-        if best is None:
-            i += 1
-            continue
-        out.append(best)
-        i = best[1]
+            provs = _COUNTY_STEMS[sm.group(1)] & out[-1][3].provinces
+            if not provs:
+                break
+            out.append((pos, sm.end(), sm.group(0), _Entry(sm.group(0), frozenset(provs), "county", True)))
+            pos = sm.end()
     return out
 
 
