@@ -1,8 +1,10 @@
-"""Convert Traditional Chinese text to Simplified (OpenCC t2s/hk2s/tw2s plus phrase overrides), only where needed."""
+"""Convert Traditional Chinese text to Simplified (OpenCC 1.4.2 dictionaries, t2s/hk2s/tw2s, plus phrase overrides)."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -10,10 +12,21 @@ from opencc import OpenCC
 
 _DATA = Path(__file__).parent / "data"
 
-# Configs of opencc-python-reimplemented 0.1.7 that go to Simplified: hk2s, t2s, tw2s, tw2sp (checked in
-# its config/ directory). tw2sp also rewrites Taiwanese vocabulary (軟體 -> 软件); we only pick it when
-# asked for explicitly, detection never does (it rewrites words, not just characters).
-CONFIGS: frozenset[str] = frozenset({"t2s", "hk2s", "tw2s", "tw2sp"})
+# The engine is opencc-python-reimplemented's; the dictionaries are OpenCC 1.4.2's (its own 0.1.7 ones are
+# years older and fail half of OpenCC's current test cases), generated into transforms/data/opencc_* by
+# tools/gen_opencc_data.py. opencc_configs.json holds, per config, the chain of dictionary groups.
+_OPENCC_CHAINS: dict[str, list[list[str]]] = {
+    name: chain
+    for name, chain in json.loads((_DATA / "opencc_configs.json").read_text(encoding="utf-8")).items()
+    if not name.startswith("_")
+}
+# The configs that go to Simplified. tw2sp also rewrites Taiwanese vocabulary (軟體 -> 软件); we only pick
+# it when asked for explicitly, detection never does (it rewrites words, not just characters).
+CONFIGS: frozenset[str] = frozenset(_OPENCC_CHAINS)
+# The dictionaries each config reads, in chain order.
+OPENCC_DICT_NAMES: dict[str, tuple[str, ...]] = {
+    name: tuple(d for group in chain for d in group) for name, chain in _OPENCC_CHAINS.items()
+}
 NO_CONVERSION = "none"
 
 # Words that say a text comes from Hong Kong or Taiwan. Checked in the source hint (file name, paper name,
@@ -46,8 +59,8 @@ def _load_overrides() -> dict[str, str]:
     return out
 
 
-# Characters OpenCC's T->S tables change that are never valid Simplified (generated from OpenCC's own
-# dictionaries by tools/gen_char_traditional.py).
+# Characters OpenCC's T->S tables change that are never valid Simplified (generated from the dictionaries
+# above by tools/gen_char_traditional.py).
 TRADITIONAL_ONLY_CHARS: frozenset[str] = _load_traditional_only()
 TRADITIONAL_ONLY_REGEX: str = "[" + "".join(sorted(TRADITIONAL_ONLY_CHARS)) + "]"
 _TRADITIONAL_RE = re.compile(TRADITIONAL_ONLY_REGEX)
@@ -55,12 +68,154 @@ _TRADITIONAL_RE = re.compile(TRADITIONAL_ONLY_REGEX)
 OVERRIDES: dict[str, str] = _load_overrides()
 # Longest first so the alternation is leftmost-longest.
 _OVERRIDE_RE = re.compile("|".join(re.escape(p) for p in sorted(OVERRIDES, key=len, reverse=True)))
-_LINE_RE = re.compile(r"[^\n]+")
+
+# opencc-python-reimplemented splits its input at these separators (OpenCC's PhraseExtract list) and converts
+# each piece on its own, so no dictionary entry ever matches across one. Copied from its OpenCC.__init__
+# (tests/test_chinese.py checks the copy against the installed engine).
+ENGINE_SEPARATORS = (
+    r"(\s+|-|,|\.|\?|!|\*|　|，|。|、|；|：|？|！|…|“|”|‘|’|『|』|「|」|﹁|﹂|—|－|（|）|《|》|〈|〉|～|．|／|＼|"
+    r"︒|︑|︔|︓|︿|﹀|︹|︺|︙|︐|［|﹇|］|﹈|︕|︖|︰|︳|︴|︽|︾|︵|︶|｛|︷|｝|︸|﹃|﹄|【|︻|】|︼)"
+)
+_SEPARATOR_RE = re.compile(ENGINE_SEPARATORS)
 
 
 @cache
-def _converter(config: str) -> OpenCC:
-    return OpenCC(config)
+def opencc_dict(name: str) -> dict[str, str]:
+    """One of our OpenCC dictionaries: key -> values as written (space-separated; the engine uses the first)."""
+    out: dict[str, str] = {}
+    for line in (_DATA / f"opencc_{name}.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, values = line.split("\t")
+            out[key] = values
+    return out
+
+
+class ReferenceOpenCC(OpenCC):  # type: ignore[misc]  # the package has no type hints
+    """opencc-python-reimplemented's engine, unchanged, fed with our (OpenCC 1.4.2) dictionaries.
+
+    This is the reference: slow (about 10 ms per article), used by the tests and the bench to prove that
+    the fast converter below gives exactly the same output.
+    """
+
+    def _init_dict(self) -> None:
+        # Same data layout the package builds from its own config files: per group, (max key length,
+        # min key length, mapping).
+        self._dict_chain_data = []
+        for group in _OPENCC_CHAINS[self.conversion]:
+            tables = []
+            for name in group:
+                mapping = opencc_dict(name)
+                lengths = [len(k) for k in mapping]
+                tables.append((max(lengths), min(lengths), mapping))
+            self._dict_chain_data.append(tables)
+        self._dict_init_done = True
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One dictionary, compiled for the fast converter: key -> first value, and where keys can start."""
+
+    mapping: dict[str, str]
+    lengths: dict[str, tuple[int, ...]]  # first character -> key lengths starting with it, longest first
+    starts: re.Pattern[str]  # any first character
+
+
+@dataclass(frozen=True)
+class _Group:
+    phrases: tuple[_Table, ...]  # matched in order, each longest-first over what is still unmatched
+    chars: dict[int, str]  # the trailing one-character dictionaries merged (earlier wins): str.translate
+
+
+def _compile_group(names: list[str]) -> _Group:
+    # Entries that contain a separator can never match in the engine (it never sees one inside a piece).
+    mappings = [
+        {k: v.split(" ")[0] for k, v in opencc_dict(name).items() if not _SEPARATOR_RE.search(k)}
+        for name in names
+    ]
+    n_phrase = len(mappings)
+    while n_phrase and all(len(k) == 1 for k in mappings[n_phrase - 1]):
+        n_phrase -= 1
+    chars: dict[int, str] = {}
+    for mapping in reversed(mappings[n_phrase:]):
+        chars.update({ord(k): v for k, v in mapping.items()})
+    phrases = []
+    for mapping in mappings[:n_phrase]:
+        lengths: dict[str, set[int]] = {}
+        for key in mapping:
+            lengths.setdefault(key[0], set()).add(len(key))
+        starts = re.compile("[" + "".join(re.escape(c) for c in sorted(lengths)) + "]")
+        phrases.append(
+            _Table(mapping, {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}, starts)
+        )
+    return _Group(tuple(phrases), chars)
+
+
+def _convert_group(text: str, group: _Group) -> str:
+    """What the engine does with one dictionary group, on the whole text at once.
+
+    The engine takes, per dictionary, the longest entry found anywhere in a piece (leftmost among equals),
+    then does the same to the left and right of it, until nothing matches; the next dictionary of the group
+    only sees the still unmatched stretches. Taking all occurrences ordered by (length desc, position) and
+    keeping each that does not overlap one already kept gives the same spans. Pieces need no splitting:
+    no entry with a separator is kept, so no occurrence crosses one.
+    """
+    n = len(text)
+    taken = bytearray(n)
+    spans: list[tuple[int, int, str]] = []
+    for table in group.phrases:
+        found: list[tuple[int, int]] = []
+        mapping = table.mapping
+        for m in table.starts.finditer(text):
+            i = m.start()
+            for length in table.lengths[text[i]]:
+                if i + length <= n and text[i : i + length] in mapping:
+                    found.append((-length, i))
+        found.sort()
+        for neg, i in found:
+            end = i - neg
+            if taken.find(1, i, end) == -1:
+                taken[i:end] = b"\x01" * (end - i)
+                spans.append((i, end, mapping[text[i:end]]))
+    if not spans:
+        return text.translate(group.chars)
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end, value in spans:
+        out.append(text[pos:start].translate(group.chars))
+        out.append(value)
+        pos = end
+    out.append(text[pos:].translate(group.chars))
+    return "".join(out)
+
+
+@cache
+def _compiled(config: str) -> tuple[_Group, ...]:
+    return tuple(_compile_group(group) for group in _OPENCC_CHAINS[config])
+
+
+@cache
+def _reference(config: str) -> ReferenceOpenCC:
+    return ReferenceOpenCC(config)
+
+
+def _check_config(config: str) -> None:
+    if config not in CONFIGS:
+        raise ValueError(f"unknown OpenCC config {config!r}; expected one of {sorted(CONFIGS)}")
+
+
+def convert(text: str, config: str) -> str:
+    """OpenCC conversion of the whole text (fast path; same output as convert_reference, without overrides)."""
+    _check_config(config)
+    for group in _compiled(config):
+        text = _convert_group(text, group)
+    return text
+
+
+def convert_reference(text: str, config: str) -> str:
+    """The reference path: the reimplemented engine with our dictionaries, then the overrides, whole text."""
+    _check_config(config)
+    return apply_overrides(_reference(config).convert(text))
 
 
 def has_traditional(text: str) -> bool:
@@ -89,22 +244,19 @@ def apply_overrides(text: str) -> str:
 
 
 def to_simplified(text: str, variant: str | None = None) -> tuple[str, str]:
-    """(Simplified text, config used). Lines without Traditional-only characters are not touched.
+    """(Simplified text, config used).
 
-    config is "none" when the text had no Traditional-only character (returned unchanged). The overrides
-    (t2s_overrides.tsv) are applied after OpenCC, on the converted lines only.
+    Without a variant, a text without Traditional-only characters is returned unchanged with config "none",
+    and any other text is converted with detect_variant's config. With a variant (the caller knows the text
+    is Traditional, and which kind) the text is always converted with it: OpenCC also rewrites a few
+    characters that are valid Simplified elsewhere (相剋 -> 相克, 步步高陞 -> 步步高升).
+    Converting means: the whole text through OpenCC, then the overrides (t2s_overrides.tsv); exactly
+    convert_reference(text, config), computed by the fast converter (tests/test_chinese.py proves it).
     """
-    if not has_traditional(text):
-        return text, NO_CONVERSION
-    config = variant if variant is not None else detect_variant(text)
-    if config not in CONFIGS:
-        raise ValueError(f"unknown OpenCC config {config!r}; expected one of {sorted(CONFIGS)}")
-    converter = _converter(config)
-
-    def _convert_line(m: re.Match[str]) -> str:
-        line = m.group(0)
-        if _TRADITIONAL_RE.search(line) is None:
-            return line
-        return apply_overrides(converter.convert(line))
-
-    return _LINE_RE.sub(_convert_line, text), config
+    if variant is None:
+        if not has_traditional(text):
+            return text, NO_CONVERSION
+        config = detect_variant(text)
+    else:
+        config = variant
+    return apply_overrides(convert(text, config)), config
