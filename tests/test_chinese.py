@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from opencc import OpenCC
 from transforms.chinese import (
     CONFIGS,
     ENGINE_SEPARATORS,
+    HK_MARKERS,
     OPENCC_DICT_NAMES,
     OVERRIDES,
     TRADITIONAL_ONLY_CHARS,
     TRADITIONAL_ONLY_REGEX,
+    TW_MARKERS,
     ReferenceOpenCC,
     convert,
     convert_reference,
@@ -102,7 +105,7 @@ _KEY_ALPHABET = "".join(
     st.lists(
         st.one_of(
             st.sampled_from(sorted({k for cfg in CONFIGS for n in OPENCC_DICT_NAMES[cfg] for k in opencc_dict(n)})),
-            st.text(alphabet=_KEY_ALPHABET[:4000] + "-，。 \n", max_size=3),
+            st.text(alphabet=_KEY_ALPHABET + "-，。 \n𠀀", max_size=3),
         ),
         max_size=12,
     ),
@@ -174,6 +177,19 @@ def test_detect_variant() -> None:
     # A passing mention is not enough.
     assert detect_variant("雲南工會與香港工聯會交流") == "t2s"
     assert detect_variant("") == "t2s"
+    # detect_variant counts all markers in one regex pass; that counts what text.count would only while no
+    # marker is a prefix of another.
+    markers = HK_MARKERS + TW_MARKERS
+    assert not [(a, b) for a in markers for b in markers if a != b and b.startswith(a)]
+
+
+_SOME_TRADITIONAL = "".join(sorted(TRADITIONAL_ONLY_CHARS)[:40] + sorted(TRADITIONAL_ONLY_CHARS)[-40:])
+
+
+@given(st.text(alphabet=_SOME_TRADITIONAL + "工会著乾𠀀𪚥 \n", max_size=12))
+def test_property_has_traditional_is_the_regex(text: str) -> None:
+    """has_traditional (BMP regex + set for the rest, for speed) agrees with the published regex."""
+    assert has_traditional(text) == (re.search(TRADITIONAL_ONLY_REGEX, text) is not None)
 
 
 @given(st.text())
