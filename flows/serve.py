@@ -1,0 +1,120 @@
+"""Scheduled runs: serve the `pipeline` flow as a Prefect deployment on a cron or interval schedule.
+
+Prefect does the scheduling: `pipeline.serve(...)` registers a deployment with the Prefect API
+(`PREFECT_API_URL`, e.g. a `prefect server start` with its UI), the server's scheduler creates the
+flow runs, and the runner started here executes them, each in its own process, one at a time. Every
+run lands in the warehouse's `runs` table with its `prefect_flow_run_id`. Stop with Ctrl-C (the
+schedule is paused on shutdown, so no runs pile up while nothing serves them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEPLOYMENT_NAME = "gonghui-scheduled"
+# One run at a time: a run holds the warehouse's run lock from start to end, so a second concurrent
+# run could only wait and fail; a run that is due while another works starts when it is done.
+DEFAULT_LIMIT = 1
+
+
+def _check_cron(cron: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError as exc:
+        raise ValueError(f"not a valid cron expression: {cron!r} ({exc})") from None
+
+
+def deployment_parameters(input_dir: str | Path, db_path: str | Path, report_dir: str | Path,
+                          manifest_path: str | Path | None = None) -> dict[str, Any]:
+    """The flow parameters every scheduled run gets: absolute paths (runs start in their own process)."""
+    return {
+        "input_dir": str(Path(input_dir).resolve()),
+        "db_path": str(Path(db_path).resolve()),
+        "report_dir": str(Path(report_dir).resolve()),
+        "manifest_path": str(Path(manifest_path).resolve()) if manifest_path else None,
+        "show_progress": False,
+    }
+
+
+def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Path, db_path: str | Path,
+                   report_dir: str | Path, manifest_path: str | Path | None = None,
+                   limit: int | None = None, name: str = DEPLOYMENT_NAME) -> None:
+    """Serve `pipeline` on a schedule until interrupted: exactly one of `cron` ("0 6 * * *", UTC) or
+    `interval` (seconds). `limit` caps concurrent runs of this runner (default 1, see DEFAULT_LIMIT).
+
+    Raises ValueError for a bad schedule or a missing input folder / manifest before anything is
+    registered with Prefect.
+    """
+    if (cron is None) == (interval is None):
+        raise ValueError("give exactly one of cron or interval")
+    if cron is not None:
+        _check_cron(cron)
+    if interval is not None and interval <= 0:
+        raise ValueError(f"interval must be a positive number of seconds, not {interval}")
+    if not Path(input_dir).is_dir():
+        raise ValueError(f"input folder {input_dir} does not exist or is not a folder")
+    if manifest_path and not Path(manifest_path).is_file():
+        raise ValueError(f"manifest {manifest_path} not found")
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.pipeline import pipeline
+
+    pipeline.serve(
+        name=name,
+        cron=cron,
+        interval=timedelta(seconds=interval) if interval is not None else None,
+        parameters=deployment_parameters(input_dir, db_path, report_dir, manifest_path),
+        description="gonghui ETL on a schedule: new or changed files under the input folder are processed",
+        tags=["gonghui"],
+        limit=limit or DEFAULT_LIMIT,
+        pause_on_shutdown=True,
+        # The repo is an installed package, so runs import `flows.pipeline` whatever their directory.
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m flows.serve", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron expression, UTC (e.g. "0 6 * * *": every day at 06:00)')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    p.add_argument("--input", default="data/samples", help="input folder (default data/samples)")
+    p.add_argument("--db", default="warehouse/gonghui.duckdb", help="DuckDB file")
+    p.add_argument("--report-dir", default="reports", help="report folder")
+    p.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
+    p.add_argument("--limit", type=int, default=None, help="concurrent runs (default 1)")
+    p.add_argument("--name", default=DEPLOYMENT_NAME, help=f"deployment name (default {DEPLOYMENT_NAME})")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if not os.environ.get("PREFECT_API_URL"):
+        print("note: PREFECT_API_URL is not set, so the schedule lives in a temporary local API that "
+              "ends with this process and has no UI; see docs/scheduling.md to use `prefect server start`.",
+              file=sys.stderr)
+    try:
+        serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
+                       args.limit, args.name)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
