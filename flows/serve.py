@@ -22,13 +22,14 @@ DEPLOYMENT_NAME = "gonghui-scheduled"
 DEFAULT_LIMIT = 1
 
 
-def _check_cron(cron: str) -> None:
+def _check_cron(cron: str, timezone: str | None) -> None:
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
-        CronSchedule(cron=cron)
+        CronSchedule(cron=cron, timezone=timezone)
     except ValueError as exc:
-        raise ValueError(f"not a valid cron expression: {cron!r} ({exc})") from None
+        raise ValueError(f"not a valid cron schedule: {cron!r}"
+                         f"{f' in {timezone!r}' if timezone else ''} ({exc})") from None
 
 
 def deployment_parameters(input_dir: str | Path, db_path: str | Path, report_dir: str | Path,
@@ -45,9 +46,10 @@ def deployment_parameters(input_dir: str | Path, db_path: str | Path, report_dir
 
 def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Path, db_path: str | Path,
                    report_dir: str | Path, manifest_path: str | Path | None = None,
-                   limit: int | None = None, name: str = DEPLOYMENT_NAME) -> None:
-    """Serve `pipeline` on a schedule until interrupted: exactly one of `cron` ("0 6 * * *", UTC) or
-    `interval` (seconds). `limit` caps concurrent runs of this runner (default 1, see DEFAULT_LIMIT).
+                   limit: int | None = None, name: str = DEPLOYMENT_NAME, timezone: str | None = None) -> None:
+    """Serve `pipeline` on a schedule until interrupted: exactly one of `cron` ("0 6 * * *") or
+    `interval` (seconds). `timezone` (IANA name, e.g. "Asia/Shanghai") applies to cron; default UTC.
+    `limit` caps concurrent runs of this runner (default 1, see DEFAULT_LIMIT).
 
     Raises ValueError for a bad schedule or a missing input folder / manifest before anything is
     registered with Prefect.
@@ -55,7 +57,9 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
     if (cron is None) == (interval is None):
         raise ValueError("give exactly one of cron or interval")
     if cron is not None:
-        _check_cron(cron)
+        _check_cron(cron, timezone)
+    elif timezone is not None:
+        raise ValueError("timezone applies to a cron schedule only")
     if interval is not None and interval <= 0:
         raise ValueError(f"interval must be a positive number of seconds, not {interval}")
     if not Path(input_dir).is_dir():
@@ -65,14 +69,15 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
 
+    from prefect.schedules import Cron, Interval
     from prefect.types.entrypoint import EntrypointType
 
     from flows.pipeline import pipeline
 
+    schedule = Cron(cron, timezone=timezone) if cron is not None else Interval(timedelta(seconds=interval or 0))
     pipeline.serve(
         name=name,
-        cron=cron,
-        interval=timedelta(seconds=interval) if interval is not None else None,
+        schedule=schedule,
         parameters=deployment_parameters(input_dir, db_path, report_dir, manifest_path),
         description="gonghui ETL on a schedule: new or changed files under the input folder are processed",
         tags=["gonghui"],
@@ -87,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m flows.serve", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     when = p.add_mutually_exclusive_group(required=True)
-    when.add_argument("--cron", help='cron expression, UTC (e.g. "0 6 * * *": every day at 06:00)')
+    when.add_argument("--cron", help='cron expression (e.g. "0 6 * * *": every day at 06:00, UTC unless --timezone)')
     when.add_argument("--interval", type=float, help="seconds between runs")
+    p.add_argument("--timezone", default=None, help='time zone of --cron (IANA name, e.g. "Asia/Shanghai")')
     p.add_argument("--input", default="data/samples", help="input folder (default data/samples)")
     p.add_argument("--db", default="warehouse/gonghui.duckdb", help="DuckDB file")
     p.add_argument("--report-dir", default="reports", help="report folder")
@@ -109,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     try:
         serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
-                       args.limit, args.name)
+                       args.limit, args.name, args.timezone)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

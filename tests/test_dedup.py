@@ -174,6 +174,18 @@ def test_short_texts_are_never_duplicates() -> None:
         dedup.similarity((1, 2), (1, 2, 3))
 
 
+def test_band_keys_find_the_reprint_and_only_it(reprint_pair, clean_docs):
+    original, _, _, copies = reprint_pair
+    copy_keys = set(dedup.band_keys(dedup.signature(copies[0].body)))
+    bands, _ = dedup.bands_for(dedup.DEFAULT_THRESHOLD)
+    assert len(copy_keys) == bands
+    candidates = [a.article_id for a in _all_articles(clean_docs)
+                  if copy_keys & set(dedup.band_keys(dedup.signature(a.body)))]
+    assert candidates == [original.article_id]
+    assert dedup.band_keys(dedup.EMPTY) == []
+    assert all(-(1 << 63) <= k < (1 << 63) for k in copy_keys)  # fits BIGINT
+
+
 def test_bands_catch_a_pair_at_the_threshold() -> None:
     for t in (0.5, 0.7, 0.8, 0.9, 0.95):
         bands, rows = dedup.bands_for(t)

@@ -156,6 +156,10 @@ def test_bad_schedules_are_refused_before_prefect(tmp_path):
         serve_pipeline("0 6 * * *", 60, SAMPLES, tmp_path / "wh.duckdb", tmp_path / "r")
     with pytest.raises(ValueError, match="cron"):
         serve_pipeline("every morning", None, SAMPLES, tmp_path / "wh.duckdb", tmp_path / "r")
+    with pytest.raises(ValueError, match="cron"):
+        serve_pipeline("0 6 * * *", None, SAMPLES, tmp_path / "wh.duckdb", tmp_path / "r", timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="cron schedule only"):
+        serve_pipeline(None, 60, SAMPLES, tmp_path / "wh.duckdb", tmp_path / "r", timezone="Asia/Shanghai")
     with pytest.raises(ValueError, match="positive"):
         serve_pipeline(None, 0, SAMPLES, tmp_path / "wh.duckdb", tmp_path / "r")
     with pytest.raises(ValueError, match="input folder"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -105,6 +106,22 @@ def bands_for(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
         if 1 - (1 - t ** rows) ** bands >= CANDIDATE_RECALL:
             return bands, rows
     return num_perm, 1
+
+
+def band_keys(sig: Sequence[int], threshold: float = DEFAULT_THRESHOLD) -> list[int]:
+    """One signed 64-bit key per LSH band (the band number is hashed in, so keys of different bands
+    never collide by position). Two signatures share a key exactly when they agree on a whole band:
+    the warehouse stores these keys and asks `list_has_any(bands, <keys of the batch>)` for candidates,
+    then passes only those to find_duplicates. EMPTY signatures have no keys."""
+    if is_empty(sig):
+        return []
+    bands, rows = bands_for(threshold, len(sig))
+    keys = []
+    for band in range(bands):
+        chunk = ",".join(str(v) for v in sig[band * rows:(band + 1) * rows])
+        digest = hashlib.blake2b(f"{band}:{chunk}".encode(), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
 
 
 def find_duplicates(new: Sequence[tuple[str, Sequence[int]]], existing: Sequence[tuple[str, Sequence[int]]],

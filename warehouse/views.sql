@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS article_signatures (
     article_id       VARCHAR PRIMARY KEY,
     file_id          VARCHAR NOT NULL,
     signature        UBIGINT[] NOT NULL,
+    bands            BIGINT[] NOT NULL,
     run_id           VARCHAR NOT NULL,
     pipeline_version VARCHAR NOT NULL
 );
@@ -19,6 +20,7 @@ COMMENT ON TABLE article_signatures IS 'One row per loaded article: the MinHash 
 COMMENT ON COLUMN article_signatures.article_id IS 'articles.article_id';
 COMMENT ON COLUMN article_signatures.file_id IS 'raw_files.file_id of the source file (rows are replaced with the file)';
 COMMENT ON COLUMN article_signatures.signature IS 'transforms.dedup.signature(body): NUM_PERM minimum hashes of its character shingles';
+COMMENT ON COLUMN article_signatures.bands IS 'transforms.dedup.band_keys(signature): one key per LSH band; candidates of a new article share at least one (list_has_any)';
 COMMENT ON COLUMN article_signatures.run_id IS 'run that computed it';
 COMMENT ON COLUMN article_signatures.pipeline_version IS 'transforms version that computed it (signatures of different versions are not compared)';
 
