@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -54,6 +55,17 @@ def looks_textual(text: str) -> bool:
     return _control_share(text) <= MAX_CONTROL_SHARE
 
 
+# Legacy bytes (Big5, GBK) decode as valid UTF-8 by chance in short stretches; a line counts as
+# evidence of real UTF-8 only with this many Han characters (chance UTF-8 from CJK bytes yields
+# Latin-1 supplement and rare symbols, hardly ever four Han characters).
+MIN_HAN_FOR_EVIDENCE = 4
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _han_count(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
 def _decode_mixed(data: bytes) -> Decoded | None:
     """A file glued together from UTF-8 and GB18030 parts (a common scraping accident): decode per line.
 
@@ -67,8 +79,9 @@ def _decode_mixed(data: bytes) -> Decoded | None:
             out.append(line.decode("ascii"))
             continue
         try:
-            out.append(line.decode("utf-8"))
-            utf8 += 1
+            decoded = line.decode("utf-8")
+            out.append(decoded)
+            utf8 += _han_count(decoded) >= MIN_HAN_FOR_EVIDENCE
         except UnicodeDecodeError as exc:
             # The switch may fall inside a line: keep the valid UTF-8 prefix, read the rest as GB18030.
             head = line[: exc.start].decode("utf-8")
@@ -76,7 +89,7 @@ def _decode_mixed(data: bytes) -> Decoded | None:
                 out.append(head + line[exc.start:].decode("gb18030"))
             except UnicodeDecodeError:
                 return None
-            utf8 += bool(head and not head.isascii())
+            utf8 += _han_count(head) >= MIN_HAN_FOR_EVIDENCE
             gb += 1
     if not (utf8 and gb):
         return None

@@ -88,7 +88,14 @@ def _row(raw: dict[str, Any], name: str, line: int) -> ManifestRow:
 
 
 def _parse_csv(text: str, name: str) -> list[ManifestRow]:
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_csv_rows(text, name)
+    except csv.Error as exc:  # malformed quoting, stray carriage returns, NUL bytes ...
+        raise ManifestError(name, None, f"not valid CSV: {exc}") from None
+
+
+def _parse_csv_rows(text: str, name: str) -> list[ManifestRow]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         return []
     header = [h.strip() for h in reader.fieldnames]
