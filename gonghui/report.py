@@ -37,6 +37,9 @@ ARTICLES_LISTED = 50
 # Runs drawn on the chart: the most recent ones (a chart with hundreds of points is unreadable).
 CHART_RUNS = 30
 SNIPPET_CHARS = 80
+RUN_FIELDS = ("status", "started_at", "finished_at", "input_dir", "pipeline_version", "files_seen", "files_new",
+              "files_skipped", "files_loaded", "files_quarantined", "articles_loaded", "articles_quarantined",
+              "facts_loaded", "people_loaded", "expectations_failed", "prefect_flow_run_id")
 
 # Chart geometry (px) and one colour per line; "all" is the run's overall pass rate.
 CHART_W, CHART_H = 760, 280
@@ -60,6 +63,11 @@ def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str,
 
 def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{100 * rate:.1f}%"
+
+
+def _ts(v: Any) -> str:
+    """Timestamps to the second: microseconds are noise to a reader."""
+    return v.strftime("%Y-%m-%d %H:%M:%S") if hasattr(v, "strftime") else e(v)
 
 
 def _has_column(con: Any, table: str, column: str) -> bool:
@@ -272,10 +280,8 @@ def _articles_table(con: Any, rid: str) -> str:
 
 def _run_page(con: Any, run: dict[str, Any], docs_href: str | None, rates: Sequence[RunRate]) -> str:
     rid = run["run_id"]
-    counts = "".join(f"<tr><th>{e(k)}</th><td>{e(run.get(k))}</td></tr>" for k in (
-        "status", "started_at", "finished_at", "input_dir", "pipeline_version", "files_seen", "files_new",
-        "files_skipped", "files_loaded", "files_quarantined", "articles_loaded", "articles_quarantined",
-        "facts_loaded", "people_loaded", "expectations_failed", "prefect_flow_run_id"))
+    counts = "".join(f"<tr><th>{e(k)}</th><td>{_ts(run.get(k)) if k.endswith('_at') else e(run.get(k))}</td></tr>"
+                     for k in RUN_FIELDS)
     docs = (f'<a id="data-docs" href="{e(docs_href)}">Great Expectations Data Docs</a>' if docs_href else "")
     body = f"""<h1>Data quality — run <code>{e(rid)}</code> <span class="status {e(run['status'])}">{e(run['status'])}</span></h1>
 <nav><a href="index.html">All runs</a>{docs}</nav>
@@ -294,7 +300,7 @@ def _index_page(runs: list[dict[str, Any]], rates: Sequence[RunRate], out: Path,
         rr = by_id.get(r["run_id"])
         link = f"run-{r['run_id']}.html"
         rid = f'<a href="{e(link)}">{e(r["run_id"])}</a>' if (out / link).exists() else e(r["run_id"])
-        rows.append(f"<tr><td>{rid}</td><td>{e(r['status'])}</td><td>{e(r['started_at'])}</td>"
+        rows.append(f"<tr><td>{rid}</td><td>{e(r['status'])}</td><td>{_ts(r['started_at'])}</td>"
                     f"<td class=n>{e(r['files_seen'])}</td><td class=n>{e(r['files_new'])}</td>"
                     f"<td class=n>{e(r['articles_loaded'])}</td><td class=n>{e(r['articles_quarantined'])}</td>"
                     f"<td class=n>{e(r['facts_loaded'])}</td><td class=n>{e(r['expectations_failed'])}</td>"
