@@ -317,7 +317,13 @@ def _phase_hypotheses(text: str) -> list[_Hypothesis | tuple[int, int]]:
     """Repairs (as hypotheses) and unrepairable spans (start, end) of out-of-phase GBK runs."""
     found: list[_Hypothesis | tuple[int, int]] = []
     script = _text_script(text)
-    cache = _document_cache(text)
+    computed: list[dict[str, float]] = []
+
+    def doc_cache() -> dict[str, float]:
+        # Counted once, and only for texts where a hypothesis is actually scored.
+        if not computed:
+            computed.append(_document_cache(text))
+        return computed[0]
     for m in _QMARK_TRIGGER_RE.finditer(text):
         q = m.start()
         left_ctx = text[q - 1] if q > 0 else ""
@@ -351,10 +357,10 @@ def _phase_hypotheses(text: str) -> list[_Hypothesis | tuple[int, int]]:
                 consumed = -1
             if consumed > 0:
                 right_ctx = text[consumed : consumed + 1] if not reopen else ""
-                repaired = _repair_run(script, left_ctx, run, trail, right_ctx, annotation, cache)
+                repaired = _repair_run(script, left_ctx, run, trail, right_ctx, annotation, doc_cache())
                 if repaired is not None:
                     tokens = "?" + run + (text[end] if consumed > end else "")
-                    gain = repaired[1] - _original_score(left_ctx, tokens, right_ctx, cache)
+                    gain = repaired[1] - _original_score(left_ctx, tokens, right_ctx, doc_cache())
                     if gain >= MIN_GAIN:
                         hyp = _Hypothesis(q, consumed, repaired[0] + reopen, gain)
         if hyp is not None:
@@ -383,10 +389,10 @@ def _phase_hypotheses(text: str) -> list[_Hypothesis | tuple[int, int]]:
         best: _Hypothesis | None = None
         for s in starts:
             left_ctx = text[s - 1] if s > 0 else ""
-            repaired = _repair_run(script, left_ctx, text[s:end], trail, right_ctx, annotation, cache)
+            repaired = _repair_run(script, left_ctx, text[s:end], trail, right_ctx, annotation, doc_cache())
             if repaired is None:
                 continue
-            gain = repaired[1] - _original_score(left_ctx, text[s : end + 1], right_ctx, cache)
+            gain = repaired[1] - _original_score(left_ctx, text[s : end + 1], right_ctx, doc_cache())
             if best is None or gain > best.gain:
                 best = _Hypothesis(s, end + 1, repaired[0], gain)
         if best is not None and best.gain >= MIN_GAIN:
