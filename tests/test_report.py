@@ -15,8 +15,10 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gonghui.report import STAGES, pass_rate_svg, pass_rates, write_report
+from gonghui.report import STAGES, RunRate, pass_rate_svg, pass_rates, write_report
 from tests.conftest import SAMPLES
 from tests.test_views import prefect_api, run_flow
 
@@ -150,8 +152,6 @@ def test_pass_rate_chart_has_a_point_per_run(reports):
     assert svg.count('class="point series-all"') == 2
     assert svg.count('<polyline class="series-all"') == 1
     # a run with nothing new to check leaves a gap, not a zero
-    from gonghui.report import RunRate
-
     gap = pass_rate_svg([RunRate("a", "a", 1.0, {}), RunRate("b", "b", None, {}), RunRate("c", "c", 0.5, {})])
     assert gap.count('class="point series-all"') == 2 and "<polyline" not in gap
 
@@ -216,3 +216,15 @@ def test_rebuilding_keeps_the_pages(reports, tmp_path):
     assert page.name == f"run-{second['run_id']}.html"
     assert (tmp_path / f"run-{first['run_id']}.html").exists()  # earlier runs get their page too
     assert (tmp_path / "index.html").exists()
+
+
+SVG_TAGS = {"svg", "rect", "line", "text", "polyline", "circle", "title"}
+
+
+@given(st.text(max_size=60), st.floats(min_value=0, max_value=1))
+@settings(max_examples=150, deadline=None)
+def test_any_run_label_stays_text_in_the_chart(label: str, rate: float) -> None:
+    svg = pass_rate_svg([RunRate(label, label, rate, {"stage": rate}), RunRate("b", "b", None, {})], label)
+    dom = _dom(svg)
+    assert {t for t, _ in dom.tags} <= SVG_TAGS
+    assert not any(k.startswith("on") for _, attrs in dom.tags for k in attrs)
