@@ -45,6 +45,7 @@ class ExpectationRunner:
         for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
             logging.getLogger(name).setLevel(logging.ERROR)
         self.gx = gx
+        self.ctx: Any
         if gx_dir is None:
             self.ctx = gx.get_context(mode="ephemeral")
         else:

@@ -59,8 +59,9 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
             staged = t.stage(items, run_id, gx_dir)
             cleaned = t.clean(staged.passed, run_id, gx_dir)
             segmented = t.segment(cleaned.passed, manifests, run_id, gx_dir)
+            deduped = t.dedup(segmented.passed, db_path)
             extracted = t.extract(segmented.passed, segmented.held, run_id, gx_dir)
-            batch = t.assemble(run_id, n, items, staged, cleaned, segmented, extracted)
+            batch = t.assemble(run_id, n, items, staged, cleaned, segmented, deduped, extracted)
             loaded = t.load(db_path, batch)
             for k, v in loaded.items():
                 counts[k] += v

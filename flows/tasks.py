@@ -269,6 +269,27 @@ def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir
 
 
 @dataclass
+class Deduped:
+    duplicates: dict[str, str]
+    signatures: list[tuple[str, str, tuple[int, ...], list[int]]]
+
+
+@task(name="dedup", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def dedup(passed: list[Article], db_path: str) -> Deduped:
+    """Link articles that repeat one already loaded (or earlier in this batch): same story, counted once."""
+    from transforms.dedup import DEFAULT_THRESHOLD, band_keys, find_duplicates, signature
+
+    new = [(a.article_id, signature(a.body)) for a in passed]
+    keys = {a.article_id: band_keys(sig) for a, (_, sig) in zip(passed, new, strict=True)}
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    existing = wh.candidate_signatures(db_path, wanted, sorted({a.file_id for a in passed}), PIPELINE_VERSION)
+    duplicates = find_duplicates(new, existing, DEFAULT_THRESHOLD)
+    sigs = [(a.article_id, a.file_id, tuple(sig), keys[a.article_id])
+            for a, (_, sig) in zip(passed, new, strict=True)]
+    return Deduped(duplicates, sigs)
+
+
+@dataclass
 class Extracted:
     facts: list[Fact]
     people: list[Person]
@@ -316,26 +337,26 @@ def extract(passed: list[Article], held: list[tuple[Article, list[str]]], run_id
     fo = _check("facts", frames.fact_frame(facts, by_id), run_id, gx_dir)
     po = _check("people", frames.people_frame(people, by_id), run_id, gx_dir)
     good_facts = []
-    for f in facts:
-        r = fo.failed.get(f.fact_id)
+    for fact in facts:
+        r = fo.failed.get(fact.fact_id)
         if r:
-            rejections.append(Rejection("extract", "fact", f.fact_id, by_id[f.article_id].source_file,
-                                        tuple(r), to_dict(f)))
+            rejections.append(Rejection("extract", "fact", fact.fact_id, by_id[fact.article_id].source_file,
+                                        tuple(r), to_dict(fact)))
         else:
-            good_facts.append(f)
+            good_facts.append(fact)
     good_people = []
-    for p in people:
-        r = po.failed.get(frames.person_key(p))
+    for person in people:
+        r = po.failed.get(frames.person_key(person))
         if r:
-            rejections.append(Rejection("extract", "person", frames.person_key(p),
-                                        by_id[p.article_id].source_file, tuple(r), to_dict(p)))
+            rejections.append(Rejection("extract", "person", frames.person_key(person),
+                                        by_id[person.article_id].source_file, tuple(r), to_dict(person)))
         else:
-            good_people.append(p)
+            good_people.append(person)
     return Extracted(good_facts, good_people, rejections, fo.rows + po.rows)
 
 
 def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResult, cleaned: StepResult,
-             segmented: StepResult, extracted: Extracted) -> wh.BatchResult:
+             segmented: StepResult, deduped: Deduped, extracted: Extracted) -> wh.BatchResult:
     """Gather one batch's outcome: every file gets exactly one state."""
     b = wh.BatchResult(run_id=run_id, batch=batch_no, version=PIPELINE_VERSION)
     fp = {it.file_id: it.manifest_fingerprint for it in items if it.file_id}
@@ -356,6 +377,8 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
                                    and first_path.get(it.file_id) == it.rel_path else "quarantined")
                      for it in items}
     b.articles = list(segmented.passed)
+    b.duplicates = deduped.duplicates
+    b.signatures = deduped.signatures
     b.facts = extracted.facts
     b.people = extracted.people
     b.issues = cleaned.issues

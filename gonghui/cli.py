@@ -161,6 +161,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    quiet_environment(args.verbose)
+    from flows.serve import serve_pipeline
+
+    if not os.environ.get("PREFECT_API_URL"):
+        print("note: PREFECT_API_URL is not set: the schedule lives in a temporary API that ends with this "
+              "process, without a UI (see docs/scheduling.md)", file=sys.stderr)
+    try:
+        serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
+                       args.limit, args.name, args.timezone)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gonghui.export import export_parquet
+
+    try:
+        paths = export_parquet(args.db, args.out, args.tables.split(",") if args.tables else None)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for p in paths:
+        print(p)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gonghui", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -181,6 +210,25 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--db", default=DEFAULT_DB)
     rep.add_argument("--report-dir", default=DEFAULT_REPORTS)
     rep.set_defaults(func=cmd_report)
+    sv = sub.add_parser("serve", help="run the pipeline on a schedule (a Prefect deployment)")
+    when = sv.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron expression, e.g. "0 6 * * *" (UTC unless --timezone)')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    sv.add_argument("--timezone", default=None, help='time zone of --cron, e.g. "Asia/Shanghai"')
+    sv.add_argument("--input", default=DEFAULT_INPUT)
+    sv.add_argument("--db", default=DEFAULT_DB)
+    sv.add_argument("--report-dir", default=DEFAULT_REPORTS)
+    sv.add_argument("--manifest", default=None)
+    sv.add_argument("--limit", type=int, default=None, help="concurrent runs (default 1)")
+    sv.add_argument("--name", default="gonghui-scheduled", help="deployment name")
+    sv.add_argument("-v", "--verbose", action="store_true")
+    sv.set_defaults(func=cmd_serve)
+    ex = sub.add_parser("export", help="write the curated tables and views as Parquet files")
+    ex.add_argument("--format", choices=["parquet"], default="parquet")
+    ex.add_argument("out", help="output folder")
+    ex.add_argument("--db", default=DEFAULT_DB)
+    ex.add_argument("--tables", default=None, help="comma-separated names (default: curated tables and views)")
+    ex.set_defaults(func=cmd_export)
     return p
 
 

@@ -122,6 +122,24 @@ def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
+def candidate_signatures(db_path: str | Path, band_keys: list[int], exclude_file_ids: list[str],
+                         version: str) -> list[tuple[str, tuple[int, ...]]]:
+    """First copies already loaded that share an LSH band with the batch (a few rows, not the table)."""
+    if not band_keys or not Path(db_path).exists():
+        return []
+    with connect(db_path, read_only=True) as con:
+        try:
+            rows = con.execute("""
+                SELECT s.article_id, s.signature FROM article_signatures s JOIN articles a USING (article_id)
+                WHERE a.duplicate_of IS NULL AND s.pipeline_version = ? AND list_has_any(s.bands, ?::BIGINT[])
+                  AND NOT list_contains(?::VARCHAR[], s.file_id)
+                ORDER BY a.publish_date NULLS LAST, s.article_id""",
+                               [version, band_keys, exclude_file_ids]).fetchall()
+        except duckdb.CatalogException:
+            return []
+    return [(r[0], tuple(int(x) for x in r[1])) for r in rows]
+
+
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
               version: str) -> None:
     """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
@@ -174,6 +192,8 @@ class BatchResult:
     rejection_file_ids: list[str | None] = field(default_factory=list)  # parallel to rejections
     dq_rows: list[dict[str, Any]] = field(default_factory=list)
     file_states: dict[str, str] = field(default_factory=dict)  # input path -> loaded | quarantined
+    duplicates: dict[str, str] = field(default_factory=dict)  # article_id -> duplicate_of
+    signatures: list[tuple[str, str, tuple[int, ...], list[int]]] = field(default_factory=list)
 
 
 def _json(v: Any) -> str:
@@ -196,7 +216,7 @@ ARTICLE_SCHEMA = pa.schema([
     ("publish_date", pa.date32()), ("publish_time", S), ("source", S), ("page", S), ("channel", S),
     ("region", S), ("url", S), ("body", S), ("captions", LS), ("summary", S), ("section_headings", LS),
     ("section_banner", S), ("format", S), ("original_id", S), ("metadata_origin", S), ("flags", LS),
-    ("run_id", S), ("pipeline_version", S)])
+    ("run_id", S), ("pipeline_version", S), ("duplicate_of", S)])
 FACT_SCHEMA = pa.schema([
     ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", INT), ("char_end", INT),
     ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
@@ -209,6 +229,8 @@ ISSUE_SCHEMA = pa.schema([("file_id", S), ("source_file", S), ("kind", S), ("off
                           ("repaired", S), ("marker_offset", INT), ("run_id", S)])
 QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), ("record_id", S),
                                ("file_id", S), ("source_file", S), ("reasons", LS), ("payload", S)])
+SIG_SCHEMA = pa.schema([("article_id", S), ("file_id", S), ("signature", pa.list_(pa.uint64())),
+                        ("bands", pa.list_(pa.int64())), ("run_id", S), ("pipeline_version", S)])
 DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", INT),
                        ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
 
@@ -233,7 +255,7 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
         d = to_dict(a)
         d["publish_date"] = _date(a.publish_date)
         d["metadata_origin"] = _json(a.metadata_origin)
-        d.update(run_id=b.run_id, pipeline_version=b.version)
+        d.update(run_id=b.run_id, pipeline_version=b.version, duplicate_of=b.duplicates.get(a.article_id))
         arts.append(d)
     facts = []
     for fa in b.facts:
@@ -248,11 +270,13 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
                        file_id=fid, source_file=r.source_file, reasons=list(r.reasons), payload=_json(r.payload))
                   for r, fid in zip(b.rejections, b.rejection_file_ids, strict=True)]
     dq = [dict(d, run_id=b.run_id, batch=b.batch, details=_json(d.get("details"))) for d in b.dq_rows]
+    sigs = [dict(article_id=aid, file_id=fid, signature=list(sig), bands=list(bands), run_id=b.run_id,
+                 pipeline_version=b.version) for aid, fid, sig, bands in b.signatures]
     return {
         "raw": _table(raw, RAW_SCHEMA), "articles": _table(arts, ARTICLE_SCHEMA),
         "facts": _table(facts, FACT_SCHEMA), "people": _table(people, PEOPLE_SCHEMA),
         "issues": _table(issues, ISSUE_SCHEMA), "quarantine": _table(quarantine, QUARANTINE_SCHEMA),
-        "dq": _table(dq, DQ_SCHEMA),
+        "dq": _table(dq, DQ_SCHEMA), "signatures": _table(sigs, SIG_SCHEMA),
     }
 
 
@@ -272,7 +296,11 @@ def load_batch(db_path: str | Path, b: BatchResult,
                 con.register(f"in_{name}", tbl)
             if file_ids:
                 con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
-                for table in ("facts", "people", "articles", "text_issues", "quarantine"):
+                # copies of a reprocessed file's articles lose their link before those articles go
+                con.execute("""UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IN
+                               (SELECT article_id FROM articles WHERE file_id IN (SELECT file_id FROM in_files))
+                               AND file_id NOT IN (SELECT file_id FROM in_files)""")
+                for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine"):
                     con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
@@ -286,6 +314,7 @@ def load_batch(db_path: str | Path, b: BatchResult,
             con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
             if midway is not None:
                 midway()  # crash-safety tests kill the process here, mid-transaction
+            con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM in_signatures")
             con.execute("INSERT INTO facts BY NAME SELECT * FROM in_facts")
             con.execute("INSERT INTO people BY NAME SELECT * FROM in_people")
             con.execute('INSERT INTO text_issues BY NAME SELECT * FROM in_issues')
