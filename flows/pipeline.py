@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow
 from prefect.runtime import flow_run
@@ -19,6 +20,21 @@ from warehouse import load as wh
 # Files per task run. Prefect costs ~10 ms per task run and a GX validation ~50 ms per suite, so a
 # batch must be large enough to amortise both, and small enough that memory stays flat.
 DEFAULT_BATCH_SIZE = 200
+T = TypeVar("T")
+
+
+class StageClock:
+    """Wall time spent in each stage's task calls (Prefect overhead included), for runs.stage_seconds."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str, fn: Callable[..., T], *args: Any) -> T:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
 
 
 def new_run_id() -> str:
@@ -48,21 +64,25 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
                               "people_loaded": 0, "files_loaded": 0, "files_quarantined": 0,
                               "expectations_failed": 0}
     status = "failed"
+    clock = StageClock()
+    discover_s = 0.0
     try:
+        t0 = time.perf_counter()
         plan = t.discover(input_dir, db_path, manifest_path)
+        discover_s = time.perf_counter() - t0
         todo = t.batches(plan.todo, batch_size)
         n_new = sum(len(b) for b in todo)
         say(f"gonghui run {run_id}: {plan.files_seen} files seen, {n_new} to process, "
             f"{len(plan.skipped)} unchanged")
         for n, items in enumerate(todo):
             manifests = {it.file_id: it.manifest for it in items if it.file_id and it.manifest is not None}
-            staged = t.stage(items, run_id, gx_dir)
-            cleaned = t.clean(staged.passed, run_id, gx_dir)
-            segmented = t.segment(cleaned.passed, manifests, run_id, gx_dir)
-            deduped = t.dedup(segmented.passed, db_path)
-            extracted = t.extract(segmented.passed, segmented.held, run_id, gx_dir)
+            staged = clock("stage", t.stage, items, run_id, gx_dir)
+            cleaned = clock("clean", t.clean, staged.passed, run_id, gx_dir)
+            segmented = clock("segment", t.segment, cleaned.passed, manifests, run_id, gx_dir)
+            deduped = clock("dedup", t.dedup, segmented.passed, db_path)
+            extracted = clock("extract", t.extract, segmented.passed, segmented.held, run_id, gx_dir)
             batch = t.assemble(run_id, n, items, staged, cleaned, segmented, deduped, extracted)
-            loaded = t.load(db_path, batch)
+            loaded = clock("load", t.load, db_path, batch)
             for k, v in loaded.items():
                 counts[k] += v
             counts["expectations_failed"] += sum(1 for r in batch.dq_rows if not r["success"])
@@ -76,6 +96,8 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         status = "completed"
     finally:
         wh.finish_run(db_path, run_id, status, counts, None)
-    report_path = t.report(db_path, report_dir, run_id, gx_dir)
-    wh.finish_run(db_path, run_id, status, counts, report_path)
-    return {"run_id": run_id, "status": status, "report": report_path, "db": db_path, **counts}
+    clock.seconds["discover"] = discover_s
+    report_path = clock("report", t.report, db_path, report_dir, run_id, gx_dir)
+    wh.finish_run(db_path, run_id, status, counts, report_path, clock.seconds)
+    return {"run_id": run_id, "status": status, "report": report_path, "db": db_path,
+            "stage_seconds": dict(clock.seconds), **counts}

@@ -66,3 +66,5 @@ COMMENT ON COLUMN runs.facts_loaded IS 'facts written to facts in this run';
 COMMENT ON COLUMN runs.people_loaded IS 'people written to people in this run';
 COMMENT ON COLUMN runs.expectations_failed IS 'expectation evaluations (suite x batch) that failed in this run';
 COMMENT ON COLUMN runs.report_path IS 'path of the data-quality summary page written for this run';
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS stage_seconds JSON;
+COMMENT ON COLUMN runs.stage_seconds IS 'wall seconds spent per stage (discover, stage, clean, segment, dedup, extract, load, report)';

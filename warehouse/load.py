@@ -155,14 +155,15 @@ def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None,
 
 
 def finish_run(db_path: str | Path, run_id: str, status: str, counts: dict[str, int],
-               report_path: str | None) -> None:
+               report_path: str | None, stage_seconds: dict[str, float] | None = None) -> None:
     cols = ["files_seen", "files_new", "files_skipped", "files_loaded", "files_quarantined",
             "articles_loaded", "articles_quarantined", "facts_loaded", "people_loaded", "expectations_failed"]
     sets = ", ".join(f"{c} = ?" for c in cols)
     with connect(db_path) as con:
         con.execute(
-            f"UPDATE runs SET finished_at = ?, status = ?, report_path = ?, {sets} WHERE run_id = ?",
-            [datetime.now(UTC).replace(tzinfo=None), status, report_path,
+            f"UPDATE runs SET finished_at = ?, status = ?, report_path = ?, stage_seconds = ?::JSON, {sets} "
+            "WHERE run_id = ?",
+            [datetime.now(UTC).replace(tzinfo=None), status, report_path, _json(stage_seconds or {}),
              *[int(counts.get(c, 0)) for c in cols], run_id],
         )
 
