@@ -125,6 +125,8 @@ def _latest_claims(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tupl
 
 def test_metric_by_region_counts_each_claim_once(warehouse):
     # The reprint repeats 贵州's figures; the flow linked it to the original while loading it.
+    from transforms.dedup import find_duplicates, signature
+
     with duckdb.connect(str(warehouse), read_only=True) as con:
         reprint_articles = [r[0] for r in con.execute(
             "SELECT article_id FROM articles WHERE source_file = ?", [REPRINT_NAME]).fetchall()]
@@ -132,13 +134,15 @@ def test_metric_by_region_counts_each_claim_once(warehouse):
             "SELECT article_id FROM articles WHERE source_file = ?", [ORIGINAL_SAMPLE]).fetchall()]
         flow_links = dict(con.execute(
             "SELECT article_id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall())
+        bodies = con.execute("SELECT article_id, body FROM articles ORDER BY source_file, seq").fetchall()
+        stations = q(con, """SELECT counted FROM facts_enriched
+                             WHERE region = '贵州' AND metric = 'outdoor_worker_stations'""")
     assert len(reprint_articles) == 1 and len(originals) == 1
-    if flow_links:  # the flow runs the duplicate check itself (docs/wiring-requests.md, item 5)
-        found = flow_links
-    else:  # not wired yet: the reprint's figures are claimed twice until the links are set
-        assert before[("贵州", "outdoor_worker_stations")]["claims"] == 2
-        found = link_duplicates(warehouse)
-    assert found == {reprint_articles[0]: originals[0]}
+    assert flow_links == {reprint_articles[0]: originals[0]}
+    # the same links, computed independently from the loaded bodies
+    assert find_duplicates([(aid, signature(body)) for aid, body in bodies], []) == flow_links
+    # both copies state 10017 stations; only the first copy's claim is counted
+    assert sorted(r["counted"] for r in stations) == [False, True]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = q(con, "SELECT * FROM metric_by_region")
         expected = _latest_claims(con)
@@ -167,6 +171,9 @@ def test_articles_by_source_month_adds_up(warehouse):
     expected = Counter((a["source"], a["month"]) for a in arts)
     assert {(r["source"], r["month"]): r["articles"] for r in rows} == dict(expected)
     assert sum(r["facts"] for r in rows) == n_facts
+    # the 贵州日报 story and its people.com.cn reprint (which names 贵州日报 as its source): one is a copy
+    guizhou = next(r for r in rows if r["source"] == "贵州日报")
+    assert (guizhou["articles"], guizhou["duplicates"], guizhou["distinct_articles"]) == (2, 1, 1)
     for r in rows:
         assert r["distinct_articles"] + r["duplicates"] == r["articles"]
         assert r["first_date"] <= r["last_date"]

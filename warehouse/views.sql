@@ -1,29 +1,8 @@
 -- Analyst layer: views over the curated and quality tables. Read these, not the raw tables.
 -- Applied by warehouse/load.py after the numbered DDL files, on every run (CREATE OR REPLACE: idempotent).
+-- articles.duplicate_of (copies of one story) comes from 004_dedup.sql.
 -- Every view states its grain; every column is documented (SELECT * FROM duckdb_columns() WHERE
 -- table_name = '<view>').
-
--- Bridge until the lead's numbered DDL carries them (docs/wiring-requests.md): the near-duplicate
--- link of an article and the MinHash signatures it is found with. Idempotent, so they coexist with a
--- numbered migration that adds the same objects.
-ALTER TABLE articles ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
-COMMENT ON COLUMN articles.duplicate_of IS 'article_id of the earlier article telling the same story (near-duplicate text, transforms/dedup.py); NULL when it is the first copy';
-CREATE TABLE IF NOT EXISTS article_signatures (
-    article_id       VARCHAR PRIMARY KEY,
-    file_id          VARCHAR NOT NULL,
-    signature        UBIGINT[] NOT NULL,
-    bands            BIGINT[] NOT NULL,
-    run_id           VARCHAR NOT NULL,
-    pipeline_version VARCHAR NOT NULL
-);
-COMMENT ON TABLE article_signatures IS 'One row per loaded article: the MinHash signature of its cleaned body, compared with later articles to find copies of the same story.';
-COMMENT ON COLUMN article_signatures.article_id IS 'articles.article_id';
-COMMENT ON COLUMN article_signatures.file_id IS 'raw_files.file_id of the source file (rows are replaced with the file)';
-COMMENT ON COLUMN article_signatures.signature IS 'transforms.dedup.signature(body): NUM_PERM minimum hashes of its character shingles';
-COMMENT ON COLUMN article_signatures.bands IS 'transforms.dedup.band_keys(signature): one key per LSH band; candidates of a new article share at least one (list_has_any)';
-COMMENT ON COLUMN article_signatures.run_id IS 'run that computed it';
-COMMENT ON COLUMN article_signatures.pipeline_version IS 'transforms version that computed it (signatures of different versions are not compared)';
-
 
 -- grain: one row per fact of a loaded article (facts joined with their article)
 CREATE OR REPLACE VIEW facts_enriched AS
