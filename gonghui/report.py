@@ -203,22 +203,36 @@ def _stage_table(con: Any, rid: str) -> str:
         SELECT stage, suite, sum(n)::BIGINT AS checked, sum(checks)::BIGINT AS checks,
                sum(failed)::BIGINT AS failed
         FROM per_batch GROUP BY ALL""", [rid])
-    quarantined = {(r["stage"], r["record_kind"]): r["n"] for r in _rows(con, """
-        SELECT stage, record_kind, count(*) AS n FROM quarantine WHERE run_id = ? GROUP BY ALL""", [rid])}
-    rows = []
+    expectations: dict[tuple[str, str], set[str]] = {}
+    for r in _rows(con, "SELECT DISTINCT stage, suite, expectation FROM dq_results WHERE run_id = ?", [rid]):
+        expectations.setdefault((r["stage"], r["suite"]), set()).add(r["expectation"])
+    held = _rows(con, "SELECT stage, record_kind, reasons FROM quarantine WHERE run_id = ?", [rid])
+    # A record counts against a suite when one of its reasons is that suite's expectation; the rest
+    # were held back before any suite saw them (unreadable files, transform errors ...).
+    by_suite: dict[tuple[str, str], int] = {}
+    outside: dict[tuple[str, str], int] = {}
+    for h in held:
+        suite = next((su for (st, su), names in expectations.items()
+                      if st == h["stage"] and SUITE_RECORD_KIND.get(su) == h["record_kind"]
+                      and names & set(h["reasons"])), None)
+        if suite is None:
+            outside[(h["stage"], h["record_kind"])] = outside.get((h["stage"], h["record_kind"]), 0) + 1
+        else:
+            by_suite[(h["stage"], suite)] = by_suite.get((h["stage"], suite), 0) + 1
     order = {s: i for i, s in enumerate(STAGES)}
-    for r in sorted(checked, key=lambda r: (order.get(r["stage"], 99), r["suite"])):
-        q = quarantined.get((r["stage"], SUITE_RECORD_KIND.get(r["suite"], "")), 0)
+    keyed: list[tuple[int, int, str, str]] = []  # (stage order, suites first, name, row)
+    for r in checked:
+        q = by_suite.get((r["stage"], r["suite"]), 0)
         rate = None if not r["checks"] else 1 - r["failed"] / r["checks"]
-        rows.append(f"<tr><td>{e(r['stage'])}</td><td>{e(r['suite'])}</td><td class=n>{r['checked']}</td>"
-                    f"<td class='n ok'>{max(r['checked'] - q, 0)}</td>"
-                    f"<td class='n {'bad' if q else 'ok'}'>{q}</td><td class=n>{_pct(rate)}</td></tr>")
-    # Records held back before any suite could see them (unreadable files, transform errors ...).
-    for (st, kind), q in sorted(quarantined.items()):
-        suite_kinds = {SUITE_RECORD_KIND.get(r["suite"]) for r in checked if r["stage"] == st}
-        if kind not in suite_kinds:
-            rows.append(f"<tr><td>{e(st)}</td><td><i>{e(kind)}s held back outside the suites</i></td>"
-                        f"<td></td><td></td><td class='n bad'>{q}</td><td></td></tr>")
+        keyed.append((order.get(r["stage"], 99), 0, r["suite"],
+                      f"<tr><td>{e(r['stage'])}</td><td>{e(r['suite'])}</td><td class=n>{r['checked']}</td>"
+                      f"<td class='n ok'>{max(r['checked'] - q, 0)}</td>"
+                      f"<td class='n {'bad' if q else 'ok'}'>{q}</td><td class=n>{_pct(rate)}</td></tr>"))
+    for (st, kind), q in outside.items():
+        keyed.append((order.get(st, 99), 1, kind,
+                      f"<tr><td>{e(st)}</td><td><i>{e(kind)}s held back outside the suites</i></td>"
+                      f"<td></td><td></td><td class='n bad'>{q}</td><td></td></tr>"))
+    rows = [k[3] for k in sorted(keyed)]
     empty = "<tr><td colspan=6>nothing new to check in this run</td></tr>"
     return ('<table id="summary"><tr><th>stage</th><th>suite</th><th>checked</th><th>passed</th>'
             f'<th>quarantined</th><th>checks passed</th></tr>{"".join(rows) or empty}</table>')

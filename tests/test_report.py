@@ -53,6 +53,8 @@ def reports(tmp_path_factory) -> Iterator[tuple[Path, dict[str, Any], dict[str, 
     for p in samples[:4]:
         shutil.copy(p, inp / p.name)
     _hostile_file(inp / "hostile_quarantined.txt", "002_bdbddf47cf01ef19.txt", 3)
+    # held back before any suite sees it: a link leading out of the input folder
+    (inp / "outside.txt").symlink_to(tmp / "manifest.csv")
     manifest = tmp / "manifest.csv"
     manifest.write_text("file,source,publish_date\nhostile_loaded.txt,工人日报,2023-08-18\n", encoding="utf-8")
     with prefect_api():
@@ -113,13 +115,18 @@ def test_per_stage_numbers_match_the_warehouse(reports):
             GROUP BY ALL""", [first["run_id"]]).fetchall())
         held = con.execute("SELECT count(*) FROM quarantine WHERE run_id = ? AND record_kind = 'article'",
                            [first["run_id"]]).fetchone()[0]
-    assert {(r[0], r[1]) for r in rows} == set(checked)
+    suites = [r for r in rows if r[2]]
+    assert {(r[0], r[1]) for r in suites} == set(checked)
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=STAGES.index)
-    for stage, suite, n, passed, quarantined, _rate in rows:
+    for stage, suite, n, passed, quarantined, _rate in suites:
         assert int(n) == checked[(stage, suite)]
         assert int(passed) + int(quarantined) == int(n)
         if suite == "articles":
             assert int(quarantined) == held == 1  # the hostile page: no date, no source
+        if suite == "staged_files":
+            assert int(quarantined) == 0  # the outside link never reached the suite...
+    outside = [r for r in rows if not r[2]]
+    assert [(r[0], r[1], r[4]) for r in outside] == [("stage", "files held back outside the suites", "1")]
 
 
 def test_failing_expectations_show_examples_and_reasons(reports):
