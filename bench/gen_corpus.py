@@ -427,15 +427,15 @@ def _article(rng: random.Random, pool: Pool, *, subtitle: bool) -> Draft:
         n = rng.randint(*SENTENCES_PER_PARAGRAPH)
         paragraphs.append([piece for t in texts[k:k + n] for piece in t])
         k += n
+    # Titles must not repeat in 5+ files of a batch (they would be learned as boilerplate, as a real
+    # site's furniture is): a single phrase always carries its province, two decks do half the time.
+    prefixes = (full_name(prov) + "总工会", prov + "工会", prov + "各级工会", prov)
     if rng.random() < 0.5:
-        parts = [rng.choice(pool.title_phrases)]
+        parts = [rng.choice(prefixes) + rng.choice(pool.title_phrases)]
     else:  # two short decks, as in 灾后清淤 重建家园 / 源头维护 参与治理
         parts = rng.sample(pool.short_phrases, 2)
-    prefix = rng.random()
-    if prefix < 0.25:
-        parts.insert(0, full_name(prov) + "总工会")
-    elif prefix < 0.5:
-        parts.insert(0, prov + "工会")
+        if rng.random() < 0.5:
+            parts.insert(0, rng.choice(prefixes[:2]))
     title = " ".join(parts)
     kicker = None
     if pool.kickers and rng.random() < KICKER_RATE:
@@ -484,7 +484,8 @@ def _traditional(rng: random.Random, pieces: list[str]) -> tuple[str, int]:
     return "".join(out), count
 
 
-_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+# Full-width punctuation (not letters or digits) folded to ASCII, as the pages were: ！-> ! ；-> ;
+_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if not chr(c - 0xFEE0).isalnum()}
 # A mojibake run ends where an ASCII byte re-aligns the decoder; these ASCII characters follow CJK text
 # on the pages (the comma is folded full-width punctuation, digits start a number).
 _REALIGN = ",;:0123456789%"
@@ -527,7 +528,7 @@ def _apply_mojibake(rng: random.Random, line: str) -> tuple[str, list[dict[str, 
         raw = gbk_phase_shift(span)
         if raw is None:
             continue
-        before = _ANNOT_STRIP_RE.sub("", line[max(0, start - 24):start])[-6:]
+        before = _ANNOT_STRIP_RE.sub("", line[:start])[-6:]
         return (line[:start] + raw + line[m.end():],
                 [{"col": start, "raw": raw, "was": span, "expect_simplified": t2s().convert(before + span)}])
     return line, []
