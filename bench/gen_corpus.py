@@ -493,10 +493,12 @@ _RUN_RE = re.compile(r"[^\x00-\x7f]{2,}(?=[" + re.escape(_REALIGN) + "])")
 
 
 def gbk_phase_shift(span: str) -> str | None:
-    """The span read one byte out of phase (tests/gold/mojibake.yaml): None when it cannot happen cleanly.
+    """The span read one byte out of phase (tests/gold/mojibake.yaml); None when it cannot happen cleanly.
 
-    The first byte is lost ("?"), every following byte pair is read across two characters, and the last
-    lone byte before the re-aligning ASCII byte becomes "?"; full-width punctuation is then folded to ASCII.
+    The first byte is lost ("?"); every following byte pair is read across two characters until an ASCII
+    byte re-aligns the decoder (a character's trail byte in 0x40-0x7E, as 籌 = BB 49 -> "I"; after it the
+    rest decodes as written), and a lone last byte before the ASCII text that follows becomes "?".
+    Full-width punctuation is then folded to ASCII. "。”日前" -> "?!比涨?", "。籌" -> "?;I".
     """
     try:
         b = span.encode("gbk")
@@ -504,16 +506,24 @@ def gbk_phase_shift(span: str) -> str | None:
         return None
     if len(b) != 2 * len(span):
         return None
-    chars = []
-    for i in range(1, len(b) - 1, 2):
+    out = ["?"]
+    i = 1
+    while i < len(b):
+        if b[i] < 0x80:  # re-aligned: this byte is ASCII, the rest reads as written
+            out.append(chr(b[i]) + b[i + 1:].decode("gbk"))
+            break
+        if i + 1 == len(b):
+            out.append("?")
+            break
         try:
             c = b[i:i + 2].decode("gbk")
         except UnicodeDecodeError:
             return None
         if len(c) != 1 or ord(c) < 0x80 or unicodedata.category(c) in ("Co", "Cn", "Cc"):
             return None
-        chars.append(c)
-    return ("?" + "".join(chars) + "?").translate(_FOLD)
+        out.append(c)
+        i += 2
+    return "".join(out).translate(_FOLD)
 
 
 def _apply_mojibake(rng: random.Random, line: str) -> tuple[str, list[dict[str, Any]]]:
