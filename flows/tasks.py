@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from expectations import frames
 from expectations.runner import Outcome, get_runner
 from gonghui.faults import inject
 from transforms import PIPELINE_VERSION
+from transforms.dedup import band_keys, signature
 from transforms.records import Article, CleanDoc, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
 from warehouse import load as wh
 
@@ -269,27 +271,6 @@ def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir
 
 
 @dataclass
-class Deduped:
-    duplicates: dict[str, str]
-    signatures: list[tuple[str, str, tuple[int, ...], list[int]]]
-
-
-@task(name="dedup", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def dedup(passed: list[Article], db_path: str) -> Deduped:
-    """Link articles that repeat one already loaded (or earlier in this batch): same story, counted once."""
-    from transforms.dedup import DEFAULT_THRESHOLD, band_keys, find_duplicates, signature
-
-    new = [(a.article_id, signature(a.body)) for a in passed]
-    keys = {a.article_id: band_keys(sig) for a, (_, sig) in zip(passed, new, strict=True)}
-    wanted = sorted({k for ks in keys.values() for k in ks})
-    existing = wh.candidate_signatures(db_path, wanted, sorted({a.file_id for a in passed}), PIPELINE_VERSION)
-    duplicates = find_duplicates(new, existing, DEFAULT_THRESHOLD)
-    sigs = [(a.article_id, a.file_id, tuple(sig), keys[a.article_id])
-            for a, (_, sig) in zip(passed, new, strict=True)]
-    return Deduped(duplicates, sigs)
-
-
-@dataclass
 class Extracted:
     facts: list[Fact]
     people: list[Person]
@@ -356,7 +337,7 @@ def extract(passed: list[Article], held: list[tuple[Article, list[str]]], run_id
 
 
 def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResult, cleaned: StepResult,
-             segmented: StepResult, deduped: Deduped, extracted: Extracted) -> wh.BatchResult:
+             segmented: StepResult, extracted: Extracted) -> wh.BatchResult:
     """Gather one batch's outcome: every file gets exactly one state."""
     b = wh.BatchResult(run_id=run_id, batch=batch_no, version=PIPELINE_VERSION)
     fp = {it.file_id: it.manifest_fingerprint for it in items if it.file_id}
@@ -377,8 +358,9 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
                                    and first_path.get(it.file_id) == it.rel_path else "quarantined")
                      for it in items}
     b.articles = list(segmented.passed)
-    b.duplicates = deduped.duplicates
-    b.signatures = deduped.signatures
+    # MinHash signatures of loaded articles: the loader links copies of the same story with them
+    b.signatures = [(a.article_id, a.file_id, sig, band_keys(sig))
+                    for a in segmented.passed for sig in [signature(a.body)]]
     b.facts = extracted.facts
     b.people = extracted.people
     b.issues = cleaned.issues
@@ -401,9 +383,44 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
 
 
 @task(name="load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load(db_path: str, batch: wh.BatchResult) -> dict[str, int]:
-    """Write the batch to DuckDB in one transaction (holding the write lock only meanwhile)."""
-    return wh.load_batch(db_path, batch, midway=lambda: inject("load"))
+def load(db_path: str, batch: wh.Packed | str) -> dict[str, int]:
+    """Write a batch (in memory, or a Parquet shard written by a worker) to DuckDB in one transaction,
+    holding the write lock only meanwhile."""
+    packed = wh.read_shard(batch) if isinstance(batch, str) else batch
+    return wh.load_packed(db_path, packed, midway=lambda: inject("load"))
+
+
+@task(name="transform_batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def transform_batch(batch_no: int, items: list[FileItem], manifests: dict[str, Any], run_id: str,
+                    shard_dir: str) -> str:
+    """On a worker: every transform stage of one batch, written as a Parquet shard; returns its path.
+
+    The stages are the same task functions the sequential flow calls one by one. Workers validate
+    with an in-memory GX context (many processes must not write one GX project at once); every
+    result still lands in dq_results through the shard.
+    """
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., T], *args: Any) -> T:
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            seconds[name] = time.perf_counter() - t0
+
+    staged = timed("stage", stage.fn, items, run_id, None)
+    cleaned = timed("clean", clean.fn, staged.passed, run_id, None)
+    segmented = timed("segment", segment.fn, cleaned.passed, manifests, run_id, None)
+    extracted = timed("extract", extract.fn, segmented.passed, segmented.held, run_id, None)
+    packed = timed("package", package, run_id, batch_no, items, staged, cleaned, segmented, extracted)
+    packed.seconds = seconds
+    return str(wh.write_shard(packed, Path(shard_dir) / f"batch-{batch_no:06d}"))
+
+
+def package(run_id: str, batch_no: int, items: list[FileItem], staged: StepResult, cleaned: StepResult,
+            segmented: StepResult, extracted: Extracted) -> wh.Packed:
+    """One batch's outcome as the loader's Arrow tables."""
+    return wh.pack(assemble(run_id, batch_no, items, staged, cleaned, segmented, extracted))
 
 
 @task(name="report", cache_policy=NO_CACHE)

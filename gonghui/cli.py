@@ -28,6 +28,9 @@ def quiet_environment(verbose: bool = False) -> None:
     # A cold ephemeral API takes ~7 s here; give slow CI machines room before Prefect gives up.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("TQDM_DISABLE", "1")
+    # Dask's scheduler and nannies log every start and stop at INFO (and a worker's exit as "killed").
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning" if verbose else "error")
+    os.environ.setdefault("DASK_DISTRIBUTED__LOGGING__DISTRIBUTED", "warning" if verbose else "error")
 
 
 def _width(s: str) -> int:
@@ -111,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.manifest and not Path(args.manifest).is_file():
         print(f"error: manifest {args.manifest} not found", file=sys.stderr)
         return 2
-    from flows.pipeline import pipeline
+    from flows.pipeline import run_pipeline
     from transforms.manifest import ManifestError
     from warehouse.load import RunInProgress, WarehouseBusy, run_lock
 
@@ -124,8 +127,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     t0 = time.monotonic()
     try:
-        summary = pipeline(input_dir=str(inp), db_path=args.db, manifest_path=args.manifest,
-                           report_dir=args.report_dir, batch_size=args.batch_size)
+        summary = run_pipeline(workers=args.workers, dask_address=args.dask_address, input_dir=str(inp),
+                               db_path=args.db, manifest_path=args.manifest, report_dir=args.report_dir,
+                               batch_size=args.batch_size)
     except ManifestError as exc:
         print(f"error: manifest: {exc}", file=sys.stderr)
         return 2
@@ -198,7 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     r.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
     r.add_argument("--report-dir", default=DEFAULT_REPORTS, help=f"report folder (default {DEFAULT_REPORTS})")
-    r.add_argument("--batch-size", type=int, default=200, help="files per task run (default 200)")
+    r.add_argument("--batch-size", type=int, default=1000, help="files per task run (default 1000)")
+    r.add_argument("--workers", type=int, default=None,
+                   help="run the transforms on a local Dask cluster of N worker processes")
+    r.add_argument("--dask-address", default=None, help="run the transforms on an existing Dask cluster "
+                   "(tcp://host:8786); shards go to GONGHUI_SHARD_DIR, which every worker must reach")
     r.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("sql", help="query the warehouse (read-only)")

@@ -27,4 +27,8 @@ def inject(point: str) -> None:
         if marker:
             with open(marker, "w") as fh:  # tells the test the run has reached this point
                 fh.write(point)
-        time.sleep(float(parts[2]) if len(parts) > 2 else 5.0)
+        # hold until the time is up, or until the test drops GONGHUI_FAULT_RELEASE
+        release = os.environ.get("GONGHUI_FAULT_RELEASE")
+        deadline = time.monotonic() + (float(parts[2]) if len(parts) > 2 else 5.0)
+        while time.monotonic() < deadline and not (release and os.path.exists(release)):
+            time.sleep(0.1)

@@ -148,8 +148,9 @@ def test_second_run_exits_clearly_and_sql_works_during_a_run(tmp_path):
     marker = tmp_path / "reached"
     first = subprocess.Popen([sys.executable, "-m", "gonghui.cli", *run_args(tmp_path)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=_env(tmp_path, GONGHUI_FAULT="pause:extract:10",
-                                      GONGHUI_FAULT_MARKER=str(marker)))
+                             env=_env(tmp_path, GONGHUI_FAULT="pause:extract:120",
+                                      GONGHUI_FAULT_MARKER=str(marker),
+                                      GONGHUI_FAULT_RELEASE=str(tmp_path / "release")))
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():
@@ -163,5 +164,6 @@ def test_second_run_exits_clearly_and_sql_works_during_a_run(tmp_path):
         sql = gonghui(tmp_path, "sql", "SELECT status FROM runs", "--db", str(tmp_path / "wh.duckdb"))
         assert sql.returncode == 0 and "running" in sql.stdout
     finally:
+        (tmp_path / "release").touch()
         out, err = first.communicate(timeout=300)
     assert first.returncode == 0, out + err

@@ -42,12 +42,14 @@ class Decoded:
     reason: str | None  # stable reason when text is None: binary_content | undecodable_bytes | empty_file
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:200_000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\x7f")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def looks_textual(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from transforms import metrics
@@ -133,10 +133,18 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
     return subject, verb, phrase_end
 
 
-def _region(article: Article, clause: str) -> str | None:
-    if find_places is None:
-        return article.region
-    named = {p[0] for p in find_places(clause)}
+def _region(article: Article, places: list[tuple[str, int, int, str]], place_starts: list[int],
+            c_start: int, c_end: int) -> str | None:
+    """The article's region, unless the clause [c_start, c_end) names exactly one other province.
+
+    `places` are found once over the whole text (find_places is the costly part of extraction)."""
+    named = set()
+    for i in range(bisect_left(place_starts, c_start), len(places)):
+        prov, start, end, _ = places[i]
+        if start >= c_end:
+            break
+        if end <= c_end:
+            named.add(prov)
     others = named - {article.region}
     if len(others) == 1 and article.region not in named:
         return others.pop()
@@ -154,6 +162,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     if not quantities:
         return facts
     starts = _sentence_starts(text)
+    places = find_places(text) if find_places is not None else []
+    place_starts = [p[1] for p in places]
     quantities = sorted(quantities, key=lambda q: q.start)
     qi = 0
     # Both lists are in text order: one pass pairs each clause with its quantities (linear, so a
@@ -174,7 +184,6 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
             evidence = text[c_start:ev_end]
-            clause = text[c_start:c_end]
             sentence_prefix = text[_sentence_start(starts, q.start) : q.start]
             as_of, as_of_text = resolve_as_of(sentence_prefix, article.publish_date)
             metric, measure = metrics.classify(subject or "", evidence, q.unit)
@@ -194,7 +203,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     verb=verb,
                     metric=metric,
                     qualifier=q.qualifier,
-                    region=_region(article, clause),
+                    region=_region(article, places, place_starts, c_start, c_end),
                     as_of=as_of,
                     as_of_text=as_of_text,
                     measure=measure,

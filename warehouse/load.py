@@ -122,24 +122,6 @@ def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def candidate_signatures(db_path: str | Path, band_keys: list[int], exclude_file_ids: list[str],
-                         version: str) -> list[tuple[str, tuple[int, ...]]]:
-    """First copies already loaded that share an LSH band with the batch (a few rows, not the table)."""
-    if not band_keys or not Path(db_path).exists():
-        return []
-    with connect(db_path, read_only=True) as con:
-        try:
-            rows = con.execute("""
-                SELECT s.article_id, s.signature FROM article_signatures s JOIN articles a USING (article_id)
-                WHERE a.duplicate_of IS NULL AND s.pipeline_version = ? AND list_has_any(s.bands, ?::BIGINT[])
-                  AND NOT list_contains(?::VARCHAR[], s.file_id)
-                ORDER BY a.publish_date NULLS LAST, s.article_id""",
-                               [version, band_keys, exclude_file_ids]).fetchall()
-        except duckdb.CatalogException:
-            return []
-    return [(r[0], tuple(int(x) for x in r[1])) for r in rows]
-
-
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
               version: str) -> None:
     """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
@@ -193,7 +175,6 @@ class BatchResult:
     rejection_file_ids: list[str | None] = field(default_factory=list)  # parallel to rejections
     dq_rows: list[dict[str, Any]] = field(default_factory=list)
     file_states: dict[str, str] = field(default_factory=dict)  # input path -> loaded | quarantined
-    duplicates: dict[str, str] = field(default_factory=dict)  # article_id -> duplicate_of
     signatures: list[tuple[str, str, tuple[int, ...], list[int]]] = field(default_factory=list)
 
 
@@ -256,7 +237,7 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
         d = to_dict(a)
         d["publish_date"] = _date(a.publish_date)
         d["metadata_origin"] = _json(a.metadata_origin)
-        d.update(run_id=b.run_id, pipeline_version=b.version, duplicate_of=b.duplicates.get(a.article_id))
+        d.update(run_id=b.run_id, pipeline_version=b.version, duplicate_of=None)
         arts.append(d)
     facts = []
     for fa in b.facts:
@@ -281,20 +262,101 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
     }
 
 
+@dataclass
+class Packed:
+    """One batch as Arrow tables (what a worker writes as a Parquet shard) and its accounting."""
+
+    tables: dict[str, pa.Table]
+    file_ids: list[str]
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)  # per-stage wall time on the worker
+
+
+def pack(b: BatchResult) -> Packed:
+    """Turn a batch into the tables the loader writes (signatures of the articles included)."""
+    counts = {
+        "articles_loaded": len(b.articles), "facts_loaded": len(b.facts), "people_loaded": len(b.people),
+        "articles_quarantined": sum(1 for r in b.rejections if r.record_kind == "article"),
+        "files_loaded": sum(1 for s in b.file_states.values() if s == "loaded"),
+        "files_quarantined": sum(1 for s in b.file_states.values() if s == "quarantined"),
+        "expectations_failed": sum(1 for r in b.dq_rows if not r["success"]),
+    }
+    return Packed(_frames(b), [f.staged.file_id for f in b.files], counts)
+
+
+def write_shard(p: Packed, directory: str | Path) -> Path:
+    """Write a packed batch as Parquet files (one per table) plus its accounting, atomically."""
+    import pyarrow.parquet as pq
+
+    final = Path(directory)
+    tmp = final.with_name(final.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name, tbl in p.tables.items():
+        pq.write_table(tbl, tmp / f"{name}.parquet")
+    (tmp / "meta.json").write_text(json.dumps({"file_ids": p.file_ids, "counts": p.counts,
+                                               "seconds": p.seconds}), encoding="utf-8")
+    if final.exists():
+        import shutil
+
+        shutil.rmtree(final)
+    tmp.rename(final)  # a shard is complete or absent
+    return final
+
+
+def read_shard(directory: str | Path) -> Packed:
+    import pyarrow.parquet as pq
+
+    d = Path(directory)
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    tables = {f.stem: pq.read_table(f) for f in sorted(d.glob("*.parquet"))}
+    return Packed(tables, meta["file_ids"], meta["counts"], meta.get("seconds", {}))
+
+
+def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], file_ids: list[str],
+                     version: str) -> pa.Table:
+    """Set articles.duplicate_of for copies of articles already loaded or earlier in the batch.
+
+    Runs in the load transaction, batch after batch in input order, so the result does not depend
+    on how many workers transformed the batches."""
+    from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates
+
+    sigs = t["signatures"]
+    arts = t["articles"]
+    if sigs.num_rows == 0:
+        return arts
+    new = list(zip(sigs.column("article_id").to_pylist(),
+                   [tuple(x) for x in sigs.column("signature").to_pylist()], strict=True))
+    keys = sorted({k for ks in sigs.column("bands").to_pylist() for k in ks})
+    rows = con.execute("""
+        SELECT s.article_id, s.signature FROM article_signatures s JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NULL AND s.pipeline_version = ? AND list_has_any(s.bands, ?::BIGINT[])
+          AND NOT list_contains(?::VARCHAR[], s.file_id)
+        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version, keys, file_ids]).fetchall()
+    existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
+    found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
+    col = pa.array([found.get(a) for a in arts.column("article_id").to_pylist()], S)
+    return arts.set_column(arts.schema.get_field_index("duplicate_of"), "duplicate_of", col)
+
+
 def load_batch(db_path: str | Path, b: BatchResult,
                midway: Callable[[], None] | None = None) -> dict[str, int]:
+    """Pack a batch and load it (see load_packed)."""
+    return load_packed(db_path, pack(b), midway)
+
+
+def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | None = None) -> dict[str, int]:
     """Write one batch in a single transaction: all of it or none of it.
 
     Files in the batch are replaced wholesale: their earlier derived rows (articles, facts, people,
-    text issues, quarantine) are deleted first, so reprocessing a file never duplicates anything.
+    signatures, text issues, quarantine) are deleted first, so reprocessing a file never duplicates
+    anything. Near-duplicate links are decided here, against what is already loaded.
     """
-    t = _frames(b)
-    file_ids = [f.staged.file_id for f in b.files]
+    t = dict(p.tables)
+    file_ids = p.file_ids
+    version = t["raw"].column("pipeline_version")[0].as_py() if t["raw"].num_rows else ""
     with connect(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            for name, tbl in t.items():
-                con.register(f"in_{name}", tbl)
             if file_ids:
                 con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
                 # copies of a reprocessed file's articles lose their link before those articles go
@@ -303,6 +365,9 @@ def load_batch(db_path: str | Path, b: BatchResult,
                                AND file_id NOT IN (SELECT file_id FROM in_files)""")
                 for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine"):
                     con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
+            t["articles"] = _link_duplicates(con, t, file_ids, version)
+            for name, tbl in t.items():
+                con.register(f"in_{name}", tbl)
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
                                        manifest_fingerprint, pipeline_version, text)
@@ -325,9 +390,4 @@ def load_batch(db_path: str | Path, b: BatchResult,
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return {
-        "articles_loaded": len(b.articles), "facts_loaded": len(b.facts), "people_loaded": len(b.people),
-        "articles_quarantined": sum(1 for r in b.rejections if r.record_kind == "article"),
-        "files_loaded": sum(1 for s in b.file_states.values() if s == "loaded"),
-        "files_quarantined": sum(1 for s in b.file_states.values() if s == "quarantined"),
-    }
+    return dict(p.counts)
