@@ -31,16 +31,14 @@ DEFAULT_THRESHOLD = 0.8
 # costs a few extra comparisons, never a false link.
 CANDIDATE_RECALL = 0.99
 
-_MERSENNE = np.uint64((1 << 61) - 1)
-EMPTY: Signature = (int(_MERSENNE),) * NUM_PERM  # larger than every hash value: no shingles at all
+# Hash values are 32-bit (multiply-shift keeps the top half of a 64-bit product): this sentinel is
+# larger than all of them, so an EMPTY signature (no shingles at all) never equals a real one.
+_EMPTY_HASH = (1 << 61) - 1
+EMPTY: Signature = (_EMPTY_HASH,) * NUM_PERM
 # Fixed seed: signatures are stored in the warehouse and compared across runs, so the permutations
 # must never change (changing NUM_PERM, SHINGLE_CHARS or this seed needs a new PIPELINE_VERSION).
 _SEED = 20231018
 _rng = np.random.default_rng(_SEED)
-# a in [1, 2^32), b in [0, 2^32) and shingle hashes below 2^32: a*x + b < 2^64, so the universal hash
-# (a*x + b) mod (2^61 - 1) never overflows uint64.
-_A = _rng.integers(1, 1 << 32, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 32, size=NUM_PERM, dtype=np.uint64)
 # 64-bit odd multipliers and 64-bit offsets for multiply-shift hashing (see signature()).
 _A64 = (_rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
 _B64 = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) << np.uint64(1)
