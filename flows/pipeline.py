@@ -24,6 +24,7 @@ from warehouse import load as wh
 # batch must be large enough to amortise both, and small enough that memory stays flat.
 DEFAULT_BATCH_SIZE = 1000
 T = TypeVar("T")
+MODES = ("incremental", "reprocess", "full_refresh")
 
 
 class StageClock:
@@ -52,33 +53,45 @@ def _stderr(msg: str) -> None:
 def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.duckdb",
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
-             show_progress: bool = True, parallel: bool = False) -> dict[str, Any]:
+             show_progress: bool = True, parallel: bool = False, mode: str = "incremental") -> dict[str, Any]:
     """Stage → clean → segment → extract → load, batch by batch; then the data-quality report.
 
     parallel=False: each stage is its own task run, batches one after another in this process.
     parallel=True (the flow was given a DaskTaskRunner, see run_pipeline): each batch's transforms run
     as one task on a Dask worker, which writes a Parquet shard; this process loads the shards in input
     order, one transaction each, so the warehouse equals the sequential run's.
+
+    mode="incremental": new or changed files only. mode="reprocess": every staged file again, from the
+    text the warehouse kept (the input folder is not read), reporting articles/facts added, removed,
+    altered. mode="full_refresh": forget all derived rows, then process the input folder from scratch.
     """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
     say = _stderr if show_progress else (lambda _m: None)
     with wh.run_lock(db_path):
-        return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel)
+        return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel, mode)
 
 
 def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
-         data_docs: bool, say: Callable[[str], None], parallel: bool) -> dict[str, Any]:
+         data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str) -> dict[str, Any]:
     run_id = new_run_id()
     # Workers validate in memory (one GX project cannot take writes from many processes): a parallel
     # run's results are in dq_results and the report, not in the GX Data Docs.
     gx_dir = str(Path(report_dir) / "gx") if data_docs and not parallel else None
-    wh.start_run(db_path, run_id, str(flow_run.get_id() or ""), input_dir, PIPELINE_VERSION)
+    wh.start_run(db_path, run_id, str(flow_run.get_id() or ""), input_dir, PIPELINE_VERSION, mode)
     counts: dict[str, int] = {"articles_loaded": 0, "articles_quarantined": 0, "facts_loaded": 0,
                               "people_loaded": 0, "files_loaded": 0, "files_quarantined": 0,
                               "expectations_failed": 0}
     status = "failed"
     clock = StageClock()
+    before = wh.snapshot(db_path) if mode != "incremental" else {}
+    if mode == "full_refresh":
+        wh.full_refresh(db_path)
     try:
-        plan = clock("discover", t.discover, input_dir, db_path, manifest_path)
+        if mode == "reprocess":
+            plan = clock("discover", t.discover_staged, db_path)
+        else:
+            plan = clock("discover", t.discover, input_dir, db_path, manifest_path)
         todo = t.batches(plan.todo, batch_size)
         n_new = sum(len(b) for b in todo)
         say(f"gonghui run {run_id}: {plan.files_seen} files seen, {n_new} to process, "
@@ -98,10 +111,17 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         status = "completed"
     finally:
         wh.finish_run(db_path, run_id, status, counts, None)
+    changes = None
+    if mode != "incremental":
+        changes = wh.diff_snapshots(before, wh.snapshot(db_path))
+        wh.record_changes(db_path, run_id, {"mode": mode, **changes})
+        for table, c in sorted(changes.items()):
+            say(f"  {table}: {c['added']} added, {c['removed']} removed, {c['altered']} altered, "
+                f"{c['unchanged']} unchanged")
     report_path = clock("report", t.report, db_path, report_dir, run_id, gx_dir)
     wh.finish_run(db_path, run_id, status, counts, report_path, clock.seconds)
-    return {"run_id": run_id, "status": status, "report": report_path, "db": db_path,
-            "stage_seconds": dict(clock.seconds), **counts}
+    return {"run_id": run_id, "status": status, "report": report_path, "db": db_path, "mode": mode,
+            "changes": changes, "stage_seconds": dict(clock.seconds), **counts}
 
 
 def _manifests(items: list[t.FileItem]) -> dict[str, Any]:

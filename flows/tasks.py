@@ -44,6 +44,8 @@ class FileItem:
     manifest: Any = None  # transforms.manifest.ManifestRow
     manifest_fingerprint: str | None = None
     problem: str | None = None  # stable reason when it cannot be staged (unreadable_file, file_too_large …)
+    staged_text: str | None = None  # --reprocess: the text staged earlier, read from the warehouse
+    encoding: str | None = None
 
 
 @dataclass
@@ -152,6 +154,18 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None, reprocess_
     return Plan(todo=order, skipped=skipped, files_seen=seen)
 
 
+@task(name="discover_staged", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def discover_staged(db_path: str) -> Plan:
+    """--reprocess: every file the warehouse staged with text, without reading the input folder."""
+    from transforms.manifest import ManifestRow
+
+    todo = []
+    for fid, path, size, enc, text, manifest in wh.staged_files(db_path):
+        row = ManifestRow(**{**manifest, "authors": tuple(manifest.get("authors") or ())}) if manifest else None
+        todo.append([FileItem(path, path, fid, size, row, _fingerprint(row), staged_text=text, encoding=enc)])
+    return Plan(todo=todo, skipped=[], files_seen=len(todo))
+
+
 def batches(groups: Sequence[list[T]], size: int) -> list[list[T]]:
     """Cut groups into batches of about `size` items, never splitting a group."""
     out: list[list[T]] = []
@@ -186,6 +200,9 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
         if it.problem is not None or it.file_id is None:
             res.rejections.append(Rejection("stage", "file", it.file_id or it.rel_path, it.rel_path,
                                             (it.problem or "unreadable_file",), {"path": it.rel_path}))
+            continue
+        if it.staged_text is not None:  # reprocessing: the warehouse kept the decoded text
+            staged.append(StagedFile(it.file_id, it.rel_path, it.size_bytes, it.encoding, it.staged_text))
             continue
         try:
             data = Path(it.abs_path).read_bytes()
@@ -348,9 +365,14 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
     for f, reasons in staged.held:
         if "duplicate_file_hash" not in reasons:  # a later copy: its first copy carries the content
             staged_all.setdefault(f.file_id, f)
+    manifest_of = {it.file_id: it.manifest for it in items if it.file_id}
+    docs = {d.file_id: d for d in [*cleaned.passed, *(d for d, _ in cleaned.held)]}
     for fid, f in staged_all.items():
         state = "loaded" if fid in loaded_files else "quarantined"
-        b.files.append(wh.FileOutcome(f, fp.get(fid), state))
+        row = manifest_of.get(fid)
+        doc = docs.get(fid)
+        b.files.append(wh.FileOutcome(f, fp.get(fid), state, to_dict(row) if row is not None else None,
+                                      doc.script if doc else None, dict(doc.removed_counts) if doc else None))
     first_path = {f.file_id: f.path for f in staged.passed}
     # Every input path ends in exactly one state: loaded (its content's articles loaded, and it is the
     # copy that was staged) or quarantined (the file, its document or all its articles were held back).

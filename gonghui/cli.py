@@ -108,7 +108,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     quiet_environment(args.verbose)
     inp = Path(args.input)
-    if not inp.is_dir():
+    if not inp.is_dir() and not args.reprocess:
         print(f"error: input folder {inp} does not exist or is not a folder", file=sys.stderr)
         return 2
     if args.manifest and not Path(args.manifest).is_file():
@@ -127,9 +127,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     t0 = time.monotonic()
     try:
+        mode = "reprocess" if args.reprocess else "full_refresh" if args.full_refresh else "incremental"
         summary = run_pipeline(workers=args.workers, dask_address=args.dask_address, input_dir=str(inp),
                                db_path=args.db, manifest_path=args.manifest, report_dir=args.report_dir,
-                               batch_size=args.batch_size)
+                               batch_size=args.batch_size, mode=mode)
     except ManifestError as exc:
         print(f"error: manifest: {exc}", file=sys.stderr)
         return 2
@@ -143,10 +144,17 @@ run {summary['run_id']} {summary['status']} in {dt:.1f} s
 ({summary['files_loaded']} loaded, {summary['files_quarantined']} quarantined)
   articles:     {summary['articles_loaded']} loaded, {summary['articles_quarantined']} quarantined
   facts:        {summary['facts_loaded']} loaded; people: {summary['people_loaded']}
-  expectations: {summary['expectations_failed']} failed (expectation × batch)
+  expectations: {summary['expectations_failed']} failed (expectation × batch){_changes(summary)}
   warehouse:    {args.db}
   report:       {summary['report']}""")
     return 0 if summary["status"] == "completed" else 1
+
+
+def _changes(summary: dict[str, Any]) -> str:
+    if not summary.get("changes"):
+        return ""
+    return "".join(f"\n  {t + ':':13} {c['added']} added, {c['removed']} removed, {c['altered']} altered, "
+                   f"{c['unchanged']} unchanged ({summary['mode']})" for t, c in sorted(summary["changes"].items()))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -203,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
     r.add_argument("--report-dir", default=DEFAULT_REPORTS, help=f"report folder (default {DEFAULT_REPORTS})")
     r.add_argument("--batch-size", type=int, default=1000, help="files per task run (default 1000)")
+    again = r.add_mutually_exclusive_group()
+    again.add_argument("--reprocess", action="store_true", help="rebuild derived tables from the staged raw "
+                       "text (the input folder is not read) and report what changed")
+    again.add_argument("--full-refresh", action="store_true", help="forget every derived row and process the "
+                       "input folder from scratch")
     r.add_argument("--workers", type=int, default=None,
                    help="run the transforms on a local Dask cluster of N worker processes")
     r.add_argument("--dask-address", default=None, help="run the transforms on an existing Dask cluster "

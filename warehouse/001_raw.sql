@@ -25,6 +25,12 @@ COMMENT ON COLUMN raw_files.state IS 'outcome of its last processing: loaded (at
 COMMENT ON COLUMN raw_files.manifest_fingerprint IS 'sha256 of the manifest row applied to this file (NULL: none); a changed row reprocesses the file';
 COMMENT ON COLUMN raw_files.pipeline_version IS 'gonghui transforms version that produced the derived rows of this file';
 COMMENT ON COLUMN raw_files.text IS 'the decoded raw text (before cleaning); NULL when undecodable';
+ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS manifest JSON;
+ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS script VARCHAR;
+ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS removed_counts JSON;
+COMMENT ON COLUMN raw_files.manifest IS 'the manifest row applied to this file (kept so --reprocess needs no manifest file)';
+COMMENT ON COLUMN raw_files.script IS 'script cleaning converted from: simplified (nothing converted) | t2s | hk2s | tw2s';
+COMMENT ON COLUMN raw_files.removed_counts IS 'boilerplate removed while cleaning, per kind (breadcrumb, dateline, masthead, cms_trailer, editor_line, seo_footer, reading_tip, repeated_line, html_markup)';
 
 -- one row per pipeline run (a flow run of `pipeline`)
 CREATE TABLE IF NOT EXISTS runs (
@@ -67,4 +73,8 @@ COMMENT ON COLUMN runs.people_loaded IS 'people written to people in this run';
 COMMENT ON COLUMN runs.expectations_failed IS 'expectation evaluations (suite x batch) that failed in this run';
 COMMENT ON COLUMN runs.report_path IS 'path of the data-quality summary page written for this run';
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS stage_seconds JSON;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS mode VARCHAR;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS changes JSON;
+COMMENT ON COLUMN runs.mode IS 'incremental (default) | reprocess (from the staged text) | full_refresh';
+COMMENT ON COLUMN runs.changes IS 'for reprocess and full_refresh runs: articles and facts added, removed, altered, unchanged';
 COMMENT ON COLUMN runs.stage_seconds IS 'wall seconds spent per stage (discover, stage, clean, segment, dedup, extract, load, report)';

@@ -122,17 +122,73 @@ def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
+def staged_files(db_path: str | Path) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None]]:
+    """(file_id, path, size, encoding, text, manifest row) of every staged file that has text."""
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute("""SELECT file_id, path, size_bytes, encoding, text, manifest FROM raw_files
+                              WHERE text IS NOT NULL ORDER BY path""").fetchall()
+    return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+
+# What --reprocess compares: the data of each row, not which run or version wrote it.
+SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at"}
+
+
+def snapshot(db_path: str | Path) -> dict[str, dict[str, str]]:
+    """{"articles": {article_id: row digest}, "facts": {fact_id: row digest}} for change reports."""
+    out: dict[str, dict[str, str]] = {}
+    with connect(db_path, read_only=True) as con:
+        for table, key in (("articles", "article_id"), ("facts", "fact_id")):
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table]).fetchall() if r[0] not in SNAPSHOT_IGNORE]
+            body = " || '\x1f' || ".join(f"coalesce(\"{c}\"::VARCHAR, '\x00')" for c in cols)
+            out[table] = dict(con.execute(f"SELECT {key}, md5({body}) FROM {table}").fetchall())
+    return out
+
+
+def diff_snapshots(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """Per table: rows added, removed, altered (same id, different data), unchanged."""
+    report = {}
+    for table in before.keys() | after.keys():
+        b, a = before.get(table, {}), after.get(table, {})
+        report[table] = {
+            "added": len(a.keys() - b.keys()), "removed": len(b.keys() - a.keys()),
+            "altered": sum(1 for k in a.keys() & b.keys() if a[k] != b[k]),
+            "unchanged": sum(1 for k in a.keys() & b.keys() if a[k] == b[k]),
+        }
+    return report
+
+
+def full_refresh(db_path: str | Path) -> None:
+    """Forget everything derived from the inputs (runs and dq_results, the history, stay)."""
+    if not Path(db_path).exists():
+        return
+    ensure_schema(db_path)
+    with connect(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine",
+                      "raw_files"):
+            con.execute(f"DELETE FROM {table}")
+        con.execute("COMMIT")
+
+
+def record_changes(db_path: str | Path, run_id: str, changes: dict[str, Any]) -> None:
+    with connect(db_path) as con:
+        con.execute("UPDATE runs SET changes = ?::JSON WHERE run_id = ?", [_json(changes), run_id])
+
+
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
-              version: str) -> None:
+              version: str, mode: str = "incremental") -> None:
     """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
     crashed (its unfinished batch was rolled back by DuckDB; its files are processed again)."""
     ensure_schema(db_path)
     with connect(db_path) as con:
         con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         con.execute(
-            "INSERT INTO runs (run_id, prefect_flow_run_id, started_at, status, input_dir, pipeline_version) "
-            "VALUES (?, ?, ?, 'running', ?, ?)",
-            [run_id, prefect_flow_run_id, datetime.now(UTC).replace(tzinfo=None), input_dir, version],
+            "INSERT INTO runs (run_id, prefect_flow_run_id, started_at, status, input_dir, pipeline_version, mode) "
+            "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+            [run_id, prefect_flow_run_id, datetime.now(UTC).replace(tzinfo=None), input_dir, version, mode],
         )
 
 
@@ -157,6 +213,9 @@ class FileOutcome:
     staged: StagedFile
     manifest_fingerprint: str | None
     state: str  # loaded | quarantined
+    manifest: dict[str, Any] | None = None  # the manifest row applied (kept for --reprocess)
+    script: str | None = None  # what cleaning converted from: simplified | t2s | hk2s | tw2s
+    removed_counts: dict[str, int] | None = None  # boilerplate removed, per kind
 
 
 @dataclass
@@ -191,7 +250,8 @@ LS = pa.list_(pa.string())
 
 RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", INT), ("encoding", S),
                         ("run_id", S), ("state", S), ("manifest_fingerprint", S),
-                        ("pipeline_version", S), ("text", S)])
+                        ("pipeline_version", S), ("text", S), ("manifest", S), ("script", S),
+                        ("removed_counts", S)])
 ARTICLE_SCHEMA = pa.schema([
     ("article_id", S), ("file_id", S), ("source_file", S), ("seq", INT), ("title", S), ("kicker", S),
     ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
@@ -230,7 +290,9 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
     article_file = {a.article_id: a.file_id for a in b.articles}
     raw = [dict(file_id=f.staged.file_id, path=f.staged.path, size_bytes=f.staged.size_bytes,
                 encoding=f.staged.encoding, run_id=b.run_id, state=f.state,
-                manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text)
+                manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text,
+                manifest=_json(f.manifest) if f.manifest is not None else None, script=f.script,
+                removed_counts=_json(f.removed_counts) if f.removed_counts is not None else None)
            for f in b.files]
     arts = []
     for a in b.articles:
@@ -370,12 +432,14 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
                 con.register(f"in_{name}", tbl)
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
-                                       manifest_fingerprint, pipeline_version, text)
+                                       manifest_fingerprint, pipeline_version, text, manifest, script,
+                                       removed_counts)
                 SELECT file_id, path, size_bytes, encoding, run_id, run_id, state, manifest_fingerprint,
-                       pipeline_version, text FROM in_raw
+                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON FROM in_raw
                 ON CONFLICT (file_id) DO UPDATE SET last_run_id = excluded.last_run_id, state = excluded.state,
-                    manifest_fingerprint = excluded.manifest_fingerprint,
-                    pipeline_version = excluded.pipeline_version, encoding = excluded.encoding
+                    manifest_fingerprint = excluded.manifest_fingerprint, manifest = excluded.manifest,
+                    pipeline_version = excluded.pipeline_version, encoding = excluded.encoding,
+                    script = excluded.script, removed_counts = excluded.removed_counts
             """)
             con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
             if midway is not None:
