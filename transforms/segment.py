@@ -43,6 +43,11 @@ TWO_DECK_MIN_CHARS = 24
 CAPTION_MAX_CHARS = 30
 CAPTION_BLOCK_MIN_LINES = 2
 CAPTION_MARKERS: tuple[str, ...] = ("图为", "图:", "图：", "(图", "（图")
+# The scene-caption idiom of news photos: "在<event>上,<who> <does what>。" — one sentence that sets
+# the scene at an event (在…竞赛上, 在…现场) and describes the picture. Long paragraphs opening the
+# same way are body text (003: 在…基础上,… runs 200+ characters), hence the length bound.
+SCENE_CAPTION = re.compile(r"^在[^,。!?;]{4,80}(?:上|现场),[^。!?;]{4,60}。$")
+SCENE_CAPTION_MAX_CHARS = 120
 # The reading tip box (阅读提示) printed with a page article is a summary, not body text.
 READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按")
 # Evidence needed to stitch a column-jump fragment to a dangling article: the join must form a
@@ -205,7 +210,8 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
                 if not is_photo and pre and post is None:
                     post = []  # byline printed after the lead's continuation: what follows is the lead
                 continue
-        if line in doc_captions or any(m in line for m in CAPTION_MARKERS):
+        if line in doc_captions or any(m in line for m in CAPTION_MARKERS) or (
+                len(line) <= SCENE_CAPTION_MAX_CHARS and SCENE_CAPTION.match(line)):
             d.captions.append(line)
             continue
         last = idx == len(lines) - 1
