@@ -95,7 +95,10 @@ _NO_CACHE: dict[str, float] = {}
 
 
 def _document_cache(text: str) -> dict[str, float]:
-    counts = Counter(_key(c) for c in text if c in _SIMP)
+    counts: Counter[str] = Counter()
+    for c, n in Counter(text).items():  # count characters in C, then fold the few distinct ones
+        if c in _SIMP:
+            counts[_key(c)] += n
     total = sum(counts.values())
     return {k: (n - 1) / total for k, n in counts.items() if n > 1}
 
@@ -204,15 +207,21 @@ def _readings(syllable: str) -> frozenset[str]:
     return reading_chars(s) if s in SYLLABLES else frozenset()
 
 
+def _script_class(kind: str) -> re.Pattern[str]:
+    # BMP characters only: a class holding astral characters makes Python's matcher ~25x slower, and
+    # script-marking characters outside the BMP are too rare to sway a page.
+    chars = sorted(c for c, k in _SCRIPT.items() if k == kind and ord(c) < 0x10000)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_T_ONLY = _script_class("t")
+_S_ONLY = _script_class("s")
+
+
 def _text_script(text: str) -> str:
     """"t" when the text is mostly Traditional-only characters over Simplified-only ones, "s" the reverse."""
-    t = s = 0
-    for c in text:
-        sc = _SCRIPT.get(c)
-        if sc == "t":
-            t += 1
-        elif sc == "s":
-            s += 1
+    t = len(_T_ONLY.findall(text))
+    s = len(_S_ONLY.findall(text))
     return "t" if t > s else "s" if s > t else "b"
 
 
