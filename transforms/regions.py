@@ -71,7 +71,10 @@ for _w in _NAMES:
     _LENGTHS_BY_PREFIX.setdefault(_w[:2], []).append(len(_w))
 for _k in _LENGTHS_BY_PREFIX:
     _LENGTHS_BY_PREFIX[_k] = sorted(set(_LENGTHS_BY_PREFIX[_k]), reverse=True)
-_NAME_START = re.compile("[" + "".join(sorted({re.escape(w[0]) for w in _NAMES})) + "]")
+# A name starts where its first character is followed by a possible second one (the lookahead halves
+# the positions that reach a dictionary probe).
+_NAME_START = re.compile("[" + "".join(sorted({re.escape(w[0]) for w in _NAMES})) + "]"
+                         + "(?=[" + "".join(sorted({re.escape(w[1]) for w in _NAMES})) + "])")
 
 
 _STEM_RE = re.compile(
