@@ -129,6 +129,10 @@ class ExpectationRunner:
 _RUNNERS: dict[str, ExpectationRunner] = {}
 
 
+def has_runner(gx_dir: str | Path | None) -> bool:
+    return str(gx_dir) in _RUNNERS
+
+
 def get_runner(gx_dir: str | Path | None) -> ExpectationRunner:
     """One runner per GX project directory per process (a GX context costs about a second)."""
     key = str(gx_dir)

@@ -16,7 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from expectations import frames
-from expectations.runner import Outcome, get_runner
+from expectations.runner import Outcome, get_runner, has_runner
 from gonghui.faults import inject
 from transforms import PIPELINE_VERSION
 from transforms.dedup import band_keys, signature
@@ -450,6 +450,8 @@ def report(db_path: str, report_dir: str, run_id: str, gx_dir: str | None) -> st
     """Build GX Data Docs and the one-page data-quality summary; return the summary's path."""
     from gonghui.report import write_report
 
-    docs = get_runner(gx_dir).build_docs() if gx_dir else None
+    # Data Docs are rebuilt only when this process validated something (an unchanged re-run never
+    # opens a GX context: it costs seconds).
+    docs = get_runner(gx_dir).build_docs() if gx_dir and has_runner(gx_dir) else None
     return str(write_report(db_path, report_dir, run_id=run_id, data_docs=docs))
 
