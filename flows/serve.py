@@ -9,8 +9,6 @@ schedule is paused on shutdown, so no runs pile up while nothing serves them).
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -88,39 +86,7 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m flows.serve", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    when = p.add_mutually_exclusive_group(required=True)
-    when.add_argument("--cron", help='cron expression (e.g. "0 6 * * *": every day at 06:00, UTC unless --timezone)')
-    when.add_argument("--interval", type=float, help="seconds between runs")
-    p.add_argument("--timezone", default=None, help='time zone of --cron (IANA name, e.g. "Asia/Shanghai")')
-    p.add_argument("--input", default="data/samples", help="input folder (default data/samples)")
-    p.add_argument("--db", default="warehouse/gonghui.duckdb", help="DuckDB file")
-    p.add_argument("--report-dir", default="reports", help="report folder")
-    p.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
-    p.add_argument("--limit", type=int, default=None, help="concurrent runs (default 1)")
-    p.add_argument("--name", default=DEPLOYMENT_NAME, help=f"deployment name (default {DEPLOYMENT_NAME})")
-    return p
+if __name__ == "__main__":  # `python -m flows.serve ARGS` is `gonghui serve ARGS`
+    from gonghui.cli import main
 
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    if not os.environ.get("PREFECT_API_URL"):
-        print("note: PREFECT_API_URL is not set, so the schedule lives in a temporary local API that "
-              "ends with this process and has no UI; see docs/scheduling.md to use `prefect server start`.",
-              file=sys.stderr)
-    try:
-        serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
-                       args.limit, args.name, args.timezone)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(["serve", *sys.argv[1:]]))
