@@ -188,6 +188,19 @@ def _error_reason(exc: BaseException) -> dict[str, str]:
     return {"error": f"{type(exc).__name__}: {exc}", "where": traceback.format_exc(limit=3)[-2000:]}
 
 
+def _sort_out(res: StepResult, records: Sequence[Any], out: Outcome, key: Callable[[Any], str],
+              reject: Callable[[Any, tuple[str, ...]], Rejection] | None) -> None:
+    """Records that failed an expectation are held back (with a rejection); the rest pass on."""
+    for r in records:
+        reasons = out.failed.get(key(r))
+        if reasons:
+            res.held.append((r, reasons))
+            if reject is not None:
+                res.rejections.append(reject(r, tuple(reasons)))
+        else:
+            res.passed.append(r)
+
+
 @task(name="stage", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
     """Read and decode a batch of files; check them with the staged-files suite."""
@@ -214,14 +227,9 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
         staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason))
     out = _check("staged_files", frames.staged_frame(staged), run_id, gx_dir)
     res.dq_rows = out.rows
-    for f in staged:
-        reasons = out.failed.get(f.path)
-        if reasons:
-            res.held.append((f, reasons))
-            res.rejections.append(Rejection("stage", "file", f.file_id, f.path, tuple(reasons),
-                                            {"path": f.path, "size_bytes": f.size_bytes, "encoding": f.encoding}))
-        else:
-            res.passed.append(f)
+    _sort_out(res, staged, out, lambda f: f.path, lambda f, reasons: Rejection(
+        "stage", "file", f.file_id, f.path, reasons,
+        {"path": f.path, "size_bytes": f.size_bytes, "encoding": f.encoding}))
     return res
 
 
@@ -246,14 +254,9 @@ def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResul
         res.issues.extend((f.file_id, f.path, i) for i in doc.issues)
     out = _check("clean_documents", frames.clean_frame(docs), run_id, gx_dir)
     res.dq_rows = out.rows
-    for d in docs:
-        reasons = out.failed.get(d.file_id)
-        if reasons:
-            res.held.append((d, reasons))
-            res.rejections.append(Rejection("clean", "document", d.file_id, d.source_file, tuple(reasons),
-                                            {"text": d.text, "removed_counts": d.removed_counts}))
-        else:
-            res.passed.append(d)
+    _sort_out(res, docs, out, lambda d: d.file_id, lambda d, reasons: Rejection(
+        "clean", "document", d.file_id, d.source_file, reasons,
+        {"text": d.text, "removed_counts": d.removed_counts}))
     return res
 
 
@@ -278,12 +281,8 @@ def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir
         arts.extend(found)
     out = _check("articles", frames.article_frame(arts), run_id, gx_dir)
     res.dq_rows = out.rows
-    for a in arts:
-        reasons = out.failed.get(a.article_id)
-        if reasons:
-            res.held.append((a, reasons))  # its rejection is written after extract, carrying its facts
-        else:
-            res.passed.append(a)
+    # a held article's rejection is written after extract, carrying its facts
+    _sort_out(res, arts, out, lambda a: a.article_id, None)
     return res
 
 
