@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     r.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
     r.add_argument("--report-dir", default=DEFAULT_REPORTS, help=f"report folder (default {DEFAULT_REPORTS})")
-    r.add_argument("--batch-size", type=int, default=1000, help="files per task run (default 1000)")
+    r.add_argument("--batch-size", type=int, default=2000, help="files per task run (default 2000)")
     again = r.add_mutually_exclusive_group()
     again.add_argument("--reprocess", action="store_true", help="rebuild derived tables from the staged raw "
                        "text (the input folder is not read) and report what changed")

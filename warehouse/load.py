@@ -389,11 +389,20 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], fil
     new = list(zip(sigs.column("article_id").to_pylist(),
                    [tuple(x) for x in sigs.column("signature").to_pylist()], strict=True))
     keys = sorted({k for ks in sigs.column("bands").to_pylist() for k in ks})
+    # Candidates share a band key with the batch: a hash join on the unnested keys (linear in the
+    # table; list_has_any with thousands of keys per row grew quadratically with the warehouse).
+    con.register("in_band_keys", pa.table({"band": pa.array(keys, pa.int64())}))
+    con.register("in_batch_files", pa.table({"file_id": pa.array(file_ids, S)}))
     rows = con.execute("""
-        SELECT s.article_id, s.signature FROM article_signatures s JOIN articles a USING (article_id)
-        WHERE a.duplicate_of IS NULL AND s.pipeline_version = ? AND list_has_any(s.bands, ?::BIGINT[])
-          AND NOT list_contains(?::VARCHAR[], s.file_id)
-        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version, keys, file_ids]).fetchall()
+        WITH hits AS (
+            SELECT DISTINCT b.article_id
+            FROM (SELECT article_id, file_id, pipeline_version, unnest(bands) AS band FROM article_signatures) b
+            JOIN in_band_keys k USING (band)
+            WHERE b.pipeline_version = ? AND b.file_id NOT IN (SELECT file_id FROM in_batch_files))
+        SELECT s.article_id, s.signature FROM hits JOIN article_signatures s USING (article_id)
+        JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NULL
+        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version]).fetchall()
     existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
     found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
     col = pa.array([found.get(a) for a in arts.column("article_id").to_pylist()], S)
