@@ -169,6 +169,7 @@ def run_pipeline(workers: int | None = None, dask_address: str | None = None, **
     cluster at `dask_address` (tcp://host:8786)."""
     if not workers and not dask_address:
         return pipeline(**kwargs)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
@@ -177,4 +178,19 @@ def run_pipeline(workers: int | None = None, dask_address: str | None = None, **
         # one thread per worker process: the transforms are CPU-bound Python (the GIL)
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                 "processes": True, "dashboard_address": None})
-    return pipeline.with_options(task_runner=runner)(parallel=True, **kwargs)  # type: ignore[arg-type]
+    flow = pipeline.with_options(task_runner=runner)  # type: ignore[arg-type]
+    if PREFECT_API_URL.value():
+        return flow(parallel=True, **kwargs)
+    # No API configured: start Prefect's local server once, here, and hand its address to the Dask
+    # workers through the environment; otherwise every worker process starts an ephemeral API of its own.
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start(timeout=120)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            return flow(parallel=True, **kwargs)
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        server.stop()

@@ -28,6 +28,8 @@ COMMENT ON COLUMN raw_files.text IS 'the decoded raw text (before cleaning); NUL
 ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS manifest JSON;
 ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS script VARCHAR;
 ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS removed_counts JSON;
+ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
+COMMENT ON COLUMN raw_files.mtime_ns IS 'modification time (ns) of the file at path when staged; same path, size and mtime on a later run means unchanged, so it is not hashed again';
 COMMENT ON COLUMN raw_files.manifest IS 'the manifest row applied to this file (kept so --reprocess needs no manifest file)';
 COMMENT ON COLUMN raw_files.script IS 'script cleaning converted from: simplified (nothing converted) | t2s | hk2s | tw2s';
 COMMENT ON COLUMN raw_files.removed_counts IS 'boilerplate removed while cleaning, per kind (breadcrumb, dateline, masthead, cms_trailer, editor_line, seo_footer, reading_tip, repeated_line, html_markup)';

@@ -178,6 +178,19 @@ def record_changes(db_path: str | Path, run_id: str, changes: dict[str, Any]) ->
         con.execute("UPDATE runs SET changes = ?::JSON WHERE run_id = ?", [_json(changes), run_id])
 
 
+def known_paths(db_path: str | Path) -> dict[str, tuple[int, int, str]]:
+    """path -> (size_bytes, mtime_ns, file_id) as last seen: an unchanged re-run skips hashing them."""
+    if not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True) as con:
+        try:
+            rows = con.execute("SELECT path, size_bytes, mtime_ns, file_id FROM raw_files "
+                               "WHERE mtime_ns IS NOT NULL").fetchall()
+        except duckdb.CatalogException:
+            return {}
+    return {r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows}
+
+
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
               version: str, mode: str = "incremental") -> None:
     """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
@@ -216,6 +229,7 @@ class FileOutcome:
     manifest: dict[str, Any] | None = None  # the manifest row applied (kept for --reprocess)
     script: str | None = None  # what cleaning converted from: simplified | t2s | hk2s | tw2s
     removed_counts: dict[str, int] | None = None  # boilerplate removed, per kind
+    mtime_ns: int | None = None  # modification time of the input file when it was staged
 
 
 @dataclass
@@ -251,7 +265,7 @@ LS = pa.list_(pa.string())
 RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", INT), ("encoding", S),
                         ("run_id", S), ("state", S), ("manifest_fingerprint", S),
                         ("pipeline_version", S), ("text", S), ("manifest", S), ("script", S),
-                        ("removed_counts", S)])
+                        ("removed_counts", S), ("mtime_ns", INT)])
 ARTICLE_SCHEMA = pa.schema([
     ("article_id", S), ("file_id", S), ("source_file", S), ("seq", INT), ("title", S), ("kicker", S),
     ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
@@ -292,7 +306,8 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
                 encoding=f.staged.encoding, run_id=b.run_id, state=f.state,
                 manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text,
                 manifest=_json(f.manifest) if f.manifest is not None else None, script=f.script,
-                removed_counts=_json(f.removed_counts) if f.removed_counts is not None else None)
+                removed_counts=_json(f.removed_counts) if f.removed_counts is not None else None,
+                mtime_ns=f.mtime_ns)
            for f in b.files]
     arts = []
     for a in b.articles:
@@ -388,21 +403,27 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], fil
         return arts
     new = list(zip(sigs.column("article_id").to_pylist(),
                    [tuple(x) for x in sigs.column("signature").to_pylist()], strict=True))
-    keys = sorted({k for ks in sigs.column("bands").to_pylist() for k in ks})
-    # Candidates share a band key with the batch: a hash join on the unnested keys (linear in the
-    # table; list_has_any with thousands of keys per row grew quadratically with the warehouse).
-    con.register("in_band_keys", pa.table({"band": pa.array(keys, pa.int64())}))
+    # Candidates share an LSH band with an article of the batch (a hash join on unnested band keys);
+    # DuckDB then compares their signatures (vectorised) and only the loaded articles that reach the
+    # threshold with some new one come back to Python. Fetching every band-sharing candidate made the
+    # loader quadratic on a repetitive corpus (36k candidates per batch at 100k articles).
     con.register("in_batch_files", pa.table({"file_id": pa.array(file_ids, S)}))
+    con.register("in_signatures", sigs)
     rows = con.execute("""
-        WITH hits AS (
-            SELECT DISTINCT b.article_id
-            FROM (SELECT article_id, file_id, pipeline_version, unnest(bands) AS band FROM article_signatures) b
-            JOIN in_band_keys k USING (band)
-            WHERE b.pipeline_version = ? AND b.file_id NOT IN (SELECT file_id FROM in_batch_files))
-        SELECT s.article_id, s.signature FROM hits JOIN article_signatures s USING (article_id)
+        WITH nb AS (SELECT article_id AS new_id, unnest(bands) AS band FROM in_signatures),
+        eb AS (SELECT article_id AS old_id, unnest(bands) AS band FROM article_signatures
+               WHERE pipeline_version = ? AND file_id NOT IN (SELECT file_id FROM in_batch_files)),
+        pairs AS (SELECT DISTINCT new_id, old_id FROM nb JOIN eb USING (band)),
+        close AS (
+            SELECT DISTINCT p.old_id FROM pairs p
+            JOIN in_signatures n ON n.article_id = p.new_id
+            JOIN article_signatures o ON o.article_id = p.old_id
+            WHERE len(list_filter(range(1, len(n.signature) + 1), lambda i: n.signature[i] = o.signature[i]))
+                  >= ? * len(n.signature))
+        SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
         JOIN articles a USING (article_id)
         WHERE a.duplicate_of IS NULL
-        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version]).fetchall()
+        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version, DEFAULT_THRESHOLD]).fetchall()
     existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
     found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
     col = pa.array([found.get(a) for a in arts.column("article_id").to_pylist()], S)
@@ -442,13 +463,15 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
                                        manifest_fingerprint, pipeline_version, text, manifest, script,
-                                       removed_counts)
+                                       removed_counts, mtime_ns)
                 SELECT file_id, path, size_bytes, encoding, run_id, run_id, state, manifest_fingerprint,
-                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON FROM in_raw
+                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON, mtime_ns
+                FROM in_raw
                 ON CONFLICT (file_id) DO UPDATE SET last_run_id = excluded.last_run_id, state = excluded.state,
                     manifest_fingerprint = excluded.manifest_fingerprint, manifest = excluded.manifest,
                     pipeline_version = excluded.pipeline_version, encoding = excluded.encoding,
-                    script = excluded.script, removed_counts = excluded.removed_counts
+                    script = excluded.script, removed_counts = excluded.removed_counts,
+                    mtime_ns = coalesce(excluded.mtime_ns, raw_files.mtime_ns)
             """)
             con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
             if midway is not None:
