@@ -134,7 +134,6 @@ def test_extract_facts_on_number_heavy_text(body: str) -> None:
 
 
 def test_phone_numbers_list_numbers_ordinals_and_durations_are_not_facts() -> None:
-
     body = "咨询电话0851-12345678,热线12351。1. 建成站点30个;2. 培训职工500人次。连续5年举办,第五届大赛。"
     a = Article(article_id="x", file_id="f", source_file="s", seq=1, title="t", body=body)
     got = [(f.number_text, f.unit) for f in extract_facts(a)]
