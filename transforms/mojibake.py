@@ -520,8 +520,26 @@ def has_mojibake(text: str) -> bool:
     return _MARKERS_RE.search(text) is not None
 
 
+# Repairs and markers can expose a span the first look did not see (a run beside U+FFFD is judged
+# again beside its 〓 marker): passes repeat until nothing changes, so repair(repair(x)) == repair(x).
+MAX_REPAIR_PASSES = 3
+
+
 def repair_mojibake(text: str) -> tuple[str, list[TextIssue]]:
-    """Repair what can be restored, replace what cannot by MOJIBAKE_MARKER; one TextIssue per span."""
+    """Repair what can be restored, replace what cannot by MOJIBAKE_MARKER; one TextIssue per span.
+
+    Offsets of issues found in a later pass (rare) index the text as the earlier pass left it.
+    """
+    issues: list[TextIssue] = []
+    for _ in range(MAX_REPAIR_PASSES):
+        text, found = _repair_pass(text)
+        if not found:
+            break
+        issues.extend(found)
+    return text, issues
+
+
+def _repair_pass(text: str) -> tuple[str, list[TextIssue]]:
     if _SUSPECT_RE.search(text) is None:
         return text, []
     # (start, end, replacement or None, kind); offsets into the raw text, non-overlapping.
