@@ -162,3 +162,9 @@ def test_property_never_raises_idempotent(text: str) -> None:
 def test_property_cjk_alphabet(text: str) -> None:
     once, _ = repair_mojibake(text)
     assert repair_mojibake(once)[0] == once
+
+
+def test_repair_is_idempotent_beside_replacement_characters() -> None:
+    """Found by hypothesis: a run beside U+FFFD was judged only once its 〓 marker stood there."""
+    once, _ = repair_mojibake("\ufffd愮n\ufffd")
+    assert repair_mojibake(once)[0] == once
