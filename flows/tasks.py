@@ -110,7 +110,7 @@ def _walk(root: Path) -> Iterable[tuple[Path, str | None]]:
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover(input_dir: str, db_path: str, manifest_path: str | None, reprocess_all: bool = False) -> Plan:
+def discover(input_dir: str, db_path: str, manifest_path: str | None) -> Plan:
     """List the input folder, hash every file, and decide what this run must process."""
     from transforms.manifest import match_manifest, parse_manifest
 
@@ -119,10 +119,10 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None, reprocess_
     if manifest_path:
         mp = Path(manifest_path)
         rows = parse_manifest(mp.read_text(encoding="utf-8-sig"), mp.name)
-    known = {} if reprocess_all else wh.known_files(db_path)
+    known = wh.known_files(db_path)
     # Same path, size and modification time as when it was staged: trust the stored hash instead of
     # reading the file again (what make and rsync do); a re-run over 344 MB spent 7 s hashing.
-    seen_paths = {} if reprocess_all else wh.known_paths(db_path)
+    seen_paths = wh.known_paths(db_path)
     groups: dict[str, list[FileItem]] = {}
     order: list[list[FileItem]] = []
     skipped: list[FileItem] = []
