@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.asof import resolve_as_of
+from transforms.asof import AS_OF_FIRST, AS_OF_RE, AsOfIndex, resolve_as_of
 
 PUB = "2023-10-08"
 
@@ -42,3 +44,24 @@ def test_never_raises(clause: str, pub: str | None) -> None:
     as_of, words = resolve_as_of(clause, pub)
     if words is not None:
         assert words in clause
+
+
+# Text dense in dating words, numerals and sentence breaks, so matches run into every cut point.
+DATING_TEXT = st.text(alphabet=st.sampled_from(list("截至止到今去前明年月份日号底末初以来目前当如现近过0123456789０１〇一二十两，。！？\n建成个")),
+                      max_size=40)
+
+
+@given(DATING_TEXT, st.one_of(st.none(), st.just(PUB)))
+def test_index_answers_as_a_scan_of_the_prefix(text: str, pub: str | None) -> None:
+    index = AsOfIndex(text, pub, len(text))
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c in "。！!？?\n"]
+    for start in starts:
+        for pos in range(start, len(text) + 1):
+            assert index.at(start, pos) == resolve_as_of(text[start:pos], pub)
+
+
+@given(st.one_of(DATING_TEXT, st.text(max_size=60)))
+def test_first_character_guard_changes_no_match(text: str) -> None:
+    unguarded = re.compile(AS_OF_RE.pattern.replace(f"(?=[{AS_OF_FIRST}])", "", 1))
+    assert unguarded.pattern != AS_OF_RE.pattern
+    assert [m.group(0) for m in AS_OF_RE.finditer(text)] == [m.group(0) for m in unguarded.finditer(text)]

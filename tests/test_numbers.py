@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import cn2an
 import pytest
@@ -10,7 +11,14 @@ from conftest import VECTORS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.numbers import extract_money, find_quantities, parse_money, parse_number
+from transforms.numbers import (
+    _QUANTITY_FIRST,
+    QUANTITY_RE,
+    extract_money,
+    find_quantities,
+    parse_money,
+    parse_number,
+)
 
 CN2AN = [c for c in json.loads((VECTORS / "cn2an_testcases.json").read_text("utf-8"))["cases"] if c["func"] == "cn2an"]
 PARSE_MONEY = json.loads((VECTORS / "jionlp_parse_money.json").read_text("utf-8"))["cases"]
@@ -110,3 +118,10 @@ def test_parse_functions_never_raise(text: str) -> None:
     parse_number(text)
     parse_money(text)
     extract_money(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("将近约超逾不足至少第“0123456789０.,，万亿千百十一两三余多个名人次元%以上左右工会职")), max_size=40))
+def test_first_character_guard_changes_no_quantity(text: str) -> None:
+    unguarded = re.compile(QUANTITY_RE.pattern.replace(f"(?=[{_QUANTITY_FIRST}])", "", 1))
+    assert unguarded.pattern != QUANTITY_RE.pattern
+    assert [m.span() for m in QUANTITY_RE.finditer(text)] == [m.span() for m in unguarded.finditer(text)]

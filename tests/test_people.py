@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.people import extract_people
+from transforms.people import _POST, POST_RE, extract_people
 from transforms.records import Article
 
 GOLD_PEOPLE_FLOOR = 15  # of 15 in people.yaml
@@ -40,3 +42,9 @@ def test_never_raises(body: str) -> None:
     a = Article(article_id="x", file_id="y", source_file="z", seq=1, title=None, body=body, region="甘肃")
     for p in extract_people(a):
         assert body[p.char_start : p.char_end] == p.evidence
+
+
+@given(st.text(alphabet=st.sampled_from(list("党组委工总支部常务执行专职兼名誉副书记主席任厂长经理会局处委员成王李，、省市")), max_size=40))
+def test_first_character_guard_changes_no_post(text: str) -> None:
+    unguarded = re.compile(POST_RE)
+    assert [m.span() for m in _POST.finditer(text)] == [m.span() for m in unguarded.finditer(text)]

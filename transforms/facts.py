@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import replace
 
 from transforms import metrics
-from transforms.asof import resolve_as_of
+from transforms.asof import AsOfIndex
 from transforms.numbers import Quantity, find_quantities
 from transforms.records import Article, Fact
 
@@ -34,6 +34,7 @@ VERBS: tuple[str, ...] = (
 )
 # Linking words: they separate the subject from the number but say nothing about the action.
 COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
+_COPULA_SET = frozenset(COPULAS)
 _VERB_RE = re.compile("|".join(sorted(VERBS + COPULAS, key=len, reverse=True)))
 # Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
 NOUN_COMPOUNDS: tuple[str, ...] = (
@@ -52,29 +53,11 @@ MAX_SUBJECT_CHARS = 16
 _NUMBER_IN = re.compile(r"[0-9０-９]")
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in CLAUSE_BREAK.finditer(text):
-        if m.start() > start:
-            out.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
-
-
-def _sentence_starts(text: str) -> list[int]:
-    """Offsets where sentences start (0 first), ascending: bisect finds a position's sentence."""
-    return [0, *(m.end() for m in SENTENCE_BREAK.finditer(text))]
-
-
-def _sentence_start(starts: list[int], pos: int) -> int:
-    return starts[bisect_right(starts, pos) - 1]
-
-
 def _trim(subject: str) -> str:
-    s = _SUBJECT_LEAD.sub("", subject.strip())
+    s = subject.strip()
+    lead = _SUBJECT_LEAD.match(s)  # anchored at the start: one match at most
+    if lead:
+        s = s[lead.end() :]
     s = _SUBJECT_TAIL.sub("", s)
     return s.strip()
 
@@ -96,6 +79,8 @@ def _after_noun(text: str, start: int, end: int) -> str:
 def _verb_matches(segment: str) -> list[re.Match[str]]:
     """Verb matches that are not inside a noun compound (服务站点, 工会组织)."""
     shielded: list[tuple[int, int]] = [m.span() for m in _COMPOUND_RE.finditer(segment)]
+    if not shielded:
+        return list(_VERB_RE.finditer(segment))
     return [
         m for m in _VERB_RE.finditer(segment) if not any(a <= m.start() < b for a, b in shielded)
     ]
@@ -104,16 +89,22 @@ def _verb_matches(segment: str) -> list[re.Match[str]]:
 def _before(segment: str) -> tuple[str, str | None]:
     """(subject, verb) from the text before a number: the last noun run and the last verb."""
     found = _verb_matches(segment)
-    cuts = [0] + [x for m in found for x in m.span()] + [len(segment)]
-    pieces = [segment[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2)]
-    verbs = [m.group(0) for m in found]
-    real = [v for v in verbs if v not in COPULAS]
-    verb = real[-1] if real else (verbs[-1] if verbs else None)
-    for piece in reversed(pieces):
-        s = _trim(piece)
+    verb: str | None = None
+    for m in reversed(found):
+        if m.group(0) not in _COPULA_SET:
+            verb = m.group(0)
+            break
+    else:
+        if found:
+            verb = found[-1].group(0)
+    # The runs between verbs, from the last one back: the first that trims to something wins.
+    end = len(segment)
+    for m in reversed(found):
+        s = _trim(segment[m.end() : end])
         if s:
             return s, verb
-    return "", verb
+        end = m.start()
+    return _trim(segment[:end]), verb
 
 
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tuple[str | None, str | None, int]:
@@ -126,7 +117,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
         subject = _trim(after) or None
         phrase_end = q.end + len(after)
         vm = _VERB_RE.match(text, phrase_end)
-        if vm and vm.group(0) not in COPULAS:
+        if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
     if subject is None and before_subject:
         subject = before_subject[-MAX_SUBJECT_CHARS:]
@@ -155,37 +146,57 @@ def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
 
 
+def _clause_groups(text: str, quantities: list[Quantity]) -> list[tuple[int, int, list[Quantity]]]:
+    """(clause start, clause end, its quantities) for each clause holding a whole quantity.
+
+    A quantity belongs to the clause its start is in, and counts only when it ends there too (1,000人
+    runs over a clause break). Clause edges are looked up around each quantity — forwards in the
+    text, backwards in the reversed text — so a long text with few numbers is never split whole.
+    """
+    n = len(text)
+    rev = text[::-1]
+    groups: list[tuple[int, int, list[Quantity]]] = []
+    c_end = -1
+    in_clause: list[Quantity] = []
+    for q in quantities:
+        if q.start >= c_end:  # past the current clause (its end is a break, never a quantity start)
+            after = CLAUSE_BREAK.search(text, q.start)
+            c_end = after.start() if after else n
+            before = CLAUSE_BREAK.search(rev, n - q.start)
+            in_clause = []
+            groups.append((n - before.start() if before else 0, c_end, in_clause))
+        if q.end <= c_end:
+            in_clause.append(q)
+    return [g for g in groups if g[2]]
+
+
+def _sentence_start_of(text: str, rev: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts: right after the last sentence break before it."""
+    m = SENTENCE_BREAK.search(rev, len(text) - pos)
+    return len(text) - m.start() if m else 0
+
+
 def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     """Facts in one field's text; offsets are into `text`."""
     facts: list[Fact] = []
     quantities = find_quantities(text)
     if not quantities:
         return facts
-    starts = _sentence_starts(text)
     places = find_places(text) if find_places is not None else []
     place_starts = [p[1] for p in places]
     quantities = sorted(quantities, key=lambda q: q.start)
-    qi = 0
-    # Both lists are in text order: one pass pairs each clause with its quantities (linear, so a
-    # 10 MB single-line file costs seconds, not hours).
-    for c_start, c_end in _clauses(text):
-        while qi < len(quantities) and quantities[qi].start < c_start:
-            qi += 1
-        in_clause = []
-        qj = qi
-        while qj < len(quantities) and quantities[qj].start < c_end:
-            if quantities[qj].end <= c_end:
-                in_clause.append(quantities[qj])
-            qj += 1
+    as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
+    rev = text[::-1]
+    for c_start, c_end, in_clause in _clause_groups(text, quantities):
         seg_start = c_start
+        region = _region(article, places, place_starts, c_start, c_end)
         for i, q in enumerate(in_clause):
             subject, verb, phrase_end = _subject_verb(text, q, seg_start, c_end)
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
             evidence = text[c_start:ev_end]
-            sentence_prefix = text[_sentence_start(starts, q.start) : q.start]
-            as_of, as_of_text = resolve_as_of(sentence_prefix, article.publish_date)
+            as_of, as_of_text = as_of_index.at(_sentence_start_of(text, rev, q.start), q.start)
             metric, measure = metrics.classify(subject or "", evidence, q.unit)
             if measure is None and as_of_text and as_of_text.startswith(("截至", "截止")):
                 measure = metrics.MEASURE_CUMULATIVE
@@ -203,7 +214,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     verb=verb,
                     metric=metric,
                     qualifier=q.qualifier,
-                    region=_region(article, places, place_starts, c_start, c_end),
+                    region=region,
                     as_of=as_of,
                     as_of_text=as_of_text,
                     measure=measure,

@@ -108,12 +108,22 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
     out: list[tuple[int, int, str, _Entry]] = []
     pos = 0
     n = len(text)
+    names = _NAMES
+    lengths_by_prefix = _LENGTHS_BY_PREFIX
     for m in _NAME_START.finditer(text):
         i = m.start()
         if i < pos:
             continue
-        name = _name_at(text, i)
-        if name is None:
+        # _name_at, inlined: this loop runs for every candidate position of a text (most fail at
+        # the two-character probe).
+        lengths = lengths_by_prefix.get(text[i : i + 2])
+        if lengths is None:
+            continue
+        for length in lengths:
+            name = text[i : i + length]
+            if name in names:
+                break
+        else:
             continue
         out.append((i, i + len(name), name, _best_entry(name)))
         pos = i + len(name)
