@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from transforms.boilerplate import (
     BOILERPLATE_MARKERS_REGEX,
     DEFAULT_MIN_DOCS,
     KIND_REPEATED_LINE,
+    _line_keys,
     learn_repeated_lines,
+    line_key,
     parse_cms_trailer,
     parse_seo_footer,
     remove_boilerplate,
@@ -165,3 +170,10 @@ def test_markers_regex_matches_each_kind() -> None:
         assert rx.search(s), s
     for s in ("工会会员达1883.5万人。", "“工会+社工+义工”联动服务", "提高了3%|", "这是阅读提示的说明。"):
         assert not rx.search(s), s
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="工会，,。 \u3000\t\r\n\x0b\x1c\x85\u2028e\u0301é\u200b１", max_size=40))
+def test_property_line_keys_are_the_line_keys(text: str) -> None:
+    """The whole-text fast path of count_line_documents keys every line as line_key does."""
+    assert _line_keys(text) == {line_key(line) for line in text.splitlines()} - {""}

@@ -22,6 +22,7 @@ from transforms.chinese import (
     TRADITIONAL_ONLY_REGEX,
     TW_MARKERS,
     ReferenceOpenCC,
+    _marker_mentions,
     convert,
     convert_reference,
     detect_variant,
@@ -206,3 +207,10 @@ def test_property_idempotent(text: str) -> None:
     once, _ = to_simplified(text)
     assert to_simplified(once)[0] == once
     assert not has_traditional(once)
+
+
+@given(st.text(alphabet="香港澳门特區政府立法會台灣北中央社.hkwt01工会 ", max_size=30))
+def test_property_marker_mentions_are_the_lookahead_matches(text: str) -> None:
+    """detect_variant's search loop finds what findall of a lookahead at every position finds."""
+    lookahead = re.compile("(?=(" + "|".join(re.escape(m) for m in HK_MARKERS + TW_MARKERS) + "))")
+    assert _marker_mentions(text) == lookahead.findall(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms import mojibake as mj
 from transforms.mojibake import (
     MOJIBAKE_MARKER,
     MOJIBAKE_MARKERS_REGEX,
@@ -168,3 +171,95 @@ def test_repair_is_idempotent_beside_replacement_characters() -> None:
     """Found by hypothesis: a run beside U+FFFD was judged only once its 〓 marker stood there."""
     once, _ = repair_mojibake("\ufffd愮n\ufffd")
     assert repair_mojibake(once)[0] == once
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The fast paths compute exactly what the plain definitions do.
+
+# Characters every detector keys on: ideographs (common, rare, Traditional), "?", ASCII trail bytes,
+# UTF-8-as-GBK mojibake, Latin-1 mojibake, pinyin, U+FFFD, line breaks.
+_DETECTOR_ALPHABET = "工作比涨雲南產業省區鷷▍^?!;,:r@~AZ(qū)yún鎴愮哗锟斤拷Ã©â€\u00e5\u0081\u00a0\ufffd〓\n 9"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_DETECTOR_ALPHABET, max_size=30))
+def test_property_has_mojibake_is_the_regex(text: str) -> None:
+    assert has_mojibake(text) == (re.search(MOJIBAKE_MARKERS_REGEX, text) is not None)
+
+
+def test_gbk_double_byte_chars_are_all_of_them() -> None:
+    every = {chr(cp) for cp in range(0x80, 0x10000) if mj._gbk2(chr(cp)) is not None}
+    assert set(mj._gbk_double_byte_chars()) == every
+
+
+def test_utf8_as_gbk_chars_stay_in_utf8_byte_ranges() -> None:
+    # _U8G_UTF8_LEADS relies on it: each character's two GBK bytes are 80-BF or E0-EF.
+    ok = set(range(0x80, 0xC0)) | set(range(0xE0, 0xF0))
+    assert all(len(c.encode("gbk")) == 2 and set(c.encode("gbk")) <= ok for c in mj._U8G_CHARS)
+
+
+def _utf8_as_gbk_reference(text: str) -> list[tuple[int, int, str]]:
+    """_utf8_as_gbk as first written: every window of every run tried."""
+    out = []
+    for m in mj._U8G_RUN_RE.finditer(text):
+        run = m.group(0)
+        i = 0
+        while i <= len(run) - 3:
+            for j in range(min(len(run), i + mj._MAX_U8G_WINDOW), i + 2, -1):
+                try:
+                    fixed = run[i:j].encode("gbk").decode("utf-8")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    continue
+                if any(c.isascii() for c in fixed):
+                    continue
+                gain = mj._score(["", *fixed]) / len(fixed) - mj._score(["", *run[i:j]]) / (j - i)
+                if gain > mj._MIN_U8G_GAIN_PER_CHAR:
+                    out.append((m.start() + i, m.start() + j, fixed))
+                    i = j - 1
+                    break
+            i += 1
+    return out
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="工会鎴愮哗锟斤拷涓嶄細鐨勬槸浜烘皯缃戝綊鍏徃 ?a", max_size=40))
+def test_property_utf8_as_gbk_is_the_reference(text: str) -> None:
+    text = text + "工会鎴愮哗".encode().decode("gbk", errors="replace")
+    assert mj._utf8_as_gbk(text) == _utf8_as_gbk_reference(text)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_DETECTOR_ALPHABET, max_size=30))
+def test_property_silent_trigger_is_the_rare_run_char_scan(text: str) -> None:
+    reference = [
+        m.start()
+        for m in re.finditer(rf"(?:{mj._RUN_CHAR})[{mj._TRAIL_ASCII}]", text)
+        if mj._is_rare(text[m.start()])
+    ]
+    assert [m.start() for m in mj._SILENT_TRIGGER_RE.finditer(text)] == reference
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet="工作比涨雲南產業省區鷷▍^?!;,:rA9 ", max_size=40),
+    st.lists(st.sampled_from(list("工作比涨雲南產業省區鷷▍^?!;,:rA9")), min_size=1, max_size=5),
+    st.lists(st.sampled_from(list("工作比涨雲南產業省區鷷▍^?!;,:rA9")), min_size=1, max_size=6),
+    st.lists(st.sampled_from(list("工作比涨雲南產業省區鷷▍^?!;,:rA9")), max_size=4),
+)
+def test_property_scorer_is_score(text: str, left: list[str], options: list[str], right: list[str]) -> None:
+    scorer = mj._Scorer(text)
+    cache = mj._document_cache(text)
+    left = ["", *left[1:]] if len(left) % 2 else left  # sometimes without left context
+    assert scorer.fills(left, options, right) == [mj._score([*left, c, *right], cache) for c in options]
+    assert scorer.score([*left, *right]) == mj._score([*left, *right], cache)
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="工作比涨雲南產業省區!;,:？！，：鷷a9 ", max_size=60))
+def test_property_document_cache_is_the_counts(text: str) -> None:
+    counts: Counter[str] = Counter()
+    for c in text:
+        if c in mj._SIMP:
+            counts[mj._key(c)] += 1
+    total = sum(counts.values())
+    assert mj._document_cache(text) == {k: (n - 1) / total for k, n in counts.items() if n > 1}

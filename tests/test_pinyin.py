@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from transforms.pinyin import (
+    _CANDIDATE_RE,
     INLINE_PINYIN_REGEX,
     SYLLABLES,
+    _is_annotation,
     has_inline_pinyin,
     normalise_syllable,
     strip_pinyin_annotations,
@@ -103,3 +105,22 @@ def test_only_removes_parenthesised_pinyin(text: str) -> None:
     assert len(text) - len(out) >= 3 * n
     # removal never touches ideographs
     assert [c for c in out if "\u4e00" <= c <= "\u9fff"] == [c for c in text if "\u4e00" <= c <= "\u9fff"]
+
+
+def _strip_reference(text: str) -> tuple[str, int]:
+    """strip_pinyin_annotations as first written: re.sub, each candidate judged by _is_annotation."""
+    count = 0
+
+    def _sub(m: re.Match[str]) -> str:
+        nonlocal count
+        if _is_annotation(text[m.start() - 1], m.group(1)):
+            count += 1
+            return ""
+        return m.group(0)
+
+    return _CANDIDATE_RE.sub(_sub, text), count
+
+
+@given(st.text(alphabet="產業安人中国()（）abcnyuǎúèAN3 ", max_size=40))
+def test_property_strips_what_the_reference_strips(text: str) -> None:
+    assert strip_pinyin_annotations(text) == _strip_reference(text)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transforms.normalize import normalize_text
+from transforms.normalize import normalize_text, only_spaces_to_tidy
 from transforms.records import BoilerplateHit
 
 _DATA = Path(__file__).parent / "data"
@@ -349,6 +349,8 @@ def _classify(
 # ------------------------------------------------------------------------------------------------
 
 
+_MULTI_SPACE_RE = re.compile(" {2,}")
+
 # Documents are told apart by their longest lines. One is not enough: on a short page the footer can be
 # the longest line. Three body paragraphs identify an article; three footers on a page are rare.
 FINGERPRINT_LINES = 3
@@ -357,6 +359,22 @@ FINGERPRINT_LINES = 3
 def line_key(line: str) -> str:
     """The form a line is counted and matched in: normalised, stripped."""
     return normalize_text(line).strip()
+
+
+def _line_keys(text: str) -> set[str]:
+    """The non-empty line_key of the text's lines: one check of the whole text, not one per line.
+
+    When normalising would only tidy spaces (normalize.only_spaces_to_tidy), a line's key is the line with
+    its runs of spaces collapsed, stripped; "\\n" is then the text's only line break.
+    """
+    if not only_spaces_to_tidy(text):
+        keys = {line_key(line) for line in text.splitlines()}
+    else:
+        if "  " in text:
+            text = _MULTI_SPACE_RE.sub(" ", text)
+        keys = {line.strip() for line in text.split("\n")}
+    keys.discard("")
+    return keys
 
 
 def is_learnable_line(key: str) -> bool:
@@ -380,8 +398,7 @@ def count_line_documents(texts: Iterable[str]) -> Counter[str]:
     """
     seen: dict[str, set[str]] = {}
     for text in texts:
-        keys = {line_key(line) for line in text.splitlines()}
-        keys.discard("")
+        keys = _line_keys(text)
         if not keys:
             continue
         fingerprint = "\n".join(sorted(keys, key=lambda k: (-len(k), k))[:FINGERPRINT_LINES])

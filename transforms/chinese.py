@@ -46,8 +46,21 @@ TW_MARKERS: tuple[str, ...] = (
 # again and again. Three mentions (and more than the other region) is where a text becomes "local".
 MIN_REGION_MENTIONS = 3
 # One pass over the text for all markers (a text.count per marker cost 0.6 ms per article). No marker is a
-# prefix of another or overlaps itself, so a lookahead at every position counts what text.count would.
-_MARKER_RE = re.compile("(?=(" + "|".join(re.escape(m) for m in HK_MARKERS + TW_MARKERS) + "))")
+# prefix of another or overlaps itself, so finding the markers starting at every position counts what
+# text.count would: a search, then the next search one character after the match's start (the same
+# matches as findall of a lookahead "(?=(...))", 7x faster: this alternation opens with literals, which
+# re scans for in C, where a lookahead is tried at every position).
+_MARKER_SCAN_RE = re.compile("|".join(re.escape(m) for m in HK_MARKERS + TW_MARKERS))
+
+
+def _marker_mentions(text: str) -> list[str]:
+    """Every marker occurrence, overlapping ones included, in text order."""
+    found = []
+    m = _MARKER_SCAN_RE.search(text)
+    while m is not None:
+        found.append(m.group())
+        m = _MARKER_SCAN_RE.search(text, m.start() + 1)
+    return found
 
 
 def _load_traditional_only() -> frozenset[str]:
@@ -316,7 +329,7 @@ def detect_variant(text: str, source_hint: str | None = None) -> str:
         tw_hint = any(m.lower() in hint for m in TW_MARKERS)
         if hk_hint != tw_hint:
             return "hk2s" if hk_hint else "tw2s"
-    found = Counter(_MARKER_RE.findall(text))
+    found = Counter(_marker_mentions(text))
     hk = sum(found[m] for m in HK_MARKERS)
     tw = sum(found[m] for m in TW_MARKERS)
     if max(hk, tw) >= MIN_REGION_MENTIONS and hk != tw:

@@ -121,6 +121,15 @@ _MULTI_SPACE = re.compile(" {2,}")
 _LINE_EDGES = re.compile(r"^ +| +$", re.MULTILINE)
 
 
+def only_spaces_to_tidy(text: str) -> bool:
+    """True when normalize_text would at most collapse runs of spaces and strip them at line edges.
+
+    Such a text holds no character the fold table rewrites, so "\\n" is its only line break and " " its
+    only whitespace besides (every other str.isspace character is folded); its lines are NFC as it is.
+    """
+    return "\r" not in text and unicodedata.is_normalized("NFC", text) and _FOLD_RE.search(text) is None
+
+
 def normalize_text(text: str) -> str:
     """Apply the module policy to `text`; `normalize_text(normalize_text(t)) == normalize_text(t)`."""
     if "\r" in text:
