@@ -192,3 +192,19 @@ def test_bands_catch_a_pair_at_the_threshold() -> None:
         assert bands * rows == dedup.NUM_PERM
         assert 1 - (1 - t ** rows) ** bands >= dedup.CANDIDATE_RECALL
 
+
+
+@given(st.sampled_from([0.5, 0.7, 0.75, 0.8, 0.9, 0.95]), st.data())
+@settings(max_examples=300, deadline=None)
+def test_pairs_at_the_threshold_share_at_least_min_shared_bands(t: float, data: st.DataObject) -> None:
+    """The loader compares only pairs sharing min_shared_bands band keys: no pair reaching the
+    threshold may share fewer (the worst case spreads the differing positions over distinct bands)."""
+    n = dedup.NUM_PERM
+    base = tuple(range(n))
+    # as many differing positions as similarity >= t allows, placed anywhere
+    differing = n - sum(1 for m in range(n + 1) if m < t * n)
+    positions = data.draw(st.sets(st.integers(0, n - 1), min_size=differing, max_size=differing))
+    other = tuple(v + n if i in positions else v for i, v in enumerate(base))
+    assert dedup.similarity(base, other) >= t
+    shared = set(dedup.band_keys(base, t)) & set(dedup.band_keys(other, t))
+    assert len(shared) >= dedup.min_shared_bands(t)

@@ -395,7 +395,7 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], fil
 
     Runs in the load transaction, batch after batch in input order, so the result does not depend
     on how many workers transformed the batches."""
-    from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates
+    from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates, min_shared_bands
 
     sigs = t["signatures"]
     arts = t["articles"]
@@ -403,17 +403,18 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], fil
         return arts
     new = list(zip(sigs.column("article_id").to_pylist(),
                    [tuple(x) for x in sigs.column("signature").to_pylist()], strict=True))
-    # Candidates share an LSH band with an article of the batch (a hash join on unnested band keys);
-    # DuckDB then compares their signatures (vectorised) and only the loaded articles that reach the
-    # threshold with some new one come back to Python. Fetching every band-sharing candidate made the
-    # loader quadratic on a repetitive corpus (36k candidates per batch at 100k articles).
+    # Candidates share enough LSH bands with an article of the batch to possibly reach the threshold (a
+    # hash join on unnested band keys, counted: see min_shared_bands); DuckDB then compares their
+    # signatures and only the loaded articles that reach the threshold with some new one come back to
+    # Python. Fetching every band-sharing candidate made the loader quadratic on a repetitive corpus
+    # (36k candidates per batch at 100k articles); comparing every pair sharing one band cost 0.6 s a batch.
     con.register("in_batch_files", pa.table({"file_id": pa.array(file_ids, S)}))
     con.register("in_signatures", sigs)
     rows = con.execute("""
         WITH nb AS (SELECT article_id AS new_id, unnest(bands) AS band FROM in_signatures),
         eb AS (SELECT article_id AS old_id, unnest(bands) AS band FROM article_signatures
                WHERE pipeline_version = ? AND file_id NOT IN (SELECT file_id FROM in_batch_files)),
-        pairs AS (SELECT DISTINCT new_id, old_id FROM nb JOIN eb USING (band)),
+        pairs AS (SELECT new_id, old_id FROM nb JOIN eb USING (band) GROUP BY ALL HAVING count(*) >= ?),
         close AS (
             SELECT DISTINCT p.old_id FROM pairs p
             JOIN in_signatures n ON n.article_id = p.new_id
@@ -423,7 +424,8 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], fil
         SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
         JOIN articles a USING (article_id)
         WHERE a.duplicate_of IS NULL
-        ORDER BY a.publish_date NULLS LAST, s.article_id""", [version, DEFAULT_THRESHOLD]).fetchall()
+        ORDER BY a.publish_date NULLS LAST, s.article_id""",
+        [version, min_shared_bands(DEFAULT_THRESHOLD), DEFAULT_THRESHOLD]).fetchall()
     existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
     found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
     col = pa.array([found.get(a) for a in arts.column("article_id").to_pylist()], S)
