@@ -114,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.manifest and not Path(args.manifest).is_file():
         print(f"error: manifest {args.manifest} not found", file=sys.stderr)
         return 2
-    from flows.pipeline import run_pipeline
+    from gonghui.apiserver import LocalAPI, LocalAPIError
     from transforms.manifest import ManifestError
     from warehouse.load import RunInProgress, WarehouseBusy, run_lock
 
@@ -126,7 +126,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 3
 
     t0 = time.monotonic()
+    api = None
+    if not os.environ.get("PREFECT_API_URL"):
+        # Prefect's local API boots in its own process while this one imports Prefect and the flow.
+        api = LocalAPI().start()
     try:
+        from flows.pipeline import run_pipeline
+
+        if api is not None:
+            api.wait_ready()
         mode = "reprocess" if args.reprocess else "full_refresh" if args.full_refresh else "incremental"
         summary = run_pipeline(workers=args.workers, dask_address=args.dask_address, input_dir=str(inp),
                                db_path=args.db, manifest_path=args.manifest, report_dir=args.report_dir,
@@ -137,6 +145,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (WarehouseBusy, RunInProgress) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except LocalAPIError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if api is not None:
+            api.stop()
     dt = time.monotonic() - t0
     print(f"""
 run {summary['run_id']} {summary['status']} in {dt:.1f} s
