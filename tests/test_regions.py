@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.regions import SHORT_NAMES, find_places, full_name, province_of
+from transforms.regions import _COUNTY_STEMS, SHORT_NAMES, _stem_at, find_places, full_name, province_of
 
 TABLE = Path(__file__).resolve().parents[1] / "transforms" / "data" / "admin_divisions.csv"
 
@@ -76,3 +77,16 @@ def test_never_raises(text: str, title: str | None) -> None:
         assert text[s:e] == name and prov in SHORT_NAMES
     got = province_of(text, title)
     assert got is None or got in SHORT_NAMES
+
+
+_STEMS = sorted(_COUNTY_STEMS)
+# The regex the stem probe replaced: longest stem first, then one administrative suffix.
+_STEM_RE = re.compile("(" + "|".join(re.escape(s) for s in sorted(_STEMS, key=len, reverse=True)) + ")[市区县旗]")
+
+
+@given(st.lists(st.one_of(st.sampled_from(_STEMS), st.sampled_from(list("市区县旗工会")), st.characters()), max_size=6),
+       st.integers(min_value=0, max_value=3))
+def test_stem_probe_finds_what_the_stem_regex_finds(parts: list[str], i: int) -> None:
+    text = "".join(parts)
+    m = _STEM_RE.match(text, i)
+    assert _stem_at(text, i) == ((m.group(1), m.end()) if m else None)

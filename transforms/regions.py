@@ -77,10 +77,24 @@ _NAME_START = re.compile("[" + "".join(sorted({re.escape(w[0]) for w in _NAMES})
                          + "(?=[" + "".join(sorted({re.escape(w[1]) for w in _NAMES})) + "])")
 
 
-_STEM_RE = re.compile(
-    "(" + "|".join(re.escape(s) for s in sorted(_COUNTY_STEMS, key=len, reverse=True)) + ")"
-    + "[" + "".join(_ALT_SUFFIXES) + "]"
-)
+# County stems (all two characters or more) by their first two characters, longest first: the
+# same probe as for names. A regex alternation of the ~2,700 stems tried ~5 µs at each position.
+assert all(len(w) >= 2 for w in _COUNTY_STEMS), "the stem probe reads two characters"
+_STEM_LENGTHS_BY_PREFIX: dict[str, list[int]] = {}
+for _w in _COUNTY_STEMS:
+    _STEM_LENGTHS_BY_PREFIX.setdefault(_w[:2], []).append(len(_w))
+for _k in _STEM_LENGTHS_BY_PREFIX:
+    _STEM_LENGTHS_BY_PREFIX[_k] = sorted(set(_STEM_LENGTHS_BY_PREFIX[_k]), reverse=True)
+_SUFFIX_CHARS = frozenset(_ALT_SUFFIXES)
+
+
+def _stem_at(text: str, i: int) -> tuple[str, int] | None:
+    """(stem, end after its suffix) for the longest county stem at text[i] written with a suffix."""
+    for length in _STEM_LENGTHS_BY_PREFIX.get(text[i : i + 2], ()):
+        stem = text[i : i + length]
+        if stem in _COUNTY_STEMS and text[i + length : i + length + 1] in _SUFFIX_CHARS:
+            return stem, i + length + 1
+    return None
 
 
 def _name_at(text: str, i: int) -> str | None:
@@ -129,14 +143,16 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
         pos = i + len(name)
         # 南通海门区: a stem with another suffix counts only right after a place of its province.
         while pos < n and _name_at(text, pos) is None:
-            sm = _STEM_RE.match(text, pos)
-            if sm is None:
+            found = _stem_at(text, pos)
+            if found is None:
                 break
-            provs = _COUNTY_STEMS[sm.group(1)] & out[-1][3].provinces
+            stem, end = found
+            provs = _COUNTY_STEMS[stem] & out[-1][3].provinces
             if not provs:
                 break
-            out.append((pos, sm.end(), sm.group(0), _Entry(sm.group(0), frozenset(provs), "county", True)))
-            pos = sm.end()
+            written = text[pos:end]
+            out.append((pos, end, written, _Entry(written, frozenset(provs), "county", True)))
+            pos = end
     return out
 
 
