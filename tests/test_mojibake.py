@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -248,18 +249,59 @@ def test_property_silent_trigger_is_the_rare_run_char_scan(text: str) -> None:
 )
 def test_property_scorer_is_score(text: str, left: list[str], options: list[str], right: list[str]) -> None:
     scorer = mj._Scorer(text)
-    cache = mj._document_cache(text)
+    cache = _document_cache(text)
     left = ["", *left[1:]] if len(left) % 2 else left  # sometimes without left context
     assert scorer.fills(left, options, right) == [mj._score([*left, c, *right], cache) for c in options]
     assert scorer.score([*left, *right]) == mj._score([*left, *right], cache)
+    right_ctx = right[0] if right else ""
+    assert scorer.pairs(left[0], options, left, right_ctx) == [
+        (mj._score([left[0], a, b, *([right_ctx] if right_ctx else [])], cache), a + b) for a in options for b in left
+    ]
 
 
-@settings(max_examples=200)
-@given(st.text(alphabet="工作比涨雲南產業省區!;,:？！，：鷷a9 ", max_size=60))
-def test_property_document_cache_is_the_counts(text: str) -> None:
+def _document_cache(text: str) -> dict[str, float]:
+    """The cache model's values, all of them."""
     counts: Counter[str] = Counter()
     for c in text:
         if c in mj._SIMP:
             counts[mj._key(c)] += 1
     total = sum(counts.values())
-    assert mj._document_cache(text) == {k: (n - 1) / total for k, n in counts.items() if n > 1}
+    return {k: (n - 1) / total for k, n in counts.items() if n > 1}
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="工作比涨雲南產業省區后後!;,:？！，：鷷a9 ", max_size=60))
+def test_property_document_cache_is_the_counts(text: str) -> None:
+    cache = mj._DocumentCache(text)
+    reference = _document_cache(text)
+    assert bool(cache) == bool(reference)
+    for k in {mj._key(c) for c in "工作比涨雲南產業省區后後!;,:？！，：鷷a9 "}:
+        assert cache.get(k, 0.0) == reference.get(k, 0.0)
+        assert cache.get(k, 0.0) == reference.get(k, 0.0)  # memoised
+
+
+def _logp_reference(prev: str | None, c: str, cache: dict[str, float]) -> float:
+    """_logp as first written: the formula straight from the counts."""
+    if c.isascii() and c not in mj._FOLD_BACK and c != "?":
+        return mj._ASCII_LOGP
+    k = mj._key(c)
+    p_uni = mj._UNI.get(k, mj._UNKNOWN_COUNT) / mj._TOTAL
+    if prev is None or (prev.isascii() and prev not in mj._FOLD_BACK and prev != "?"):
+        p = p_uni
+    else:
+        pk = mj._key(prev)
+        across = mj._ENDS.get(pk, 0) * mj._STARTS.get(k, 0) / mj._TOTAL_STARTS
+        p = (mj._BI.get(pk + k, 0) + across + mj._MU * p_uni) / (mj._UNI.get(pk, mj._UNKNOWN_COUNT) + mj._MU)
+    if cache:
+        p = (1 - mj._CACHE_WEIGHT) * p + mj._CACHE_WEIGHT * cache.get(k, 0.0)
+    return math.log(p)
+
+
+def test_logp_is_the_formula() -> None:
+    chars = [*sorted(mj._SIMP)[::7], *"!;,:?a9 ☃𠀀", None]
+    cache = _document_cache("工作工作比涨雲南產業省區省區" * 3)
+    for cache_used in ({}, cache):
+        for prev in chars:
+            for c in chars[:-1:11]:
+                assert c is not None
+                assert mj._logp(prev, c, cache_used) == _logp_reference(prev, c, cache_used), (prev, c)

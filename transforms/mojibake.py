@@ -7,8 +7,9 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple, cast
 
 import ftfy
 
@@ -96,53 +97,80 @@ _CACHE_WEIGHT = 0.3
 _NO_CACHE: dict[str, float] = {}
 
 
-def _document_cache(text: str) -> dict[str, float]:
-    chars = Counter(text)  # count characters in C, then fold the few distinct ones
-    known = chars.keys() & _KEY_OF.keys()
-    counts = {c: chars[c] for c in known & _OWN_KEY}
-    for c in known - _OWN_KEY:
-        k = _KEY_OF[c]
-        counts[k] = counts.get(k, 0) + chars[c]
-    total = sum(counts.values())
-    return {k: (n - 1) / total for k, n in counts.items() if n > 1}
+class _DocumentCache:
+    """The cache model's P(k) for one text: (count of k - 1) / count of table characters, where k occurs twice.
+
+    Reads like the dict {k: (n - 1) / total for each key k counted n > 1 times}: get, and false when empty.
+    Counted in C (Counter); only the characters that fold to another key (Traditional ones, ASCII
+    punctuation) are gathered in Python, each value is worked out when asked for.
+    """
+
+    def __init__(self, text: str) -> None:
+        chars = Counter(text)
+        known = chars.keys() & _KEY_OF.keys()
+        counts = list(map(chars.__getitem__, known))
+        self._chars = chars
+        self._total = sum(counts)
+        self._folded: dict[str, int] = {}
+        for c in known - _OWN_KEY:
+            k = _KEY_OF[c]
+            self._folded[k] = self._folded.get(k, 0) + chars[c]
+        # Some key counted twice: a character that occurs twice, or two that fold to one key.
+        self._any = max(counts, default=0) > 1 or len(set(map(_KEY_OF.__getitem__, known))) < len(known)
+
+    def __bool__(self) -> bool:
+        return self._any
+
+    def get(self, k: str, default: float) -> float:
+        n = (self._chars.get(k, 0) if k in _OWN_KEY else 0) + self._folded.get(k, 0)
+        return (n - 1) / self._total if n > 1 else default
 
 
 def _neutral(c: str) -> bool:
     return c.isascii() and c not in _FOLD_BACK and c != "?"
 
 
-# Scoring a hypothesis asks for the same pairs again and again (every candidate fill beside the same
-# context, and the same candidates across a page's runs): the corpus-model part of P(c | prev) is memoised.
-# Bounded: the candidate tables hold a few thousand characters, so ~10^5 pairs cover a long batch.
-_MAX_CACHED_PAIRS = 1 << 17
+class _CharStats(NamedTuple):
+    """What the model needs of one character, worked out once (every float as the formula computes it)."""
+
+    key: str
+    p_uni: float  # P(c): count / total
+    mu_p_uni: float  # _MU * P(c)
+    starts: int  # words starting with it
+    ends: int  # words ending with it
+    denominator: float  # count + _MU: P(. | c) divides by it
 
 
-@lru_cache(maxsize=_MAX_CACHED_PAIRS)
-def _model_p(prev: str | None, c: str) -> tuple[float, str] | None:
-    """(P(c | prev) from the corpus counts, c's key), or None when c is a neutral ASCII token."""
+def _char_stats(c: str) -> _CharStats | None:
+    """None for a neutral ASCII token."""
     if _neutral(c):
         return None
     k = _key(c)
     p_uni = _UNI.get(k, _UNKNOWN_COUNT) / _TOTAL
-    if prev is None or _neutral(prev):
-        return p_uni, k
-    pk = _key(prev)
-    across = _ENDS.get(pk, 0) * _STARTS.get(k, 0) / _TOTAL_STARTS
-    return (_BI.get(pk + k, 0) + across + _MU * p_uni) / (_UNI.get(pk, _UNKNOWN_COUNT) + _MU), k
+    return _CharStats(k, p_uni, _MU * p_uni, _STARTS.get(k, 0), _ENDS.get(k, 0), _UNI.get(k, _UNKNOWN_COUNT) + _MU)
 
 
-def _logp(prev: str | None, c: str, cache: Mapping[str, float] = _NO_CACHE) -> float:
+# Every character of the table and the folded-back punctuation; any other character is worked out per call.
+_STATS: dict[str, _CharStats | None] = {c: _char_stats(c) for c in [*_SIMP, *_FOLD_BACK, "?"]}
+
+
+def _logp(prev: str | None, c: str, cache: Mapping[str, float] | _DocumentCache = _NO_CACHE) -> float:
     """log P(c | prev) on the Simplified side, ASCII alphanumerics neutral."""
-    model = _model_p(prev, c)
-    if model is None:
+    sc = _STATS[c] if c in _STATS else _char_stats(c)
+    if sc is None:
         return _ASCII_LOGP
-    p, k = model
+    sp = None if prev is None else _STATS[prev] if prev in _STATS else _char_stats(prev)
+    if sp is None:
+        p = sc.p_uni
+    else:
+        across = sp.ends * sc.starts / _TOTAL_STARTS
+        p = (_BI.get(sp.key + sc.key, 0) + across + sc.mu_p_uni) / sp.denominator
     if cache:
-        p = (1 - _CACHE_WEIGHT) * p + _CACHE_WEIGHT * cache.get(k, 0.0)
+        p = (1 - _CACHE_WEIGHT) * p + _CACHE_WEIGHT * cache.get(sc.key, 0.0)
     return math.log(p)
 
 
-def _score(chars: list[str], cache: Mapping[str, float] = _NO_CACHE) -> float:
+def _score(chars: list[str], cache: Mapping[str, float] | _DocumentCache = _NO_CACHE) -> float:
     """Log-likelihood of chars[1:] given chars[0] (the left context, may be "")."""
     total = 0.0
     prev: str | None = chars[0] or None
@@ -152,17 +180,29 @@ def _score(chars: list[str], cache: Mapping[str, float] = _NO_CACHE) -> float:
     return total
 
 
-class _Scorer:
-    """_score for one text: its cache fixed, and each log P(c | prev) worked out once.
+def _stats(c: str) -> _CharStats | None:
+    return _STATS[c] if c in _STATS else _char_stats(c)
 
-    Built lazily (only texts where a hypothesis is actually scored pay for the cache), together with the
-    text's script.
+
+def _all_stats(chars: list[str]) -> list[_CharStats] | None:
+    """Each character's stats, or None when one of them is a neutral token."""
+    stats = [_stats(c) for c in chars]
+    return None if any(sc is None for sc in stats) else cast(list[_CharStats], stats)
+
+
+class _Scorer:
+    """_score for one text, its cache fixed: every result the same float as _score's.
+
+    Candidate fills are scored in bulk: the terms of all candidates beside one context are computed by one
+    list comprehension each, from the same formula as _logp, operation for operation (after, before); the
+    terms they share are computed once. Other terms are memoised per (prev, c). The cache and the text's
+    script are built lazily (only texts where a hypothesis is actually scored pay for them).
     """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._script: str | None = None
-        self._cache: dict[str, float] | None = None
+        self._cache: _DocumentCache | None = None
         self._memo: dict[tuple[str | None, str], float] = {}
 
     @property
@@ -171,39 +211,114 @@ class _Scorer:
             self._script = _text_script(self._text)
         return self._script
 
+    @property
+    def cache(self) -> _DocumentCache:
+        if self._cache is None:
+            self._cache = _DocumentCache(self._text)
+        return self._cache
+
     def logp(self, prev: str | None, c: str) -> float:
         lp = self._memo.get((prev, c))
         if lp is None:
-            if self._cache is None:
-                self._cache = _document_cache(self._text)
-            lp = self._memo[prev, c] = _logp(prev, c, self._cache)
+            lp = self._memo[prev, c] = _logp(prev, c, self.cache)
         return lp
 
     def score(self, chars: list[str]) -> float:
-        """Exactly _score(chars, the text's cache): same terms, added in the same order."""
-        return self.fills(chars[:-1], chars[-1:], [])[0] if len(chars) > 1 else 0.0
+        """_score(chars, the text's cache)."""
+        total = 0.0
+        prev: str | None = chars[0] or None
+        for c in chars[1:]:
+            total += self.logp(prev, c)
+            prev = c
+        return total
+
+    def _logs(self, ps: list[float], weights: list[float] | None) -> list[float]:
+        # _logp's last step: mix in the cache (weights: _CACHE_WEIGHT * the cache's value, per term), log.
+        if weights is not None:
+            ps = [(1 - _CACHE_WEIGHT) * p + w for p, w in zip(ps, weights, strict=True)]
+        return list(map(math.log, ps))
+
+    def _weights(self, keys: list[str]) -> list[float] | None:
+        cache = self.cache
+        return [_CACHE_WEIGHT * cache.get(k, 0.0) for k in keys] if cache else None
+
+    def after(self, prev: str | None, options: list[str]) -> list[float]:
+        """[logp(prev, c) for c in options]."""
+        stats = _all_stats(options)
+        if stats is None:
+            return [self.logp(prev, c) for c in options]
+        return self._after(prev, stats, self._weights([sc.key for sc in stats]))
+
+    def _after(self, prev: str | None, stats: list[_CharStats], weights: list[float] | None) -> list[float]:
+        sp = None if prev is None else _stats(prev)
+        if sp is None:
+            ps = [sc.p_uni for sc in stats]
+        else:
+            pk, ends, denominator = sp.key, sp.ends, sp.denominator
+            ps = [
+                (_BI.get(pk + sc.key, 0) + ends * sc.starts / _TOTAL_STARTS + sc.mu_p_uni) / denominator
+                for sc in stats
+            ]
+        return self._logs(ps, weights)
+
+    def before(self, options: list[str], nxt: str) -> list[float]:
+        """[logp(c, nxt) for c in options]."""
+        sn = _stats(nxt)
+        if sn is None:
+            return [_ASCII_LOGP] * len(options)
+        stats = _all_stats(options)
+        if stats is None:
+            return [self.logp(c, nxt) for c in options]
+        nk, starts, mu_p_uni = sn.key, sn.starts, sn.mu_p_uni
+        ps = [
+            (_BI.get(sc.key + nk, 0) + sc.ends * starts / _TOTAL_STARTS + mu_p_uni) / sc.denominator
+            for sc in stats
+        ]
+        weights = self._weights([nk])
+        return self._logs(ps, weights * len(ps) if weights is not None else None)
 
     def fills(self, left: list[str], options: list[str], right: list[str]) -> list[float]:
-        """[score([*left, c, *right]) for c in options]: each the same float, sharing the common terms.
+        """[score([*left, c, *right]) for c in options].
 
-        The terms are added in the same order as score adds them (floating-point sums depend on it): the
-        left part's running total, then the option's term, the next one's, then the right part's fixed terms.
+        The terms are added in the order score adds them (floating-point sums depend on it): the left
+        part's running total, then the option's term, the next one's, then the right part's fixed terms.
         """
-        logp = self.logp
         head = 0.0
         prev: str | None = left[0] or None
         for c in left[1:]:
-            head += logp(prev, c)
+            head += self.logp(prev, c)
             prev = c
-        tail = [logp(a, b) for a, b in zip(right, right[1:], strict=False)]
+        firsts = self.after(prev, options)
+        if not right:
+            return [head + t for t in firsts]
+        seconds = self.before(options, right[0])
+        tail = [self.logp(a, b) for a, b in zip(right, right[1:], strict=False)]
         out = []
-        for c in options:
-            total = head + logp(prev, c)
-            if right:
-                total += logp(c, right[0])
-                for t in tail:
-                    total += t
+        for t1, t2 in zip(firsts, seconds, strict=True):
+            total = head + t1
+            total += t2
+            for t in tail:
+                total += t
             out.append(total)
+        return out
+
+    def pairs(self, left_ctx: str, firsts: list[str], lasts: list[str], right_ctx: str) -> list[tuple[float, str]]:
+        """[(score([left_ctx, a, b, right_ctx]), a + b) for a in firsts for b in lasts] (no right_ctx: "")."""
+        heads = self.after(left_ctx or None, firsts)
+        ends = self.before(lasts, right_ctx) if right_ctx else None
+        stats = _all_stats(lasts)
+        if stats is None:
+            middles = [self.after(a, lasts) for a in firsts]
+        else:
+            weights = self._weights([sc.key for sc in stats])
+            middles = [self._after(a, stats, weights) for a in firsts]
+        out: list[tuple[float, str]] = []
+        for a, head, middle in zip(firsts, heads, middles, strict=True):
+            total = 0.0 + head
+            if ends is None:
+                out += [(total + t, a + b) for t, b in zip(middle, lasts, strict=True)]
+            else:
+                out += [(total + t + e, a + b) for t, e, b in zip(middle, ends, lasts, strict=True)]
         return out
 
 
@@ -400,15 +515,7 @@ def _repair_run(
     right_tail = [right_ctx] if right_ctx else []
     if not middle and trail is None:
         # One lost lead and one lost trail around a single byte pair: choose the pair jointly.
-        lasts = last_options[:20]
-        pairs = sorted(
-            (
-                (score, a + b)
-                for a in first_options[:20]
-                for score, b in zip(scorer.fills([left_ctx, a], lasts, right_tail), lasts, strict=True)
-            ),
-            reverse=True,
-        )
+        pairs = sorted(scorer.pairs(left_ctx, first_options[:20], last_options[:20], right_ctx), reverse=True)
         margin = pairs[0][0] - pairs[1][0] if len(pairs) > 1 else math.inf
         return (pairs[0][1] if margin >= MIN_CHOICE_MARGIN else MOJIBAKE_MARKER * 2), pairs[0][0]
     first = _best_fill(first_options, [left_ctx], [*middle, last_options[0], *right_tail], scorer)
