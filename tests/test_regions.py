@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.regions import _COUNTY_STEMS, SHORT_NAMES, _stem_at, find_places, full_name, province_of
+from transforms.regions import (
+    _COUNTY_STEMS,
+    _LENGTHS_BY_PREFIX,
+    _PAIR_CHARS,
+    SHORT_NAMES,
+    _name_starts,
+    _stem_at,
+    find_places,
+    full_name,
+    province_of,
+)
 
 TABLE = Path(__file__).resolve().parents[1] / "transforms" / "data" / "admin_divisions.csv"
 
@@ -90,3 +100,9 @@ def test_stem_probe_finds_what_the_stem_regex_finds(parts: list[str], i: int) ->
     text = "".join(parts)
     m = _STEM_RE.match(text, i)
     assert _stem_at(text, i) == ((m.group(1), m.end()) if m else None)
+
+
+@given(st.text(alphabet=st.one_of(st.sampled_from(_PAIR_CHARS), st.characters(), st.just("\ud800"),
+                                  st.just("\U0002a6a5")), max_size=30))
+def test_name_starts_are_the_positions_of_name_openers(text: str) -> None:
+    assert _name_starts(text) == [i for i in range(len(text) - 1) if text[i : i + 2] in _LENGTHS_BY_PREFIX]
