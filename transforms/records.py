@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -153,11 +154,16 @@ def to_dict(record: Any) -> dict[str, Any]:
     dataclasses.asdict's recursive deep copy was a tenth of the load time.
     """
     out: dict[str, Any] = {}
-    for f in fields(record):
-        v = getattr(record, f.name)
+    for name in _field_names(type(record)):
+        v = getattr(record, name)
         if isinstance(v, tuple):
             v = list(v)
         elif isinstance(v, dict):
             v = dict(v)
-        out[f.name] = v
+        out[name] = v
     return out
+
+
+@functools.cache  # one entry per record class; dataclasses.fields() rebuilds its tuple per call
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))

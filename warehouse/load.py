@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -291,7 +292,10 @@ DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation"
                        ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
 
 
+@functools.lru_cache(maxsize=4096)  # a batch's articles and facts share a few hundred dates
 def _date(v: str | None) -> Any:
+    """An ISO date string as a date (None when absent or not a date). strptime looks up the locale
+    on every call: it was a third of packing a batch (0.55 s per 2,000 files) before the cache."""
     if not v:
         return None
     try:
