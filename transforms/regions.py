@@ -78,19 +78,30 @@ for _k in _LENGTHS_BY_PREFIX:
 # tests every pair of a text in one step. A regex pre-filter ("a first character followed by a
 # second one") passed 18 positions for each real one, each then probed in Python: 4x slower.
 _PAIR_CHARS = sorted({c for prefix in _LENGTHS_BY_PREFIX for c in prefix})
-assert len(_PAIR_CHARS) < np.iinfo(np.int16).max
-_CHAR_ID = np.zeros(sys.maxunicode + 1, dtype=np.int16)
-_CHAR_ID[[ord(c) for c in _PAIR_CHARS]] = np.arange(1, len(_PAIR_CHARS) + 1)
-_OPENS_NAME = np.zeros((len(_PAIR_CHARS) + 1, len(_PAIR_CHARS) + 1), dtype=bool)
-_OPENS_NAME[[_CHAR_ID[ord(p[0])] for p in _LENGTHS_BY_PREFIX], [_CHAR_ID[ord(p[1])] for p in _LENGTHS_BY_PREFIX]] = True
+_PAIR_ID = {c: k for k, c in enumerate(_PAIR_CHARS, start=1)}
+_PAIR_WIDTH = len(_PAIR_CHARS) + 1
+assert _PAIR_WIDTH * _PAIR_WIDTH < np.iinfo(np.int32).max
+_CHAR_ID = np.zeros(sys.maxunicode + 1, dtype=np.int16)  # 2.2 MB: one id per code point
+_CHAR_ID[[ord(c) for c in _PAIR_ID]] = list(_PAIR_ID.values())
+# Flat: pair (a, b) of ids at a * _PAIR_WIDTH + b (1-D takes are faster than 2-D fancy indexing).
+_OPENS_NAME = np.zeros(_PAIR_WIDTH * _PAIR_WIDTH, dtype=bool)
+_OPENS_NAME[[_PAIR_ID[p[0]] * _PAIR_WIDTH + _PAIR_ID[p[1]] for p in _LENGTHS_BY_PREFIX]] = True
+
+
+# Below this length (a title, a caption) numpy's fixed cost per call exceeds a probe per position.
+_PAIR_TABLE_MIN_CHARS = 48
 
 
 def _name_starts(text: str) -> list[int]:
     """Every i where text[i:i + 2] opens a table name, ascending."""
+    if len(text) < _PAIR_TABLE_MIN_CHARS:
+        return [i for i in range(len(text) - 1) if text[i : i + 2] in _LENGTHS_BY_PREFIX]
     # surrogatepass: a lone surrogate is a code point like any other here (it opens no name).
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ids = _CHAR_ID[codes]
-    starts: list[int] = np.flatnonzero(_OPENS_NAME[ids[:-1], ids[1:]]).tolist()
+    ids = _CHAR_ID.take(codes).astype(np.int32)
+    pairs = ids[:-1] * _PAIR_WIDTH
+    pairs += ids[1:]
+    starts: list[int] = _OPENS_NAME.take(pairs).nonzero()[0].tolist()
     return starts
 
 

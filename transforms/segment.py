@@ -62,6 +62,12 @@ _HEADER_DATELINE_RE = re.compile(
 )
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+# The same tests as `any(c in s for c in SENTENCE_PUNCT)` / `any(m in s for m in CAPTION_MARKERS)`,
+# in one scan each (they run for every line of every document).
+_SENTENCE_PUNCT_RE = re.compile("[" + re.escape(SENTENCE_PUNCT) + "]")
+_CAPTION_MARKER_RE = re.compile("|".join(re.escape(m) for m in CAPTION_MARKERS))
+# No head (headline or kicker) is longer than this: a longer line is body text without a closer look.
+_HEAD_MAX_CHARS = max(HEADLINE_MAX_CHARS, KICKER_MAX_CHARS)
 
 HEADER = "header"
 TRAILER = "trailer"
@@ -83,7 +89,7 @@ def _ends_sentence(text: str) -> bool:
 def is_headline(line: str) -> bool:
     """Short, no sentence punctuation: a headline, kicker, banner or section head."""
     s = _strip_marker(line)
-    if not s or not _HAN_RE.search(s) or any(c in s for c in SENTENCE_PUNCT):
+    if not s or len(s) > _HEAD_MAX_CHARS or not _HAN_RE.search(s) or _SENTENCE_PUNCT_RE.search(s):
         return False
     if starts_news_lead(s) or s.endswith("…"):
         return False
@@ -93,8 +99,8 @@ def is_headline(line: str) -> bool:
 
 
 def _is_numbered_heading(line: str) -> bool:
-    return (bool(_NUMBERED_HEADING_RE.match(line)) and not any(c in line for c in SENTENCE_PUNCT)
-            and len(line) <= NUMBERED_HEADING_MAX_CHARS)
+    return (len(line) <= NUMBERED_HEADING_MAX_CHARS and bool(_NUMBERED_HEADING_RE.match(line))
+            and not _SENTENCE_PUNCT_RE.search(line))
 
 
 def _role_byline(line: str) -> Credits | None:
@@ -210,7 +216,7 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
                 if not is_photo and pre and post is None:
                     post = []  # byline printed after the lead's continuation: what follows is the lead
                 continue
-        if line in doc_captions or any(m in line for m in CAPTION_MARKERS) or (
+        if line in doc_captions or _CAPTION_MARKER_RE.search(line) or (
                 len(line) <= SCENE_CAPTION_MAX_CHARS and SCENE_CAPTION.match(line)):
             d.captions.append(line)
             continue
