@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -372,7 +374,7 @@ def _line_keys(text: str) -> set[str]:
     else:
         if "  " in text:
             text = _MULTI_SPACE_RE.sub(" ", text)
-        keys = {line.strip() for line in text.split("\n")}
+        keys = set(map(str.strip, text.split("\n")))
     keys.discard("")
     return keys
 
@@ -396,15 +398,16 @@ def count_line_documents(texts: Iterable[str]) -> Counter[str]:
     look repeated, so documents are told apart by their FINGERPRINT_LINES longest lines (body paragraphs
     identify an article): copies share them and count once; pages that share only furniture do not.
     """
-    seen: dict[str, set[str]] = {}
+    # (line, fingerprint) pairs, gathered and counted in C.
+    pairs: set[tuple[str, str]] = set()
     for text in texts:
         keys = _line_keys(text)
         if not keys:
             continue
-        fingerprint = "\n".join(sorted(keys, key=lambda k: (-len(k), k))[:FINGERPRINT_LINES])
-        for key in keys:
-            seen.setdefault(key, set()).add(fingerprint)
-    return Counter({key: len(fps) for key, fps in seen.items()})
+        # Longest first, equal lengths in string order: a stable sort by length of the sorted keys.
+        fingerprint = "\n".join(sorted(sorted(keys), key=len, reverse=True)[:FINGERPRINT_LINES])
+        pairs.update(zip(keys, repeat(fingerprint)))
+    return Counter(map(itemgetter(0), pairs))
 
 
 def learn_repeated_lines(
