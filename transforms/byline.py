@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Role words of Chinese newspaper credits. Longest first so 本报记者 wins over 记者.
 AUTHOR_ROLES: tuple[str, ...] = ("本报特约记者", "本报实习记者", "本报见习记者", "本报记者", "特约记者",
@@ -17,6 +18,8 @@ NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯")
 WIRE_SOURCES: tuple[str, ...] = ("新华社", "中新社", "人民网", "本报")
 # A block marker some papers print before a byline or a section head (■ 樊园芳 彭婷婷).
 BYLINE_MARKERS = "■□◆●▲"
+# Longest byline line: four names with roles fit well under 40 characters.
+BYLINE_MAX_CHARS = 40
 
 # A Chinese personal name: 2-4 ideographs (surname + given name; compound surnames reach 4),
 # or a transliterated name with a middle dot (买买提·艾力).
@@ -60,6 +63,12 @@ def is_name(token: str) -> bool:
     return bool(NAME_RE.fullmatch(token))
 
 
+# Credit strings repeat (a paper's reporters sign many articles); a parse is kept per string. The
+# bound keeps memory flat on a long run.
+CREDITS_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=CREDITS_CACHE_SIZE)
 def parse_credits(text: str, *, default_role: str = "author") -> Credits | None:
     """Parse a credit string (记者马学礼 通讯员胡相宁 顾娟 / 本报记者 王伟伟 摄) or None if it is not one."""
     s = text.strip().lstrip(BYLINE_MARKERS).strip()
@@ -106,7 +115,7 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     caller knows a byline may stand (right under a headline): elsewhere a short line is a heading.
     """
     s = line.strip()
-    if not s or len(s) > 40:  # four names with roles fit well under 40 characters
+    if not s or len(s) > BYLINE_MAX_CHARS:
         return None
     marked = s[0] in BYLINE_MARKERS
     has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or bool(_PHOTO_TAIL_RE.search(s))

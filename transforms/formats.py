@@ -32,14 +32,17 @@ def count_article_anchors(paragraphs: list[str]) -> int:
     return n
 
 
-def detect_format(doc: CleanDoc) -> str:
-    """One of FORMATS: which layout `doc` was cut from."""
+def detect_format(doc: CleanDoc, paragraphs: list[str] | None = None) -> str:
+    """One of FORMATS: which layout `doc` was cut from.
+
+    `paragraphs`: the stripped non-empty lines of doc.text, when the caller has them already."""
     kinds = {h.kind for h in doc.boilerplate}
     if kinds & _PEOPLE_KINDS:
         return PEOPLE_COM_CN
     if kinds & _EPAPER_KINDS:
         return EPAPER_TRAILER
-    paragraphs = [p.strip() for p in doc.text.split("\n") if p.strip()]
+    if paragraphs is None:
+        paragraphs = [s for s in (p.strip() for p in doc.text.split("\n")) if s]
     if count_article_anchors(paragraphs) >= MIN_ANCHORS_FOR_PAGE:
         return MULTI_ARTICLE_PAGE
     return PLAIN

@@ -180,10 +180,11 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
 
 def _resolve(matches: list[tuple[int, int, str, _Entry]]) -> list[tuple[str, int, int, str]]:
     """Pick one province per match; ambiguous names follow the unambiguous evidence around them."""
-    evidence: Counter[str] = Counter()
+    evidence: dict[str, int] = {}  # unambiguous mentions per province
     for _, _, _, e in matches:
         if len(e.provinces) == 1:
-            evidence[next(iter(e.provinces))] += 1
+            p = next(iter(e.provinces))
+            evidence[p] = evidence.get(p, 0) + 1
     out: list[tuple[str, int, int, str]] = []
     prev_prov: str | None = None
     for start, end, name, e in matches:
@@ -192,9 +193,9 @@ def _resolve(matches: list[tuple[int, int, str, _Entry]]) -> list[tuple[str, int
         elif prev_prov in e.provinces and out and out[-1][2] == start:
             prov = prev_prov  # 南京市鼓楼区: the place written right before decides
         else:
-            ranked = sorted(e.provinces, key=lambda p: (-evidence[p], p))
-            prov = ranked[0] if evidence[ranked[0]] > 0 and (
-                len(ranked) == 1 or evidence[ranked[0]] > evidence[ranked[1]]) else None
+            ranked = sorted(e.provinces, key=lambda p: (-evidence.get(p, 0), p))
+            top = evidence.get(ranked[0], 0)
+            prov = ranked[0] if top > 0 and (len(ranked) == 1 or top > evidence.get(ranked[1], 0)) else None
         if prov is None:
             continue  # still ambiguous: better no answer than a wrong province
         out.append((prov, start, end, name))
@@ -210,18 +211,16 @@ def find_places(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def _weights(text: str) -> Counter[str]:
-    score: Counter[str] = Counter()
+    score: dict[str, int] = {}  # a plain dict while counting (Counter's missing-key hook is slow)
     matches = _raw_matches(text)
+    if not matches:
+        return Counter()
     levels = {(s, e_): ent for s, e_, _, ent in matches}
     for prov, start, end, _name in _resolve(matches):
         ent = levels[(start, end)]
-        if ent.level == "province":
-            score[prov] += _W_PROVINCE
-        elif ent.full:
-            score[prov] += _W_FULL
-        else:
-            score[prov] += _W_BARE
-    return score
+        w = _W_PROVINCE if ent.level == "province" else _W_FULL if ent.full else _W_BARE
+        score[prov] = score.get(prov, 0) + w
+    return Counter(score)
 
 
 def province_of(text: str, title: str | None = None) -> str | None:

@@ -9,6 +9,7 @@ from datetime import date
 
 from transforms.byline import (
     BYLINE_MARKERS,
+    BYLINE_MAX_CHARS,
     Credits,
     parse_byline_line,
     parse_editor_line,
@@ -88,7 +89,7 @@ def _ends_sentence(text: str) -> bool:
 
 def is_headline(line: str) -> bool:
     """Short, no sentence punctuation: a headline, kicker, banner or section head."""
-    s = _strip_marker(line)
+    s = line.lstrip(BYLINE_MARKERS).strip()  # _strip_marker, inlined: this runs for every line
     if not s or len(s) > _HEAD_MAX_CHARS or not _HAN_RE.search(s) or _SENTENCE_PUNCT_RE.search(s):
         return False
     if starts_news_lead(s) or s.endswith("…"):
@@ -104,7 +105,11 @@ def _is_numbered_heading(line: str) -> bool:
 
 
 def _role_byline(line: str) -> Credits | None:
-    """A byline with a role word or marker (本报记者 X, X 摄, ■ X Y), never a bare name line."""
+    """A byline with a role word or marker (本报记者 X, X 摄, ■ X Y), never a bare name line.
+
+    `line` is stripped: a longer one is no byline without a call (this runs for every line)."""
+    if len(line) > BYLINE_MAX_CHARS:
+        return None
     c = parse_byline_line(line)
     return c if c else None
 
@@ -453,8 +458,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                      today: date | None = None) -> list[Article]:
     """Split a cleaned document into articles with metadata; `manifest` supplies or overrides fields."""
     today = today or date.today()
-    fmt = detect_format(doc)
-    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    lines = [s for s in (ln.strip() for ln in doc.text.split("\n")) if s]
+    fmt = detect_format(doc, lines)
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
