@@ -7,7 +7,7 @@ import json
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,32 +81,59 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _walk(root: Path) -> Iterable[tuple[Path, str | None]]:
+def _walk(root: Path) -> Iterable[tuple[str, str | None]]:
     """Every regular file under root, in sorted (= dated-folder) order, never leaving root.
 
-    Yields (path, problem). Symlinks are followed only when they resolve inside root; loops and
-    links out of root are reported, not followed.
+    Yields (path, problem): a folder's files by name, then its subfolders by name. Symlinks are
+    followed only when they resolve inside root; loops and links out of root are reported, not
+    followed. Only links are resolved: an ordinary entry of a folder inside root is inside root
+    (resolving every path cost 9 lstat calls per file: 3.5 s of a 100k-article re-run).
     """
-    root_real = root.resolve()
+    root_real = str(root.resolve())
+    inside = root_real + os.sep
     seen_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs or not (real == str(root_real) or real.startswith(str(root_real) + os.sep)):
-            dirnames[:] = []
-            continue
+
+    def visit(dirpath: str, real: str) -> Iterator[tuple[str, str | None]]:
+        if real in seen_dirs or not (real == root_real or real.startswith(inside)):
+            return
         seen_dirs.add(real)
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.startswith("."):
+        try:
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError:  # an unreadable folder is skipped, as os.walk does
+            return
+        dirs, files = [], []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()  # follows links, like os.walk(followlinks=True)
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(e)
+        for e in sorted(files, key=lambda x: x.name):
+            if e.name.startswith("."):
                 continue
-            p = Path(dirpath) / name
-            target = os.path.realpath(p)
-            if not (target.startswith(str(root_real) + os.sep)):
-                yield p, "link_outside_input"
-            elif not os.path.isfile(target):
-                yield p, "not_a_regular_file"
+            if e.is_symlink():
+                target = os.path.realpath(e.path)
+                if not target.startswith(inside):
+                    yield e.path, "link_outside_input"
+                elif not os.path.isfile(target):
+                    yield e.path, "not_a_regular_file"
+                else:
+                    yield e.path, None
+            elif e.is_file(follow_symlinks=False):
+                yield e.path, None
             else:
-                yield p, None
+                yield e.path, "not_a_regular_file"
+        for d in sorted(dirs, key=lambda x: x.name):
+            yield from visit(d.path, os.path.realpath(d.path) if d.is_symlink() else os.path.join(real, d.name))
+
+    yield from visit(str(root), root_real)
+
+
+def _suffix(name: str) -> str:
+    """pathlib's suffix of a file name ("" for "a." and ".bashrc"), without building a Path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -127,17 +154,18 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None) -> Plan:
     order: list[list[FileItem]] = []
     skipped: list[FileItem] = []
     seen = 0
-    for p, problem in _walk(root):
-        if p.suffix.lower() not in TEXT_SUFFIXES and problem is None:
+    prefix = len(str(root)) + 1
+    for path, problem in _walk(root):
+        if _suffix(os.path.basename(path)).lower() not in TEXT_SUFFIXES and problem is None:
             problem = "unsupported_file_type"
         seen += 1
-        rel = str(p.relative_to(root))
+        rel = path[prefix:]
         size = 0
         fid = None
         mtime = None
         if problem is None:
             try:
-                st = p.stat()
+                st = os.stat(path)
                 size, mtime = st.st_size, st.st_mtime_ns
                 prior = seen_paths.get(rel)
                 if size > MAX_FILE_BYTES:
@@ -145,14 +173,14 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None) -> Plan:
                 elif prior is not None and prior[0] == size and prior[1] == mtime:
                     fid = prior[2]
                 else:
-                    fid = _sha256_file(p)
+                    fid = _sha256_file(Path(path))
             except OSError:
                 problem = "unreadable_file"
         if problem is not None or fid is None:
-            order.append([FileItem(str(p), rel, None, size, problem=problem or "unreadable_file")])
+            order.append([FileItem(path, rel, None, size, problem=problem or "unreadable_file")])
             continue
         row = match_manifest(rows, fid, rel) if rows else None
-        item = FileItem(str(p), rel, fid, size, row, _fingerprint(row), mtime_ns=mtime)
+        item = FileItem(path, rel, fid, size, row, _fingerprint(row), mtime_ns=mtime)
         if fid in groups:
             groups[fid].append(item)
         elif fid in known and known[fid][0] == item.manifest_fingerprint:
