@@ -6,8 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -398,16 +397,19 @@ def count_line_documents(texts: Iterable[str]) -> Counter[str]:
     look repeated, so documents are told apart by their FINGERPRINT_LINES longest lines (body paragraphs
     identify an article): copies share them and count once; pages that share only furniture do not.
     """
-    # (line, fingerprint) pairs, gathered and counted in C.
-    pairs: set[tuple[str, str]] = set()
+    # The lines of all documents sharing a fingerprint, as one set each (a copy adds nothing), then counted.
+    by_fingerprint: dict[str, set[str]] = {}
     for text in texts:
         keys = _line_keys(text)
         if not keys:
             continue
         # Longest first, equal lengths in string order: a stable sort by length of the sorted keys.
         fingerprint = "\n".join(sorted(sorted(keys), key=len, reverse=True)[:FINGERPRINT_LINES])
-        pairs.update(zip(keys, repeat(fingerprint)))
-    return Counter(map(itemgetter(0), pairs))
+        if fingerprint in by_fingerprint:
+            by_fingerprint[fingerprint].update(keys)
+        else:
+            by_fingerprint[fingerprint] = keys
+    return Counter(chain.from_iterable(by_fingerprint.values()))
 
 
 def learn_repeated_lines(

@@ -206,7 +206,11 @@ class _CharTable:
     @classmethod
     def of(cls, table: dict[int, str]) -> _CharTable:
         top = max((k for k in table if k < 0x10000), default=-1) + 1
-        return cls(_CharClass.of(map(chr, table)), table, [table.get(k, chr(k)) for k in range(top)])
+        dense = list(map(chr, range(top)))
+        for k, v in table.items():
+            if k < top:
+                dense[k] = v
+        return cls(_CharClass.of(map(chr, table)), table, dense)
 
     def apply(self, text: str) -> str:
         if not self.keys.search(text):

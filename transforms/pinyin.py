@@ -19,7 +19,7 @@ _TONE_COMBINING = frozenset("\u0300\u0301\u0304\u030c")
 # "zhuang"/"chuang"/"shuang": 6, plus an optional tone digit), nothing else inside. The ideograph is looked
 # behind from after the parenthesis: a pattern that opens with the parenthesis is scanned for in C.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CANDIDATE_RE = re.compile(rf"[(（](?<=[{_CJK}][(（])([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)[)）]")
+_CANDIDATE_RE = re.compile(rf"([(（])(?<=[{_CJK}][(（])([{_PINYIN_LETTERS}]{{1,7}}[1-5]?)([)）])")
 
 # What the clean-stage expectation looks for: an ideograph followed by a parenthesised syllable that carries
 # a tone mark. Toneless ones are left out on purpose: 人(an) may be legitimate text, and the stripper
@@ -89,17 +89,25 @@ def strip_pinyin_annotations(text: str) -> tuple[str, int]:
     """Remove 產(chǎn)-style annotations; returns (text, number stripped). Other parentheses stay."""
     if "(" not in text and "（" not in text:
         return text, 0
-    kept: list[str] = []
-    pos = 0
-    for m in _CANDIDATE_RE.finditer(text):
-        accepted = _annotation_readings(m.group(1))  # _is_annotation, inlined: called per candidate
-        if accepted is True or (accepted is not False and text[m.start() - 1] in accepted):
-            kept.append(text[pos : m.start()])
-            pos = m.end()
-    if not kept:
+    # split hands over text, "(", content, ")", text, ... without a Python call per candidate; the piece
+    # before a candidate ends with its ideograph (a candidate never ends with one).
+    parts = _CANDIDATE_RE.split(text)
+    if len(parts) == 1:
         return text, 0
-    kept.append(text[pos:])
-    return "".join(kept), len(kept) - 1
+    contents = parts[2::4]
+    verdicts = {c: _annotation_readings(c) for c in set(contents)}
+    if all(v is True for v in verdicts.values()):  # the usual page: tone-marked annotations only
+        return "".join(parts[::4]), len(contents)
+    kept = [parts[0]]
+    count = 0
+    for i in range(1, len(parts), 4):
+        accepted = verdicts[parts[i + 1]]  # _is_annotation(parts[i - 1][-1], content)
+        if accepted is True or (accepted is not False and parts[i - 1][-1] in accepted):
+            count += 1
+        else:
+            kept += parts[i : i + 3]
+        kept.append(parts[i + 3])
+    return "".join(kept), count
 
 
 def has_inline_pinyin(text: str) -> bool:
