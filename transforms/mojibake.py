@@ -736,7 +736,7 @@ _SUSPECT_RE = re.compile(rf"\?|\ufffd|[\u00c2-\u00f4]|{_U8G_CLASS}{{3}}|(?:{_RUN
 # position (a tenth of the clean stage's time on clean text). Lookarounds become plain characters: only
 # whether a match exists is asked.
 _QMARK_MARKER_RE = re.compile(rf"[{_CJK_RANGE}]\?(?:[{_CJK_RANGE}]|{_PINYIN_TAIL})")
-_SIGNATURE_RE = re.compile(rf"[{re.escape(_SIGNATURE)}]{{3}}")
+_SIGNATURE_RE = re.compile(rf"[{re.escape(_SIGNATURE)}]" * 3)  # not {3}: a class first is scanned for in C
 _LATIN1_MARKER_RE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf\u2013-\u203a\u20ac\u2122]")
 
 

@@ -111,6 +111,8 @@ for _cp in [0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)]:
 # Everything the fold table rewrites, as runs. Matches are sparse in real text, so substituting only them
 # is far faster than str.translate over the whole text (slow for non-ASCII strings).
 _FOLD_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD) if cp != 0x0A) + "]+")
+# Whether there is any: one character, so re scans for it in C (the "+" above makes it try every position).
+_FOLD_CHAR_RE = re.compile(_FOLD_RE.pattern[:-1])
 
 
 def _fold_run(m: re.Match[str]) -> str:
@@ -127,7 +129,7 @@ def only_spaces_to_tidy(text: str) -> bool:
     Such a text holds no character the fold table rewrites, so "\\n" is its only line break and " " its
     only whitespace besides (every other str.isspace character is folded); its lines are NFC as it is.
     """
-    return "\r" not in text and unicodedata.is_normalized("NFC", text) and _FOLD_RE.search(text) is None
+    return "\r" not in text and unicodedata.is_normalized("NFC", text) and _FOLD_CHAR_RE.search(text) is None
 
 
 def normalize_text(text: str) -> str:
@@ -136,7 +138,7 @@ def normalize_text(text: str) -> str:
         text = text.replace("\r\n", "\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _FOLD_RE.search(text):
+    if _FOLD_CHAR_RE.search(text):
         text = _FOLD_RE.sub(_fold_run, text)
         # Folding can bring combining marks next to a new base (e.g. a control char removed between
         # them), so recompose once more.
