@@ -37,6 +37,7 @@ NEXT_TITLE_MAX_CHARS = 40
 SENTENCE_END = frozenset("。!?;…")
 # Closers that may follow the sentence end: 说。” / (完)。) / 》.
 _CLOSERS = "”’」』)]》〉】"
+_CLOSERS_AND_SPACE = _CLOSERS + " "
 # Ends that close a unit without a stop: kicker dashes, a lead-in colon.
 _NON_JOIN_ENDS = ("——", ":", "—")
 
@@ -57,12 +58,12 @@ _PHOTO_CREDIT_RE = re.compile(r"(?:^|\s)摄(?:影)?[)]?$")
 
 def split_paragraphs(text: str) -> list[str]:
     """Non-empty, stripped lines: every line of normalised text is a paragraph."""
-    return [p for p in (line.strip() for line in text.split("\n")) if p]
+    return [p for p in map(str.strip, text.split("\n")) if p]
 
 
 def ends_sentence(paragraph: str) -> bool:
     """Does the paragraph end with a sentence stop (possibly followed by closing quotes/brackets)?"""
-    p = paragraph.rstrip(_CLOSERS + " ")
+    p = paragraph.rstrip(_CLOSERS_AND_SPACE)
     return bool(p) and p[-1] in SENTENCE_END
 
 
@@ -71,7 +72,7 @@ def looks_like_body(paragraph: str) -> bool:
     n = len(paragraph)
     if n < BODY_MIN_CHARS:
         inner = paragraph[:-1]
-        if n < BODY_MIN_CHARS_WITH_STOP or not any(c in SENTENCE_END for c in inner):
+        if n < BODY_MIN_CHARS_WITH_STOP or SENTENCE_END.isdisjoint(inner):
             return False
     return not (_HEADING_START_RE.match(paragraph) or _BYLINE_START_RE.match(paragraph))
 
