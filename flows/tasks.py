@@ -102,7 +102,8 @@ def _walk(root: Path) -> Iterable[tuple[str, str | None]]:
                 entries = list(it)
         except OSError:  # an unreadable folder is skipped, as os.walk does
             return
-        dirs, files = [], []
+        dirs: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
         for e in entries:
             try:
                 is_dir = e.is_dir()  # follows links, like os.walk(followlinks=True)

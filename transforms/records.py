@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -164,6 +163,12 @@ def to_dict(record: Any) -> dict[str, Any]:
     return out
 
 
-@functools.cache  # one entry per record class; dataclasses.fields() rebuilds its tuple per call
+# One entry per record class: dataclasses.fields() rebuilds its tuple on every call.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
