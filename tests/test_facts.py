@@ -138,3 +138,14 @@ def test_phone_numbers_list_numbers_ordinals_and_durations_are_not_facts() -> No
     a = Article(article_id="x", file_id="f", source_file="s", seq=1, title="t", body=body)
     got = [(f.number_text, f.unit) for f in extract_facts(a)]
     assert got == [("30", "个"), ("500", "人次")]
+
+
+def test_a_long_sentence_dates_every_clause_from_its_opening() -> None:
+    """The as-of words at a sentence's start reach every number of its clauses, and no further."""
+    body = "截至2023年6月," + "建成驿站12个," * 2000 + "。新建驿站3个。"
+    a = Article(article_id="x", file_id="f", source_file="s", seq=1, title=None, body=body,
+                publish_date="2023-10-08")
+    facts = extract_facts(a)
+    assert len(facts) == 2001
+    assert {(f.as_of, f.as_of_text) for f in facts[:-1]} == {("2023-06-30", "截至2023年6月")}
+    assert (facts[-1].as_of, facts[-1].as_of_text, facts[-1].value) == (None, None, 3.0)

@@ -58,6 +58,8 @@ MAX_SUBJECT_CHARS = 16
 # Clause openings repeat across articles (全省各级工会, 截至目前,全市已建成): their (subject, verb) is
 # worked out once. The bound keeps memory flat on a long run.
 SEGMENT_CACHE_SIZE = 16384
+# ... and only openings this short are kept (a 10 MB single-line text must not fill the cache).
+SEGMENT_CACHE_MAX_CHARS = 80
 _NUMBER_IN = re.compile(r"[0-9０-９]")
 
 
@@ -73,11 +75,15 @@ def _trim(subject: str) -> str:
 def _after_noun(text: str, start: int, end: int) -> str:
     """The noun phrase right after a number-with-unit (为187.45万名职工 → 职工)."""
     stop = end
-    for m in _AFTER_STOP.finditer(text, start, end):
-        c = _COMPOUND_RE.match(text, m.start())
-        if c is None:
+    pos = start
+    while True:  # the first stop that does not open a noun compound (a finditer, one search at a time)
+        m = _AFTER_STOP.search(text, pos, end)
+        if m is None:
+            break
+        if _COMPOUND_RE.match(text, m.start()) is None:
             stop = m.start()
             break
+        pos = m.end()
     digit = _NUMBER_IN.search(text, start, stop)
     if digit:
         stop = digit.start()
@@ -94,9 +100,14 @@ def _verb_matches(segment: str) -> list[re.Match[str]]:
     ]
 
 
-@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
 def _before(segment: str) -> tuple[str, str | None]:
     """(subject, verb) from the text before a number: the last noun run and the last verb."""
+    if len(segment) > SEGMENT_CACHE_MAX_CHARS:
+        return _before_uncached(segment)
+    return _before_cached(segment)
+
+
+def _before_uncached(segment: str) -> tuple[str, str | None]:
     found = _verb_matches(segment)
     verb: str | None = None
     for m in reversed(found):
@@ -114,6 +125,9 @@ def _before(segment: str) -> tuple[str, str | None]:
             return s, verb
         end = m.start()
     return _trim(segment[:end]), verb
+
+
+_before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tuple[str | None, str | None, int]:
@@ -155,15 +169,16 @@ def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
 
 
-def _clause_groups(text: str, quantities: list[Quantity]) -> list[tuple[int, int, list[Quantity]]]:
+def _clause_groups(text: str, rev: str, quantities: list[Quantity]) -> list[tuple[int, int, list[Quantity]]]:
     """(clause start, clause end, its quantities) for each clause holding a whole quantity.
 
     A quantity belongs to the clause its start is in, and counts only when it ends there too (1,000人
     runs over a clause break). Clause edges are looked up around each quantity — forwards in the
-    text, backwards in the reversed text — so a long text with few numbers is never split whole.
+    text, backwards in `rev` (the text reversed) — so a long text with few numbers is never split
+    whole, and a text's clause edges are each found once (linear: a 10 MB single-line file costs
+    seconds, not hours).
     """
     n = len(text)
-    rev = text[::-1]
     groups: list[tuple[int, int, list[Quantity]]] = []
     c_end = -1
     in_clause: list[Quantity] = []
@@ -179,10 +194,11 @@ def _clause_groups(text: str, quantities: list[Quantity]) -> list[tuple[int, int
     return [g for g in groups if g[2]]
 
 
-def _sentence_start_of(text: str, rev: str, pos: int) -> int:
-    """Where the sentence holding `pos` starts: right after the last sentence break before it."""
-    m = SENTENCE_BREAK.search(rev, len(text) - pos)
-    return len(text) - m.start() if m else 0
+def _last_sentence_break_end(rev: str, lo: int, hi: int) -> int | None:
+    """The end of the last sentence break in text[lo:hi], searched backwards in `rev`."""
+    n = len(rev)
+    m = SENTENCE_BREAK.search(rev, n - hi, n - lo)
+    return n - m.start() if m else None
 
 
 def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
@@ -196,16 +212,24 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     quantities = sorted(quantities, key=lambda q: q.start)
     as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
     rev = text[::-1]
-    for c_start, c_end, in_clause in _clause_groups(text, quantities):
+    # Every sentence break is a clause break, so a clause's numbers share its sentence; clauses come
+    # in text order, so each looks back for a sentence break only as far as the one before it.
+    sentence_start = 0
+    looked_to = 0
+    for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
         region = _region(article, places, place_starts, c_start, c_end)
+        found = _last_sentence_break_end(rev, looked_to, c_start)
+        if found is not None:
+            sentence_start = found
+        looked_to = c_start
         for i, q in enumerate(in_clause):
             subject, verb, phrase_end = _subject_verb(text, q, seg_start, c_end)
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
             evidence = text[c_start:ev_end]
-            as_of, as_of_text = as_of_index.at(_sentence_start_of(text, rev, q.start), q.start)
+            as_of, as_of_text = as_of_index.at(sentence_start, q.start)
             metric, measure = metrics.classify(subject or "", evidence, q.unit)
             if measure is None and as_of_text and as_of_text.startswith(("截至", "截止")):
                 measure = metrics.MEASURE_CUMULATIVE
