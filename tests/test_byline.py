@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.byline import parse_byline_line, parse_editor_line, split_news_lead
+from transforms.byline import (
+    _NEWS_LEAD_RE,
+    NEWS_LEAD_OPENERS,
+    WIRE_SOURCES,
+    parse_byline_line,
+    parse_editor_line,
+    split_news_lead,
+    starts_news_lead,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +65,12 @@ def test_never_raises(text: str) -> None:
     parse_byline_line(text, allow_bare_names=True)
     split_news_lead(text)
     parse_editor_line(text)
+
+
+@given(st.lists(st.one_of(st.sampled_from(NEWS_LEAD_OPENERS + WIRE_SOURCES + (" ", "北京8月16日电", "(记者 王伟)", "日电")),
+                          st.characters()), max_size=8).map("".join))
+def test_lead_head_test_agrees_with_the_lead_pattern(text: str) -> None:
+    m = _NEWS_LEAD_RE.match(text.strip())
+    assert starts_news_lead(text) == bool(m)
+    lead = split_news_lead(text)
+    assert (lead is None) == (m is None)

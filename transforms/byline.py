@@ -35,6 +35,8 @@ _NEWS_LEAD_RE = re.compile(
     r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日电)"
     r"\s*(?:[(（]([^()（）]{1,60})[)）])?\s*"
 )
+# Every news lead starts with one of these (a cheap test before the regex, run for every paragraph).
+_NEWS_LEAD_HEADS = NEWS_LEAD_OPENERS + WIRE_SOURCES
 _EDITOR_RE = re.compile(r"[(（]?\s*(?:" + "|".join(EDITOR_ROLES) + r")\s*[:：]\s*([^()（）]+?)\s*[)）]?$")
 _SEP_RE = re.compile(r"[\s、,，;；/]+")
 
@@ -133,15 +135,19 @@ def is_photo_credit(line: str) -> bool:
 
 def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
     """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (credits, rest of the paragraph); None if no lead."""
-    m = _NEWS_LEAD_RE.match(paragraph.strip())
+    p = paragraph.strip()
+    if not p.startswith(_NEWS_LEAD_HEADS):
+        return None
+    m = _NEWS_LEAD_RE.match(p)
     if not m:
         return None
     credits = parse_credits(m.group(1)) if m.group(1) else None
-    return credits, paragraph.strip()[m.end():]
+    return credits, p[m.end():]
 
 
 def starts_news_lead(paragraph: str) -> bool:
-    return bool(_NEWS_LEAD_RE.match(paragraph.strip()))
+    p = paragraph.strip()
+    return p.startswith(_NEWS_LEAD_HEADS) and bool(_NEWS_LEAD_RE.match(p))
 
 
 def parse_editor_line(line: str) -> tuple[str, ...]:

@@ -149,7 +149,6 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
     """Leftmost-longest, non-overlapping matches of table names, plus county stems with a suffix."""
     out: list[tuple[int, int, str, _Entry]] = []
     pos = 0
-    n = len(text)
     names = _NAMES
     lengths_by_prefix = _LENGTHS_BY_PREFIX
     for i in _name_starts(text):
@@ -164,7 +163,8 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
         out.append((i, i + len(name), name, _best_entry(name)))
         pos = i + len(name)
         # 南通海门区: a stem with another suffix counts only right after a place of its province.
-        while pos < n and _name_at(text, pos) is None:
+        # (Most places are followed by no stem at all: the prefix test ends the loop without probes.)
+        while text[pos : pos + 2] in _STEM_LENGTHS_BY_PREFIX and _name_at(text, pos) is None:
             found = _stem_at(text, pos)
             if found is None:
                 break
