@@ -55,7 +55,7 @@ class Credits:
 
     def merge(self, other: Credits) -> Credits:
         def cat(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-            return a + tuple(x for x in b if x not in a)
+            return a + tuple(x for x in b if x not in a) if b else a
 
         return Credits(cat(self.authors, other.authors), cat(self.correspondents, other.correspondents),
                        cat(self.photographers, other.photographers), self.roles_seen + other.roles_seen)
@@ -120,7 +120,8 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     if not s or len(s) > BYLINE_MAX_CHARS:
         return None
     marked = s[0] in BYLINE_MARKERS
-    has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or bool(_PHOTO_TAIL_RE.search(s))
+    # s is stripped, so _PHOTO_TAIL_RE finds a match exactly when s ends with a photo role.
+    has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or s.endswith(PHOTO_ROLES)
     if not (marked or has_role or allow_bare_names):
         return None
     if not (marked or has_role) and not all(_BARE_NAME_RE.fullmatch(t) for t in s.split()):

@@ -6,7 +6,6 @@ import csv
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -139,10 +138,12 @@ def full_name(short: str) -> str:
     return _FULL_NAMES.get(short, short)
 
 
-@cache
 def _best_entry(surface: str) -> _Entry:
     # 吉林 is a province and a prefecture; 海南 a province and a 青海 prefecture: the higher level wins.
     return min(_INDEX[surface], key=lambda e: (_LEVEL_RANK[e.level], not e.full))
+
+
+_BEST_ENTRY = {name: _best_entry(name) for name in _NAMES}
 
 
 def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
@@ -150,6 +151,7 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
     out: list[tuple[int, int, str, _Entry]] = []
     pos = 0
     names = _NAMES
+    best_entry = _BEST_ENTRY
     lengths_by_prefix = _LENGTHS_BY_PREFIX
     for i in _name_starts(text):
         if i < pos:
@@ -160,7 +162,7 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
                 break
         else:
             continue
-        out.append((i, i + len(name), name, _best_entry(name)))
+        out.append((i, i + len(name), name, best_entry[name]))
         pos = i + len(name)
         # 南通海门区: a stem with another suffix counts only right after a place of its province.
         # (Most places are followed by no stem at all: the prefix test ends the loop without probes.)
@@ -181,21 +183,20 @@ def _raw_matches(text: str) -> list[tuple[int, int, str, _Entry]]:
 def _resolve(matches: list[tuple[int, int, str, _Entry]]) -> list[tuple[str, int, int, str]]:
     """Pick one province per match; ambiguous names follow the unambiguous evidence around them."""
     evidence: dict[str, int] = {}  # unambiguous mentions per province
-    for _, _, _, e in matches:
-        if len(e.provinces) == 1:
-            p = next(iter(e.provinces))
+    only = [next(iter(e.provinces)) if len(e.provinces) == 1 else None for _, _, _, e in matches]
+    for p in only:
+        if p is not None:
             evidence[p] = evidence.get(p, 0) + 1
     out: list[tuple[str, int, int, str]] = []
     prev_prov: str | None = None
-    for start, end, name, e in matches:
-        if len(e.provinces) == 1:
-            prov: str | None = next(iter(e.provinces))
-        elif prev_prov in e.provinces and out and out[-1][2] == start:
-            prov = prev_prov  # 南京市鼓楼区: the place written right before decides
-        else:
-            ranked = sorted(e.provinces, key=lambda p: (-evidence.get(p, 0), p))
-            top = evidence.get(ranked[0], 0)
-            prov = ranked[0] if top > 0 and (len(ranked) == 1 or top > evidence.get(ranked[1], 0)) else None
+    for (start, end, name, e), prov in zip(matches, only, strict=True):
+        if prov is None:
+            if prev_prov in e.provinces and out and out[-1][2] == start:
+                prov = prev_prov  # 南京市鼓楼区: the place written right before decides
+            else:
+                ranked = sorted(e.provinces, key=lambda p: (-evidence.get(p, 0), p))
+                top = evidence.get(ranked[0], 0)
+                prov = ranked[0] if top > 0 and (len(ranked) == 1 or top > evidence.get(ranked[1], 0)) else None
         if prov is None:
             continue  # still ambiguous: better no answer than a wrong province
         out.append((prov, start, end, name))
