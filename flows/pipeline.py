@@ -99,11 +99,12 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
             f"{len(plan.skipped)} unchanged")
         loads = _parallel_batches(todo, run_id, db_path, clock) if parallel else \
             _sequential_batches(todo, run_id, db_path, gx_dir, clock)
-        for n, (n_files, loaded) in enumerate(loads):
-            for k, v in loaded.items():
-                counts[k] = counts.get(k, 0) + v
-            say(f"  batch {n + 1}/{len(todo)}: {n_files} files → {loaded['articles_loaded']} articles "
-                f"loaded, {loaded['articles_quarantined']} quarantined, {loaded['facts_loaded']} facts")
+        with wh.loading(db_path):  # batch loads share a writer connection, released every few seconds
+            for n, (n_files, loaded) in enumerate(loads):
+                for k, v in loaded.items():
+                    counts[k] = counts.get(k, 0) + v
+                say(f"  batch {n + 1}/{len(todo)}: {n_files} files → {loaded['articles_loaded']} articles "
+                    f"loaded, {loaded['articles_quarantined']} quarantined, {loaded['facts_loaded']} facts")
         counts.update(files_seen=plan.files_seen, files_new=n_new, files_skipped=len(plan.skipped))
         # Accounting: every file seen ends in exactly one state.
         accounted = counts["files_loaded"] + counts["files_quarantined"] + counts["files_skipped"]

@@ -16,6 +16,9 @@ from typing import Any
 DEFAULT_INPUT = "data/samples"
 DEFAULT_DB = "warehouse/gonghui.duckdb"
 DEFAULT_REPORTS = "reports"
+# A run holds DuckDB's write lock for at most warehouse.load.LOAD_HOLD_SECONDS (10 s) plus one batch at a
+# time; a query waits this long for it before giving up.
+SQL_WAIT_SECONDS = 30.0
 
 
 def quiet_environment(verbose: bool = False) -> None:
@@ -73,15 +76,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"error: no warehouse at {db}; run `gonghui run` first", file=sys.stderr)
         return 2
+    from warehouse.load import WarehouseBusy, open_connection
+
+    # read_only: DuckDB refuses every write; external access off: no COPY TO / ATTACH / file writes.
+    config = {"enable_external_access": False}
     try:
-        # read_only: DuckDB refuses every write; external access off: no COPY TO / ATTACH / file writes.
-        con = duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            print(f"error: {db} is being written by a gonghui run right now (DuckDB allows one writer). "
-                  f"Retry in a few seconds: runs hold the lock only while loading a batch.", file=sys.stderr)
-            return 3
-        raise
+        try:
+            con = open_connection(db, read_only=True, wait_seconds=0, config=config)
+        except WarehouseBusy:
+            # a run is loading: it releases the lock at least every few seconds
+            print(f"waiting up to {args.wait:.0f} s for a gonghui run to release {db} …", file=sys.stderr)
+            con = open_connection(db, read_only=True, wait_seconds=args.wait, config=config)
+    except WarehouseBusy:
+        print(f"error: {db} is being written by a gonghui run right now (DuckDB allows one writer) and was "
+              f"not released within {args.wait:.0f} s; retry, or pass --wait with more seconds.", file=sys.stderr)
+        return 3
     try:
         con.execute("SET lock_configuration = true")
         cur = con.execute(args.query)
@@ -240,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--db", default=DEFAULT_DB)
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--wait", type=float, default=SQL_WAIT_SECONDS,
+                   help="seconds to wait while a run holds the warehouse (default %(default)s)")
     s.set_defaults(func=cmd_sql)
     rep = sub.add_parser("report", help="rebuild the data-quality report from the warehouse")
     rep.add_argument("--db", default=DEFAULT_DB)

@@ -75,3 +75,46 @@ def test_reloading_a_batch_is_idempotent(tmp_path_factory, texts):
     with duckdb.connect(str(db), read_only=True) as con:
         got = sorted(r[0] for r in con.execute("SELECT body FROM articles").fetchall())
     assert got == sorted(texts)
+
+
+def _rows(db) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = {}
+        for t in ("raw_files", "articles", "facts", "people", "quarantine", "article_signatures"):
+            cols = "* EXCLUDE (created_at)" if t == "quarantine" else "*"  # a load timestamp differs
+            out[t] = sorted(con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr)
+        return out
+
+
+def test_loads_inside_loading_share_a_connection_and_equal_separate_loads(tmp_path, monkeypatch):
+    held_db, plain_db = tmp_path / "held.duckdb", tmp_path / "plain.duckdb"
+    batches = [_batch("r1", [f"{i}号文本甲", f"{i}号文本乙"]) for i in range(4)]
+    for db in (held_db, plain_db):
+        wh.ensure_schema(db)
+    for b in batches:
+        wh.load_batch(plain_db, b)
+    opened = []
+    real_open = wh.open_connection
+    monkeypatch.setattr(wh, "open_connection", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+    with wh.loading(held_db):
+        for b in batches[:2]:
+            wh.load_batch(held_db, b)
+        assert len(opened) == 1  # one connection for both loads: one checkpoint, not two
+        monkeypatch.setattr(wh, "LOAD_HOLD_SECONDS", 0.0)  # the hold has run out: released, reopened
+        for b in batches[2:]:
+            wh.load_batch(held_db, b)
+        assert len(opened) == 3
+    assert wh._HELD == {}  # released at the end of the block
+    assert _rows(held_db) == _rows(plain_db)
+
+
+def test_a_failed_load_inside_loading_rolls_back_and_the_next_one_starts_fresh(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    with wh.loading(db):
+        wh.load_batch(db, _batch("r1", ["一号文本"]))
+        with pytest.raises(duckdb.ConstraintException):
+            wh.load_batch(db, _batch("r2", ["三号文本", "四号文本"], dup_fact=True))
+        wh.load_batch(db, _batch("r3", ["五号文本"]))
+    counts = _counts(db)  # the failed batch left nothing; the loads around it are there
+    assert counts["raw_files"] == 2 and counts["articles"] == 2 and counts["facts"] == 2
