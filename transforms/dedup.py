@@ -174,10 +174,15 @@ def find_duplicates(new: Sequence[tuple[str, Sequence[int]]], existing: Sequence
     rank: dict[str, tuple[int, int]] = {}  # id -> (0 existing | 1 new, position): tie-break order
     found: dict[str, str] = {}
 
-    def add(aid: str, sig: tuple[int, ...]) -> None:
+    def keys(sig: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
+        if len(sig) == bands * rows:  # the rows of each band in one C-level pass (zip over one iterator)
+            return list(enumerate(zip(*[iter(sig)] * rows)))
+        return [(band, sig[band * rows:(band + 1) * rows]) for band in range(bands)]
+
+    def add(aid: str, sig: tuple[int, ...], sig_keys: list[tuple[int, tuple[int, ...]]] | None = None) -> None:
         sigs[aid] = sig
-        for band in range(bands):
-            buckets.setdefault((band, sig[band * rows:(band + 1) * rows]), []).append(aid)
+        for key in sig_keys if sig_keys is not None else keys(sig):
+            buckets.setdefault(key, []).append(aid)
 
     for pos, (aid, sig) in enumerate(existing):
         s = tuple(sig)
@@ -189,20 +194,21 @@ def find_duplicates(new: Sequence[tuple[str, Sequence[int]]], existing: Sequence
         if is_empty(s):
             continue
         candidates: set[str] = set()
-        for band in range(bands):
-            candidates.update(buckets.get((band, s[band * rows:(band + 1) * rows]), ()))
+        s_keys = keys(s)
+        for key in s_keys:
+            candidates.update(buckets.get(key, ()))
         candidates.discard(aid)
         best: tuple[float, tuple[int, int], str] | None = None
         for c in candidates:
             sim = similarity(s, sigs[c])
             if sim >= threshold:
-                key = (sim, (-rank[c][0], -rank[c][1]), c)
-                if best is None or key[:2] > best[:2]:
-                    best = key
+                score = (sim, (-rank[c][0], -rank[c][1]), c)
+                if best is None or score[:2] > best[:2]:
+                    best = score
         if best is not None:
             target = best[2]
             found[aid] = found.get(target, target)
         if aid not in sigs:
             rank[aid] = (1, pos)
-            add(aid, s)
+            add(aid, s, s_keys)
     return found
