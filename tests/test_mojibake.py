@@ -188,6 +188,16 @@ def test_property_has_mojibake_is_the_regex(text: str) -> None:
     assert has_mojibake(text) == (re.search(MOJIBAKE_MARKERS_REGEX, text) is not None)
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=_DETECTOR_ALPHABET, max_size=30))
+def test_property_markers_regex_finds_what_its_lookbehind_form_finds(text: str) -> None:
+    """The published regex puts "?" before its lookbehind (for speed); the plain form finds the same."""
+    cjk = mj._CJK_RANGE
+    plain = (rf"\ufffd|(?<=[{cjk}])\?(?=[{cjk}])|(?<=[{cjk}])\?{mj._PINYIN_TAIL}"
+             rf"|[{re.escape(mj._SIGNATURE)}]{{3,}}|[\u00c2-\u00f4][\u0080-\u00bf\u2013-\u203a\u20ac\u2122]")
+    assert (re.search(plain, text) is None) == (re.search(MOJIBAKE_MARKERS_REGEX, text) is None)
+
+
 def test_gbk_double_byte_chars_are_all_of_them() -> None:
     every = {chr(cp) for cp in range(0x80, 0x10000) if mj._gbk2(chr(cp)) is not None}
     assert set(mj._gbk_double_byte_chars()) == every
