@@ -8,6 +8,7 @@ import secrets
 import shutil
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,10 @@ from warehouse import load as wh
 # a 1,000-file batch: 1.2 s for the five suites, ~0.7 ms per article), so a
 # batch must be large enough to amortise both, and small enough that memory stays flat.
 DEFAULT_BATCH_SIZE = 2000
+# Batches submitted to Dask and not yet loaded, at most (per run, see _parallel_batches): two per worker
+# keeps every worker busy while the loader writes; an existing cluster of unknown size gets more.
+DEFAULT_IN_FLIGHT = 4
+REMOTE_IN_FLIGHT = 16
 T = TypeVar("T")
 MODES = ("incremental", "reprocess", "full_refresh")
 
@@ -54,13 +59,15 @@ def _stderr(msg: str) -> None:
 def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.duckdb",
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
-             show_progress: bool = True, parallel: bool = False, mode: str = "incremental") -> dict[str, Any]:
+             show_progress: bool = True, parallel: bool = False, mode: str = "incremental",
+             in_flight: int = DEFAULT_IN_FLIGHT) -> dict[str, Any]:
     """Stage → clean → segment → extract → load, batch by batch; then the data-quality report.
 
     parallel=False: each stage is its own task run, batches one after another in this process.
     parallel=True (the flow was given a DaskTaskRunner, see run_pipeline): each batch's transforms run
     as one task on a Dask worker, which writes a Parquet shard; this process loads the shards in input
-    order, one transaction each, so the warehouse equals the sequential run's.
+    order, one transaction each, so the warehouse equals the sequential run's. At most `in_flight`
+    batches are submitted and not yet loaded at any time, so memory does not grow with the corpus.
 
     mode="incremental": new or changed files only. mode="reprocess": every staged file again, from the
     text the warehouse kept (the input folder is not read), reporting articles/facts added, removed,
@@ -70,11 +77,13 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     say = _stderr if show_progress else (lambda _m: None)
     with wh.run_lock(db_path):
-        return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel, mode)
+        return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel, mode,
+                    in_flight)
 
 
 def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
-         data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str) -> dict[str, Any]:
+         data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str,
+         in_flight: int = 4) -> dict[str, Any]:
     run_id = new_run_id()
     # Workers validate in memory (one GX project cannot take writes from many processes): a parallel
     # run's results are in dq_results and the report, not in the GX Data Docs.
@@ -97,7 +106,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         n_new = sum(len(b) for b in todo)
         say(f"gonghui run {run_id}: {plan.files_seen} files seen, {n_new} to process, "
             f"{len(plan.skipped)} unchanged")
-        loads = _parallel_batches(todo, run_id, db_path, clock) if parallel else \
+        loads = _parallel_batches(todo, run_id, db_path, clock, in_flight) if parallel else \
             _sequential_batches(todo, run_id, db_path, gx_dir, clock)
         with wh.loading(db_path):  # batch loads share a writer connection, released every few seconds
             for n, (n_files, loaded) in enumerate(loads):
@@ -141,14 +150,28 @@ def _sequential_batches(todo: list[list[t.FileItem]], run_id: str, db_path: str,
         yield len(items), clock("load", t.load, db_path, packed)
 
 
-def _parallel_batches(todo: list[list[t.FileItem]], run_id: str, db_path: str,
-                      clock: StageClock) -> Iterator[tuple[int, dict[str, int]]]:
+def _parallel_batches(todo: list[list[t.FileItem]], run_id: str, db_path: str, clock: StageClock,
+                      in_flight: int = 4) -> Iterator[tuple[int, dict[str, int]]]:
     shard_dir = shard_root(db_path) / run_id
-    futures = [t.transform_batch.submit(n, items, _manifests(items), run_id, str(shard_dir))
-               for n, items in enumerate(todo)]
+    futures: deque[Any] = deque()
+    pending = iter(enumerate(todo))
+
+    def submit_next() -> None:
+        nxt = next(pending, None)
+        if nxt is not None:
+            n, items = nxt
+            futures.append(t.transform_batch.submit(n, items, _manifests(items), run_id, str(shard_dir)))
+
+    # A window of batches in flight, not the whole corpus: submitted batches' inputs live in the Dask
+    # scheduler (this process) until they finish, and submitting all 34 batches of 100k articles up
+    # front held them all from the start.
+    for _ in range(max(1, in_flight)):
+        submit_next()
     try:
-        for items, fut in zip(todo, futures, strict=True):
+        for items in todo:
+            fut = futures.popleft()
             path = clock("wait_for_workers", fut.result)
+            submit_next()  # keep the workers busy while this batch loads
             for stage, secs in json.loads((Path(path) / "meta.json").read_text()).get("seconds", {}).items():
                 clock.seconds[f"{stage} (workers)"] = clock.seconds.get(f"{stage} (workers)", 0.0) + secs
             loaded = clock("load", t.load, db_path, path)
@@ -180,6 +203,7 @@ def run_pipeline(workers: int | None = None, dask_address: str | None = None, **
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                 "processes": True, "dashboard_address": None})
     flow = pipeline.with_options(task_runner=runner)  # type: ignore[arg-type]
+    kwargs.setdefault("in_flight", max(DEFAULT_IN_FLIGHT, 2 * workers) if workers else REMOTE_IN_FLIGHT)
     if PREFECT_API_URL.value():
         return flow(parallel=True, **kwargs)
     # No API configured: start Prefect's local server once, here, and hand its address to the Dask

@@ -475,7 +475,29 @@ def transform_batch(batch_no: int, items: list[FileItem], manifests: dict[str, A
     extracted = timed("extract", extract.fn, segmented.passed, segmented.held, run_id, None)
     packed = timed("package", package, run_id, batch_no, items, staged, cleaned, segmented, extracted)
     packed.seconds = seconds
-    return str(wh.write_shard(packed, Path(shard_dir) / f"batch-{batch_no:06d}"))
+    del staged, cleaned, segmented, extracted
+    try:
+        return str(wh.write_shard(packed, Path(shard_dir) / f"batch-{batch_no:06d}"))
+    finally:
+        del packed
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand a finished batch's memory back to the system: Arrow's pool and glibc keep freed pages for
+    reuse, and a worker idled at ~730 MB after a 2,000-file batch (580 MB after this; ~10 ms)."""
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 def package(run_id: str, batch_no: int, items: list[FileItem], staged: StepResult, cleaned: StepResult,

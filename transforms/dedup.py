@@ -176,7 +176,7 @@ def find_duplicates(new: Sequence[tuple[str, Sequence[int]]], existing: Sequence
 
     def keys(sig: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
         if len(sig) == bands * rows:  # the rows of each band in one C-level pass (zip over one iterator)
-            return list(enumerate(zip(*[iter(sig)] * rows)))
+            return list(enumerate(zip(*[iter(sig)] * rows, strict=True)))
         return [(band, sig[band * rows:(band + 1) * rows]) for band in range(bands)]
 
     def add(aid: str, sig: tuple[int, ...], sig_keys: list[tuple[int, tuple[int, ...]]] | None = None) -> None:

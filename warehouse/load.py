@@ -118,6 +118,11 @@ LOAD_HOLD_SECONDS = 10.0
 # Within a hold, DuckDB's own 16 MB auto-checkpoint would still fire after every batch (~30 MB of WAL
 # each at 2,000 files); the hold's release is the checkpoint instead.
 LOAD_CHECKPOINT_THRESHOLD = "1GB"
+# DuckDB's buffer pool defaults to 80% of RAM and keeps what it read (signatures for duplicate
+# candidates, table blocks) cached: a run's loader grew with the warehouse. The loader's connection is
+# capped (DuckDB spills to a temp file beyond it). Not lower: one 10 MB line of text needs a 256 MB
+# allocation while loading (tests/test_reliability.py). GONGHUI_DUCKDB_MEMORY overrides it.
+LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "1GB")
 
 
 @dataclass
@@ -160,6 +165,7 @@ def _writer(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if held.con is None:
         held.con = open_connection(db_path)
         held.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT_THRESHOLD}'")
+        held.con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
         held.opened = time.monotonic()
     try:
         yield held.con
