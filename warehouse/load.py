@@ -121,8 +121,8 @@ LOAD_CHECKPOINT_THRESHOLD = "1GB"
 # DuckDB's buffer pool defaults to 80% of RAM and keeps what it read (signatures for duplicate
 # candidates, table blocks) cached: a run's loader grew with the warehouse. The loader's connection is
 # capped (DuckDB spills to a temp file beyond it). Not lower: one 10 MB line of text needs a 256 MB
-# allocation while loading (tests/test_reliability.py). GONGHUI_DUCKDB_MEMORY overrides it.
-LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "1GB")
+# allocation while loading (tests/test_reliability.py; 256 MB failed). GONGHUI_DUCKDB_MEMORY overrides it.
+LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "512MB")
 
 
 @dataclass
