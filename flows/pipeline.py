@@ -83,7 +83,7 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
 
 def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
          data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str,
-         in_flight: int = 4) -> dict[str, Any]:
+         in_flight: int = DEFAULT_IN_FLIGHT) -> dict[str, Any]:
     run_id = new_run_id()
     # Workers validate in memory (one GX project cannot take writes from many processes): a parallel
     # run's results are in dq_results and the report, not in the GX Data Docs.
@@ -151,7 +151,7 @@ def _sequential_batches(todo: list[list[t.FileItem]], run_id: str, db_path: str,
 
 
 def _parallel_batches(todo: list[list[t.FileItem]], run_id: str, db_path: str, clock: StageClock,
-                      in_flight: int = 4) -> Iterator[tuple[int, dict[str, int]]]:
+                      in_flight: int = DEFAULT_IN_FLIGHT) -> Iterator[tuple[int, dict[str, int]]]:
     shard_dir = shard_root(db_path) / run_id
     futures: deque[Any] = deque()
     pending = iter(enumerate(todo))
@@ -208,14 +208,13 @@ def run_pipeline(workers: int | None = None, dask_address: str | None = None, **
         return flow(parallel=True, **kwargs)
     # No API configured: start Prefect's local server once, here, and hand its address to the Dask
     # workers through the environment; otherwise every worker process starts an ephemeral API of its own.
-    from prefect.server.api.server import SubprocessASGIServer
+    # (`gonghui run` starts it before importing Prefect; this is for callers of run_pipeline.)
+    from gonghui.apiserver import LocalAPI
 
-    server = SubprocessASGIServer()
-    server.start(timeout=120)
-    os.environ["PREFECT_API_URL"] = server.api_url
+    api = LocalAPI().start()  # also sets PREFECT_API_URL in the environment the workers inherit
     try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        api.wait_ready()
+        with temporary_settings({PREFECT_API_URL: api.url}):
             return flow(parallel=True, **kwargs)
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+        api.stop()
