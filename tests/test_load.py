@@ -28,7 +28,7 @@ def _batch(run_id: str, texts: list[str], dup_fact: bool = False) -> wh.BatchRes
         b.rejection_file_ids.append(fid)
         b.file_states[sf.path] = "loaded"
     if dup_fact and b.facts:
-        b.facts.append(b.facts[0])  # violates facts' primary key after articles went in
+        b.facts.append(b.facts[0])  # the same fact_id twice in one batch
     b.dq_rows = [{"stage": "segment", "suite": "articles", "expectation": "missing_source", "success": True,
                   "element_count": len(texts), "unexpected_count": 0, "details": {}}]
     return b
@@ -45,9 +45,49 @@ def test_a_failing_batch_leaves_nothing_half_loaded(tmp_path):
     wh.ensure_schema(db)
     wh.load_batch(db, _batch("r1", ["一号文本", "二号文本"]))
     before = _counts(db)
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(wh.DuplicateKey):
         wh.load_batch(db, _batch("r2", ["三号文本", "四号文本"], dup_fact=True))
     assert _counts(db) == before
+
+
+def test_a_key_already_loaded_from_another_file_fails_the_batch(tmp_path):
+    """Keys are checked without PRIMARY KEY indexes: an article id another file already holds (a hash
+    clash) fails the whole batch with the key named, and what was loaded stays as it was."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    first = _batch("r1", ["一号文本"])
+    wh.load_batch(db, first)
+    before = _counts(db)
+    clash = _batch("r2", ["二号文本"])
+    a = clash.articles[0]
+    clash.articles[0] = Article(**{**a.__dict__, "article_id": first.articles[0].article_id})
+    with pytest.raises(wh.DuplicateKey, match=first.articles[0].article_id):
+        wh.load_batch(db, clash)
+    assert _counts(db) == before
+    wh.load_batch(db, first)  # reloading the same file replaces its rows: no clash
+    assert _counts(db)["articles"] == 1
+
+
+def test_a_shard_loads_like_the_batch_it_was_written_from(tmp_path):
+    """Workers write Parquet shards; the loader reads them with DuckDB: same rows as the in-memory batch."""
+    from transforms.dedup import band_keys, signature
+
+    b = _batch("r1", ["一号文本", "二号文本"])
+    b.signatures = [(a.article_id, a.file_id, sig, band_keys(sig)) for a in b.articles for sig in [signature(a.body)]]
+    direct, via_shard = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    for db in (direct, via_shard):
+        wh.ensure_schema(db)
+    wh.load_packed(direct, wh.pack(b))
+    shard = wh.write_shard(wh.pack(b), tmp_path / "shard")
+    wh.load_packed(via_shard, wh.read_shard(shard))
+    for table in ("raw_files", "articles", "facts", "quarantine", "dq_results", "article_signatures"):
+        rows = []
+        for db in (direct, via_shard):
+            with duckdb.connect(str(db), read_only=True) as con:
+                cols = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
+                                                  [table]).fetchall() if c not in ("created_at", "evaluated_at")]
+                rows.append(con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall())
+        assert rows[0] == rows[1] and rows[0], table
 
 
 def test_schema_columns_are_all_commented(tmp_path):
@@ -113,7 +153,7 @@ def test_a_failed_load_inside_loading_rolls_back_and_the_next_one_starts_fresh(t
     wh.ensure_schema(db)
     with wh.loading(db):
         wh.load_batch(db, _batch("r1", ["一号文本"]))
-        with pytest.raises(duckdb.ConstraintException):
+        with pytest.raises(wh.DuplicateKey):
             wh.load_batch(db, _batch("r2", ["三号文本", "四号文本"], dup_fact=True))
         wh.load_batch(db, _batch("r3", ["五号文本"]))
     counts = _counts(db)  # the failed batch left nothing; the loads around it are there

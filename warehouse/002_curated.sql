@@ -2,7 +2,7 @@
 
 -- one row per article that passed the article-level expectations
 CREATE TABLE IF NOT EXISTS articles (
-    article_id       VARCHAR PRIMARY KEY,
+    article_id       VARCHAR NOT NULL,  -- unique (warehouse/load.py _check_unique)
     file_id          VARCHAR NOT NULL,
     source_file      VARCHAR NOT NULL,
     seq              INTEGER NOT NULL,
@@ -65,7 +65,7 @@ COMMENT ON COLUMN articles.pipeline_version IS 'transforms version that produced
 
 -- one row per numeric fact (a number with a unit) of a loaded article
 CREATE TABLE IF NOT EXISTS facts (
-    fact_id          VARCHAR PRIMARY KEY,
+    fact_id          VARCHAR NOT NULL,  -- unique (warehouse/load.py _check_unique)
     article_id       VARCHAR NOT NULL,
     file_id          VARCHAR NOT NULL,
     evidence         VARCHAR NOT NULL,
@@ -119,8 +119,8 @@ CREATE TABLE IF NOT EXISTS people (
     evidence         VARCHAR,
     file_id          VARCHAR NOT NULL,
     run_id           VARCHAR NOT NULL,
-    pipeline_version VARCHAR NOT NULL,
-    PRIMARY KEY (article_id, name, char_start)
+    pipeline_version VARCHAR NOT NULL
+    -- (article_id, name, char_start) is unique (warehouse/load.py _check_unique)
 );
 COMMENT ON TABLE people IS 'One row per mention of a person with posts in a loaded article.';
 COMMENT ON COLUMN people.article_id IS 'articles.article_id';
@@ -143,8 +143,8 @@ CREATE TABLE IF NOT EXISTS text_issues (
     raw           VARCHAR NOT NULL,
     repaired      VARCHAR,
     marker_offset INTEGER,
-    run_id        VARCHAR NOT NULL,
-    PRIMARY KEY (file_id, kind, "offset")
+    run_id        VARCHAR NOT NULL
+    -- (file_id, kind, "offset") is unique (warehouse/load.py _check_unique)
 );
 COMMENT ON TABLE text_issues IS 'One row per damaged span of a raw file: what it was, what it was repaired to, or NULL and a 〓 marker in the text.';
 COMMENT ON COLUMN text_issues.file_id IS 'raw_files.file_id';

@@ -6,7 +6,7 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
 COMMENT ON COLUMN articles.duplicate_of IS 'article_id of the earlier article telling the same story (near-duplicate text, transforms/dedup.py); NULL when it is the first copy';
 -- one row per loaded article: its MinHash signature
 CREATE TABLE IF NOT EXISTS article_signatures (
-    article_id       VARCHAR PRIMARY KEY,
+    article_id       VARCHAR NOT NULL,  -- unique (warehouse/load.py _check_unique)
     file_id          VARCHAR NOT NULL,
     signature        UBIGINT[] NOT NULL,
     bands            BIGINT[] NOT NULL,

@@ -115,9 +115,11 @@ def connect(db_path: str | Path, *, read_only: bool = False,
 # Readers (`gonghui sql`) wait for the lock; they get in at the next release, at most this long plus
 # one batch later.
 LOAD_HOLD_SECONDS = 10.0
-# Within a hold, DuckDB's own 16 MB auto-checkpoint would still fire after every batch (~30 MB of WAL
-# each at 2,000 files); the hold's release is the checkpoint instead.
-LOAD_CHECKPOINT_THRESHOLD = "1GB"
+# Within a hold, DuckDB's own 16 MB auto-checkpoint would fire after every batch (~30 MB of WAL each
+# at 2,000 files), which cost a third of the load. Until a checkpoint, DuckDB keeps the rows written in
+# memory (~42 MB per batch): with 1 GB the loader held up to 430 MB of them; 128 MB checkpoints every
+# ~4 batches and holds at most ~250 MB, for the same load time (22.0 s vs 22.2 s for 34 batches of 100k).
+LOAD_CHECKPOINT_THRESHOLD = "128MB"
 # DuckDB's buffer pool defaults to 80% of RAM and keeps what it read (signatures for duplicate
 # candidates, table blocks) cached: a run's loader grew with the warehouse. The loader's connection is
 # capped (DuckDB spills to a temp file beyond it). Not lower: one 10 MB line of text needs a 256 MB
@@ -361,6 +363,8 @@ QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), 
                                ("file_id", S), ("source_file", S), ("reasons", LS), ("payload", S)])
 SIG_SCHEMA = pa.schema([("article_id", S), ("file_id", S), ("signature", pa.list_(pa.uint64())),
                         ("bands", pa.list_(pa.int64())), ("run_id", S), ("pipeline_version", S)])
+# The tables of a packed batch (and the Parquet files of a shard), in load order.
+TABLES = ("raw", "articles", "signatures", "facts", "people", "issues", "quarantine", "dq")
 DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", INT),
                        ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
 
@@ -418,12 +422,16 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
 
 @dataclass
 class Packed:
-    """One batch as Arrow tables (what a worker writes as a Parquet shard) and its accounting."""
+    """One batch as Arrow tables (what a worker writes as a Parquet shard) and its accounting.
+
+    A batch read back from a shard has no tables in memory: `shard` names the folder and the loader
+    reads its Parquet files with DuckDB (read_shard)."""
 
     tables: dict[str, pa.Table]
     file_ids: list[str]
     counts: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)  # per-stage wall time on the worker
+    shard: Path | None = None
 
 
 def pack(b: BatchResult) -> Packed:
@@ -458,55 +466,104 @@ def write_shard(p: Packed, directory: str | Path) -> Path:
 
 
 def read_shard(directory: str | Path) -> Packed:
-    import pyarrow.parquet as pq
-
+    """A shard's accounting; its tables stay on disk for DuckDB to read while loading. Reading them
+    into Arrow first cost the loader ~180 MB of RSS per 34 MB batch (pyarrow's Parquet reader and its
+    pool) on top of DuckDB's own copy; DuckDB's reader streams them under its memory limit."""
     d = Path(directory)
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-    tables = {f.stem: pq.read_table(f) for f in sorted(d.glob("*.parquet"))}
-    return Packed(tables, meta["file_ids"], meta["counts"], meta.get("seconds", {}))
+    missing = [n for n in TABLES if not (d / f"{n}.parquet").is_file()]
+    if missing:
+        raise FileNotFoundError(f"shard {d} is incomplete: no {', '.join(n + '.parquet' for n in missing)}")
+    return Packed({}, meta["file_ids"], meta["counts"], meta.get("seconds", {}), shard=d)
 
 
-def _link_duplicates(con: duckdb.DuckDBPyConnection, t: dict[str, pa.Table], file_ids: list[str],
-                     version: str) -> pa.Table:
-    """Set articles.duplicate_of for copies of articles already loaded or earlier in the batch.
+def _bind(con: duckdb.DuckDBPyConnection, p: Packed) -> None:
+    """Make the batch's tables visible to the load's SQL as in_<name>: Arrow tables registered, or the
+    shard's Parquet files as views."""
+    for name in TABLES:
+        if p.shard is None:
+            con.register(f"in_{name}", p.tables[name])
+        else:
+            path = str(p.shard / f"{name}.parquet").replace("'", "''")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW in_{name} AS SELECT * FROM read_parquet('{path}')")
+
+
+def _unbind(con: duckdb.DuckDBPyConnection, p: Packed) -> None:
+    for name in TABLES:
+        if p.shard is None:
+            con.unregister(f"in_{name}")
+        else:
+            con.execute(f"DROP VIEW IF EXISTS in_{name}")
+
+
+def _link_duplicates(con: duckdb.DuckDBPyConnection, file_ids: list[str], version: str) -> None:
+    """Decide articles.duplicate_of for the batch's articles (copies of articles already loaded or
+    earlier in the batch) into the temporary table in_dups(article_id, duplicate_of).
 
     Runs in the load transaction, batch after batch in input order, so the result does not depend
     on how many workers transformed the batches."""
     from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates, min_shared_bands
 
-    sigs = t["signatures"]
-    arts = t["articles"]
-    if sigs.num_rows == 0:
-        return arts
-    new = list(zip(sigs.column("article_id").to_pylist(),
-                   [tuple(x) for x in sigs.column("signature").to_pylist()], strict=True))
-    # Candidates share enough LSH bands with an article of the batch to possibly reach the threshold (a
-    # hash join on unnested band keys, counted: see min_shared_bands); DuckDB then compares their
-    # signatures and only the loaded articles that reach the threshold with some new one come back to
-    # Python. Fetching every band-sharing candidate made the loader quadratic on a repetitive corpus
-    # (36k candidates per batch at 100k articles); comparing every pair sharing one band cost 0.6 s a batch.
-    con.register("in_batch_files", pa.table({"file_id": pa.array(file_ids, S)}))
-    con.register("in_signatures", sigs)
-    rows = con.execute("""
-        WITH nb AS (SELECT article_id AS new_id, unnest(bands) AS band FROM in_signatures),
-        eb AS (SELECT article_id AS old_id, unnest(bands) AS band FROM article_signatures
-               WHERE pipeline_version = ? AND file_id NOT IN (SELECT file_id FROM in_batch_files)),
-        pairs AS (SELECT new_id, old_id FROM nb JOIN eb USING (band) GROUP BY ALL HAVING count(*) >= ?),
-        close AS (
-            SELECT DISTINCT p.old_id FROM pairs p
-            JOIN in_signatures n ON n.article_id = p.new_id
-            JOIN article_signatures o ON o.article_id = p.old_id
-            WHERE len(list_filter(range(1, len(n.signature) + 1), lambda i: n.signature[i] = o.signature[i]))
-                  >= ? * len(n.signature))
-        SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
-        JOIN articles a USING (article_id)
-        WHERE a.duplicate_of IS NULL
-        ORDER BY a.publish_date NULLS LAST, s.article_id""",
-        [version, min_shared_bands(DEFAULT_THRESHOLD), DEFAULT_THRESHOLD]).fetchall()
-    existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
-    found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
-    col = pa.array([found.get(a) for a in arts.column("article_id").to_pylist()], S)
-    return arts.set_column(arts.schema.get_field_index("duplicate_of"), "duplicate_of", col)
+    new = [(aid, tuple(sig)) for aid, sig in con.execute(
+        "SELECT article_id, signature FROM in_signatures").fetchall()]
+    found: dict[str, str] = {}
+    if new:
+        # Candidates share enough LSH bands with an article of the batch to possibly reach the threshold
+        # (a hash join on unnested band keys, counted: see min_shared_bands); DuckDB then compares their
+        # signatures and only the loaded articles that reach the threshold with some new one come back
+        # to Python. Fetching every band-sharing candidate made the loader quadratic on a repetitive
+        # corpus (36k candidates per batch at 100k articles); comparing every pair sharing one band cost
+        # 0.6 s a batch.
+        rows = con.execute("""
+            WITH nb AS (SELECT article_id AS new_id, unnest(bands) AS band FROM in_signatures),
+            eb AS (SELECT article_id AS old_id, unnest(bands) AS band FROM article_signatures
+                   WHERE pipeline_version = ? AND file_id NOT IN (SELECT file_id FROM in_files)),
+            pairs AS (SELECT new_id, old_id FROM nb JOIN eb USING (band) GROUP BY ALL HAVING count(*) >= ?),
+            close AS (
+                SELECT DISTINCT p.old_id FROM pairs p
+                JOIN in_signatures n ON n.article_id = p.new_id
+                JOIN article_signatures o ON o.article_id = p.old_id
+                WHERE len(list_filter(range(1, len(n.signature) + 1), lambda i: n.signature[i] = o.signature[i]))
+                      >= ? * len(n.signature))
+            SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
+            JOIN articles a USING (article_id)
+            WHERE a.duplicate_of IS NULL
+            ORDER BY a.publish_date NULLS LAST, s.article_id""",
+            [version, min_shared_bands(DEFAULT_THRESHOLD), DEFAULT_THRESHOLD]).fetchall()
+        existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
+        found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
+    con.register("in_dups", pa.table({"article_id": pa.array(list(found), S),
+                                      "duplicate_of": pa.array(list(found.values()), S)}))
+
+
+# Tables whose ids the loader checks for uniqueness before writing (see _check_unique).
+UNIQUE_KEYS = {"articles": ("in_articles", "article_id"), "facts": ("in_facts", "fact_id"),
+               "article_signatures": ("in_signatures", "article_id"),
+               "people": ("in_people", "article_id, name, char_start"),
+               "text_issues": ("in_issues", 'file_id, kind, "offset"')}
+
+
+class DuplicateKey(ValueError):
+    """A batch would write a row whose key is already in the warehouse or twice in the batch."""
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
+    """Keys stay unique without PRIMARY KEY indexes. Each id hashes its file's id (articles: file and
+    position; facts: article, field and span) and a file's rows are deleted before it is loaded again,
+    so a clash means a bug or a 64-bit hash collision: the batch fails, with the key, before writing.
+
+    DuckDB keeps a PRIMARY KEY's ART index in memory: at 100k articles the five indexes held 38 MB and
+    grew by ~0.4 MB per 1,000 articles (ART_INDEX in duckdb_memory()); the loader's memory must not grow
+    with the warehouse. Probing a batch's keys against the table scans one column (a few ms at 600k facts).
+    """
+    for table, (source, key) in UNIQUE_KEYS.items():
+        clash = con.execute(f"""
+            SELECT * FROM (SELECT {key} FROM {source} GROUP BY ALL HAVING count(*) > 1
+                           UNION ALL
+                           SELECT {key} FROM {source} SEMI JOIN {table} USING ({key})) LIMIT 1""").fetchone()
+        if clash is not None:
+            raise DuplicateKey(f"{table}: key ({key}) = {clash} would be written twice; nothing of this "
+                               f"batch was loaded")
 
 
 def load_batch(db_path: str | Path, b: BatchResult,
@@ -522,23 +579,26 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
     signatures, text issues, quarantine) are deleted first, so reprocessing a file never duplicates
     anything. Near-duplicate links are decided here, against what is already loaded.
     """
-    t = dict(p.tables)
     file_ids = p.file_ids
-    version = t["raw"].column("pipeline_version")[0].as_py() if t["raw"].num_rows else ""
     with _writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            if file_ids:
-                con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
+            con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
+            _bind(con, p)
+            seen = con.execute("SELECT count(*) FROM raw_files WHERE file_id IN (SELECT file_id FROM in_files)"
+                               ).fetchone()
+            if seen and seen[0]:
                 # copies of a reprocessed file's articles lose their link before those articles go
                 con.execute("""UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IN
                                (SELECT article_id FROM articles WHERE file_id IN (SELECT file_id FROM in_files))
                                AND file_id NOT IN (SELECT file_id FROM in_files)""")
-                for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine"):
+                for table in ("facts", "people", "article_signatures", "articles", "text_issues"):
                     con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
-            t["articles"] = _link_duplicates(con, t, file_ids, version)
-            for name, tbl in t.items():
-                con.register(f"in_{name}", tbl)
+            # quarantine rows can exist for a file that never reached raw_files (file_too_large …)
+            con.execute("DELETE FROM quarantine WHERE file_id IN (SELECT file_id FROM in_files)")
+            _check_unique(con)
+            row = con.execute("SELECT pipeline_version FROM in_raw LIMIT 1").fetchone()
+            _link_duplicates(con, file_ids, row[0] if row else "")
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
                                        manifest_fingerprint, pipeline_version, text, manifest, script,
@@ -552,7 +612,9 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
                     script = excluded.script, removed_counts = excluded.removed_counts,
                     mtime_ns = coalesce(excluded.mtime_ns, raw_files.mtime_ns)
             """)
-            con.execute("INSERT INTO articles BY NAME SELECT * FROM in_articles")
+            con.execute("""INSERT INTO articles BY NAME
+                           SELECT a.* REPLACE (d.duplicate_of AS duplicate_of)
+                           FROM in_articles a LEFT JOIN in_dups d USING (article_id)""")
             if midway is not None:
                 midway()  # crash-safety tests kill the process here, mid-transaction
             con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM in_signatures")
@@ -565,4 +627,11 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
         except Exception:
             con.execute("ROLLBACK")
             raise
+        finally:
+            _unbind(con, p)
+            for name in ("in_files", "in_dups"):
+                try:
+                    con.unregister(name)
+                except duckdb.Error:
+                    pass
     return dict(p.counts)
