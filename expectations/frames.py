@@ -17,8 +17,8 @@ from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
 def staged_frame(files: Sequence[StagedFile]) -> pd.DataFrame:
     seen: set[str] = set()
     first = []
-    for f in files:
-        first.append(f.file_id not in seen)
+    for f in files:  # copies within the batch, or of a file an earlier batch of the run took
+        first.append(f.file_id not in seen and not f.is_copy)
         seen.add(f.file_id)
     return pd.DataFrame({
         "is_first_copy": first,

@@ -36,8 +36,8 @@ def test_run_prints_progress_and_summary_without_tracebacks(cli_run):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "Traceback" not in out and "Error" not in out, out
-    assert "5 files seen" in out
-    assert "batch 1/1" in out
+    assert "5 files in" in out
+    assert "batch 1: 5 files" in out and "(5/5 files)" in out
     assert "articles:" in out and "quarantined" in out
     report = next(line.split("report:", 1)[1].strip() for line in out.splitlines() if "report:" in line)
     assert Path(report).exists()

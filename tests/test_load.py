@@ -158,3 +158,22 @@ def test_a_failed_load_inside_loading_rolls_back_and_the_next_one_starts_fresh(t
         wh.load_batch(db, _batch("r3", ["五号文本"]))
     counts = _counts(db)  # the failed batch left nothing; the loads around it are there
     assert counts["raw_files"] == 2 and counts["articles"] == 2 and counts["facts"] == 2
+
+
+def test_staged_files_pages_cover_every_row_once(tmp_path):
+    """--reprocess reads the warehouse page by page ((path, file_id) order): small pages, rows sharing a
+    path (a file whose content changed) and the last short page lose and repeat nothing."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    wh.load_batch(db, _batch("r1", ["一号文本", "二号文本", "三号文本"]))
+    changed = _batch("r2", ["一号文本改"])  # f0.txt again, other bytes: a second row with that path
+    wh.load_batch(db, changed)
+    everything = wh.staged_files(db)
+    assert len(everything) == 4 and [r[1] for r in everything].count("f0.txt") == 2
+    for limit in (1, 2, 3):
+        pages, after = [], None
+        while page := wh.staged_files(db, after, limit):
+            pages.extend(page)
+            after = (page[-1][1], page[-1][0])
+        assert pages == everything
+    assert wh.count_staged(db) == 4

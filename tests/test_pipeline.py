@@ -159,3 +159,41 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(tmp_path):
     assert "empty_file" in reasons["empty.txt"]
     assert "binary_content" in reasons["picture.txt"]
     assert "duplicate_file_hash" in reasons["copy of 000.txt"]
+
+
+def test_a_copy_in_a_later_batch_is_held_back_and_its_first_copy_loads(tmp_path):
+    """Discovery streams, so copies are recognised across batches: the later path is quarantined as
+    duplicate_file_hash even when the first copy went in an earlier batch."""
+    from flows.pipeline import pipeline
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(SAMPLES / "000_7e7ea642b88fe6f6.txt", inp / "a.txt")
+    shutil.copy(SAMPLES / "001_ef19e07390bc0016.txt", inp / "b.txt")
+    shutil.copy(SAMPLES / "000_7e7ea642b88fe6f6.txt", inp / "c copy of a.txt")
+    summary = pipeline(input_dir=str(inp), db_path=str(tmp_path / "wh.duckdb"), report_dir=str(tmp_path / "r"),
+                       show_progress=False, batch_size=1)
+    assert summary["files_seen"] == 3 and summary["files_loaded"] == 2 and summary["files_quarantined"] == 1
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        reasons = dict(con.execute("SELECT source_file, reasons FROM quarantine WHERE record_kind = 'file'").fetchall())
+        assert con.execute("SELECT count(DISTINCT batch) FROM dq_results").fetchone()[0] == 3
+    assert reasons == {"c copy of a.txt": ["duplicate_file_hash"]}
+
+
+def test_discovery_streams_chunk_by_chunk(tmp_path, monkeypatch):
+    """A run never lists the whole input before it starts: drawing the first file classifies one chunk."""
+    from flows import tasks
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for i, name in enumerate(sorted(p.name for p in SAMPLES.glob("*.txt"))):
+        shutil.copy(SAMPLES / name, inp / f"{i}.txt")
+    monkeypatch.setattr(tasks, "DISCOVER_CHUNK", 2)
+    tally = tasks.Tally()
+    found = tasks.discover(str(inp), str(tmp_path / "wh.duckdb"), None, tally)
+    first = next(found)
+    assert first.rel_path == "0.txt" and tally.files_seen == 1
+    rest = list(found)
+    assert [it.rel_path for it in rest] == ["1.txt", "2.txt", "3.txt", "4.txt"]
+    assert tally.files_seen == tally.files_new == 5 and tally.files_skipped == 0
+    assert tasks.count_files(str(inp)) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -81,6 +82,24 @@ def test_every_bad_input_is_loaded_or_quarantined_with_its_reason(bad_run):
             assert c.expect in reasons.get(c.name, set()), (c, reasons.get(c.name))
 
 
+def test_huge_quarantine_payloads_are_capped_with_their_full_sizes(bad_run):
+    """The 10 MB one-line page becomes one article of 180,000 facts: its quarantine row keeps the first
+    PAYLOAD_TEXT_MAX characters and PAYLOAD_LIST_MAX facts, says how much there was, and the whole text
+    stays in raw_files."""
+    from warehouse.load import PAYLOAD_LIST_MAX, PAYLOAD_TEXT_MAX
+
+    tmp, _, _ = bad_run
+    (body, facts, truncated, raw), = q(tmp / "wh.duckdb", """
+        SELECT length(q.payload->>'body'), json_array_length(q.payload->'facts'), q.payload->'truncated',
+               length(r.text)
+        FROM quarantine q JOIN raw_files r USING (file_id)
+        WHERE q.source_file = 'one-line.txt' AND q.record_kind = 'article'""")
+    assert body == PAYLOAD_TEXT_MAX and facts == PAYLOAD_LIST_MAX
+    full = json.loads(truncated)
+    assert full["body"] > PAYLOAD_TEXT_MAX and full["facts"] > PAYLOAD_LIST_MAX
+    assert raw >= full["body"]
+
+
 def test_encodings_are_detected_and_decoded(bad_run):
     tmp, _, _ = bad_run
     enc = dict(q(tmp / "wh.duckdb", "SELECT path, encoding FROM raw_files"))
@@ -119,9 +138,9 @@ def test_a_file_vanishing_mid_run_is_quarantined_unreadable(tmp_path):
     inp = tmp_path / "in"
     inp.mkdir()
     (inp / "a.txt").write_text((SAMPLES / "000_7e7ea642b88fe6f6.txt").read_text("utf-8"), encoding="utf-8")
-    plan = tasks.discover.fn(str(inp), str(tmp_path / "wh.duckdb"), None)
+    items = list(tasks.discover(str(inp), str(tmp_path / "wh.duckdb"), None, tasks.Tally()))
     (inp / "a.txt").unlink()
-    res = tasks.stage.fn([it for g in plan.todo for it in g], "run-x", None)
+    res = tasks.stage.fn(items, "run-x", None)
     assert [r.reasons for r in res.rejections] == [("unreadable_file",)]
     assert res.passed == []
 

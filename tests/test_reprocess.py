@@ -84,8 +84,7 @@ def test_backfill_walks_dated_folders_in_order_and_resumes(tmp_path):
     db = tmp_path / "wh.duckdb"
     from flows import tasks
 
-    plan = tasks.discover.fn(str(inp), str(db), None)
-    walked = [it.rel_path for group in plan.todo for it in group]
+    walked = [it.rel_path for it in tasks.discover(str(inp), str(db), None, tasks.Tally())]
     assert walked == sorted(walked) and walked[0].startswith("2022/2022-10-17/")  # oldest first
     first = p.pipeline(input_dir=str(inp), db_path=str(db), report_dir=str(tmp_path / "r"), show_progress=False,
                        batch_size=1)

@@ -25,6 +25,7 @@ class StagedFile:
     encoding: str | None  # detected encoding; None when the bytes could not be decoded
     text: str | None  # decoded text; None when undecodable
     decode_problem: str | None = None  # empty_file | binary_content | undecodable_bytes
+    is_copy: bool = False  # an earlier file of the same run has the same bytes (its first copy loads)
 
 
 @dataclass(frozen=True)

@@ -121,10 +121,19 @@ LOAD_HOLD_SECONDS = 10.0
 # ~4 batches and holds at most ~250 MB, for the same load time (22.0 s vs 22.2 s for 34 batches of 100k).
 LOAD_CHECKPOINT_THRESHOLD = "128MB"
 # DuckDB's buffer pool defaults to 80% of RAM and keeps what it read (signatures for duplicate
-# candidates, table blocks) cached: a run's loader grew with the warehouse. The loader's connection is
-# capped (DuckDB spills to a temp file beyond it). Not lower: one 10 MB line of text needs a 256 MB
-# allocation while loading (tests/test_reliability.py; 256 MB failed). GONGHUI_DUCKDB_MEMORY overrides it.
-LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "512MB")
+# candidates, table blocks) cached: a run's loader grows with the warehouse up to this cap (DuckDB
+# spills to a temp file beyond it). At 100k articles the loader's DuckDB held ~320 MB of a 512 MB cap.
+# 256 MB needs quarantine payloads capped (PAYLOAD_TEXT_MAX): casting a 10 MB text to JSON asked for a
+# 256 MB block (tests/badinputs.py one-line.txt). GONGHUI_DUCKDB_MEMORY overrides it.
+LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "256MB")
+# Text fields of a quarantine payload (a rejected document's text, a rejected article's body) keep
+# their first this many characters, and lists (a rejected article's facts) their first this many
+# items; `truncated` records the full lengths. The whole raw text stays in raw_files.text. News pages
+# are a few thousand characters with a few dozen facts; the largest e-paper page dumps we have seen
+# are under 1 MB (~330k characters), so ordinary rejects are stored whole. (tests/badinputs.py's 10 MB
+# line made one article of 180,000 facts: a 65 MB payload.)
+PAYLOAD_TEXT_MAX = 400_000
+PAYLOAD_LIST_MAX = 2_000
 
 
 @dataclass
@@ -185,25 +194,75 @@ def ensure_schema(db_path: str | Path) -> None:
             con.execute(f.read_text(encoding="utf-8"))
 
 
-def known_files(db_path: str | Path) -> dict[str, tuple[str | None, str]]:
-    """file_id -> (manifest_fingerprint, pipeline_version) of every file already processed."""
+@contextmanager
+def _reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A connection for a lookup: the run's writer when loading() holds one open (a second connection
+    would keep the file locked past the writer's release), else a read-only one for this lookup only
+    (opening the writer early would lock readers out while the first batches transform); None when
+    there is no warehouse yet."""
+    held = _HELD.get(_held_key(db_path))
+    if held is not None and held.con is not None:
+        with _writer(db_path) as con:
+            yield con
+        return
     if not Path(db_path).exists():
-        return {}
+        yield None
+        return
     with connect(db_path, read_only=True) as con:
+        yield con
+
+
+def _lookup(db_path: str | Path, sql: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows of `sql` joined to `keys` (registered as in_keys(k)); [] without a warehouse or its tables."""
+    if not keys:
+        return []
+    with _reader(db_path) as con:
+        if con is None:
+            return []
+        con.register("in_keys", pa.table({"k": pa.array(list(keys), S)}))
         try:
-            rows = con.execute(
-                "SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files").fetchall()
-        except duckdb.CatalogException:
-            return {}
+            return con.execute(sql).fetchall()
+        except duckdb.CatalogException:  # a warehouse file without our tables
+            return []
+        finally:
+            con.unregister("in_keys")
+
+
+def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+    """file_id -> (manifest_fingerprint, pipeline_version) of those of `file_ids` already processed."""
+    rows = _lookup(db_path, """SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files
+                               WHERE file_id IN (SELECT k FROM in_keys)""", file_ids)
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def staged_files(db_path: str | Path) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None]]:
-    """(file_id, path, size, encoding, text, manifest row) of every staged file that has text."""
-    with connect(db_path, read_only=True) as con:
-        rows = con.execute("""SELECT file_id, path, size_bytes, encoding, text, manifest FROM raw_files
-                              WHERE text IS NOT NULL ORDER BY path""").fetchall()
+def known_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+    """path -> (size_bytes, mtime_ns, file_id) as last seen, for those of `paths` the warehouse has: an
+    unchanged re-run skips hashing them."""
+    rows = _lookup(db_path, """SELECT path, size_bytes, mtime_ns, file_id FROM raw_files
+                               WHERE mtime_ns IS NOT NULL AND path IN (SELECT k FROM in_keys)""", paths)
+    return {r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows}
+
+
+def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
+                 ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None]]:
+    """(file_id, path, size, encoding, text, manifest row) of staged files that have text, in (path,
+    file_id) order: the first `limit` after `after` (a page; all of them without a limit)."""
+    path, fid = after or ("", "")
+    with _reader(db_path) as con:
+        if con is None:
+            return []
+        rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest FROM raw_files
+                               WHERE text IS NOT NULL AND (path > ? OR (path = ? AND file_id > ?))
+                               ORDER BY path, file_id {'LIMIT ' + str(int(limit)) if limit else ''}""",
+                           [path, path, fid]).fetchall()
     return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+
+def count_staged(db_path: str | Path) -> int:
+    """How many staged files have text (what --reprocess goes through)."""
+    with _reader(db_path) as con:
+        row = con.execute("SELECT count(*) FROM raw_files WHERE text IS NOT NULL").fetchone() if con else None
+    return int(row[0]) if row else 0
 
 
 # What --reprocess compares: the data of each row, not which run or version wrote it.
@@ -252,19 +311,6 @@ def full_refresh(db_path: str | Path) -> None:
 def record_changes(db_path: str | Path, run_id: str, changes: dict[str, Any]) -> None:
     with connect(db_path) as con:
         con.execute("UPDATE runs SET changes = ?::JSON WHERE run_id = ?", [_json(changes), run_id])
-
-
-def known_paths(db_path: str | Path) -> dict[str, tuple[int, int, str]]:
-    """path -> (size_bytes, mtime_ns, file_id) as last seen: an unchanged re-run skips hashing them."""
-    if not Path(db_path).exists():
-        return {}
-    with connect(db_path, read_only=True) as con:
-        try:
-            rows = con.execute("SELECT path, size_bytes, mtime_ns, file_id FROM raw_files "
-                               "WHERE mtime_ns IS NOT NULL").fetchall()
-        except duckdb.CatalogException:
-            return {}
-    return {r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows}
 
 
 def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
@@ -381,6 +427,16 @@ def _date(v: str | None) -> Any:
         return None
 
 
+def _capped(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with text fields over PAYLOAD_TEXT_MAX characters and lists over PAYLOAD_LIST_MAX
+    items cut, their full lengths under `truncated`."""
+    cap: dict[type, int] = {str: PAYLOAD_TEXT_MAX, list: PAYLOAD_LIST_MAX}
+    long = {k: len(v) for k, v in payload.items() if type(v) in cap and len(v) > cap[type(v)]}
+    if not long:
+        return payload
+    return {**{k: (v[:cap[type(v)]] if k in long else v) for k, v in payload.items()}, "truncated": long}
+
+
 def _frames(b: BatchResult) -> dict[str, pa.Table]:
     article_file = {a.article_id: a.file_id for a in b.articles}
     raw = [dict(file_id=f.staged.file_id, path=f.staged.path, size_bytes=f.staged.size_bytes,
@@ -407,7 +463,8 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
                    pipeline_version=b.version) for p in b.people]
     issues = [dict(to_dict(i), file_id=fid, source_file=src, run_id=b.run_id) for fid, src, i in b.issues]
     quarantine = [dict(run_id=b.run_id, stage=r.stage, record_kind=r.record_kind, record_id=r.record_id,
-                       file_id=fid, source_file=r.source_file, reasons=list(r.reasons), payload=_json(r.payload))
+                       file_id=fid, source_file=r.source_file, reasons=list(r.reasons),
+                       payload=_json(_capped(r.payload)))
                   for r, fid in zip(b.rejections, b.rejection_file_ids, strict=True)]
     dq = [dict(d, run_id=b.run_id, batch=b.batch, details=_json(d.get("details"))) for d in b.dq_rows]
     sigs = [dict(article_id=aid, file_id=fid, signature=list(sig), bands=list(bands), run_id=b.run_id,
