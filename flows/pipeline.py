@@ -165,10 +165,10 @@ def _manifests(items: list[t.FileItem]) -> dict[str, Any]:
 def _sequential_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: str, gx_dir: str | None,
                         clock: StageClock) -> Iterator[tuple[int, dict[str, int]]]:
     for n, items in enumerate(todo):
-        staged = clock("stage", t.stage, items, run_id, gx_dir)
-        cleaned = clock("clean", t.clean, staged.passed, run_id, gx_dir)
-        segmented = clock("segment", t.segment, cleaned.passed, _manifests(items), run_id, gx_dir)
-        extracted = clock("extract", t.extract, segmented.passed, segmented.held, run_id, gx_dir)
+        staged = clock("stage", t.stage, t.quoted(items), run_id, gx_dir)
+        cleaned = clock("clean", t.clean, t.quoted(staged.passed), run_id, gx_dir)
+        segmented = clock("segment", t.segment, t.quoted(cleaned.passed), _manifests(items), run_id, gx_dir)
+        extracted = clock("extract", t.extract, t.quoted(segmented.passed), t.quoted(segmented.held), run_id, gx_dir)
         packed = clock("package", t.package, run_id, n, items, staged, cleaned, segmented, extracted)
         yield len(items), clock("load", t.load, db_path, packed)
 
@@ -183,6 +183,7 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
         nxt = next(pending, None)
         if nxt is not None:
             n, items = nxt
+            # not quoted(): over Dask the worker would receive the quote itself, not the list
             futures.append((len(items), t.transform_batch.submit(n, items, _manifests(items), run_id,
                                                                   str(shard_dir))))
 
