@@ -8,7 +8,7 @@ from collections import Counter
 from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
 from transforms.chinese import to_simplified
 from transforms.html import html_to_text, looks_like_html
-from transforms.mojibake import has_mojibake, repair_mojibake
+from transforms.mojibake import repair_mojibake
 from transforms.normalize import normalize_text
 from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
 from transforms.pinyin import strip_pinyin_annotations
@@ -54,9 +54,11 @@ def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
     """
     text, issues = _repair(raw_text)
     text, script = _after_repair(text)
-    # Re-check only documents that had mojibake (rare) or show it now: one repair call for the rest of
-    # those, the other steps only when it changed something.
-    found = bool(issues) or has_mojibake(text)
+    # Re-check every document once: steps 2-4 can reveal mojibake the raw text hid. A compatibility
+    # ideograph normalises to its unified twin (U+2F8D6 + "{" becomes 肭{, a phase-shifted GBK pair
+    # that only the second pass repairs: hypothesis found cleaning not idempotent there). _repair
+    # returns at once when nothing looks suspect, so for most documents this is one regex search.
+    found = True
     for _ in range(MAX_REPAIR_PASSES - 1):
         if not found:
             break
