@@ -230,11 +230,10 @@ DASK_SETTINGS: dict[str, Any] = {
 def _dask_config(local: bool) -> Iterator[None]:
     import dask
 
-    settings = dict(DASK_SETTINGS)
-    if local and "forkserver" in multiprocessing.get_all_start_methods():
-        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    fork = local and "forkserver" in multiprocessing.get_all_start_methods()
+    settings = {**DASK_SETTINGS, **({"distributed.worker.multiprocessing-method": "forkserver"} if fork else {})}
     with dask.config.set(settings):
-        if local and "forkserver" in settings.values():
+        if fork:
             from distributed.utils import get_mp_context
 
             # get_mp_context sets Dask's own preload list once; ours replaces it before the server starts

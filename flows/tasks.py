@@ -198,15 +198,13 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
     """Stat and hash a chunk of listed files: (item, unchanged) each, unchanged when the warehouse
     already holds these bytes with the same manifest row (look_up=False: it held no file when the run
     began, so nothing is; this run's own files are recognised as copies, never as unchanged)."""
-    if not look_up:
-        db_path = ""  # no warehouse to consult
     from transforms.manifest import match_manifest
 
     rows = list(_manifest_rows(manifest_path, Path(manifest_path).stat().st_mtime_ns if manifest_path else 0))
     prefix = len(str(Path(input_dir))) + 1
     # Same path, size and modification time as when it was staged: trust the stored hash instead of
     # reading the file again (what make and rsync do); a re-run over 344 MB spent 7 s hashing.
-    seen_paths = wh.known_paths(db_path, [path[prefix:] for path, _ in entries]) if db_path else {}
+    seen_paths = wh.known_paths(db_path, [path[prefix:] for path, _ in entries]) if look_up else {}
     items: list[FileItem] = []
     for path, problem in entries:
         if _suffix(os.path.basename(path)).lower() not in TEXT_SUFFIXES and problem is None:
@@ -233,7 +231,7 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
             continue
         row = match_manifest(rows, fid, rel) if rows else None
         items.append(FileItem(path, rel, fid, size, row, _fingerprint(row), mtime_ns=mtime))
-    known = wh.known_files(db_path, [it.file_id for it in items if it.file_id]) if db_path else {}
+    known = wh.known_files(db_path, [it.file_id for it in items if it.file_id]) if look_up else {}
     return Found(items, [it.file_id is not None and it.file_id in known
                          and known[it.file_id][0] == it.manifest_fingerprint for it in items])
 
