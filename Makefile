@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint pytest bench clean
+.PHONY: setup run test lint pytest eval bench clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,11 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 test: lint pytest
+
+# The quality gate (bench/eval.py): every corpus with a truth, floors pinned in bench/eval_baseline.json.
+# CI runs it too (tests/test_eval_gate.py). Raise floors: `make eval ARGS=--update`.
+eval: setup
+	$(BIN)/python bench/eval.py $(ARGS)
 
 bench: setup
 	$(BIN)/python bench/bench_clean.py
