@@ -180,7 +180,8 @@ def eval_realtext(folder: Path, work: Path) -> CorpusResult:
         author = (t.get("author") or "").strip()
         if author and author in raw_text[t["file"]]:
             named += 1
-            author_ok += a is not None and prepare_line(author) in (a[3] or [])
+            names = [prepare_line(n) for n in re.split(r"\s*[&、]\s*", author) if n]  # 飄楊 & 小鳥: two writers
+            author_ok += a is not None and all(n in (a[3] or []) for n in names)
         footer += sum(1 for row in got if any(ln in row[4] for ln in furniture))
         if not got:
             res.held.append((t["file"], ",".join(dict.fromkeys(held_by_file.get(t["file"], ["(no record)"])))))

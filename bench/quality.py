@@ -121,13 +121,13 @@ def _marker_res() -> dict[str, re.Pattern[str]]:
     if not _MARKERS:
         from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
         from transforms.chinese import TRADITIONAL_ONLY_REGEX
-        from transforms.mojibake import MOJIBAKE_MARKERS_REGEX
+        from transforms.mojibake import DAMAGE_LEFT_REGEX
         from transforms.pinyin import INLINE_PINYIN_REGEX
 
         _MARKERS.update({
             "pinyin": re.compile(INLINE_PINYIN_REGEX),
             "traditional": re.compile(TRADITIONAL_ONLY_REGEX),
-            "mojibake": re.compile(MOJIBAKE_MARKERS_REGEX),
+            "mojibake": re.compile(DAMAGE_LEFT_REGEX),
             "boilerplate": re.compile(BOILERPLATE_MARKERS_REGEX, re.MULTILINE),
         })
     return _MARKERS

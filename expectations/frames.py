@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.decode import looks_textual
+from transforms.mojibake import damage_share
 from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
 
 
@@ -60,6 +61,7 @@ def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
         "text_chars": [len(d.text.strip()) for d in docs],
         # empty texts are named by empty_after_cleaning alone
         "cjk_share": [cjk_share(d.text) if d.text.strip() else 1.0 for d in docs],
+        "damage_share": [damage_share(d.text) for d in docs],
     })
 
 

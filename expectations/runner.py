@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.suites import SUITES, SuiteSpec
+from expectations.suites import SUITES, WARNING, SuiteSpec, severity_of
 
 # How many failing record ids dq_results.details keeps per expectation (quarantine keeps all).
 DETAIL_IDS = 20
@@ -23,10 +23,12 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Outcome:
-    """One suite over one batch: failing record ids with reasons, and one dq row per expectation."""
+    """One suite over one batch: failing record ids with reasons (critical: held back; warning: flagged),
+    and one dq row per expectation."""
 
     suite: str
     failed: dict[str, list[str]] = field(default_factory=dict)
+    warned: dict[str, list[str]] = field(default_factory=dict)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -94,6 +96,7 @@ class ExpectationRunner:
         for er in result.results:
             cfg = er.expectation_config
             name = (cfg.meta or {}).get("name") or cfg.type
+            severity = severity_of(cfg)
             res = er.result or {}
             ids = [str(row[spec.id_column]) for row in (res.get("unexpected_index_list") or [])
                    if isinstance(row, dict) and spec.id_column in row]
@@ -102,8 +105,9 @@ class ExpectationRunner:
                 # The expectation could not be evaluated: every record fails it, loudly.
                 log.error("expectation %s in %s raised: %s", name, suite_name, exc)
                 ids = [str(x) for x in frame[spec.id_column]]
+            target = out.warned if severity == WARNING else out.failed
             for rid in ids:
-                reasons = out.failed.setdefault(rid, [])
+                reasons = target.setdefault(rid, [])
                 if name not in reasons:
                     reasons.append(name)
             out.rows.append({
@@ -112,7 +116,8 @@ class ExpectationRunner:
                 "unexpected_count": int(res.get("unexpected_count") or (len(ids) if not er.success else 0)),
                 "details": {"type": cfg.type, "kwargs": {k: v for k, v in cfg.kwargs.items()
                                                          if k not in {"batch_id", "value_set"}},
-                            "description": cfg.description, "example_ids": ids[:DETAIL_IDS],
+                            "description": cfg.description, "severity": severity,
+                            "example_ids": ids[:DETAIL_IDS],
                             **({"exception": exc} if exc else {})},
             })
         return out

@@ -1,11 +1,19 @@
-"""Great Expectations suites, one per stage output; each expectation's name is its quarantine reason."""
+"""Great Expectations suites, one per stage output; each expectation's name is its quarantine reason or flag.
+
+Every expectation carries a GX severity: critical ones hold a record back, warning ones flag it (see
+CRITICAL / WARNING below). Unless stated, an expectation is critical: the record cannot be used without it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from transforms.records import TextIssue
 
 if TYPE_CHECKING:  # GX costs ~2.5 s to import: only a run that validates something pays for it
     from great_expectations.expectations import Expectation
@@ -40,10 +48,30 @@ class SuiteSpec:
     build: Callable[[], list[Expectation]]
 
 
-def _named(exp: Expectation, name: str, why: str) -> Expectation:
-    exp.meta = {"name": name}
+# GX 1.x severities. CRITICAL: the record is unusable and is held back (quarantine). WARNING: the record
+# is usable but doubtful; it passes on with the expectation's name among its `flags`, and the finding is
+# kept in dq_results (and, for text, in text_issues).
+CRITICAL = "critical"
+WARNING = "warning"
+# Damage that covers this share of a text's characters makes it unusable: a news sentence runs ~30
+# characters, so past one lost character in 30 the typical sentence has a hole, and the numbers and names
+# read from it cannot be trusted. Below it the article loads, flagged `mojibake_left`.
+MAX_DAMAGE_SHARE = 1 / 30
+
+
+def _named(exp: Expectation, name: str, why: str, severity: str = CRITICAL) -> Expectation:
+    exp.meta = {"name": name, "severity": severity}
     exp.description = why
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    exp.severity = FailureSeverity(severity)
     return exp
+
+
+def severity_of(exp: Any) -> str:
+    """The severity an expectation (or its configuration) carries: GX's own field."""
+    sev = getattr(exp, "severity", None)
+    return str(getattr(sev, "value", sev) or CRITICAL)
 
 
 def _staged_files() -> list[Expectation]:
@@ -68,19 +96,27 @@ def _staged_files() -> list[Expectation]:
 def _clean_documents() -> list[Expectation]:
     from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
     from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.mojibake import MOJIBAKE_MARKERS_REGEX
+    from transforms.mojibake import DAMAGE_LEFT_REGEX
     from transforms.pinyin import INLINE_PINYIN_REGEX
 
     E = gx.expectations
     return [
+        # Warnings: a leftover annotation, Traditional character, marked or raw damaged character or
+        # boilerplate-looking line leaves the text readable; the article loads, flagged, and the span is
+        # listed in text_issues for a person to look at.
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=INLINE_PINYIN_REGEX), "inline_pinyin_left",
-               "no inline pinyin annotation such as 产(chǎn) is left"),
+               "no inline pinyin annotation such as 产(chǎn) is left", WARNING),
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=TRADITIONAL_ONLY_REGEX),
-               "traditional_chars_left", "no Traditional-only character is left after conversion"),
-        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=MOJIBAKE_MARKERS_REGEX), "mojibake_left",
-               "no raw mojibake is left (unrepairable spans are marked 〓 and listed in text_issues)"),
+               "traditional_chars_left", "no Traditional-only character is left after conversion", WARNING),
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=DAMAGE_LEFT_REGEX), "mojibake_left",
+               "no damaged character is left: none raw, none the repair had to mark 〓 (listed in text_issues)",
+               WARNING),
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=BOILERPLATE_MARKERS_REGEX),
-               "boilerplate_left", "no known boilerplate (CMS trailer, masthead, editor line, SEO footer) is left"),
+               "boilerplate_left", "no known boilerplate (CMS trailer, masthead, editor line, SEO footer) is left",
+               WARNING),
+        # Critical: nothing usable is left.
+        _named(E.ExpectColumnValuesToBeBetween(column="damage_share", max_value=MAX_DAMAGE_SHARE), "damaged_text",
+               f"damaged characters (U+FFFD, 〓) cover less than 1/{round(1 / MAX_DAMAGE_SHARE)} of the text"),
         _named(E.ExpectColumnValuesToBeBetween(column="text_chars", min_value=1), "empty_after_cleaning",
                "cleaning leaves some text"),
         _named(E.ExpectColumnValuesToBeBetween(column="cjk_share", min_value=MIN_CJK_SHARE), "not_chinese_text",
@@ -134,6 +170,44 @@ def _people() -> list[Expectation]:
         _named(E.ExpectColumnValuesToBeBetween(column="title_count", min_value=1), "no_titles",
                "a person is recorded with at least one post"),
     ]
+
+
+# Spans a warning's finding lists per document in text_issues (the first ones: a page full of one finding
+# says what it needs to in a few rows).
+FINDINGS_PER_DOCUMENT = 20
+
+
+@cache
+def _finding_patterns() -> dict[str, re.Pattern[str]]:
+    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from transforms.mojibake import DAMAGE_LEFT_REGEX
+    from transforms.pinyin import INLINE_PINYIN_REGEX
+
+    # compiled without flags, as GX's pandas backend applies them (Series.str.contains)
+    return {"inline_pinyin_left": re.compile(INLINE_PINYIN_REGEX),
+            "traditional_chars_left": re.compile(TRADITIONAL_ONLY_REGEX),
+            "mojibake_left": re.compile(DAMAGE_LEFT_REGEX),
+            "boilerplate_left": re.compile(BOILERPLATE_MARKERS_REGEX)}
+
+
+def finding_issues(reason: str, text: str) -> list[TextIssue]:
+    """The spans of a cleaned text that a clean-suite warning found, as text_issues (kind = the warning's
+    name; offsets index the cleaned text). 〓 markers are not repeated: the repair listed them already."""
+    from transforms.mojibake import MOJIBAKE_MARKER
+
+    pattern = _finding_patterns().get(reason)
+    out: list[TextIssue] = []
+    if pattern is None:
+        return out
+    for m in pattern.finditer(text):
+        if m.group(0) == MOJIBAKE_MARKER or not m.group(0):
+            continue
+        out.append(TextIssue(kind=reason, offset=m.start(), raw=m.group(0), repaired=None,
+                             marker_offset=m.start()))
+        if len(out) >= FINDINGS_PER_DOCUMENT:
+            break
+    return out
 
 
 SUITES: dict[str, SuiteSpec] = {

@@ -20,6 +20,7 @@ from prefect.utilities.annotations import quote
 
 from expectations import frames
 from expectations.runner import Outcome, get_runner, has_runner
+from expectations.suites import finding_issues
 from gonghui.faults import inject
 from transforms import PIPELINE_VERSION
 from transforms.dedup import band_keys, signature
@@ -303,15 +304,19 @@ def _error_reason(exc: BaseException) -> dict[str, str]:
 
 def _sort_out(res: StepResult, records: Sequence[Any], out: Outcome, key: Callable[[Any], str],
               reject: Callable[[Any, tuple[str, ...]], Rejection] | None) -> None:
-    """Records that failed an expectation are held back (with a rejection); the rest pass on."""
+    """Records that failed a critical expectation are held back (with a rejection); the rest pass on, those
+    that failed a warning one with its name added to their `flags`."""
     for r in records:
         reasons = out.failed.get(key(r))
         if reasons:
             res.held.append((r, reasons))
             if reject is not None:
                 res.rejections.append(reject(r, tuple(reasons)))
-        else:
-            res.passed.append(r)
+            continue
+        warnings = out.warned.get(key(r))
+        if warnings and hasattr(r, "flags"):
+            r = dataclasses.replace(r, flags=(*r.flags, *(w for w in warnings if w not in r.flags)))
+        res.passed.append(r)
 
 
 @task(name="stage", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -367,6 +372,9 @@ def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResul
         res.issues.extend((f.file_id, f.path, i) for i in doc.issues)
     out = _check("clean_documents", frames.clean_frame(docs), run_id, gx_dir)
     res.dq_rows = out.rows
+    for d in docs:  # what a warning found stays visible: its spans in text_issues
+        for reason in out.warned.get(d.file_id, ()):
+            res.issues.extend((d.file_id, d.source_file, i) for i in finding_issues(reason, d.text))
     _sort_out(res, docs, out, lambda d: d.file_id, lambda d, reasons: Rejection(
         "clean", "document", d.file_id, d.source_file, reasons,
         {"text": d.text, "removed_counts": d.removed_counts}))

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 # Role words of Chinese newspaper credits. Longest first so 本报记者 wins over 记者.
 AUTHOR_ROLES: tuple[str, ...] = ("本报特约记者", "本报实习记者", "本报见习记者", "本报记者", "特约记者",
-                                 "实习记者", "见习记者", "首席记者", "记者", "本报评论员", "评论员", "作者")
+                                 "实习记者", "见习记者", "首席记者", "记者", "本报评论员", "评论员", "作者",
+                                 "撰文")
 CORRESPONDENT_ROLES: tuple[str, ...] = ("本报通讯员", "特约通讯员", "通讯员")
 PHOTO_ROLES: tuple[str, ...] = ("摄影", "摄")  # as a trailing mark: 王伟伟 摄
 EDITOR_ROLES: tuple[str, ...] = ("责任编辑", "责编", "编辑", "校对")
@@ -119,6 +120,10 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     s = line.strip()
     if not s or len(s) > BYLINE_MAX_CHARS:
         return None
+    if s[0] in "【[" and s[-1] in "】]":  # a credit in brackets: 【撰文:小鸟】
+        s = s[1:-1].strip()
+        if not s:
+            return None
     marked = s[0] in BYLINE_MARKERS
     # s is stripped, so _PHOTO_TAIL_RE finds a match exactly when s ends with a photo role.
     has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or s.endswith(PHOTO_ROLES)

@@ -20,16 +20,19 @@ MIN_ANCHORS_FOR_PAGE = 2
 
 
 def count_article_anchors(paragraphs: list[str]) -> int:
-    """News leads (本报讯(…)) and role bylines (本报记者 X, X 摄) among the paragraphs."""
-    n = 0
+    """Distinct news leads (本报讯(…)) and role bylines (本报记者 X, X 摄) among the paragraphs.
+
+    One photographer credited under several photos of one article (黄思铭摄 twice in a real Hong Kong
+    column) is one anchor: only credits of different people point to different articles."""
+    anchors: set[object] = set()
     for p in paragraphs:
         if starts_news_lead(p):
-            n += 1
+            anchors.add(p)
         else:
             c = parse_byline_line(p)
             if c is not None and (c.roles_seen or c.photographers):
-                n += 1
-    return n
+                anchors.add((c.authors, c.correspondents, c.photographers))
+    return len(anchors)
 
 
 def detect_format(doc: CleanDoc, paragraphs: list[str] | None = None) -> str:

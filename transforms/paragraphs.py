@@ -9,7 +9,10 @@ with the next paragraph N (no separator: Chinese has no spaces between words) wh
 2. P looks like body text, not a title: it is at least ``BODY_MIN_CHARS`` long, or at least
    ``BODY_MIN_CHARS_WITH_STOP`` long with a full stop inside it; and it does not open like a heading
    (``■``, ``一、``, ``6 ``) or a byline (``本报记者``).
-3. N does not look like a heading, banner, byline or caption start: it is not a short line without a
+3. P is not the document's opening line when that line is headline-sized (at most
+   ``OPENING_HEADLINE_MAX_CHARS``): a file's first line is where its headline stands, and a headline may
+   be long or hold a ``?`` (``七一在台言论惹祸? 陈浩天:为香港人权而出席,非谈港独``) without being body text.
+4. N does not look like a heading, banner, byline or caption start: it is not a short line without a
    final stop (< ``NEXT_TITLE_MAX_CHARS``: headlines, ``团结奋斗开新局 喜迎工会十八大 工会工作巡礼``,
    a lone name), does not open with a heading/byline/caption marker (``■``, ``本报讯``, ``本报记者``,
    ``记者``, ``通讯员``, ``图为``, ``——`` …), and is not a byline ending in ``摄``.
@@ -33,6 +36,10 @@ BODY_MIN_CHARS_WITH_STOP = 16
 # A continuation is the rest of a sentence, so it ends with a stop; a short line that does not is a
 # headline, banner, name or section heading. 40 covers two-deck banners and long section headings.
 NEXT_TITLE_MAX_CHARS = 40
+
+# The opening line of a file is its headline when it is no longer than this: real Hong Kong headlines run
+# to 59 characters, two-part ones included; a body paragraph cut by a column break is rarely the first line.
+OPENING_HEADLINE_MAX_CHARS = 80
 
 SENTENCE_END = frozenset("。!?;…")
 # Closers that may follow the sentence end: 说。” / (完)。) / 》.
@@ -102,7 +109,9 @@ def _rejoin_pass(paragraphs: Iterable[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joins = 0
     for p in paragraphs:
-        if out and should_join(out[-1], p):
+        if len(out) == 1 and len(out[0]) <= OPENING_HEADLINE_MAX_CHARS:
+            out.append(p)  # rule 3: the opening line stays a line of its own
+        elif out and should_join(out[-1], p):
             out[-1] = out[-1] + p
             joins += 1
         else:

@@ -64,6 +64,7 @@ class CleanDoc:
     removed_counts: dict[str, int] = field(default_factory=dict)  # per boilerplate kind
     summary: str | None = None  # 阅读提示 box, kept apart from the body
     captions: tuple[str, ...] = ()  # paragraphs recognised as photo captions (also still in text)
+    flags: tuple[str, ...] = ()  # warnings of the clean suite (mojibake_left ...): every article inherits them
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from transforms.byline import (
 from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
 from transforms.formats import MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
+from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
 from transforms.records import Article, CleanDoc
 from transforms.regions import province_of
 
@@ -44,6 +45,10 @@ TWO_DECK_MIN_CHARS = 24
 CAPTION_MAX_CHARS = 30
 CAPTION_BLOCK_MIN_LINES = 2
 CAPTION_MARKERS: tuple[str, ...] = ("图为", "图:", "图：", "(图", "（图")
+# A paragraph holding a caption marker is a caption only at a caption's size: the samples' longest caption
+# has 87 characters; a longer paragraph with 图为 inside is running text that mentions a photo (a photo
+# gallery's text printed as one paragraph of several stories).
+MARKED_CAPTION_MAX_CHARS = 200
 # The scene-caption idiom of news photos: "在<event>上,<who> <does what>。" — one sentence that sets
 # the scene at an event (在…竞赛上, 在…现场) and describes the picture. Long paragraphs opening the
 # same way are body text (003: 在…基础上,… runs 200+ characters), hence the length bound.
@@ -56,13 +61,15 @@ READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按
 MIN_JOIN_EVIDENCE = 4
 _JOIN_WINDOW = 6
 # First line of an unknown layout taken as its title when it is no longer than this.
-PLAIN_TITLE_MAX_CHARS = 80
+PLAIN_TITLE_MAX_CHARS = OPENING_HEADLINE_MAX_CHARS
 _HEADER_DATELINE_RE = re.compile(
     r"^(?:(?:发布|发表|更新)?(?:时间|日期)[:：]\s*)?(\d{4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?)\s*"
     r"(\d{1,2}[:：]\d{2}(?::\d{2})?)?\s*(?:来源[:：]\s*(?P<src>[^\s]+))?"
 )
 _SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+# A headline in Latin script stands over Chinese text too (an English column's name: "Vigil").
+_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 # The same tests as `any(c in s for c in SENTENCE_PUNCT)` / `any(m in s for m in CAPTION_MARKERS)`,
 # in one scan each (they run for every line of every document).
 _SENTENCE_PUNCT_RE = re.compile("[" + re.escape(SENTENCE_PUNCT) + "]")
@@ -221,7 +228,7 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
                 if not is_photo and pre and post is None:
                     post = []  # byline printed after the lead's continuation: what follows is the lead
                 continue
-        if line in doc_captions or _CAPTION_MARKER_RE.search(line) or (
+        if line in doc_captions or (len(line) <= MARKED_CAPTION_MAX_CHARS and _CAPTION_MARKER_RE.search(line)) or (
                 len(line) <= SCENE_CAPTION_MAX_CHARS and SCENE_CAPTION.match(line)):
             d.captions.append(line)
             continue
@@ -270,6 +277,41 @@ def _header_dateline(line: str) -> tuple[str | None, str | None, str | None] | N
     return iso, parse_publish_time(m.group(2)) if m.group(2) else None, _clean_source(src)
 
 
+def _is_plain_title(line: str) -> bool:
+    """The opening line of a one-article text file: a headline unless it reads as a paragraph. Headlines
+    may end in ? or ! or a closing quote (a question or a quotation as headline: 43 and 59 of the 896 real
+    Hong Kong headlines), never in a full stop; they run longer than a print head (up to 59 characters
+    there; PLAIN_TITLE_MAX_CHARS leaves room)."""
+    return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(_LETTER_RE.search(line)) and line[-1] not in "。;；"
+
+
+def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
+    """Kicker / title / subtitle of a one-article file; returns the index of the first line after them.
+
+    The title is the first head line. A kicker (引题) is taken only where the text prints it on its own
+    line in its own form, ending in —— (the samples' people.com.cn pages); a subtitle (副题) only where a
+    line opens with ——. A headline in parts on one line (甲　乙, an ideographic space between decks, as
+    Hong Kong sites print one headline) stays one title. Any other short line after the title (a photo
+    credit, 【撰文:X】, a section head, a caption) is not part of the head: the body step reads it.
+    """
+    j = 0
+    if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and _kind(lines[0]) == "head":
+        d.kicker = lines[0]
+        j = 1
+    if j < len(lines) and (_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
+        d.title = lines[j]
+        j += 1
+    elif d.kicker is not None:  # a kicker form with no headline under it: it is the title
+        d.title, d.kicker = d.kicker, None
+    subs = []
+    while d.title and j < len(lines) and lines[j].startswith(SUBTITLE_HEAD) and is_headline(lines[j]):
+        subs.append(lines[j])
+        j += 1
+    if subs:
+        d.subtitle = " ".join(subs)
+    return j
+
+
 def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[str], fmt: str) -> _Draft:
     d = _Draft(start=0)
     i = 0
@@ -284,15 +326,7 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         _apply_head(d, lines[k:j], known_title=known_title)
         i = j
     else:
-        j = 0
-        while j < len(lines) and _kind(lines[j]) == "head":
-            j += 1
-        if j > 0:
-            _apply_head(d, lines[:j])
-            i = j
-        elif lines and fmt == PLAIN and len(lines[0]) <= PLAIN_TITLE_MAX_CHARS and not _ends_sentence(lines[0]):
-            d.title = lines[0]
-            i = 1
+        i = _single_head(d, lines, fmt)
     # byline right under the head (a bare name line is a byline only here)
     while i < len(lines):
         hd = _header_dateline(lines[i])
@@ -433,6 +467,8 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
             put("original_id", f.get("original_id"), TRAILER)
             if f.get("title"):
                 title = str(f["title"]).strip()
+        elif hit.kind == "author_box":
+            put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
         elif hit.kind == "editor_line":
             eds = f.get("editors") or parse_editor_line(hit.text)
             put("editors", tuple(str(e) for e in eds), TEXT)
@@ -498,6 +534,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 origin[key] = TEXT
         title = d.title
         authors = d.credits.authors
+        if not authors and single and "authors" in values:  # only an author box at the foot names them
+            authors = tuple(values["authors"])  # type: ignore[arg-type]
         if manifest is not None:
             for key in ("publish_date", "publish_time", "source", "page", "url"):
                 val = getattr(manifest, key)
@@ -507,7 +545,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
-        flags = list(d.flags)
+        flags = [*doc.flags, *(f for f in d.flags if f not in doc.flags)]
         pdate = values.get("publish_date")
         if pdate is not None and not valid_publish_date(str(pdate), today):
             values.pop("publish_date")

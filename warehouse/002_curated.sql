@@ -59,7 +59,7 @@ COMMENT ON COLUMN articles.section_banner IS 'page banner above the article (栏
 COMMENT ON COLUMN articles.format IS 'recognised file format: people_com_cn | epaper_trailer | multi_article_page | plain';
 COMMENT ON COLUMN articles.original_id IS 'id of the article in the source CMS (content_74878.html)';
 COMMENT ON COLUMN articles.metadata_origin IS 'for each metadata field, where it came from: text | header | trailer | manifest';
-COMMENT ON COLUMN articles.flags IS 'processing flags (orphan_fragment, stitched_fragment ...)';
+COMMENT ON COLUMN articles.flags IS 'processing flags (orphan_fragment, invalid_publish_date ...) and the warning expectations its text failed (mojibake_left, traditional_chars_left, inline_pinyin_left, boilerplate_left): loaded, but doubtful';
 COMMENT ON COLUMN articles.run_id IS 'run that loaded this row';
 COMMENT ON COLUMN articles.pipeline_version IS 'transforms version that produced this row';
 
@@ -146,11 +146,11 @@ CREATE TABLE IF NOT EXISTS text_issues (
     run_id        VARCHAR NOT NULL
     -- (file_id, kind, "offset") is unique (warehouse/load.py _check_unique)
 );
-COMMENT ON TABLE text_issues IS 'One row per damaged span of a raw file: what it was, what it was repaired to, or NULL and a 〓 marker in the text.';
+COMMENT ON TABLE text_issues IS 'One row per damaged or doubtful span of a file: what it was, what it was repaired to, or NULL and a 〓 marker in the text; and the spans a clean-suite warning found.';
 COMMENT ON COLUMN text_issues.file_id IS 'raw_files.file_id';
 COMMENT ON COLUMN text_issues.source_file IS 'path of the file relative to the input folder';
-COMMENT ON COLUMN text_issues.kind IS 'gbk_phase_shift | utf8_as_gbk | utf8_as_latin1 | replacement_chars';
-COMMENT ON COLUMN text_issues."offset" IS 'character offset of the span in the decoded raw text';
+COMMENT ON COLUMN text_issues.kind IS 'repairs: gbk_phase_shift | utf8_as_gbk | utf8_as_latin1 | replacement_chars; warnings of the clean suite: mojibake_left | traditional_chars_left | inline_pinyin_left | boilerplate_left';
+COMMENT ON COLUMN text_issues."offset" IS 'character offset of the span: in the decoded raw text for repairs, in the cleaned text for warnings';
 COMMENT ON COLUMN text_issues.raw IS 'the span as it stood';
 COMMENT ON COLUMN text_issues.repaired IS 'repaired text; NULL when it could not be repaired (then marked 〓 in the text)';
 COMMENT ON COLUMN text_issues.marker_offset IS 'where the marker stands in the cleaned text, when unrepaired';
