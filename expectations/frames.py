@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.decode import looks_textual
-from transforms.mojibake import damage_share
+from transforms.mojibake import damage_left_spans, damage_share
 from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
 
 
@@ -62,6 +62,7 @@ def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
         # empty texts are named by empty_after_cleaning alone
         "cjk_share": [cjk_share(d.text) if d.text.strip() else 1.0 for d in docs],
         "damage_share": [damage_share(d.text) for d in docs],
+        "damage_left": [len(damage_left_spans(d.text)) for d in docs],
     })
 
 

@@ -96,7 +96,6 @@ def _staged_files() -> list[Expectation]:
 def _clean_documents() -> list[Expectation]:
     from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
     from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.mojibake import DAMAGE_LEFT_REGEX
     from transforms.pinyin import INLINE_PINYIN_REGEX
 
     E = gx.expectations
@@ -108,7 +107,7 @@ def _clean_documents() -> list[Expectation]:
                "no inline pinyin annotation such as 产(chǎn) is left", WARNING),
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=TRADITIONAL_ONLY_REGEX),
                "traditional_chars_left", "no Traditional-only character is left after conversion", WARNING),
-        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=DAMAGE_LEFT_REGEX), "mojibake_left",
+        _named(E.ExpectColumnValuesToBeBetween(column="damage_left", max_value=0), "mojibake_left",
                "no damaged character is left: none raw, none the repair had to mark 〓 (listed in text_issues)",
                WARNING),
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=BOILERPLATE_MARKERS_REGEX),
@@ -181,30 +180,30 @@ FINDINGS_PER_DOCUMENT = 20
 def _finding_patterns() -> dict[str, re.Pattern[str]]:
     from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
     from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.mojibake import DAMAGE_LEFT_REGEX
     from transforms.pinyin import INLINE_PINYIN_REGEX
 
     # compiled without flags, as GX's pandas backend applies them (Series.str.contains)
     return {"inline_pinyin_left": re.compile(INLINE_PINYIN_REGEX),
             "traditional_chars_left": re.compile(TRADITIONAL_ONLY_REGEX),
-            "mojibake_left": re.compile(DAMAGE_LEFT_REGEX),
             "boilerplate_left": re.compile(BOILERPLATE_MARKERS_REGEX)}
 
 
 def finding_issues(reason: str, text: str) -> list[TextIssue]:
     """The spans of a cleaned text that a clean-suite warning found, as text_issues (kind = the warning's
     name; offsets index the cleaned text). 〓 markers are not repeated: the repair listed them already."""
-    from transforms.mojibake import MOJIBAKE_MARKER
+    from transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans
 
-    pattern = _finding_patterns().get(reason)
     out: list[TextIssue] = []
-    if pattern is None:
+    if reason == "mojibake_left":
+        spans = damage_left_spans(text)
+    elif reason in _finding_patterns():
+        spans = [m.span() for m in _finding_patterns()[reason].finditer(text)]
+    else:
         return out
-    for m in pattern.finditer(text):
-        if m.group(0) == MOJIBAKE_MARKER or not m.group(0):
+    for start, end in spans:
+        if end == start or text[start:end] == MOJIBAKE_MARKER:
             continue
-        out.append(TextIssue(kind=reason, offset=m.start(), raw=m.group(0), repaired=None,
-                             marker_offset=m.start()))
+        out.append(TextIssue(kind=reason, offset=start, raw=text[start:end], repaired=None, marker_offset=start))
         if len(out) >= FINDINGS_PER_DOCUMENT:
             break
     return out

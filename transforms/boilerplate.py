@@ -122,7 +122,10 @@ BOILERPLATE_MARKERS_REGEX: str = (
     r"enpproperty|<!--|-->|国内统一(?:连续出版物)?刊号|CN\d{2}-\d{4}"
     r"|[(\[【]\s*(?:责任编辑|责编)\s*:|责编\s*:"
     r"|[^\s>]\s*>>\s*[^\s>]"
-    r"|" + SEO_ITEMS_REGEX +
+    # SEO items on a line that does not open with "|": a line that does is a row of a pipe table (Markdown,
+    # crawler exports: | 地区总部 | 106 | 114 |), content, not a footer (real Hong Kong articles carry such
+    # tables of figures).
+    r"|(?:^|\n)[^|\n]*" + SEO_ITEMS_REGEX +
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}\s*来源\s*:"
     r"|^\s*[【\[]?阅读提示[】\]]?\s*$"
 )
@@ -259,8 +262,8 @@ def _split_names(names: str) -> list[str]:
 
 def parse_seo_footer(line: str, *, continuing: bool = False) -> dict[str, Any] | None:
     """A line of many short `|`-separated items -> {items, n_items}. `continuing`: the line before was one."""
-    if line.count("|") < (1 if continuing else SEO_MIN_ITEMS - 1):
-        return None
+    if line.count("|") < (1 if continuing else SEO_MIN_ITEMS - 1) or line.lstrip().startswith("|"):
+        return None  # too few items, or a pipe-table row (see BOILERPLATE_MARKERS_REGEX)
     items = [i.strip() for i in line.split("|")]
     items = [i for i in items if i]
     if not items or (len(items) < SEO_MIN_ITEMS and not continuing):

@@ -744,6 +744,32 @@ DAMAGE_LEFT_REGEX: str = (
     r"|[\u00c2-\u00f4][\u0080-\u00bf\u2013-\u203a\u20ac\u2122]"
 )
 _DAMAGE_CHARS_RE = re.compile(f"[\ufffd{MOJIBAKE_MARKER}]")
+_DAMAGE_LEFT_RE = re.compile(DAMAGE_LEFT_REGEX)
+_SIGNATURE_SET = frozenset(_SIGNATURE)
+
+
+def _reads_as_utf8_chinese(run: str) -> bool:
+    """Do the run's GBK bytes read back as UTF-8 ideographs for at least half of them? That is what UTF-8
+    read as GBK looks like (鍔犲叆 is 加入); rare characters that are text of their own do not (the
+    Cantonese 啱啱咁 and 氹氹啲, a row of 亼 used as an ornament, all seen in real Hong Kong articles)."""
+    try:
+        raw = run.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    ideographs = sum(1 for c in raw.decode("utf-8", "replace") if "\u4e00" <= c <= "\u9fff")
+    return 3 * ideographs * 2 >= len(raw)
+
+
+def damage_left_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of cleaned text that are damage (DAMAGE_LEFT_REGEX), a run of characters typical of UTF-8
+    read as GBK only where its bytes bear that out (_reads_as_utf8_chinese)."""
+    out = []
+    for m in _DAMAGE_LEFT_RE.finditer(text):
+        span = m.group(0)
+        if span[0] in _SIGNATURE_SET and not _reads_as_utf8_chinese(span):
+            continue
+        out.append((m.start(), m.end()))
+    return out
 
 
 def damage_share(text: str) -> float:
