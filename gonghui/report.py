@@ -21,7 +21,7 @@ CSS = """
 body{font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;margin:2rem;color:#222;max-width:76rem}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;
 text-align:left;vertical-align:top}th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}code{font-size:.9em}small{color:#666}
+.bad{color:#b00020;font-weight:600}.warn{color:#8a5a00;font-weight:600}.ok{color:#1b5e20}code{font-size:.9em}small{color:#666}
 ul.ex{margin:0;padding-left:1.1rem}nav a{margin-right:1rem}.status{padding:.1rem .5rem;border-radius:.3rem;
 background:#e8f5e9}.status.failed,.status.crashed{background:#fdecea}figure{margin:0 0 1.5rem}
 figcaption{color:#555;font-size:.9em}
@@ -251,14 +251,35 @@ def _examples(con: Any, rid: str, reason: str) -> str:
     return f"<ul class=ex>{items}</ul>" if items else "<small>no record kept (the batch was not loaded)</small>"
 
 
+def _flagged_examples(con: Any, rid: str, reason: str) -> str:
+    """Articles a warning flagged (loaded), each with the first span the warning found in its file."""
+    ex = _rows(con, """
+        SELECT a.article_id, a.source_file, a.title,
+               (SELECT min_by(t.raw, t."offset") FROM text_issues t
+                WHERE t.file_id = a.file_id AND t.kind = ?) AS found
+        FROM articles a WHERE a.run_id = ? AND list_contains(a.flags, ?)
+        ORDER BY a.source_file, a.article_id LIMIT ?""", [reason, rid, reason, EXAMPLES_PER_EXPECTATION])
+    items = "".join(f"<li>article <code>{e(x['article_id'])}</code> in {e(x['source_file'])} — "
+                    f"<q>{e(_snippet(x['title']))}</q>"
+                    + (f" <small>found: <q>{e(_snippet(x['found']))}</q></small>" if x["found"] else "") + "</li>"
+                    for x in ex)
+    return (f"<ul class=ex>{items}</ul>" if items
+            else "<small>no article kept the flag (held back for another reason)</small>")
+
+
 def _failing_table(con: Any, rid: str) -> str:
     failing = _rows(con, """
         SELECT stage, suite, expectation, sum(unexpected_count)::BIGINT AS failed,
-               sum(element_count)::BIGINT AS checked, any_value(details->>'description') AS description
+               sum(element_count)::BIGINT AS checked, any_value(details->>'description') AS description,
+               coalesce(any_value(details->>'severity'), 'critical') AS severity
         FROM dq_results WHERE run_id = ? AND NOT success GROUP BY ALL ORDER BY failed DESC, expectation""", [rid])
     rows = [f"<tr><td>{e(f['stage'])}</td><td>{e(f['suite'])}</td>"
-            f"<td class=bad><code>{e(f['expectation'])}</code><br><small>{e(f['description'])}</small></td>"
-            f"<td class=n>{f['failed']} / {f['checked']}</td><td>{_examples(con, rid, f['expectation'])}</td></tr>"
+            f"<td class={'warn' if f['severity'] == 'warning' else 'bad'}><code>{e(f['expectation'])}</code>"
+            f"<br><small>{e(f['description'])}</small></td>"
+            f"<td>{'warning: loaded, flagged' if f['severity'] == 'warning' else 'critical: held back'}</td>"
+            f"<td class=n>{f['failed']} / {f['checked']}</td><td>"
+            f"{_flagged_examples(con, rid, f['expectation']) if f['severity'] == 'warning' else _examples(con, rid, f['expectation'])}"
+            f"</td></tr>"
             for f in failing]
     # Reasons that are not expectations: files that could not be staged, transforms that raised.
     names = {f["expectation"] for f in failing}
@@ -267,10 +288,10 @@ def _failing_table(con: Any, rid: str) -> str:
             SELECT stage, unnest(reasons) AS reason FROM quarantine WHERE run_id = ?) GROUP BY ALL
         ORDER BY n DESC, reason""", [rid]) if r["reason"] not in names]
     rows += [f"<tr><td>{e(o['stage'])}</td><td><i>before the suites</i></td>"
-             f"<td class=bad><code>{e(o['reason'])}</code></td><td class=n>{o['n']}</td>"
+             f"<td class=bad><code>{e(o['reason'])}</code></td><td>held back</td><td class=n>{o['n']}</td>"
              f"<td>{_examples(con, rid, o['reason'])}</td></tr>" for o in other]
-    none = "<tr><td colspan=5 class=ok>none</td></tr>"
-    return ('<table id="failing"><tr><th>stage</th><th>suite</th><th>expectation / reason</th>'
+    none = "<tr><td colspan=6 class=ok>none</td></tr>"
+    return ('<table id="failing"><tr><th>stage</th><th>suite</th><th>expectation / reason</th><th>severity</th>'
             f'<th>records failed / checked</th><th>examples</th></tr>{"".join(rows) or none}</table>')
 
 

@@ -235,3 +235,20 @@ def test_any_run_label_stays_text_in_the_chart(label: str, rate: float) -> None:
     dom = _dom(svg)
     assert {t for t, _ in dom.tags} <= SVG_TAGS
     assert not any(k.startswith("on") for _, attrs in dom.tags for k in attrs)
+
+
+def test_warnings_show_as_loaded_and_flagged_with_what_was_found(reports):  # type: ignore[no-untyped-def]
+    """A warning expectation (GX severity 'warning') is listed with its severity, and its examples are the
+    articles it flagged — loaded — with the span it found (sample 003 keeps one 〓 its repair could not
+    restore)."""
+    tmp, first, _ = reports
+    page1 = Path(first["report"]).read_text(encoding="utf-8")
+    failing = page1.split('<table id="failing">', 1)[1].split("</table>", 1)[0]
+    row = failing.split("<code>mojibake_left</code>", 1)[1].split("</tr>", 1)[0]
+    assert "warning: loaded, flagged" in row and "003_21340ad4f150d7d2.txt" in row
+    with duckdb.connect(str(tmp / "wh.duckdb"), read_only=True) as con:
+        flagged = con.execute("SELECT source_file FROM articles WHERE list_contains(flags, 'mojibake_left')").fetchall()
+        severity = con.execute("SELECT DISTINCT details->>'severity' FROM dq_results "
+                               "WHERE expectation = 'mojibake_left'").fetchall()
+    assert flagged == [("003_21340ad4f150d7d2.txt",)]
+    assert severity == [("warning",)]
