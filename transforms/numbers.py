@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import cn2an
@@ -39,23 +40,47 @@ UNIT_FORMS: dict[str, str] = {
     "平方公里": "平方公里", "平方米": "平方米", "公里": "公里", "千米": "公里", "千瓦": "千瓦",
     "美元": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元", "日元": "日元", "英镑": "英镑",
     "澳元": "澳元", "韩元": "韩元", "卢布": "卢布", "泰铢": "泰铢",
+    # 70元港币 / 100元人民币: the currency written after 元 belongs to the amount.
+    "元港币": "港元", "元港元": "港元", "元人民币": "元", "元美金": "美元", "元澳门币": "澳门元",
+    "元新台币": "新台币", "元台币": "新台币",
+    "澳门元": "澳门元", "澳门币": "澳门元", "澳币": "澳门元", "葡币": "澳门元", "新台币": "新台币",
+    "台币": "新台币", "人民币": "元", "美金": "美元", "日圆": "日元",
+    "欧": "欧元",  # 4欧请兼职: Hong Kong writing shortens 欧元 to 欧
     "元": "元", "%": "%", "％": "%",
     "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
     "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
     "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
 }
-MONEY_UNITS = frozenset({"元", "美元", "港元", "欧元", "日元", "英镑", "澳元", "韩元", "卢布", "泰铢"})
+MONEY_UNITS = frozenset({"元", "美元", "港元", "欧元", "日元", "英镑", "澳元", "韩元", "卢布", "泰铢", "澳门元",
+                         "新台币"})
+# ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
+# a currency word around the number (港币28元) or from its region (transforms/facts.py).
+UNIT_CURRENCY: dict[str, str] = {
+    "美元": "USD", "港元": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD",
+    "韩元": "KRW", "卢布": "RUB", "泰铢": "THB", "澳门元": "MOP", "新台币": "TWD",
+}
+# Longest currency word looked for before a number (新台币 plus a space).
+_CURRENCY_BEFORE_MAX = 4
+# Written forms whose stored unit is 元 but whose currency is named: 100元人民币, 100人民币.
+UNIT_TEXT_CURRENCY: dict[str, str] = {"元人民币": "CNY", "人民币": "CNY"}
+# A currency word written right before the number (港币28元, 人民币100元, HK$5,800), its code.
+CURRENCY_BEFORE: dict[str, str] = {
+    "港币": "HKD", "港元": "HKD", "HK$": "HKD", "HKD": "HKD", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "美元": "USD", "美金": "USD", "US$": "USD", "USD": "USD", "澳门币": "MOP", "澳门元": "MOP", "葡币": "MOP",
+    "MOP$": "MOP", "MOP": "MOP", "新台币": "TWD", "台币": "TWD", "NT$": "TWD", "欧元": "EUR",
+}
 
 # A unit must not be the first character of a longer word that makes the number a duration or
 # something else: 两个月 / 3个小时 (durations), 5人民币, 3米长 is fine. Kept short on purpose.
 _UNIT_GUARDS: dict[str, str] = {
-    "个": r"(?!多?(?:月|小时|钟头|星期|礼拜|工作日|季度|年头|半月))",
+    # 两个月 / 3个小时 are durations; Cantonese 3个钟 (three hours), 两个骨 (half an hour) too.
+    "个": r"(?!多?(?:月|小时|钟|星期|礼拜|工作日|季度|年头|半月|骨|字))",
     "人": r"(?!民币|民)",
     "名": r"(?!次|单|义|称|字|额)",
     "次": r"(?!日|年|月)",
     "期": r"(?!间|限|刊|望)",
-    "本": r"(?!地|级|次|届|年|月)",
+    "本": r"(?!地|级|次|届|年|月|来|打算|应|身|人|土|港|质|着|以为)",
     "部": r"(?!门|分|署)",
     "间": r"(?!隔)",
     "处": r"(?!理|长|级)",
@@ -63,6 +88,7 @@ _UNIT_GUARDS: dict[str, str] = {
     "条": r"(?!件|例)",
     "家": r"(?!庭|园|属|乡|长)",
     "米": r"(?!饭)",
+    "欧": r"(?!洲|盟|美|式|陆|亚)",
 }
 
 
@@ -110,6 +136,19 @@ QUANTITY_RE = re.compile(
 _BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
 _IDIOM_ONE = frozenset({"一", "壹"})
+# Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
+# and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
+_CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
+# A Chinese digit after these names a weekday (周六本打算, 星期三), not a count.
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")
+_SET_PHRASES_PATH = Path(__file__).parent / "data" / "facts_set_phrases.txt"
+# Fixed political and civic phrases that hold a number and a unit (三个代表, 八项规定, 五位一体): a
+# name, not a count. One per line in data/facts_set_phrases.txt.
+SET_PHRASES: tuple[str, ...] = tuple(
+    ln.strip() for ln in _SET_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+)
+_SET_PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(SET_PHRASES, key=len, reverse=True)))
 _ORDINAL_BEFORE = ("第",)
 # A number glued to letters, digits or a point belongs to a code or a list label, not a claim.
 _GLUED_BEFORE = re.compile(r"[0-9A-Za-z.．\-_/]")
@@ -170,6 +209,9 @@ class Quantity:
     unit: str  # stored unit (人(次) → 人次)
     unit_text: str  # the unit as written
     qualifier: str | None
+    # ISO 4217 code when the text names the currency (港币28元, 35港元, HK$5,800); None for a bare
+    # 元 or $ (its currency comes from the region) and for every non-money unit.
+    currency: str | None = None
 
 
 def combine_qualifiers(words: list[str]) -> str | None:
@@ -191,7 +233,58 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _to_quantity(text, m)
         if q is not None:
             out.append(q)
+    if "$" in text:  # dollar amounts (HK$5,800, $2亿) have their currency sign in front
+        taken = [(q.start, q.end) for q in out]
+        extra = [q for q in _dollar_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if extra:
+            out = sorted(out + extra, key=lambda q: q.start)
     return out
+
+
+# Dollar signs, as Hong Kong, Taiwan and Macau writing uses them. A bare $ is the local dollar: its
+# currency comes from the region, as a bare 元's does. A unit written after the amount wins
+# ($5 万美元 is US dollars).
+DOLLAR_SIGNS: dict[str, tuple[str, str | None]] = {
+    "HK$": ("港元", "HKD"), "US$": ("美元", "USD"), "NT$": ("新台币", "TWD"), "MOP$": ("澳门元", "MOP"),
+    "$": ("元", None),
+}
+_DOLLAR_RE = re.compile(
+    r"(?P<sign>HK\$|US\$|NT\$|MOP\$|\$)\s?"
+    rf"(?P<num>{_ARABIC})(?:\s?(?P<scale>[万亿]))?(?:\s?(?P<unit>美元|港元|元))?"
+    r"(?!\s?[A-Za-z0-9])"  # US$47 mil, $6 Bil: an English scale word this reader does not parse
+)
+
+
+def _dollar_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _DOLLAR_RE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha() and m.group("sign") == "$":
+            continue  # C$, S$, A$: a dollar this table does not name
+        num, scale = m.group("num"), m.group("scale")
+        value = parse_number(num + scale if scale else num)
+        if value is None:
+            continue
+        unit, currency = DOLLAR_SIGNS[m.group("sign")]
+        if m.group("unit"):
+            unit = UNIT_FORMS[m.group("unit")]
+            currency = UNIT_CURRENCY.get(unit, currency)
+        num_end = m.end("scale") if scale else m.end("num")
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=num_end,
+                            number_text=text[m.start("num") : num_end], value=value, unit=unit,
+                            unit_text=m.group("unit") or m.group("sign"), qualifier=None, currency=currency))
+    return out
+
+
+def _currency_of(text: str, start: int, unit: str, unit_text: str) -> str | None:
+    """The currency a quantity's own words name: its unit (35港元), or a currency word before it."""
+    code = UNIT_CURRENCY.get(unit) or UNIT_TEXT_CURRENCY.get(unit_text)
+    if code or unit != "元":
+        return code
+    before = text[max(0, start - _CURRENCY_BEFORE_MAX) : start].rstrip()
+    for word, code in CURRENCY_BEFORE.items():
+        if before.endswith(word):
+            return code
+    return None
 
 
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
@@ -201,7 +294,11 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         before = text[num_start - 1]
         if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
             return None
-    if num in _IDIOM_ONE:
+    if num in _IDIOM_ONE or _CN_DIGITS_ONLY.match(num):
+        return None
+    if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
+        return None
+    if _SET_PHRASE_RE.match(text, num_start):
         return None
     if _ONLY_SCALES.match(num):
         preceding = text[max(0, num_start - 2) : num_start]
@@ -220,6 +317,7 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     if q4:
         words.append(SUFFIX_QUALIFIERS[q4])
     num_end = m.end("scale") if scale else m.end("num")
+    unit = UNIT_FORMS[unit_text]
     return Quantity(
         start=m.start(),
         end=m.end(),
@@ -227,9 +325,10 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         num_end=num_end,
         number_text=text[num_start:num_end],
         value=base,
-        unit=UNIT_FORMS[unit_text],
+        unit=unit,
         unit_text=unit_text,
         qualifier=combine_qualifiers(words) if words else None,
+        currency=_currency_of(text, m.start(), unit, unit_text),
     )
 
 
