@@ -90,16 +90,18 @@ def _metric_for(subject: str, unit: str | None) -> Metric | None:
     return None
 
 
-def classify(subject: str, clause: str, unit: str | None = None) -> tuple[str | None, str | None]:
+def classify(subject: str, clause: str, unit: str | None = None,
+             whole_clause: str | None = None) -> tuple[str | None, str | None]:
     """(metric key, measure) for a fact counting `subject`, stated in `clause`.
 
     The metric key is None when the subject matches no tracked metric, the unit does not fit it,
     or the clause is an award subset / a plan (exclude_clause). A *new* count gets the metric's
     new_key (e.g. outdoor_worker_stations_new), so the headline key only ever holds stock counts.
-    The measure is returned even when there is no metric.
+    The measure is returned even when there is no metric. `whole_clause` (default `clause`) is
+    what the exclusions are looked for in: a fact's evidence may stop before the clause's 纳入.
     """
     measure = measure_of(clause)
-    if not subject or _HAS_EXCLUDED(clause):
+    if not subject or _HAS_EXCLUDED(whole_clause if whole_clause is not None else clause):
         return None, measure
     metric = _metric_for(subject, unit)
     if metric is None:
