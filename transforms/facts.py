@@ -12,7 +12,6 @@ from transforms import metrics
 from transforms.asof import AsOfIndex
 from transforms.numbers import Quantity, find_quantities
 from transforms.records import Article, Fact
-
 from transforms.regions import find_places, is_locative
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
