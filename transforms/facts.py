@@ -151,6 +151,9 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
 # the clause names one, else none), and its bare 元 is renminbi.
 MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
 _SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
+# A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
+FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
+                            r"菲律宾|印尼|马来西亚|缅甸|俄罗斯")
 # The currency of a bare 元 or $ by the region the amount is about; elsewhere (a mainland
 # province, or no region) renminbi.
 REGION_CURRENCY: dict[str, str] = {"香港": "HKD", "澳门": "MOP", "台湾": "TWD"}
@@ -175,6 +178,8 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     others = named - {article.region}
     if len(others) == 1 and article.region not in named:
         return others.pop()
+    if not named and FOREIGN_PLACES.search(text, c_start, c_end):
+        return None
     if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
         return None
     return article.region
