@@ -72,11 +72,11 @@ FIELDS = ("unit", "subject", "qualifier", "measure", "region", "as_of", "currenc
 SUBJECT_MARGIN = 4
 # Precision words by meaning: the text's word varies (逾 / 超过 / 以上), the claim does not.
 QUALIFIER_CLASSES: dict[str, str] = {
-    **dict.fromkeys(("余", "多", "逾", "超过", "超", "过", "以上", "多于", "几", "有余"), "above"),
+    **dict.fromkeys(("余", "多", "逾", "超过", "超", "过", "以上", "多于", "几", "有余", "突破"), "above"),
     **dict.fromkeys(("近", "接近", "将近", "逼近", "差不多"), "near"),
     **dict.fromkeys(("约", "大约", "左右", "上下", "大概"), "about"),
     **dict.fromkeys(("至少", "最少", "不少于", "不低于"), "at_least"),
-    **dict.fromkeys(("不足", "少于", "低于", "以下", "不到", "未满"), "below"),
+    **dict.fromkeys(("不足", "少于", "低于", "以下", "不到", "未满", "不够", "唔够"), "below"),
     **dict.fromkeys(("最多", "不超过", "至多"), "at_most"),
 }
 # Files walked when choosing the real-text gold: every STEP-th labour file (497 labour files / 40 ≈ 12).
