@@ -332,6 +332,8 @@ def score(db_path: str | Path, gold_path: str | Path) -> dict[str, Any]:
             continue
         right = of = 0
         for g, e in pairs:
+            gv: Any
+            ev: Any
             if name == "unit":
                 gv, ev = g.unit, e.unit
             else:
