@@ -29,7 +29,7 @@ def _warehouse(path: Path, files: dict[str, str], facts: list[dict[str, Any]], e
     ensure_schema(path)
     con = duckdb.connect(str(path))
     for col in extra_cols:
-        con.execute(f"ALTER TABLE facts ADD COLUMN {col} VARCHAR")
+        con.execute(f"ALTER TABLE facts ADD COLUMN IF NOT EXISTS {col} VARCHAR")  # currency is in the DDL since issue 14
     for i, (name, body) in enumerate(files.items()):
         con.execute("INSERT INTO raw_files (file_id, path, size_bytes, first_run_id, last_run_id, state, pipeline_version)"
                     " VALUES (?, ?, 1, 'r', 'r', 'loaded', 'v')", [f"f{i}", name])
@@ -99,7 +99,8 @@ def test_score_counts_recall_precision_and_fields_exactly(tmp_path: Path) -> Non
     assert f["region"] == {"right": 2, "of": 3, "accuracy": round(2 / 3, 4)}
     assert f["as_of"] == {"right": 3, "of": 3, "accuracy": 1.0}
     assert f["measure"] == {"right": 1, "of": 3, "accuracy": round(1 / 3, 4)}
-    assert f["currency"] == "n/a"  # the warehouse has no currency column
+    # the DDL has a currency column (issue 14); these facts leave it NULL, and the gold names HKD for 120万元
+    assert f["currency"] == {"right": 0, "of": 1, "accuracy": 0.0}
     assert f["metric"] == "n/a"  # the gold never states a metric
     assert r["evidence_not_located"] == 0
     assert [m["evidence"] for m in r["details"]["unmatched_extracted"]] == ["去年"]
