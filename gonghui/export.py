@@ -10,7 +10,7 @@ from warehouse.load import connect
 
 # What an analyst takes away: the curated layer, the quality layer they need to judge it, and the views.
 CURATED_TABLES = ("articles", "facts", "people", "raw_files", "quarantine", "runs")
-VIEWS = ("facts_enriched", "metric_by_region", "articles_by_source_month", "quarantine_summary", "dq_trend")
+VIEWS = ("facts_enriched", "metric_by_region", "metric_timeline", "articles_by_source_month", "quarantine_summary", "dq_trend")
 DEFAULT_TABLES = CURATED_TABLES + VIEWS
 # Columns left out of the export, per table: the staged raw text is the input itself (large, and
 # possibly not ours to redistribute); its sha256 and path stay, so every row remains traceable.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
-from datetime import date
+from datetime import date, timedelta
 
 from transforms.numbers import parse_number
 
@@ -20,7 +20,7 @@ _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过"
+AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
@@ -29,10 +29,23 @@ AS_OF_RE = re.compile(
     rf"(?P<y>[0-9０-９]{{4}})年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来)?"
     rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来)?"
-    r"|(?P<now>目前|当前|至今|如今|现在|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    r"|(?P<yday>昨日|昨天)"
+    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
     rf"|近?(?:{_NUM})年(?:来|以来))"
     r")"
 )
+
+
+# A dating expression right after one of these is the base of a comparison (较2019年同月下跌98.1%,
+# 比去年同期, 与2019年相比): it says what the figure is compared with, not when it stands, and never
+# dates the claim. Only the words before it are read, so a sentence prefix decides as the whole
+# sentence does (AsOfIndex's invariant).
+BASE_BEFORE: tuple[str, ...] = ("较", "比", "比较", "相比", "对比", "相较", "较之", "与", "跟", "按")
+
+
+def is_base(text: str, m: re.Match[str]) -> bool:
+    """True when the dating expression `m` in `text` names a comparison base (较2019年同月)."""
+    return not m.group("cut") and text[max(0, m.start() - 2) : m.start()].endswith(BASE_BEFORE)
 
 
 def _num(text: str) -> int | None:
@@ -47,6 +60,8 @@ def _month_end(y: int, m: int) -> date:
 def _resolve(m: re.Match[str], pub: date | None) -> date | None:
     if m.group("now"):
         return pub
+    if m.group("yday"):
+        return pub - timedelta(days=1) if pub else None
     if m.group("y"):
         y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")
@@ -96,7 +111,8 @@ def resolve_as_of(clause: str, publish_date: str | None) -> tuple[str | None, st
     """
     last = None
     for m in AS_OF_RE.finditer(clause):
-        last = m
+        if not is_base(clause, m):
+            last = m
     return _answer(last, _parse_iso(publish_date))
 
 
@@ -118,10 +134,18 @@ class AsOfIndex:
     def __init__(self, text: str, publish_date: str | None, endpos: int) -> None:
         self._text = text
         self._pub = _parse_iso(publish_date)
-        self._matches = list(AS_OF_RE.finditer(text, 0, endpos))
+        self._matches = [m for m in AS_OF_RE.finditer(text, 0, endpos) if not is_base(text, m)]
         self._starts = [m.start() for m in self._matches]
 
     def at(self, start: int, pos: int) -> tuple[str | None, str | None]:
+        return _answer(self.match_at(start, pos), self._pub)
+
+    def answer(self, m: re.Match[str] | None) -> tuple[str | None, str | None]:
+        """(ISO date, words) of a match from match_at."""
+        return _answer(m, self._pub)
+
+    def match_at(self, start: int, pos: int) -> re.Match[str] | None:
+        """The match resolve_as_of(text[start:pos]) answers from (positions in the whole text)."""
         # Why the one scan gives the prefix scan's answer: the pattern has no anchors or lookbehind
         # and no match holds a sentence break, so the scan of text[start:pos] finds exactly the
         # matches of the whole scan that lie in [start, pos) — except where a match of the whole
@@ -129,12 +153,12 @@ class AsOfIndex:
         # prefix scanned again.
         i = bisect_left(self._starts, pos)
         if i == 0:
-            return None, None
+            return None
         m: re.Match[str] | None = self._matches[i - 1]
         assert m is not None
         if m.end() > pos:
-            cut = list(AS_OF_RE.finditer(self._text, m.start(), pos))
+            cut = [c for c in AS_OF_RE.finditer(self._text, m.start(), pos) if not is_base(self._text, c)]
             m = cut[-1] if cut else (self._matches[i - 2] if i >= 2 else None)
         if m is None or m.start() < start:
-            return None, None
-        return _answer(m, self._pub)
+            return None
+        return m

@@ -12,14 +12,13 @@ from transforms import metrics
 from transforms.asof import AsOfIndex
 from transforms.numbers import Quantity, find_quantities
 from transforms.records import Article, Fact
-
-try:  # regions is another step's module; facts still work (article region only) without it
-    from transforms.regions import find_places
-except ImportError:  # pragma: no cover - only while regions is absent
-    find_places = None  # type: ignore[assignment]
+from transforms.regions import find_places, is_locative
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
-CLAUSE_BREAK = re.compile(r"[，,；;。！!？?﹔：:\n…]")
+# A comma between digits with three after it is a thousands separator (3,400元), not a break.
+CLAUSE_BREAK = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!(?<=\d,)\d{3}(?!\d))")
+# The same breaks as CLAUSE_BREAK, for searching the reversed text (where 3,400 reads 004,3).
+CLAUSE_BREAK_REV = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!\d)|(?<!(?<!\d)\d\d\d),")
 # A sentence (the span searched for an as-of date) ends at these.
 SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 
@@ -147,22 +146,117 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
     return subject, verb, phrase_end
 
 
-def _region(article: Article, places: list[tuple[str, int, int, str]], place_starts: list[int],
-            c_start: int, c_end: int) -> str | None:
-    """The article's region, unless the clause [c_start, c_end) names exactly one other province.
+# Hong Kong, Macau and Taiwan writing names the mainland as a whole with these: a clause saying one
+# (内地工人月薪3000元) is about no province of its article's region (the gold's rule: the province if
+# the clause names one, else none), and its bare 元 is renminbi.
+MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
+_SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
+# A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
+FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
+                            r"菲律宾|印尼|马来西亚|缅甸|俄罗斯")
+# The currency of a bare 元 or $ by the region the amount is about; elsewhere (a mainland
+# province, or no region) renminbi.
+REGION_CURRENCY: dict[str, str] = {"香港": "HKD", "澳门": "MOP", "台湾": "TWD"}
+DEFAULT_CURRENCY = "CNY"
 
+
+def _region(text: str, article: Article, places: list[tuple[str, int, int, str]], place_starts: list[int],
+            c_start: int, c_end: int) -> str | None:
+    """The article's region, unless the clause [c_start, c_end) is about one other province.
+
+    A clause is about a place it names as a place (在深圳, 广东各地, 深圳有300名工人: see
+    regions.is_locative), not one it names in passing (北京要求, 武汉肺炎). In a Hong Kong, Macau or
+    Taiwan article a clause about the mainland as a whole (内地, 全国) has no region.
     `places` are found once over the whole text (find_places is the costly part of extraction)."""
     named = set()
     for i in range(bisect_left(place_starts, c_start), len(places)):
         prov, start, end, _ = places[i]
         if start >= c_end:
             break
-        if end <= c_end:
+        if end <= c_end and is_locative(text, start, end, c_start):
             named.add(prov)
     others = named - {article.region}
     if len(others) == 1 and article.region not in named:
         return others.pop()
+    if not named and FOREIGN_PLACES.search(text, c_start, c_end):
+        return None
+    if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
+        return None
     return article.region
+
+
+# Measures (what kind of figure a fact is), in the order they are tried:
+#   change      a difference against a base: the number right after a word of change (下跌98.1%,
+#               加薪30%, 增约5,000元), not one after 至/到 (调高至30万元 is the new level)
+#   share       a part of a whole or a rate: a percentage that is not a change
+#   new         added or happening within a period (新建, 新增; lay-offs, applications: 裁员约30人)
+#   cumulative  a running total (累计, 截至 ...)
+#   level       everything else: a stock, size, amount, price, length or age at a time
+MEASURE_LEVEL, MEASURE_CHANGE, MEASURE_SHARE = "level", "change", "share"
+CHANGE_WORDS: tuple[str, ...] = (
+    "增加", "减少", "上升", "下降", "下跌", "上涨", "增长", "回落", "回升", "急升", "急跌", "大跌", "大升", "飙升",
+    "加薪", "减薪", "削减", "上调", "下调", "调高", "调低", "提高", "降低", "多了", "少了", "增幅", "跌幅", "升幅",
+    "跌", "升", "增", "减", "涨", "加", "削",
+)
+# Between the change word and the number: an aspect particle or a linking word (增加了, 下跌达).
+_CHANGE_BEFORE = re.compile(
+    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过)?$"
+)
+# How far before a number its change word is looked for (the longest word plus a particle).
+_CHANGE_WINDOW = 5
+# 较2019年同月, 比去年同期, 按年: the base a change is measured against (up to the change word).
+_BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
+                      "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
+_BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
+NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
+
+
+def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_measure: str | None,
+             as_of_text: str | None) -> tuple[str, str | None]:
+    """(measure, base_text) of quantity `q` in the clause starting at c_start."""
+    before = text[max(c_start, q.start - _CHANGE_WINDOW) : q.start]
+    if _CHANGE_BEFORE.search(before):
+        head = text[c_start : q.start]
+        base = _BASE_RE.search(head)
+        if base:
+            return MEASURE_CHANGE, base.group("base").strip()
+        words = _BASE_WORDS.search(head)
+        return MEASURE_CHANGE, words.group(0) if words else None
+    if q.unit == "%":
+        return MEASURE_SHARE, None
+    if lexicon_measure == metrics.MEASURE_NEW:
+        return lexicon_measure, None
+    if NEW_EVENT_WORDS.search(text, c_start, min(len(text), phrase_end + 2)):
+        return metrics.MEASURE_NEW, None
+    if lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止"))):
+        return metrics.MEASURE_CUMULATIVE, None
+    return MEASURE_LEVEL, None
+
+
+# A clause that is only a dating phrase (截至2023年6月, 2020年初, 今年以来) dates every clause of its
+# sentence; a date inside another clause (1999年入职的车长, 月薪约2.9万元) dates only its own clause.
+# This many characters besides the dating words still make a clause "only" one (其中/全省/已 ...).
+DATING_CLAUSE_SLACK = 4
+# 以1994年港元计算, 按2010年价格计算: the year whose money an amount is stated in dates the amount.
+_PRICE_YEAR = re.compile(r"[以按]([0-9]{4})年(?:港元|港币|人民币|美元|价格|物价|币值|不变价)?计算")
+
+
+def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end: int,
+           q: Quantity) -> tuple[str | None, str | None]:
+    """(as_of, as_of_text) of quantity `q` in the clause [c_start, c_end) of its sentence."""
+    m = index.match_at(c_start, q.start)
+    if m is None:
+        price = _PRICE_YEAR.search(text, q.end, c_end + 16)
+        if price and price.start() - q.end <= 2:
+            return f"{price.group(1)}-12-31", price.group(0)
+    if m is None and sentence_start < c_start:
+        m = index.match_at(sentence_start, c_start)
+        if m is not None:
+            brk = CLAUSE_BREAK.search(text, m.end())
+            clause_end = brk.start() if brk else len(text)
+            if clause_end - m.end() > DATING_CLAUSE_SLACK:
+                m = None
+    return index.answer(m)
 
 
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
@@ -186,7 +280,7 @@ def _clause_groups(text: str, rev: str, quantities: list[Quantity]) -> list[tupl
         if q.start >= c_end:  # past the current clause (its end is a break, never a quantity start)
             after = CLAUSE_BREAK.search(text, q.start)
             c_end = after.start() if after else n
-            before = CLAUSE_BREAK.search(rev, n - q.start)
+            before = CLAUSE_BREAK_REV.search(rev, n - q.start)
             in_clause = []
             groups.append((n - before.start() if before else 0, c_end, in_clause))
         if q.end <= c_end:
@@ -207,7 +301,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     quantities = find_quantities(text)
     if not quantities:
         return facts
-    places = find_places(text) if find_places is not None else []
+    places = find_places(text)
     place_starts = [p[1] for p in places]
     quantities = sorted(quantities, key=lambda q: q.start)
     as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
@@ -218,7 +312,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     looked_to = 0
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
-        region = _region(article, places, place_starts, c_start, c_end)
+        region = _region(text, article, places, place_starts, c_start, c_end)
         found = _last_sentence_break_end(rev, looked_to, c_start)
         if found is not None:
             sentence_start = found
@@ -229,10 +323,14 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
             evidence = text[c_start:ev_end]
-            as_of, as_of_text = as_of_index.at(sentence_start, q.start)
-            metric, measure = metrics.classify(subject or "", evidence, q.unit)
-            if measure is None and as_of_text and as_of_text.startswith(("截至", "截止")):
-                measure = metrics.MEASURE_CUMULATIVE
+            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
+            metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[c_start:c_end])
+            measure, base_text = _measure(text, c_start, q, phrase_end, lexicon_measure, as_of_text)
+            if measure in (MEASURE_CHANGE, MEASURE_SHARE):
+                metric = None  # a tracked metric is a level or a count; its change is not it
+            currency = None
+            if q.unit == "元":
+                currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
             facts.append(
                 Fact(
                     fact_id=_fact_id(article.article_id, field, c_start, ev_end),
@@ -252,6 +350,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     as_of_text=as_of_text,
                     measure=measure,
                     field=field,
+                    currency=currency,
+                    base_text=base_text,
                 )
             )
             seg_start = max(phrase_end, q.end)

@@ -24,6 +24,8 @@ class Metric:
     subjects: tuple[str, ...]
     exclude: tuple[str, ...]
     new_key: str | None
+    name_zh: str = ""
+    definition: str = ""
 
 
 def _load(path: Path) -> tuple[tuple[Metric, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -35,6 +37,8 @@ def _load(path: Path) -> tuple[tuple[Metric, ...], tuple[str, ...], tuple[str, .
             subjects=tuple(spec.get("subjects") or ()),
             exclude=tuple(spec.get("exclude") or ()),
             new_key=spec.get("new_key"),
+            name_zh=spec.get("name_zh") or "",
+            definition=spec.get("definition") or spec.get("description") or "",
         )
         for key, spec in raw["metrics"].items()
     )
@@ -49,6 +53,20 @@ def _load(path: Path) -> tuple[tuple[Metric, ...], tuple[str, ...], tuple[str, .
 
 METRICS, EXCLUDE_CLAUSE, NEW_CUES, CUMULATIVE_CUES = _load(LEXICON_PATH)
 METRIC_KEYS = frozenset(m.key for m in METRICS) | frozenset(m.new_key for m in METRICS if m.new_key)
+
+
+def lexicon_rows() -> list[dict[str, Any]]:
+    """One row per tracked metric key (a metric's new-count key too), for the warehouse's metrics table."""
+    rows: list[dict[str, Any]] = []
+    for m in METRICS:
+        base = dict(name_zh=m.name_zh, definition=m.definition, units=sorted(m.units), synonyms=list(m.subjects),
+                    traps=list(m.exclude) + list(EXCLUDE_CLAUSE))
+        rows.append(dict(base, metric=m.key, measure_kind="stock", headline_metric=m.key))
+        if m.new_key:
+            rows.append(dict(base, metric=m.new_key, name_zh=f"{m.name_zh}(新增)",
+                             definition=f"{m.definition}; only what was added in the period",
+                             measure_kind="new", headline_metric=m.key))
+    return rows
 
 
 def _contains_any(words: tuple[str, ...]) -> Callable[[str], bool]:
@@ -90,16 +108,18 @@ def _metric_for(subject: str, unit: str | None) -> Metric | None:
     return None
 
 
-def classify(subject: str, clause: str, unit: str | None = None) -> tuple[str | None, str | None]:
+def classify(subject: str, clause: str, unit: str | None = None,
+             whole_clause: str | None = None) -> tuple[str | None, str | None]:
     """(metric key, measure) for a fact counting `subject`, stated in `clause`.
 
     The metric key is None when the subject matches no tracked metric, the unit does not fit it,
     or the clause is an award subset / a plan (exclude_clause). A *new* count gets the metric's
     new_key (e.g. outdoor_worker_stations_new), so the headline key only ever holds stock counts.
-    The measure is returned even when there is no metric.
+    The measure is returned even when there is no metric. `whole_clause` (default `clause`) is
+    what the exclusions are looked for in: a fact's evidence may stop before the clause's 纳入.
     """
     measure = measure_of(clause)
-    if not subject or _HAS_EXCLUDED(clause):
+    if not subject or _HAS_EXCLUDED(whole_clause if whole_clause is not None else clause):
         return None, measure
     metric = _metric_for(subject, unit)
     if metric is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import cn2an
@@ -37,25 +38,57 @@ UNIT_FORMS: dict[str, str] = {
     "户(次)": "户次", "户（次）": "户次", "家(次)": "家次", "家（次）": "家次",
     "人次": "人次", "户次": "户次", "个次": "个次", "场次": "场次", "家次": "家次", "件次": "件次",
     "平方公里": "平方公里", "平方米": "平方米", "公里": "公里", "千米": "公里", "千瓦": "千瓦",
-    "美元": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元", "日元": "日元", "英镑": "英镑",
-    "澳元": "澳元", "韩元": "韩元", "卢布": "卢布", "泰铢": "泰铢",
+    # Money: every amount is stored in 元 (the unit of account of 港元, 美元, 欧元 ... alike); the
+    # currency as written is Quantity.currency (UNIT_TEXT_CURRENCY), so 35港元 is 35 元, HKD.
+    "美元": "元", "港元": "元", "港币": "元", "欧元": "元", "日元": "元", "英镑": "元",
+    "澳元": "元", "韩元": "元", "卢布": "元", "泰铢": "元",
+    # 70元港币 / 100元人民币: the currency written after 元 belongs to the amount.
+    "元港币": "元", "元港元": "元", "元人民币": "元", "元美金": "元", "元澳门币": "元",
+    "元新台币": "元", "元台币": "元",
+    "澳门元": "元", "澳门币": "元", "葡币": "元", "新台币": "元",
+    "台币": "元", "人民币": "元", "美金": "元", "日圆": "元",
+    "欧": "元",  # 4欧请兼职: Hong Kong writing shortens 欧元 to 欧
     "元": "元", "%": "%", "％": "%",
+    # Lengths of time and ages are claims when they are what the sentence states (连续居港满七年,
+    # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
+    # only date a sentence (五年前, 20多年来, 三日内) out.
+    "个多月": "个月", "个月": "个月", "个多小时": "小时", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "天", "日": "日", "年": "年",
+    "岁": "岁", "周": "周", "星期": "周",
     "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
     "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
     "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
+    "宗": "宗", "票": "票", "种": "种", "班": "班", "架": "架", "层": "层",
 }
-MONEY_UNITS = frozenset({"元", "美元", "港元", "欧元", "日元", "英镑", "澳元", "韩元", "卢布", "泰铢"})
+MONEY_UNITS = frozenset({"元"})
+# ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
+# a currency word around the number (港币28元) or from its region (transforms/facts.py).
+# Longest currency word looked for before a number (新台币 plus a space).
+_CURRENCY_BEFORE_MAX = 4
+# The currency each written money unit names (a bare 元 names none).
+UNIT_TEXT_CURRENCY: dict[str, str] = {
+    "美元": "USD", "美金": "USD", "元美金": "USD", "港元": "HKD", "港币": "HKD", "元港币": "HKD", "元港元": "HKD",
+    "欧元": "EUR", "欧": "EUR", "日元": "JPY", "日圆": "JPY", "英镑": "GBP", "澳元": "AUD", "韩元": "KRW",
+    "卢布": "RUB", "泰铢": "THB", "澳门元": "MOP", "澳门币": "MOP", "葡币": "MOP", "元澳门币": "MOP",
+    "新台币": "TWD", "台币": "TWD", "元新台币": "TWD", "元台币": "TWD", "人民币": "CNY", "元人民币": "CNY",
+}
+# A currency word written right before the number (港币28元, 人民币100元, HK$5,800), its code.
+CURRENCY_BEFORE: dict[str, str] = {
+    "港币": "HKD", "港元": "HKD", "HK$": "HKD", "HKD": "HKD", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "美元": "USD", "美金": "USD", "US$": "USD", "USD": "USD", "澳门币": "MOP", "澳门元": "MOP", "葡币": "MOP",
+    "MOP$": "MOP", "MOP": "MOP", "新台币": "TWD", "台币": "TWD", "NT$": "TWD", "欧元": "EUR",
+}
 
 # A unit must not be the first character of a longer word that makes the number a duration or
 # something else: 两个月 / 3个小时 (durations), 5人民币, 3米长 is fine. Kept short on purpose.
 _UNIT_GUARDS: dict[str, str] = {
-    "个": r"(?!多?(?:月|小时|钟头|星期|礼拜|工作日|季度|年头|半月))",
+    # 两个月 / 3个小时 are durations; Cantonese 3个钟 (three hours), 两个骨 (half an hour) too.
+    "个": r"(?!多?(?:月|小时|钟|星期|礼拜|工作日|季度|年头|半月|骨|字))",
     "人": r"(?!民币|民)",
     "名": r"(?!次|单|义|称|字|额)",
     "次": r"(?!日|年|月)",
     "期": r"(?!间|限|刊|望)",
-    "本": r"(?!地|级|次|届|年|月)",
+    "本": r"(?!地|级|次|届|年|月|来|打算|应|身|人|土|港|质|着|以为)",
     "部": r"(?!门|分|署)",
     "间": r"(?!隔)",
     "处": r"(?!理|长|级)",
@@ -63,6 +96,25 @@ _UNIT_GUARDS: dict[str, str] = {
     "条": r"(?!件|例)",
     "家": r"(?!庭|园|属|乡|长)",
     "米": r"(?!饭)",
+    "欧": r"(?!洲|盟|美|式|陆|亚)",
+    # Time references date a sentence, they state no length: 五年前, 20多年来, 三日内, 一个月后, 3日起.
+    "年": r"(?!前|后|內|内|来|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半)",
+    "个月": r"(?!前|后|内|来|以来|间)",
+    "个多月": r"(?!前|后|内|来|以来|间)",
+    "个多小时": r"(?!前|后|内)",
+    "个小时": r"(?!前|后|内)",
+    "天": r"(?!前|后|内|来|以来|间|起|然|气|地|空|下|堂|津|主|水|文|价)",
+    "日": r"(?!前|后|内|来|以来|间|起|至|到|止|期|报|本|常|益|子|夜|间|用|记|军|语|元|圆|后|晚|早|上|下|及)",
+    "小时": r"(?!前|后|内|候)",
+    "分钟": r"(?!前|后|内)",
+    "周": r"(?!年|前|后|内|来|边|末|刊|日|一|二|三|四|五|六|七)",
+    "星期": r"(?!前|后|内|来|日|一|二|三|四|五|六|七|天)",
+    "岁": r"(?!月|末)",
+    "宗": r"(?!教|旨|师|族|亲)",
+    "种": r"(?!子|植|类|族|田|地)",
+    "班": r"(?!子|长|级|主|车|机|底)",
+    "层": r"(?!次|面|级|楼)",
+    "票": r"(?!价|据|房|务)",
 }
 
 
@@ -78,18 +130,19 @@ PREFIX_QUALIFIERS: dict[str, str] = {
     "将近": "近", "接近": "近", "近": "近",
     "大约": "约", "约": "约",
     "超过": "超过", "超": "超过", "逾": "超过", "多于": "超过", "高于": "超过",
-    "不足": "不足", "不到": "不足", "少于": "不足",
-    "至少": "以上",
+    "不足": "不足", "不到": "不足", "少于": "不足", "低于": "不足",
+    "至少": "以上", "最少": "以上", "不少于": "以上", "不低于": "以上",
 }
-INNER_QUALIFIERS: dict[str, str] = {"余": "余", "多": "多"}
-SUFFIX_QUALIFIERS: dict[str, str] = {"以上": "以上", "左右": "约", "上下": "约", "以下": "不足"}
+INNER_QUALIFIERS: dict[str, str] = {"余": "余", "多": "多", "几": "多"}
+SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足", "以上": "以上", "左右": "约", "上下": "约",
+                                     "以下": "不足"}
 # 超过 / 以上 / 余 / 多 all say "more than": when several stand together (超过100余万人) they are
 # redundant, and the first written one is kept (the gold stores 超过 for that case). Words from
 # different families (约100多) are kept in reading order, joined with "+".
 LOWER_BOUND = frozenset({"超过", "以上", "余", "多"})
 
 _PREFIX_Q = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
-_SUFFIX_Q = "|".join(SUFFIX_QUALIFIERS)
+_SUFFIX_Q = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
 
 # Every quantity starts with one of these (a prefix qualifier, a digit, a Chinese numeral). As a
 # lookahead in front of the pattern it rejects most positions with one test, where the engine would
@@ -99,22 +152,56 @@ QUANTITY_RE = re.compile(
     rf"(?=[{_QUANTITY_FIRST}])"
     rf"(?P<q1>{_PREFIX_Q})?"
     rf"(?P<num>(?:{_ARABIC})(?:\s?{_SCALE_RUN})?|{_CN_NUM})"
-    r"(?P<q2>[余多])?"
+    r"(?P<q2>[余多几])?"
     rf"(?P<scale>[万亿]+)?"
     r"(?P<q3>[余多])?"
+    r"(?:(?<=[0-9])\s)?"  # 12 个月: a space after Arabic digits
     rf"(?P<unit>{_unit_alternation()})"
     rf"(?P<q4>{_SUFFIX_Q})?"
 )
 
+_TEN = frozenset({"十", "拾"})
 # A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
-_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数")
+_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
 _IDIOM_ONE = frozenset({"一", "壹"})
+# Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
+# and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
+_CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
+# A Chinese digit after these names a weekday (周六本打算, 星期三), not a count.
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")
+_SET_PHRASES_PATH = Path(__file__).parent / "data" / "facts_set_phrases.txt"
+# Fixed political and civic phrases that hold a number and a unit (三个代表, 八项规定, 五位一体): a
+# name, not a count. One per line in data/facts_set_phrases.txt.
+SET_PHRASES: tuple[str, ...] = tuple(
+    ln.strip() for ln in _SET_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+)
+_SET_PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(SET_PHRASES, key=len, reverse=True)))
 _ORDINAL_BEFORE = ("第",)
 # A number glued to letters, digits or a point belongs to a code or a list label, not a claim.
 _GLUED_BEFORE = re.compile(r"[0-9A-Za-z.．\-_/]")
 # A numeral right after an opening quote is a slogan: “两个确立”, “三个逻辑”.
 _OPEN_QUOTES = "“‘「『\"'"
+
+
+# Units a date is written with: 2019年, 6月12日, (1日).
+_DATE_UNITS = frozenset({"年", "日", "天"})
+_YEAR_DIGITS = re.compile(r"^[0-9０-９]{4}$")
+# A two-digit year: 97年回归, 03年沙士. Counts of years this high are rare in news (a length of
+# 40 years or more is written with 多/余 or in full), a year of the 1940s-1990s is common.
+_SHORT_YEAR = re.compile(r"^[4-9][0-9]$")
+
+
+def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
+    """True when a number with 年 / 日 is a date (2019年, 97年, 6月12日, 周二(3日)), not a length."""
+    unit = text[unit_end - 1]
+    if unit == "年":
+        return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
+    before = text[num_start - 1 : num_start] if num_start else ""
+    if before in ("月", "(", "（", "今", "号") or text[unit_end : unit_end + 1] in (")", "）"):
+        return True
+    return False
 
 
 def _normalise(text: str) -> str:
@@ -170,6 +257,9 @@ class Quantity:
     unit: str  # stored unit (人(次) → 人次)
     unit_text: str  # the unit as written
     qualifier: str | None
+    # ISO 4217 code when the text names the currency (港币28元, 35港元, HK$5,800); None for a bare
+    # 元 or $ (its currency comes from the region) and for every non-money unit.
+    currency: str | None = None
 
 
 def combine_qualifiers(words: list[str]) -> str | None:
@@ -191,7 +281,54 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _to_quantity(text, m)
         if q is not None:
             out.append(q)
+    if "$" in text:  # dollar amounts (HK$5,800, $2亿) have their currency sign in front
+        taken = [(q.start, q.end) for q in out]
+        extra = [q for q in _dollar_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if extra:
+            out = sorted(out + extra, key=lambda q: q.start)
     return out
+
+
+# Dollar signs, as Hong Kong, Taiwan and Macau writing uses them. A bare $ is the local dollar: its
+# currency comes from the region, as a bare 元's does. A unit written after the amount wins
+# ($5 万美元 is US dollars).
+DOLLAR_SIGNS: dict[str, str | None] = {"HK$": "HKD", "US$": "USD", "NT$": "TWD", "MOP$": "MOP", "$": None}
+_DOLLAR_RE = re.compile(
+    r"(?P<sign>HK\$|US\$|NT\$|MOP\$|\$)\s?"
+    rf"(?P<num>{_ARABIC})(?:\s?(?P<scale>[万亿]))?(?:\s?(?P<unit>美元|港元|元))?"
+    r"(?!\s?[A-Za-z0-9])"  # US$47 mil, $6 Bil: an English scale word this reader does not parse
+)
+
+
+def _dollar_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _DOLLAR_RE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha() and m.group("sign") == "$":
+            continue  # C$, S$, A$: a dollar this table does not name
+        num, scale = m.group("num"), m.group("scale")
+        value = parse_number(num + scale if scale else num)
+        if value is None:
+            continue
+        unit, currency = "元", DOLLAR_SIGNS[m.group("sign")]
+        if m.group("unit"):
+            currency = UNIT_TEXT_CURRENCY.get(m.group("unit"), currency)
+        num_end = m.end("scale") if scale else m.end("num")
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=num_end,
+                            number_text=text[m.start("num") : num_end], value=value, unit=unit,
+                            unit_text=m.group("unit") or m.group("sign"), qualifier=None, currency=currency))
+    return out
+
+
+def _currency_of(text: str, start: int, unit: str, unit_text: str) -> str | None:
+    """The currency a quantity's own words name: its unit (35港元), or a currency word before it."""
+    code = UNIT_TEXT_CURRENCY.get(unit_text)
+    if code or unit != "元":
+        return code
+    before = text[max(0, start - _CURRENCY_BEFORE_MAX) : start].rstrip()
+    for word, code in CURRENCY_BEFORE.items():
+        if before.endswith(word):
+            return code
+    return None
 
 
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
@@ -201,9 +338,15 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         before = text[num_start - 1]
         if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
             return None
-    if num in _IDIOM_ONE:
+    if num in _IDIOM_ONE or _CN_DIGITS_ONLY.match(num):
         return None
-    if _ONLY_SCALES.match(num):
+    if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
+        return None
+    if _SET_PHRASE_RE.match(text, num_start):
+        return None
+    if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
+        return None
+    if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
         preceding = text[max(0, num_start - 2) : num_start]
         if not preceding.endswith(_BARE_SCALE_OK_BEFORE):
             return None
@@ -219,7 +362,10 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         words.append(INNER_QUALIFIERS[q3])
     if q4:
         words.append(SUFFIX_QUALIFIERS[q4])
+    if "多" in unit_text:  # 两个多小时, 一个多月
+        words.append("多")
     num_end = m.end("scale") if scale else m.end("num")
+    unit = UNIT_FORMS[unit_text]
     return Quantity(
         start=m.start(),
         end=m.end(),
@@ -227,9 +373,10 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         num_end=num_end,
         number_text=text[num_start:num_end],
         value=base,
-        unit=UNIT_FORMS[unit_text],
+        unit=unit,
         unit_text=unit_text,
         qualifier=combine_qualifiers(words) if words else None,
+        currency=_currency_of(text, m.start(), unit, unit_text),
     )
 
 

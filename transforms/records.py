@@ -119,8 +119,10 @@ class Fact:
     region: str | None = None
     as_of: str | None = None  # ISO date the claim is dated to
     as_of_text: str | None = None  # the original words: 截至2023年6月
-    measure: str | None = None  # cumulative | new | None
+    measure: str | None = None  # level | change | share | new | cumulative | restatement
     field: str = "body"  # body | captions  (captions: offsets into "\n".join(captions))
+    currency: str | None = None  # ISO 4217 code of a money amount (unit 元): CNY, HKD, USD, MOP, TWD ...
+    base_text: str | None = None  # what a change is measured against, as written: 2019年同月, 去年同期
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 _DATA = Path(__file__).parent / "data" / "admin_divisions.csv"
+_CUES = Path(__file__).parent / "data" / "region_cues.yaml"
 
 # Administrative suffixes a county stem may carry in running text when the table has an older
 # form (南通海门区 while the table still lists 海门市).
@@ -24,6 +27,26 @@ _W_FULL = 2
 _W_BARE = 1
 # A place in the title is the article's subject far more often than one in passing in the body.
 _TITLE_BONUS = 5
+# A cue word (港府, 劳工处, 九龙 ... in data/region_cues.yaml) is as strong as the place's own name.
+_W_CUE = _W_PROVINCE
+
+_CUE_DATA = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+# cue word -> the province-level unit it says a text is about
+REGION_CUES: dict[str, str] = {w: prov for prov, words in _CUE_DATA["cues"].items() for w in words}
+# A place name right before one of these is part of another name (武汉肺炎, 北京大学, 山东钢铁集团).
+DISEASE_SUFFIXES: tuple[str, ...] = tuple(_CUE_DATA["disease_suffixes"])
+TRAP_SUFFIXES: tuple[str, ...] = tuple(_CUE_DATA["trap_suffixes"]) + DISEASE_SUFFIXES
+_DISEASE_RE = re.compile("|".join(map(re.escape, DISEASE_SUFFIXES)))
+_CUE_RE = re.compile("|".join(re.escape(w) for w in sorted(REGION_CUES, key=len, reverse=True)))
+_TRAP_MAX = max(len(w) for w in TRAP_SUFFIXES)
+# ... and with one of these between them: 山东钢铁集团, 北京同仁堂公司 (at most this many characters).
+_TRAP_GAP = 4
+_TRAP_RE = re.compile(rf"[\u4e00-\u9fff]{{0,{_TRAP_GAP}}}?(?:{'|'.join(map(re.escape, TRAP_SUFFIXES))})")
+# The words around a place name in a clause that make the clause about that place: a preposition
+# of place before it (在深圳, 来自广东), or an administrative or locative word after it (深圳市,
+# 广东各地). A clause that names a place without them (北京要求, 与台湾相比) keeps its article's region.
+_LOCATIVE_BEFORE = ("在", "于", "赴", "往", "到", "来自", "位于", "全", "驻")
+_LOCATIVE_AFTER = ("省", "市", "区", "县", "各地", "地区", "当地", "境内", "全省", "全市", "有", "共有")
 
 
 @dataclass(frozen=True)
@@ -211,25 +234,64 @@ def find_places(text: str) -> list[tuple[str, int, int, str]]:
     return _resolve(_raw_matches(text))
 
 
-def _weights(text: str) -> Counter[str]:
+def is_trap(text: str, end: int) -> bool:
+    """True when the place name ending at `end` is part of a disease, company, school or product name."""
+    return _TRAP_RE.match(text, end, end + _TRAP_GAP + _TRAP_MAX) is not None
+
+
+def is_locative(text: str, start: int, end: int, clause_start: int) -> bool:
+    """True when the place at text[start:end] is what its clause is about (see _LOCATIVE_BEFORE)."""
+    if is_trap(text, end):
+        return False
+    if text[max(clause_start, start - 2) : start].endswith(_LOCATIVE_BEFORE):
+        return True
+    if start - clause_start <= 1:  # the clause opens with it: 深圳有300名工人
+        return True
+    return text.startswith(_LOCATIVE_AFTER, end)
+
+
+def find_cues(text: str) -> list[tuple[str, int, int, str]]:
+    """Cue words (港府, 劳工处, 九龙 ...): (province, start, end, word), in text order."""
+    return [(REGION_CUES[m.group(0)], m.start(), m.end(), m.group(0)) for m in _CUE_RE.finditer(text)]
+
+
+def _weights(text: str) -> tuple[Counter[str], Counter[str]]:
+    """(evidence per province, evidence from trap mentions only: 武汉肺炎, 北京大学)."""
     score: dict[str, int] = {}  # a plain dict while counting (Counter's missing-key hook is slow)
+    traps: dict[str, int] = {}
+    for prov, _s, _e, _w in find_cues(text):
+        score[prov] = score.get(prov, 0) + _W_CUE
     matches = _raw_matches(text)
     if not matches:
-        return Counter()
+        return Counter(score), Counter()
     levels = {(s, e_): ent for s, e_, _, ent in matches}
     for prov, start, end, _name in _resolve(matches):
         ent = levels[(start, end)]
         w = _W_PROVINCE if ent.level == "province" else _W_FULL if ent.full else _W_BARE
-        score[prov] = score.get(prov, 0) + w
-    return Counter(score)
+        if not is_trap(text, end):
+            score[prov] = score.get(prov, 0) + w
+        elif _DISEASE_RE.match(text, end) is None:  # a disease name is no evidence at all
+            traps[prov] = traps.get(prov, 0) + w
+    return Counter(score), Counter(traps)
 
 
 def province_of(text: str, title: str | None = None) -> str | None:
-    """The province-level unit an article is about, or None when the text names no place."""
-    score = _weights(text or "")
+    """The province-level unit an article is about, or None when the text names no place.
+
+    Evidence: place names from the table (a province's name counts most), cue words of places the
+    table names only by themselves (港府, 劳工处: Hong Kong), a title's places above the body's. A
+    place that is part of another name (武汉肺炎, 北京大学, 山东钢铁集团) decides only when nothing
+    else names a place.
+    """
+    score, traps = _weights(text or "")
     if title:
-        for prov, w in _weights(title).items():
+        t_score, t_traps = _weights(title)
+        for prov, w in t_score.items():
             score[prov] += w + _TITLE_BONUS
+        for prov, w in t_traps.items():
+            traps[prov] += w + _TITLE_BONUS
+    if not score:
+        score = traps
     if not score:
         return None
     ranked = score.most_common()

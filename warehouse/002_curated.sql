@@ -84,8 +84,13 @@ CREATE TABLE IF NOT EXISTS facts (
     as_of            DATE,
     as_of_text       VARCHAR,
     run_id           VARCHAR NOT NULL,
-    pipeline_version VARCHAR NOT NULL
+    pipeline_version VARCHAR NOT NULL,
+    currency         VARCHAR,
+    base_text        VARCHAR
 );
+-- warehouses made before issue 14 get the new columns in place
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS currency VARCHAR;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS base_text VARCHAR;
 COMMENT ON TABLE facts IS 'One row per numeric fact of a loaded article; evidence = body[char_start:char_end] (0-based, end exclusive).';
 COMMENT ON COLUMN facts.fact_id IS 'sha256(article_id:field:char_start:char_end)[:16]';
 COMMENT ON COLUMN facts.article_id IS 'articles.article_id';
@@ -96,15 +101,17 @@ COMMENT ON COLUMN facts.char_end IS 'end (exclusive) of the evidence; substr(bod
 COMMENT ON COLUMN facts.field IS 'body, or captions (offsets then index the captions joined with a newline)';
 COMMENT ON COLUMN facts.subject IS 'what is counted: the noun phrase (户外劳动者服务站点)';
 COMMENT ON COLUMN facts.verb IS 'the verb of the claim where one stands (建成, 筹集 ...)';
-COMMENT ON COLUMN facts.metric IS 'canonical tracked-metric key (outdoor_worker_stations, union_members, grassroots_unions)';
-COMMENT ON COLUMN facts.measure IS 'cumulative | new | NULL';
+COMMENT ON COLUMN facts.metric IS 'tracked-metric key, metrics.metric (outdoor_worker_stations, union_members, minimum_wage …); NULL for untracked numbers';
+COMMENT ON COLUMN facts.measure IS 'what kind of figure: level (a stock, amount, length or age) | change (against base_text) | share (a part or a rate) | new (added or happening in the period) | cumulative (a running total) | restatement (a tracked figure the article already stated)';
 COMMENT ON COLUMN facts.value IS 'the number in the base unit (6922万元 -> 69220000)';
-COMMENT ON COLUMN facts.unit IS 'counting unit (个, 元, 人次, %, 公里 ...)';
+COMMENT ON COLUMN facts.unit IS 'counting unit (个, 人次, %, 公里, 天, 岁 …); every amount of money is in 元, its currency in facts.currency';
 COMMENT ON COLUMN facts.number_text IS 'the number as written (6922万)';
 COMMENT ON COLUMN facts.qualifier IS 'precision words: 余 多 近 超过 以上 约 (combined with +)';
 COMMENT ON COLUMN facts.region IS 'province-level short name the fact is about';
-COMMENT ON COLUMN facts.as_of IS 'date the claim refers to, resolved against the publish date';
+COMMENT ON COLUMN facts.as_of IS 'date the claim refers to, resolved against the publish date; a comparison base (较2019年同月) never sets it';
 COMMENT ON COLUMN facts.as_of_text IS 'the words that dated it (截至2023年6月)';
+COMMENT ON COLUMN facts.currency IS 'ISO 4217 code of a money amount (unit 元): named by the text (港币, 港元, HK$, 美元, 人民币 …), else from the region (香港 HKD, 澳门 MOP, 台湾 TWD, elsewhere CNY); NULL for non-money';
+COMMENT ON COLUMN facts.base_text IS 'for measure = change: what the change is measured against, as written (2019年同月, 去年同期, 按年); NULL otherwise or when unstated';
 COMMENT ON COLUMN facts.run_id IS 'run that loaded this row';
 COMMENT ON COLUMN facts.pipeline_version IS 'transforms version that produced this row';
 

@@ -193,10 +193,30 @@ def _writer(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def ensure_schema(db_path: str | Path) -> None:
-    """Create every table and view (idempotent)."""
+    """Create every table and view (idempotent), and write the metrics table from the lexicon."""
     with connect(db_path) as con:
         for f in ddl_files():
             con.execute(f.read_text(encoding="utf-8"))
+        write_metrics(con)
+
+
+def write_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    """The metrics table as the running lexicon defines it (transforms/data/metrics.yaml), in one transaction."""
+    from transforms.metrics import lexicon_rows
+
+    rows = lexicon_rows()
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM metrics")
+        con.executemany(
+            "INSERT INTO metrics (metric, name_zh, definition, measure_kind, headline_metric, units, synonyms, traps) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r["metric"], r["name_zh"], r["definition"], r["measure_kind"], r["headline_metric"], r["units"],
+              r["synonyms"], r["traps"]) for r in rows])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
@@ -428,7 +448,7 @@ FACT_SCHEMA = pa.schema([
     ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", INT), ("char_end", INT),
     ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
     ("number_text", S), ("qualifier", S), ("region", S), ("as_of", pa.date32()), ("as_of_text", S),
-    ("run_id", S), ("pipeline_version", S)])
+    ("run_id", S), ("pipeline_version", S), ("currency", S), ("base_text", S)])
 PEOPLE_SCHEMA = pa.schema([
     ("article_id", S), ("name", S), ("titles", LS), ("org", S), ("char_start", INT), ("char_end", INT),
     ("evidence", S), ("file_id", S), ("run_id", S), ("pipeline_version", S)])

@@ -9,7 +9,7 @@ CREATE OR REPLACE VIEW facts_enriched AS
 SELECT
     f.fact_id, f.article_id, f.file_id, a.source_file,
     a.title, a.source, a.publish_date, a.page, a.url,
-    f.metric, f.measure, f.value, f.unit, f.number_text, f.qualifier,
+    f.metric, f.measure, f.value, f.unit, f.currency, f.number_text, f.qualifier, f.base_text,
     f.subject, f.verb,
     coalesce(f.region, a.region) AS region,
     f.as_of, f.as_of_text,
@@ -31,7 +31,9 @@ COMMENT ON COLUMN facts_enriched.publish_date IS 'articles.publish_date';
 COMMENT ON COLUMN facts_enriched.page IS 'articles.page: newspaper page where known';
 COMMENT ON COLUMN facts_enriched.url IS 'articles.url where known';
 COMMENT ON COLUMN facts_enriched.metric IS 'facts.metric: tracked-metric key, NULL for untracked numbers and restatements';
-COMMENT ON COLUMN facts_enriched.measure IS 'facts.measure: cumulative | new | restatement | NULL';
+COMMENT ON COLUMN facts_enriched.measure IS 'facts.measure: level | change | share | new | cumulative | restatement';
+COMMENT ON COLUMN facts_enriched.currency IS 'facts.currency: ISO 4217 code of a money amount (CNY, HKD, USD …), NULL for non-money';
+COMMENT ON COLUMN facts_enriched.base_text IS 'facts.base_text: what a change is measured against (去年同期), as written';
 COMMENT ON COLUMN facts_enriched.value IS 'facts.value: the number in the base unit';
 COMMENT ON COLUMN facts_enriched.unit IS 'facts.unit: counting unit';
 COMMENT ON COLUMN facts_enriched.number_text IS 'facts.number_text: the number as written';
@@ -84,6 +86,52 @@ COMMENT ON COLUMN metric_by_region.evidence IS 'the clause stating it, exactly a
 COMMENT ON COLUMN metric_by_region.article_id IS 'articles.article_id of the article stating it';
 COMMENT ON COLUMN metric_by_region.fact_id IS 'facts.fact_id of the claim';
 COMMENT ON COLUMN metric_by_region.claims IS 'distinct claims of this metric for this region in the warehouse (each counted once)';
+
+
+-- grain: one row per counted claim of a tracked metric with a region (each claim once: no restatements,
+-- no copies of an article), ordered per region and metric by the date it stands at
+CREATE OR REPLACE VIEW metric_timeline AS
+WITH claims AS (
+    SELECT * FROM facts_enriched WHERE counted AND region IS NOT NULL
+), dated AS (
+    SELECT region, metric, as_of,
+           count(DISTINCT value) AS values_at_date,
+           count(DISTINCT coalesce(source, article_id)) AS sources_at_date,
+           list_sort(list_distinct(list(value))) AS values_given
+    FROM claims WHERE as_of IS NOT NULL
+    GROUP BY ALL
+)
+SELECT c.region, c.metric, m.name_zh,
+       row_number() OVER (PARTITION BY c.region, c.metric
+                          ORDER BY c.effective_date, c.publish_date, c.fact_id) AS claim_no,
+       c.effective_date, c.as_of, c.as_of_text, c.value, c.unit, c.currency, c.qualifier, c.measure,
+       c.source, c.publish_date, c.title, c.evidence, c.article_id, c.fact_id,
+       coalesce(d.values_at_date > 1 AND d.sources_at_date > 1, false) AS conflicting,
+       CASE WHEN d.values_at_date > 1 AND d.sources_at_date > 1 THEN d.values_given END AS conflicting_values
+FROM claims c
+LEFT JOIN metrics m USING (metric)
+LEFT JOIN dated d ON d.region = c.region AND d.metric = c.metric AND d.as_of = c.as_of;
+COMMENT ON VIEW metric_timeline IS 'One row per counted claim of a tracked metric with a region, in date order per region and metric, with its source and evidence; conflicting flags two sources giving different values for the same as_of.';
+COMMENT ON COLUMN metric_timeline.region IS 'province-level short name the claim is about (贵州, 香港 …)';
+COMMENT ON COLUMN metric_timeline.metric IS 'tracked-metric key (metrics.metric)';
+COMMENT ON COLUMN metric_timeline.name_zh IS 'metrics.name_zh: the metric''s Chinese name';
+COMMENT ON COLUMN metric_timeline.claim_no IS '1, 2, … : the claim''s place in time for this region and metric (by effective_date, then publish date)';
+COMMENT ON COLUMN metric_timeline.effective_date IS 'as_of, else the publish date: the date the figure stands at';
+COMMENT ON COLUMN metric_timeline.as_of IS 'date the text gives the figure for; NULL when it gives none';
+COMMENT ON COLUMN metric_timeline.as_of_text IS 'the words that dated it (截至2023年6月)';
+COMMENT ON COLUMN metric_timeline.value IS 'the figure in the base unit';
+COMMENT ON COLUMN metric_timeline.unit IS 'counting unit of value';
+COMMENT ON COLUMN metric_timeline.currency IS 'ISO 4217 code when the metric is money, else NULL';
+COMMENT ON COLUMN metric_timeline.qualifier IS 'precision words (余 多 近 超过 …), NULL when exact';
+COMMENT ON COLUMN metric_timeline.measure IS 'level | new | cumulative (changes and shares are never a tracked metric)';
+COMMENT ON COLUMN metric_timeline.source IS 'paper or site that published the claim';
+COMMENT ON COLUMN metric_timeline.publish_date IS 'publication date of the article stating it';
+COMMENT ON COLUMN metric_timeline.title IS 'headline of the article stating it';
+COMMENT ON COLUMN metric_timeline.evidence IS 'the clause stating it, exactly as in the cleaned text';
+COMMENT ON COLUMN metric_timeline.article_id IS 'articles.article_id of the article stating it';
+COMMENT ON COLUMN metric_timeline.fact_id IS 'facts.fact_id of the claim';
+COMMENT ON COLUMN metric_timeline.conflicting IS 'true when two or more sources give different values for this region, metric and as_of';
+COMMENT ON COLUMN metric_timeline.conflicting_values IS 'the different values given for that as_of, ascending, when conflicting; else NULL';
 
 
 -- grain: one row per (source, month of publication)
