@@ -77,7 +77,8 @@ QUALIFIER_CLASSES: dict[str, str] = {
     **dict.fromkeys(("约", "大约", "左右", "上下", "大概"), "about"),
     **dict.fromkeys(("至少", "最少", "不少于", "不低于"), "at_least"),
     **dict.fromkeys(("不足", "少于", "低于", "以下", "不到", "未满", "不够", "唔够"), "below"),
-    **dict.fromkeys(("最多", "不超过", "至多"), "at_most"),
+    # 内 / 以内 "within" (缩半成内: shrinking by up to half a 成) bounds from above like 不超过.
+    **dict.fromkeys(("最多", "不超过", "至多", "以内", "内"), "at_most"),
 }
 # Files walked when choosing the real-text gold: every STEP-th labour file (497 labour files / 40 ≈ 12).
 SELECT_STEP = 12
