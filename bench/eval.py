@@ -19,13 +19,17 @@ Figures per real-text corpus (shares over the files of the truth):
   headline_exact   that article's title equals the true headline, both read as gonghui reads text
                    (transforms.clean.prepare_line: repaired, Traditional→Simplified, normalised), all
                    whitespace ignored
-  date_right       its publish_date equals the truth's
+  date_right       its publish_date equals the truth's (date_right_loaded: over the files that loaded)
   authors_right    over the files whose text names the true author (the name occurs in the raw text):
                    the name is among the article's authors
   held_back.R      records (files, documents, articles) quarantined with reason R     (ceiling)
   flagged.R        loaded articles carrying flag R                                    (ceiling)
   footer_left      loaded bodies that still hold a site-furniture line: a line found in ≥ 20 % of the
                    corpus's raw files (a subscription footer, a share bar)            (ceiling)
+  facts.*          where a fact gold (tests/gold/*facts*.yaml) names files of the corpus: the figures of
+                   bench/facts_eval.py — recall (value + unit) over the gold facts in loaded articles and
+                   over all, precision (an exhaustive gold), and each field's accuracy on matched pairs.
+                   The samples are scored against tests/gold/facts.yaml (a recall set) the same way.
 
     python bench/eval.py                     # run the gate (what `make eval` and CI run)
     python bench/eval.py --update            # raise floors / lower ceilings to what was reached
@@ -131,6 +135,40 @@ def _squash(s: str | None) -> str:
     return _WS.sub("", s or "")
 
 
+# --- facts against a fact gold (bench/facts_eval.py) ----------------------------------------------------------
+FACT_FIELDS = ("unit", "subject", "qualifier", "measure", "region", "as_of", "currency", "metric")
+
+
+def fact_golds_for(folder: Path) -> list[Path]:
+    """The fact golds (tests/gold/*facts*.yaml) whose files all stand in `folder`."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import facts_eval
+
+    out = []
+    for path in sorted((ROOT / "tests" / "gold").glob("*facts*.yaml")):
+        gold = facts_eval.load_gold(path)
+        if gold.files and all((folder / f).is_file() for f in gold.files):
+            out.append(path)
+    return out
+
+
+def add_fact_figures(res: CorpusResult, db: Path, gold_path: Path) -> None:
+    """Recall (value + unit) and, on an exhaustive gold, precision; accuracy of each field on matched pairs."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import facts_eval
+
+    q = facts_eval.score(db, gold_path)
+    res.add("facts.gold_facts", q["gold_facts"], "info")
+    res.add("facts.recall", q["recall"] or 0.0, text=f"{q['found']}/{q['gold_facts_scored']} in loaded articles")
+    res.add("facts.recall_all", q["recall_all"] or 0.0, text=f"{q['found']}/{q['gold_facts']}")
+    if q["precision"] is not None:
+        res.add("facts.precision", q["precision"], text=f"{q['found']}/{q['extracted']}")
+    for name in FACT_FIELDS:
+        f = q["fields"].get(name)
+        if isinstance(f, dict) and f["of"]:
+            res.add(f"facts.{name}", f["accuracy"], text=f"{f['right']}/{f['of']}")
+
+
 # --- corpora ------------------------------------------------------------------------------------------------
 def realtext_corpora() -> list[Path]:
     base = SHARED / "realtext"
@@ -189,12 +227,15 @@ def eval_realtext(folder: Path, work: Path) -> CorpusResult:
     res.add("yield_one", one / n, text=f"{one}/{n}")
     res.add("headline_exact", title_ok / n, text=f"{title_ok}/{n}")
     res.add("date_right", date_ok / n, text=f"{date_ok}/{n}")
+    res.add("date_right_loaded", date_ok / one if one else 1.0, text=f"{date_ok}/{one}")
     res.add("authors_right", author_ok / named if named else 1.0, text=f"{author_ok}/{named}")
     for r, k in sorted(held.items()):
         res.add(f"held_back.{r}", k, "ceiling")
     for r, k in sorted(flagged.items()):
         res.add(f"flagged.{r}", k, "ceiling")
     res.add("footer_left", footer, "ceiling")
+    for gold_path in fact_golds_for(folder):
+        add_fact_figures(res, db, gold_path)
     res.notes.extend(f"title miss: {m}" for m in misses)
     return res
 
@@ -241,6 +282,7 @@ def eval_samples(work: Path) -> CorpusResult:
         res.add(f"held_back.{r}", k, "ceiling")
     for r, k in sorted(flagged.items()):
         res.add(f"flagged.{r}", k, "ceiling")
+    add_fact_figures(res, db, ROOT / "tests" / "gold" / "facts.yaml")  # a recall set: no precision
     return res
 
 

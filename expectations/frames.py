@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from expectations.suites import MIN_HAN_CHARS
 from transforms.decode import looks_textual
 from transforms.mojibake import damage_left_spans, damage_share
 from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
@@ -45,13 +46,22 @@ for _lo, _hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
 _CLASS[[cp for cp in range(0x3001) if chr(cp).isspace()]] = _SPACE
 
 
-def cjk_share(text: str) -> float:
-    """Share of non-space characters that are Han characters (0 for empty text)."""
+def _han_and_others(text: str) -> tuple[int, int]:
     sample = text[:100_000]
     codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     counts = np.bincount(_CLASS[codes], minlength=3)
-    n = len(codes) - int(counts[_SPACE])
-    return int(counts[_HAN]) / n if n else 0.0
+    return int(counts[_HAN]), len(codes) - int(counts[_SPACE])
+
+
+def cjk_share(text: str) -> float:
+    """Share of non-space characters that are Han characters (0 for empty text)."""
+    han, n = _han_and_others(text)
+    return han / n if n else 0.0
+
+
+def han_chars(text: str) -> int:
+    """Han characters in the text (its first 100,000 characters, as cjk_share reads it)."""
+    return _han_and_others(text)[0]
 
 
 def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
@@ -61,6 +71,10 @@ def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
         "text_chars": [len(d.text.strip()) for d in docs],
         # empty texts are named by empty_after_cleaning alone
         "cjk_share": [cjk_share(d.text) if d.text.strip() else 1.0 for d in docs],
+        # what not_chinese_text checks: the Han share, counted as whole (1.0) where the text holds a Chinese
+        # article's worth of Han characters whatever else it holds (MIN_HAN_CHARS, expectations/suites.py)
+        "chinese_share": [1.0 if not d.text.strip() or han_chars(d.text) >= MIN_HAN_CHARS else cjk_share(d.text)
+                          for d in docs],
         "damage_share": [damage_share(d.text) for d in docs],
         "damage_left": [len(damage_left_spans(d.text)) for d in docs],
     })

@@ -110,3 +110,18 @@ def test_hong_kong_wording_picks_hk_variants() -> None:
     # a Taiwan variant in a Hong Kong text is converted too (痺 -> 痹)
     text, _ = to_simplified("香港立法會議員話手腳麻痺,九龍新界都有。")
     assert "痺" not in text and "痹" in text
+
+
+def test_bilingual_text_is_chinese_by_its_han_characters_english_is_not() -> None:
+    from expectations.suites import MIN_CJK_SHARE, MIN_HAN_CHARS
+
+    statement = "多个工会及组织严正反对一切筛选记者的措施,要求政府尊重新闻自由。" * 8  # ~260 Han characters
+    english = ("Several unions and groups firmly oppose any measure to screen reporters and urge the "
+               "government to respect press freedom. ") * 20
+    doc, _ = _articles("联署声明\n\n" + statement + "\n\n" + english)
+    frame = clean_frame([doc])
+    assert float(frame["cjk_share"].iloc[0]) < MIN_CJK_SHARE  # by character count it looks English
+    assert float(frame["chinese_share"].iloc[0]) == 1.0  # but a Chinese article stands in it
+    assert MIN_HAN_CHARS <= 300
+    doc, _ = _articles("Vigil\n\n" + english + "\n\n图为集会现场。")
+    assert float(clean_frame([doc])["chinese_share"].iloc[0]) < MIN_CJK_SHARE
