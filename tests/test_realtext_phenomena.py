@@ -125,3 +125,15 @@ def test_bilingual_text_is_chinese_by_its_han_characters_english_is_not() -> Non
     assert MIN_HAN_CHARS <= 300
     doc, _ = _articles("Vigil\n\n" + english + "\n\n图为集会现场。")
     assert float(clean_frame([doc])["chinese_share"].iloc[0]) < MIN_CJK_SHARE
+
+
+def test_hong_kong_byline_shapes() -> None:
+    from transforms.byline import parse_byline_line
+
+    assert parse_byline_line("记者 林励、吴婉英").authors == ("林励", "吴婉英")
+    assert parse_byline_line("实习记者吴婉英").authors == ("吴婉英",)
+    assert parse_byline_line("记者:张凯杰 周满铿").authors == ("张凯杰", "周满铿")
+    assert parse_byline_line("郭日朗摄").photographers == ("郭日朗",)
+    assert parse_byline_line("(郭日朗摄)").photographers == ("郭日朗",)
+    assert parse_byline_line("【撰文:小鸟】").authors == ("小鸟",)
+    assert parse_byline_line("(附图片1张)") is None

@@ -120,7 +120,7 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     s = line.strip()
     if not s or len(s) > BYLINE_MAX_CHARS:
         return None
-    if s[0] in "【[" and s[-1] in "】]":  # a credit in brackets: 【撰文:小鸟】
+    if s[0] in "【[(（" and s[-1] in "】])）":  # a credit in brackets: 【撰文:小鸟】, (郭日朗摄)
         s = s[1:-1].strip()
         if not s:
             return None
