@@ -22,16 +22,17 @@ MIN_ANCHORS_FOR_PAGE = 2
 def count_article_anchors(paragraphs: list[str]) -> int:
     """Distinct news leads (本报讯(…)) and role bylines (本报记者 X, X 摄) among the paragraphs.
 
-    One photographer credited under several photos of one article (黄思铭摄 twice in a real Hong Kong
-    column) is one anchor: only credits of different people point to different articles."""
+    A photo credit is no anchor: photos stand inside an article, and one article can carry several
+    (黄思铭摄 twice under a real Hong Kong column that also names its writer, 【撰文:小鸟】). Only writers'
+    credits of different people point to different articles."""
     anchors: set[object] = set()
     for p in paragraphs:
         if starts_news_lead(p):
             anchors.add(p)
         else:
             c = parse_byline_line(p)
-            if c is not None and (c.roles_seen or c.photographers):
-                anchors.add((c.authors, c.correspondents, c.photographers))
+            if c is not None and c.roles_seen and (c.authors or c.correspondents):
+                anchors.add((c.authors, c.correspondents))
     return len(anchors)
 
 
