@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -19,6 +20,14 @@ DEFAULT_REPORTS = "reports"
 # A run holds DuckDB's write lock for at most warehouse.load.LOAD_HOLD_SECONDS (10 s) plus one batch at a
 # time; a query waits this long for it before giving up.
 SQL_WAIT_SECONDS = 30.0
+# A query from the terminal is stopped after this long unless --timeout says otherwise: a scheduled run
+# waiting for the warehouse should not wait behind a query someone forgot (0 = no limit).
+SQL_TIMEOUT_SECONDS = 60.0
+# Rows printed to the terminal unless --all or --max-rows: a screenful of answers, not 10 million rows
+# (227 MB of text and 5 GB of memory, measured). The query itself is capped, so memory stays bounded.
+SQL_MAX_ROWS = 1000
+# Rows fetched at a time when every row is asked for (--all): bounded memory however large the result.
+SQL_FETCH_ROWS = 10_000
 
 
 def quiet_environment(verbose: bool = False) -> None:
@@ -46,6 +55,10 @@ def _cell(v: Any, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def _csv_cell(v: Any) -> Any:
+    return "" if v is None else (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, list | dict) else v)
+
+
 def format_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str,
@@ -55,8 +68,7 @@ def format_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
         w = csv.writer(buf)
         w.writerow(cols)
         for r in rows:
-            w.writerow(["" if v is None else (json.dumps(v, ensure_ascii=False, default=str)
-                                                  if isinstance(v, list | dict) else v) for v in r])
+            w.writerow([_csv_cell(v) for v in r])
         return buf.getvalue().rstrip("\n")
     cells = [[_cell(v) for v in r] for r in rows]
     widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(cols)]
@@ -91,15 +103,44 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print(f"error: {db} is being written by a gonghui run right now (DuckDB allows one writer) and was "
               f"not released within {args.wait:.0f} s; retry, or pass --wait with more seconds.", file=sys.stderr)
         return 3
+    import signal
+    import threading
+
+    stopped: list[str] = []
+
+    def stop(why: str) -> None:
+        stopped.append(why)
+        con.interrupt()
+
+    timer = threading.Timer(args.timeout, stop, ["timeout"]) if args.timeout > 0 else None
+    previous = signal.signal(signal.SIGINT, lambda *_: stop("interrupt"))
     try:
         con.execute("SET lock_configuration = true")
-        cur = con.execute(args.query)
+        if timer is not None:
+            timer.start()
+        limit = None if args.all else args.max_rows
+        cur = _execute_capped(con, args.query, limit)
         if cur.description is None:
             return 0
         cols = [d[0] for d in cur.description]
-        print(format_rows(cols, cur.fetchall(), args.format))
+        if limit is None and args.format != "table":
+            _stream_rows(cur, cols, args.format)
+            return 0
+        rows = cur.fetchall() if limit is None else cur.fetchmany(limit + 1)
+        more = limit is not None and len(rows) > limit
+        print(format_rows(cols, rows[:limit] if more else rows, args.format))
+        if more:
+            print(f"(only the first {limit} rows are shown: --max-rows N for more, --all for every row)",
+                  file=sys.stderr)
         return 0
-    except duckdb.Error as exc:
+    except (duckdb.Error, KeyboardInterrupt) as exc:
+        if stopped == ["timeout"]:
+            print(f"error: the query was stopped after {args.timeout:g} s (--timeout SECONDS to allow more, "
+                  f"0 for no limit)", file=sys.stderr)
+            return 1
+        if stopped or isinstance(exc, KeyboardInterrupt):
+            print("query interrupted", file=sys.stderr)
+            return 130
         msg = str(exc)
         if "read-only" in msg or "read only" in msg:
             print(f"error: gonghui sql opens the warehouse read-only; it cannot change it.\n  ({msg})",
@@ -111,7 +152,47 @@ def cmd_sql(args: argparse.Namespace) -> int:
             print(f"error: {msg}", file=sys.stderr)
         return 1
     finally:
+        if timer is not None:
+            timer.cancel()
+        signal.signal(signal.SIGINT, previous)
         con.close()
+
+
+_QUERY_START_RE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*\(*\s*(?:select|with|from|values|table)\b", re.IGNORECASE)
+
+
+def _execute_capped(con: Any, query: str, limit: int | None) -> Any:
+    """Run the query; a SELECT-like one with a limit as `SELECT * FROM (query) LIMIT limit + 1`, so DuckDB
+    stops producing rows there (PRAGMA, SHOW, DESCRIBE … run as given; their results are small)."""
+    import duckdb
+
+    if limit is not None and _QUERY_START_RE.match(query):
+        try:
+            return con.execute(f"SELECT * FROM ({query.strip().rstrip(';')}\n) AS q LIMIT {limit + 1}")
+        except duckdb.ParserException:
+            pass  # e.g. a ";" followed by a comment: the query as given (its own errors are the user's)
+    return con.execute(query)
+
+
+def _stream_rows(cur: Any, cols: list[str], fmt: str) -> None:
+    """Every row, SQL_FETCH_ROWS at a time, as CSV or as the JSON array format_rows prints: memory stays
+    bounded."""
+    writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(cols)
+    else:
+        sys.stdout.write("[")
+    first = True
+    while rows := cur.fetchmany(SQL_FETCH_ROWS):
+        if writer is not None:
+            writer.writerows([[_csv_cell(v) for v in r] for r in rows])
+            continue
+        for r in rows:
+            sys.stdout.write(("\n " if first else ",\n ")
+                             + json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, default=str))
+            first = False
+    if writer is None:
+        sys.stdout.write("\n]\n" if not first else "]\n")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -251,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.add_argument("--wait", type=float, default=SQL_WAIT_SECONDS,
                    help="seconds to wait while a run holds the warehouse (default %(default)s)")
+    s.add_argument("--timeout", type=float, default=SQL_TIMEOUT_SECONDS,
+                   help="stop the query after this many seconds (default %(default)s; 0: no limit)")
+    s.add_argument("--max-rows", type=int, default=SQL_MAX_ROWS,
+                   help="rows to print at most (default %(default)s)")
+    s.add_argument("--all", action="store_true", help="every row (csv/json are streamed)")
     s.set_defaults(func=cmd_sql)
     rep = sub.add_parser("report", help="rebuild the data-quality report from the warehouse")
     rep.add_argument("--db", default=DEFAULT_DB)
