@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ DETAIL_IDS = 20
 RESULT_FORMAT: dict[str, Any] = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
 
 log = logging.getLogger(__name__)
+
+
+def _escape(v: str) -> str:
+    return html.escape(v, quote=True)
 
 
 @dataclass
@@ -88,6 +93,12 @@ class ExpectationRunner:
         from great_expectations.core.run_identifier import RunIdentifier
 
         vd = self._definition(spec)
+        # GX's Data Docs print the failing rows' ids into the page unescaped: a file named
+        # "<script>alert(3)</script>.txt" ran in whoever opened the report. GX sees the ids HTML-escaped
+        # (html.escape is undone exactly by html.unescape below, so records still map back).
+        ids_shown = frame[spec.id_column].astype(str).map(_escape)
+        if not ids_shown.equals(frame[spec.id_column].astype(str)):
+            frame = frame.assign(**{spec.id_column: ids_shown})
         result = vd.run(
             batch_parameters={"dataframe": frame},
             result_format=dict(RESULT_FORMAT, unexpected_index_column_names=[spec.id_column]),
@@ -98,13 +109,13 @@ class ExpectationRunner:
             name = (cfg.meta or {}).get("name") or cfg.type
             severity = severity_of(cfg)
             res = er.result or {}
-            ids = [str(row[spec.id_column]) for row in (res.get("unexpected_index_list") or [])
+            ids = [html.unescape(str(row[spec.id_column])) for row in (res.get("unexpected_index_list") or [])
                    if isinstance(row, dict) and spec.id_column in row]
             exc = (er.exception_info or {}).get("exception_message") if er.exception_info else None
             if exc and not er.success:
                 # The expectation could not be evaluated: every record fails it, loudly.
                 log.error("expectation %s in %s raised: %s", name, suite_name, exc)
-                ids = [str(x) for x in frame[spec.id_column]]
+                ids = [html.unescape(str(x)) for x in frame[spec.id_column]]
             target = out.warned if severity == WARNING else out.failed
             for rid in ids:
                 reasons = target.setdefault(rid, [])
