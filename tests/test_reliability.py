@@ -129,6 +129,9 @@ def test_unchanged_rerun_skips_everything(bad_run):
     # files that could not be staged (no content hash) are looked at again; everything else is skipped
     unhashable = {"huge.txt", "outside.txt", "photo.png"}
     assert last[0] == len(cases) and last[1] == len(unhashable) and last[2] == len(cases) - len(unhashable)
+    # held back again, but recorded once: the row is replaced, not appended per run (issue 20, item 5)
+    rows = q(tmp / "wh.duckdb", "SELECT source_file, count(*) FROM quarantine WHERE file_id IS NULL GROUP BY 1")
+    assert {Path(f).name for f, _ in rows} >= unhashable - {"huge.txt"} and all(n == 1 for _, n in rows), rows
 
 
 def test_a_file_vanishing_mid_run_is_quarantined_unreadable(tmp_path):

@@ -701,6 +701,11 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
                     con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
             # quarantine rows can exist for a file that never reached raw_files (file_too_large …)
             con.execute("DELETE FROM quarantine WHERE file_id IN (SELECT file_id FROM in_files)")
+            # ... or that was never even hashed (unsupported_file_type, a link outside the input): such a
+            # file is held back again by every run, and its row is replaced, not added once per run
+            con.execute("""DELETE FROM quarantine q WHERE q.file_id IS NULL AND EXISTS (
+                               SELECT 1 FROM in_quarantine i WHERE i.file_id IS NULL AND i.stage = q.stage
+                               AND i.record_kind = q.record_kind AND i.record_id = q.record_id)""")
             _check_unique(con)
             row = _first(con, "SELECT pipeline_version FROM in_raw LIMIT 1")
             _link_duplicates(con, file_ids, row[0] if row else "")
