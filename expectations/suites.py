@@ -80,6 +80,7 @@ def severity_of(exp: Any) -> str:
 
 def _staged_files() -> list[Expectation]:
     E = gx.expectations
+    # All critical: a file with no readable text, or a second copy of one, has nothing to load.
     return [
         _named(E.ExpectColumnValuesToBeBetween(column="size_bytes", min_value=1), "empty_file",
                "a raw file has at least one byte"),
@@ -134,6 +135,9 @@ def _clean_documents() -> list[Expectation]:
 
 def _articles() -> list[Expectation]:
     E = gx.expectations
+    # All critical: an article without a title, a date or a source cannot be found, dated or attributed
+    # by an analyst (the questions gonghui answers are "who reported what, when"); a manifest supplies
+    # what a file lacks.
     return [
         _named(E.ExpectColumnValuesToNotBeNull(column="title"), "missing_title", "every article has a title"),
         _named(E.ExpectColumnValuesToNotBeNull(column="publish_date"), "missing_publish_date",
@@ -155,6 +159,8 @@ def _facts() -> list[Expectation]:
     from transforms.numbers import UNIT_FORMS
 
     E = gx.expectations
+    # All critical, per fact (the article still loads): a figure that cannot be read back from its
+    # evidence, or counts in no known unit, would be a number nobody can check.
     return [
         _named(E.ExpectColumnValuesToBeBetween(column="value", min_value=0, strict_min=True), "nonpositive_value",
                "a counted or measured value is greater than zero"),
@@ -170,6 +176,8 @@ def _facts() -> list[Expectation]:
 
 def _people() -> list[Expectation]:
     E = gx.expectations
+    # All critical, per person (the article still loads): a name that is not a name, or a person with no
+    # post, is not a fact about who holds which office.
     return [
         _named(E.ExpectColumnValueLengthsToBeBetween(column="name", min_value=2, max_value=4), "implausible_name",
                "a Chinese personal name has 2 to 4 characters"),
