@@ -250,5 +250,5 @@ def test_warnings_show_as_loaded_and_flagged_with_what_was_found(reports):  # ty
         flagged = con.execute("SELECT source_file FROM articles WHERE list_contains(flags, 'mojibake_left')").fetchall()
         severity = con.execute("SELECT DISTINCT details->>'severity' FROM dq_results "
                                "WHERE expectation = 'mojibake_left'").fetchall()
-    assert flagged == [("003_21340ad4f150d7d2.txt",)]
+    assert ("003_21340ad4f150d7d2.txt",) in flagged
     assert severity == [("warning",)]
