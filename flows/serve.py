@@ -54,6 +54,10 @@ class ServeBusy(RuntimeError):
     """Another `gonghui serve` is serving this warehouse."""
 
 
+class ServeError(RuntimeError):
+    """Serving stopped on its own: the Prefect runner or the local server failed."""
+
+
 def state_dir(db_path: str | Path) -> Path:
     """Where serve keeps its Prefect server's state and its own record: beside the warehouse, named
     after it (like `<db>.shards` and `<db>.run.lock`), so each warehouse has its own schedule."""
@@ -290,8 +294,11 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
                 say(f"Prefect UI at {api.ui_url} (API {api.url})")
             else:
                 say(f"using the Prefect server at {info['api_url']}")
-            asyncio.run(_serve(pipeline, spec, params, name, limit or DEFAULT_LIMIT, state, info, say))
+            asyncio.run(_serve(pipeline, spec, params, name, limit or DEFAULT_LIMIT, state, info, say, api))
         finally:
+            # stopping: a second Ctrl-C or SIGTERM must not cut the server's stop short
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             info["stopped_at"] = datetime.now(UTC).isoformat()
             _write_info(state, info)
             if api is not None:
@@ -327,7 +334,7 @@ async def merge_overdue(client: Any, deployment_id: Any) -> tuple[int, int]:
         flow_run_filter=FlowRunFilter(
             deployment_id=FlowRunFilterDeploymentId(any_=[deployment_id]),
             state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
-            expected_start_time=FlowRunFilterExpectedStartTime(before_=datetime.now(UTC))),
+            expected_start_time=FlowRunFilterExpectedStartTime(before_=datetime.now(UTC))),  # type: ignore[arg-type]  # pydantic takes a datetime
         sort=FlowRunSort.EXPECTED_START_TIME_ASC)
     # run_count 0: never started (a run waiting to be retried is not merged away)
     overdue = [r for r in overdue if not r.run_count]
@@ -364,7 +371,7 @@ class _RunReporter:
                  StateType.CANCELLED, StateType.CANCELLING]
         runs = await client.read_flow_runs(
             flow_run_filter=FlowRunFilter(deployment_id=FlowRunFilterDeploymentId(any_=[self.deployment_id]),
-                                          start_time=FlowRunFilterStartTime(after_=self.since),
+                                          start_time=FlowRunFilterStartTime(after_=self.since),  # type: ignore[arg-type]
                                           state=FlowRunFilterState(type=FlowRunFilterStateType(any_=began))),
             sort=FlowRunSort.START_TIME_ASC)
         for run in runs:
@@ -405,7 +412,7 @@ class _RunReporter:
 
 
 async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: str, limit: int, state: Path,
-                 info: dict[str, Any], say: Callable[[str], None]) -> None:
+                 info: dict[str, Any], say: Callable[[str], None], api: Any = None) -> None:
     from prefect.client.orchestration import get_client
     from prefect.runner import Runner
     from prefect.schedules import Cron, Interval
@@ -458,10 +465,19 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
         runner_task = asyncio.create_task(runner.start())
         await asyncio.sleep(0)  # runner.start() sets Prefect's own SIGTERM handler first thing: replace it
         catch_signals()
+        failure = None
         try:
-            while not stop.is_set() and not runner_task.done():
+            while not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), POLL_SECONDS)
+                if runner_task.done():
+                    exc = None if runner_task.cancelled() else runner_task.exception()
+                    failure = f"Prefect's runner stopped ({exc or 'no error given'}); see {state / LOG_FILE}"
+                    break
+                if api is not None and api.process is not None and api.process.poll() is not None:
+                    failure = f"the local Prefect server exited (code {api.process.returncode}); " \
+                              f"see {api.log_path}"
+                    break
                 with contextlib.suppress(Exception):  # the API busy for a moment: next poll
                     await merge_overdue(client, deployment_id)
                     await reporter.poll(client)
@@ -476,6 +492,8 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
                 loop.remove_signal_handler(sig)
     say(f"schedule {'paused' if paused else 'NOT paused (the API did not answer)'}; "
         f"{reporter.completed} run(s) completed while serving")
+    if failure:
+        raise ServeError(failure)
 
 
 async def _is_paused(client: Any, deployment_id: Any) -> bool:

@@ -198,7 +198,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     quiet_environment(args.verbose)
-    from flows.serve import ServeBusy, serve_pipeline
+    from flows.serve import ServeBusy, ServeError, serve_pipeline
     from gonghui.apiserver import LocalAPIError
 
     try:
@@ -210,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ServeBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    except LocalAPIError as exc:
+    except (LocalAPIError, ServeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM before serving began; what was started is stopped

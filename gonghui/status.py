@@ -143,10 +143,12 @@ def status_text(db_path: str | Path, name: str | None = None, wait: float = 30.0
         ui = f"; Prefect UI {info['ui_url']}" if info.get("ui_url") else f"; Prefect API {info.get('api_url')}"
         lines.append(f"schedule:    {deployment} {schedule or '?'}: served by gonghui serve (pid {info['pid']}, "
                      f"since {_when(info.get('started_at'), now)}){ui}")
-    elif info:
+    elif info.get("stopped_at"):
         lines.append(f"schedule:    {deployment} {schedule or '?'}: not served (gonghui serve stopped "
-                     f"{_when(info.get('stopped_at'), now) if info.get('stopped_at') else '(killed)'}; "
-                     f"its schedule is paused until serve starts again)")
+                     f"{_when(info['stopped_at'], now)}; its schedule is paused until serve starts again)")
+    elif info:
+        lines.append(f"schedule:    {deployment} {schedule or '?'}: not served (gonghui serve was killed; "
+                     f"runs that fell due since run once when it starts again)")
     elif view:
         lines.append(f"schedule:    {deployment} {schedule or '?'} at {api_url}"
                      f"{' (paused)' if view['paused'] else ''}")
@@ -190,7 +192,7 @@ def status_text(db_path: str | Path, name: str | None = None, wait: float = 30.0
     else:
         lines.append(f"last runs (latest {len(rows)}):")
         table = []
-        for run_id, status, started, finished, seen, new, art, held, facts, report, _fr in rows:
+        for run_id, status, started, finished, seen, new, art, held, facts, _report, _fr in rows:
             if status == "running" and holder is None:
                 status = "running?"  # killed; the next run marks it crashed
             secs = f"{(finished - started).total_seconds():.1f}" if finished and started else "-"
