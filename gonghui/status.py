@@ -29,12 +29,34 @@ def _pid_alive(pid: Any) -> bool:
     return True
 
 
-def run_lock_holder(db_path: str | Path) -> int | None:
-    """The pid of the process holding the warehouse's run lock, or None. run_lock writes the holder's
-    pid into the lock file; the latest writer is the only possible holder, so a dead pid means nobody
-    holds it (the lock itself is not touched: taking it even briefly could make a starting run fail)."""
+def _flock_holder(path: Path) -> int | None | bool:
+    """Linux: the pid holding an flock on `path` per /proc/locks (None: not held); False where
+    /proc/locks cannot tell."""
     try:
-        text = Path(str(db_path) + ".run.lock").read_text().strip()
+        st = path.stat()
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return False
+    dev = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in table.splitlines():
+        parts = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 12345 00:2e:1234567 0 EOF" (blocked waiters are marked "->")
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5] == dev:
+            return int(parts[4]) if parts[4].lstrip("-").isdigit() else -1
+    return None
+
+
+def run_lock_holder(db_path: str | Path) -> int | None:
+    """The pid of the process holding the warehouse's run lock, or None. Looked up without taking the
+    lock (taking it even for a moment could make a starting run fail): in /proc/locks on Linux; else
+    the pid run_lock wrote into the file, if that process is alive (the latest writer is the only
+    possible holder, so a dead pid means nobody holds it)."""
+    path = Path(str(db_path) + ".run.lock")
+    held = _flock_holder(path)
+    if held is not False:
+        return None if held is None else int(held)
+    try:
+        text = path.read_text().strip()
     except OSError:
         return None
     pid = text.removeprefix("pid ").strip()
@@ -157,6 +179,8 @@ def status_text(db_path: str | Path, name: str | None = None, wait: float = 30.0
     if view is not None:
         nxt = "paused" if view["paused"] else _when(view["next"], now) if view["next"] else \
             "not yet created by Prefect's scheduler"
+        if view["next"] and not view["paused"] and "ago)" in nxt:
+            nxt += ": overdue, starts when the runner is free (one run at a time)"
         lines.append(f"next run:    {nxt}")
     elif served or api_note:
         lines.append(f"next run:    unknown ({api_note or 'no Prefect API'})")
