@@ -39,6 +39,10 @@ SCHEDULED_RUNS_WANTED = 2
 DEADLINE_SECONDS = 180
 STOP_SECONDS = 30
 PREFIX = "gonghui serve: "
+# Prefect 3.8's scheduler inserts flow runs with an ORM bulk INSERT that SQLAlchemy 2.1 rejects, so no
+# scheduled run is ever created; constraints.txt pins 2.0.x for this. The server's log shows it at once,
+# so the test fails fast, and loudly, if 2.1 ever comes back.
+SQLALCHEMY_21_ERROR = "Can't evaluate bulk DML statement"
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -82,8 +86,12 @@ class Serve:
         return self.err_path.read_text(errors="replace")
 
     def wait_for(self, what: str, cond: Any, deadline: float) -> Any:
+        server_log = self.err_path.parent / "wh" / "w.duckdb.prefect" / "server.log"
         while True:
             self.watch()
+            if server_log.exists():
+                assert SQLALCHEMY_21_ERROR not in server_log.read_text(errors="replace"), \
+                    "Prefect's scheduler cannot insert runs with this SQLAlchemy: pin 2.0.x (docs/scheduling.md)"
             got = cond()
             if got:
                 return got
