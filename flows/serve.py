@@ -44,6 +44,9 @@ DEFAULT_LIMIT = 1
 # How often serve merges overdue runs and reports runs that started or ended. A run takes seconds to
 # hours; two seconds keeps the terminal current without loading the API (one query each).
 POLL_SECONDS = 2.0
+# How long the runner may take to cancel a run in progress and pause the schedule (a second or two here);
+# a runner stuck past this is cancelled so that serve still stops what it started.
+STOP_SECONDS = 30.0
 # The flow run tag of a catch-up run (created by serve at start, not by Prefect's scheduler).
 CATCH_UP_TAG = "catch-up"
 SERVE_FILE = "serve.json"
@@ -294,7 +297,12 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
                 say(f"Prefect UI at {api.ui_url} (API {api.url})")
             else:
                 say(f"using the Prefect server at {info['api_url']}")
-            asyncio.run(_serve(pipeline, spec, params, name, limit or DEFAULT_LIMIT, state, info, say, api))
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            # Prefect may have read its settings before PREFECT_API_URL was set (validating a cron
+            # imports it): without this the runner would see no API and refuse to schedule.
+            with temporary_settings(updates={PREFECT_API_URL: info["api_url"]}):
+                asyncio.run(_serve(pipeline, spec, params, name, limit or DEFAULT_LIMIT, state, info, say, api))
         finally:
             # stopping: a second Ctrl-C or SIGTERM must not cut the server's stop short
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -482,9 +490,15 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
                     await merge_overdue(client, deployment_id)
                     await reporter.poll(client)
         finally:
-            if runner.started:
-                await runner.astop()  # cancels a run in progress; start() then pauses the schedule
-            await asyncio.gather(runner_task, return_exceptions=True)
+            try:
+                if runner.started:
+                    # cancels a run in progress; start() then pauses the schedule and returns
+                    await asyncio.wait_for(runner.astop(), STOP_SECONDS)
+                await asyncio.wait_for(asyncio.gather(runner_task, return_exceptions=True), STOP_SECONDS)
+            except TimeoutError:
+                runner_task.cancel()
+                await asyncio.gather(runner_task, return_exceptions=True)
+                say(f"Prefect's runner did not stop within {STOP_SECONDS:.0f} s; stopped it")
             with contextlib.suppress(Exception):
                 await reporter.poll(client)
             paused = await _is_paused(client, deployment_id)

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -111,10 +112,10 @@ class Serve:
         return out
 
 
-def _serve(ws: Path, env: dict[str, str], name: str) -> Serve:
+def _serve(ws: Path, env: dict[str, str], name: str, *schedule: str) -> Serve:
     err = ws / f"{name}.stderr"
-    proc = subprocess.Popen([GONGHUI, "serve", "--interval", str(INTERVAL_SECONDS), "--input", "in", "--db",
-                             "wh/w.duckdb", "--report-dir", "reports"], cwd=ws, env=env,
+    proc = subprocess.Popen([GONGHUI, "serve", *(schedule or ("--interval", str(INTERVAL_SECONDS))), "--input",
+                             "in", "--db", "wh/w.duckdb", "--report-dir", "reports"], cwd=ws, env=env,
                             stdout=subprocess.DEVNULL, stderr=err.open("wb"), start_new_session=True)
     return Serve(proc, err)
 
@@ -271,17 +272,26 @@ def test_status_shows_the_schedule_next_run_and_last_runs(served):
     assert a.count("│ completed │") >= 1 + SCHEDULED_RUNS_WANTED
 
 
+def _left_scheduled(db: Path, deployment_id: str) -> list[tuple[str, datetime]]:
+    """Runs Prefect had scheduled ahead, read from its database while no server runs (read-only)."""
+    with sqlite3.connect(f"file:{state_dir(db) / 'prefect.db'}?mode=ro", uri=True) as con:
+        rows = con.execute("SELECT id, expected_start_time FROM flow_run WHERE deployment_id = ? AND "
+                           "state_type = 'SCHEDULED' ORDER BY expected_start_time", [deployment_id]).fetchall()
+    return [(i, datetime.fromisoformat(t).replace(tzinfo=UTC)) for i, t in rows]
+
+
 @pytest.mark.slow
 def test_restart_keeps_history_merges_missed_runs_and_uses_a_given_api(served):
-    """Killed (kill -9: no pause, its pre-created runs left behind), the server it started stops by
-    itself; runs that fell due meanwhile run once, not once each, on a server given by PREFECT_API_URL
-    holding the same state; the history of the first serve is still there."""
+    """Killed (kill -9: no pause, its pre-created runs left behind), the server serve started stops by
+    itself; served again (now on a cron), the runs that fell due meanwhile run once, not once each, and
+    the first serve's history is still there; with PREFECT_API_URL, serve uses that server and leaves it
+    running."""
     ws, db = served.ws, served.ws / "wh/w.duckdb"
     before = {r[0] for r in _warehouse_runs(db)}
     first_port = served.api_url.split(":")[-1].split("/")[0]
+    deadline = time.monotonic() + DEADLINE_SECONDS
     # 1. serve again (its own server), wait until Prefect's scheduler has created runs ahead, kill -9
     second = _serve(ws, served.env, "second")
-    deadline = time.monotonic() + DEADLINE_SECONDS
     try:
         info = second.wait_for("deployment", lambda: (i := _serve_info(ws)).get("pid") == second.proc.pid
                                and i.get("deployment_id") and i, deadline)
@@ -294,7 +304,7 @@ def test_restart_keeps_history_merges_missed_runs_and_uses_a_given_api(served):
             info["api_url"], info["deployment_id"], ["SCHEDULED"])) >= 3, deadline)
         os.killpg(second.proc.pid, signal.SIGKILL)  # serve and any run it started; the server has its own session
         second.proc.wait(timeout=10)
-        # the server notices its parent is gone and stops (within a second or two)
+        # the server notices its parent is gone and stops (it checks every second)
         end = time.monotonic() + STOP_SECONDS
         while second.alive() and time.monotonic() < end:
             time.sleep(0.3)
@@ -302,56 +312,63 @@ def test_restart_keeps_history_merges_missed_runs_and_uses_a_given_api(served):
     finally:
         for p in second.alive():
             p.kill()
+    left = _left_scheduled(db, info["deployment_id"])
+    assert len(left) >= 2, left
+    time.sleep(max(0.0, (left[1][1] - datetime.now(UTC)).total_seconds()) + 0.5)  # two fall due at least
 
-    # 2. a Prefect server started on its own with the same state; serve uses it through PREFECT_API_URL
+    # 2. serve again, its own server, now on a cron: the overdue runs are merged into the earliest
+    third = _serve(ws, served.env, "third", "--cron", "0 6 * * *", "--timezone", "Asia/Shanghai")
+    t_start = datetime.now(UTC)
+    due = [(i, t) for i, t in left if t <= t_start]
+    try:
+        err = third.wait_for("merge line", lambda: "merged into one" in third.stderr() and third.stderr(),
+                             deadline + DEADLINE_SECONDS)
+        assert 'serving pipeline/gonghui-scheduled cron "0 6 * * *" (Asia/Shanghai); next scheduled run' in err
+        merged = re.search(r"(\d+) runs fell due while serve was down: merged into one, which starts now", err)
+        assert merged and int(merged[1]) >= len(due) >= 2, err
+        url, dep = _serve_info(ws)["api_url"], info["deployment_id"]
+        kept = due[0][0]  # the earliest is kept and runs; the others are gone
+        third.wait_for("the merged run completing", lambda: any(
+            r["id"] == kept for r in _flow_runs(url, dep, ["COMPLETED"])), deadline + DEADLINE_SECONDS)
+        remaining = {r["id"] for r in _flow_runs(url, dep)}
+        assert not ({i for i, _ in due[1:]} & remaining)
+        assert {r["id"] for r in served.completed} <= remaining  # the first serve's history survived
+        assert _api(url, f"/deployments/{dep}")["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
+        third.proc.send_signal(signal.SIGTERM)
+        assert third.proc.wait(timeout=STOP_SECONDS) == 0, third.stderr()
+    finally:
+        for p in third.alive():
+            p.kill()
+    err = third.stderr()
+    assert all(line.startswith(PREFIX) for line in err.splitlines()), err
+    assert err.endswith(PREFIX + "local Prefect server stopped\n")
+    rows = _warehouse_runs(db)
+    new = {r[0]: r for r in rows if r[0] not in before}
+    # the killed serve's run, if it had started, is marked crashed by the next; the merged run completed
+    assert new[kept][1] == "completed" and new[kept][2].replace(tzinfo=UTC) >= t_start - timedelta(seconds=1)
+    assert {r[1] for r in new.values()} <= {"completed", "crashed"}
+
+    # 3. a Prefect server of one's own (here: the same state, started by the test), given by PREFECT_API_URL
     api = LocalAPI(home=state_dir(db)).start()  # sets PREFECT_API_URL here until api.stop()
     try:
         api.wait_ready()
-
-        def overdue() -> list[dict[str, Any]]:  # left behind by the killed serve, fallen due since
-            return [r for r in _flow_runs(api.url, info["deployment_id"], ["SCHEDULED"])
-                    if datetime.fromisoformat(r["expected_start_time"]) <= datetime.now(UTC)]
-
-        end = time.monotonic() + 4 * INTERVAL_SECONDS  # (the server's start usually took longer than this)
-        while len(due := overdue()) < 2 and time.monotonic() < end:
-            time.sleep(0.5)
-        assert len(due) >= 2, due
-        third = _serve(ws, {**served.env, "PREFECT_API_URL": api.url}, "third")
-        t_start = datetime.now(UTC)
+        fourth = _serve(ws, {**served.env, "PREFECT_API_URL": api.url}, "fourth")
         try:
-            err = third.wait_for("merge line", lambda: "merged into one" in third.stderr() and third.stderr(),
-                                 deadline + DEADLINE_SECONDS)
-            assert f"using the Prefect server at {api.url}" in err
-            merged = re.search(r"(\d+) runs fell due while serve was down: merged into one, which starts now", err)
-            assert merged and int(merged[1]) >= len(due), err  # (more fell due since they were counted)
-            kept = due[0]["id"]  # the earliest is kept and runs; the others are gone
-            third.wait_for("the merged run completing", lambda: any(
-                r["id"] == kept for r in _flow_runs(api.url, info["deployment_id"], ["COMPLETED"])),
-                deadline + DEADLINE_SECONDS)
-            remaining = {r["id"] for r in _flow_runs(api.url, info["deployment_id"])}
-            assert not ({r["id"] for r in due[1:]} & remaining)
-            # the history of the first serve survived both restarts
-            assert {r["id"] for r in served.completed} <= remaining
-            third.proc.send_signal(signal.SIGTERM)
-            assert third.proc.wait(timeout=STOP_SECONDS) == 0, third.stderr()
+            err = fourth.wait_for("serving", lambda: "serving pipeline" in fourth.stderr() and fourth.stderr(),
+                                  deadline + 2 * DEADLINE_SECONDS)
+            assert err.startswith(f"{PREFIX}using the Prefect server at {api.url}\n"), err
+            fourth.proc.send_signal(signal.SIGTERM)
+            assert fourth.proc.wait(timeout=STOP_SECONDS) == 0, fourth.stderr()
         finally:
-            for p in third.alive():
+            for p in fourth.alive():
                 p.kill()
-        lines = third.stderr().splitlines()
-        assert all(line.startswith(PREFIX) for line in lines), third.stderr()
-        assert "local Prefect server stopped" not in third.stderr()  # not its server: left running
-        assert api.process is not None and api.process.poll() is None
-        assert _api(api.url, f"/deployments/{info['deployment_id']}")["paused"] is True
+        err = fourth.stderr()
+        assert all(line.startswith(PREFIX) for line in err.splitlines()), err
+        assert "local Prefect server" not in err  # none started, none stopped
+        assert api.process is not None and api.process.poll() is None  # the given server runs on
+        assert _api(api.url, f"/deployments/{dep}")["paused"] is True
     finally:
         api.stop()
-    rows = _warehouse_runs(db)
-    new = [r for r in rows if r[0] not in before]
-    # the killed serve's run (if it had started) is marked crashed by the next; every run after
-    # the restart completed, and the merged run is one of them
-    assert kept in {r[0] for r in new if r[1] == "completed"}
-    assert {r[1] for r in new} <= {"completed", "crashed"}
-    assert t_start  # the merged run started after the restart
-    assert all(r[2].replace(tzinfo=UTC) >= t_start - timedelta(seconds=1) for r in new if r[0] == kept)
 
 
 def test_catch_up_rule():
