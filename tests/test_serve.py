@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 GONGHUI = str(Path(sys.executable).parent / "gonghui")
 INTERVAL_SECONDS = 3
 SCHEDULED_RUNS_WANTED = 2
-# A cold start on 2 shared cores: the server's first start (Prefect's SQLite migrations) ~10-25 s, a
-# run ~8-20 s (its own process imports Prefect, pandas and GX). The catch-up run and two scheduled runs
-# fit well within this; a failure prints serve's output.
-DEADLINE_SECONDS = 180
+# Measured on this project's 2 cores: the server's first start (Prefect's SQLite migrations) 20-70 s and
+# the catch-up run plus two scheduled runs 40-100 s (each run's own process imports Prefect, pandas and
+# GX), the higher figures with the machine shared by other test suites (load 5-6): the whole scenario took
+# 92-176 s there. This bound only turns a hang into a failure that prints serve's output.
+DEADLINE_SECONDS = 300
 STOP_SECONDS = 30
 PREFIX = "gonghui serve: "
 # Prefect 3.8's scheduler inserts flow runs with an ORM bulk INSERT that SQLAlchemy 2.1 rejects, so no
