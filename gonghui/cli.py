@@ -279,17 +279,35 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     quiet_environment(args.verbose)
-    from flows.serve import serve_pipeline
+    from flows.serve import ServeBusy, ServeError, serve_pipeline
+    from gonghui.apiserver import LocalAPIError
 
-    if not os.environ.get("PREFECT_API_URL"):
-        print("note: PREFECT_API_URL is not set: the schedule lives in a temporary API that ends with this "
-              "process, without a UI (see docs/scheduling.md)", file=sys.stderr)
     try:
         serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
-                       args.limit, args.name, args.timezone)
+                       args.limit, args.name, args.timezone, verbose=args.verbose)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ServeBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except (LocalAPIError, ServeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before serving began; what was started is stopped
+        print("gonghui serve: stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from gonghui.status import status_text
+    from warehouse.load import WarehouseBusy
+
+    try:
+        print(status_text(args.db, args.name, args.wait))
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -355,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--name", default="gonghui-scheduled", help="deployment name")
     sv.add_argument("-v", "--verbose", action="store_true")
     sv.set_defaults(func=cmd_serve)
+    st = sub.add_parser("status", help="schedule, next run, run in progress and the last runs (starts nothing)")
+    st.add_argument("--db", default=DEFAULT_DB)
+    st.add_argument("--name", default=None, help="deployment name (default: the one gonghui serve registered)")
+    st.add_argument("--wait", type=float, default=SQL_WAIT_SECONDS,
+                    help="seconds to wait while a run holds the warehouse (default %(default)s)")
+    st.set_defaults(func=cmd_status)
     ex = sub.add_parser("export", help="write the curated tables and views as Parquet files")
     ex.add_argument("--format", choices=["parquet"], default="parquet")
     ex.add_argument("out", help="output folder")

@@ -1,0 +1,373 @@
+"""The `gonghui` command: run the pipeline, query the warehouse read-only, rebuild the report."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+DEFAULT_INPUT = "data/samples"
+DEFAULT_DB = "warehouse/gonghui.duckdb"
+DEFAULT_REPORTS = "reports"
+# A run holds DuckDB's write lock for at most warehouse.load.LOAD_HOLD_SECONDS (10 s) plus one batch at a
+# time; a query waits this long for it before giving up.
+SQL_WAIT_SECONDS = 30.0
+# A query from the terminal is stopped after this long unless --timeout says otherwise: a scheduled run
+# waiting for the warehouse should not wait behind a query someone forgot (0 = no limit).
+SQL_TIMEOUT_SECONDS = 60.0
+# Rows printed to the terminal unless --all or --max-rows: a screenful of answers, not 10 million rows
+# (227 MB of text and 5 GB of memory, measured). The query itself is capped, so memory stays bounded.
+SQL_MAX_ROWS = 1000
+# Rows fetched at a time when every row is asked for (--all): bounded memory however large the result.
+SQL_FETCH_ROWS = 10_000
+
+
+def quiet_environment(verbose: bool = False) -> None:
+    """Embedded defaults: Prefect's local ephemeral API, no telemetry, no INFO chatter, no shutdown noise."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # its telemetry write races on SQLite
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING" if verbose else "ERROR")
+    # A cold ephemeral API takes ~7 s here; give slow CI machines room before Prefect gives up.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    # Dask's scheduler and nannies log every start and stop at INFO (and a worker's exit as "killed").
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning" if verbose else "error")
+    os.environ.setdefault("DASK_DISTRIBUTED__LOGGING__DISTRIBUTED", "warning" if verbose else "error")
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _cell(v: Any, limit: int = 60) -> str:
+    s = "NULL" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else str(v))
+    s = s.replace("\n", "⏎")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _csv_cell(v: Any) -> Any:
+    return "" if v is None else (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, list | dict) else v)
+
+
+def format_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str,
+                          indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_csv_cell(v) for v in r])
+        return buf.getvalue().rstrip("\n")
+    cells = [[_cell(v) for v in r] for r in rows]
+    widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+
+    def line(vals: list[str]) -> str:
+        return " │ ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths, strict=True)).rstrip()
+
+    out = [line(cols), "─┼─".join("─" * w for w in widths)] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"error: no warehouse at {db}; run `gonghui run` first", file=sys.stderr)
+        return 2
+    from warehouse.load import WarehouseBusy, open_connection
+
+    # read_only: DuckDB refuses every write; external access off: no COPY TO / ATTACH / file writes.
+    config = {"enable_external_access": False}
+    try:
+        try:
+            con = open_connection(db, read_only=True, wait_seconds=0, config=config)
+        except WarehouseBusy:
+            # a run is loading: it releases the lock at least every few seconds
+            print(f"waiting up to {args.wait:.0f} s for a gonghui run to release {db} …", file=sys.stderr)
+            con = open_connection(db, read_only=True, wait_seconds=args.wait, config=config)
+    except WarehouseBusy:
+        print(f"error: {db} is being written by a gonghui run right now (DuckDB allows one writer) and was "
+              f"not released within {args.wait:.0f} s; retry, or pass --wait with more seconds.", file=sys.stderr)
+        return 3
+    import signal
+    import threading
+
+    stopped: list[str] = []
+
+    def stop(why: str) -> None:
+        stopped.append(why)
+        con.interrupt()
+
+    timer = threading.Timer(args.timeout, stop, ["timeout"]) if args.timeout > 0 else None
+    previous = signal.signal(signal.SIGINT, lambda *_: stop("interrupt"))
+    try:
+        con.execute("SET lock_configuration = true")
+        if timer is not None:
+            timer.start()
+        limit = None if args.all else args.max_rows
+        cur = _execute_capped(con, args.query, limit)
+        if cur.description is None:
+            return 0
+        cols = [d[0] for d in cur.description]
+        if limit is None and args.format != "table":
+            _stream_rows(cur, cols, args.format)
+            return 0
+        rows = cur.fetchall() if limit is None else cur.fetchmany(limit + 1)
+        more = limit is not None and len(rows) > limit
+        print(format_rows(cols, rows[:limit] if more else rows, args.format))
+        if more:
+            print(f"(only the first {limit} rows are shown: --max-rows N for more, --all for every row)",
+                  file=sys.stderr)
+        return 0
+    except (duckdb.Error, KeyboardInterrupt) as exc:
+        if stopped == ["timeout"]:
+            print(f"error: the query was stopped after {args.timeout:g} s (--timeout SECONDS to allow more, "
+                  f"0 for no limit)", file=sys.stderr)
+            return 1
+        if stopped or isinstance(exc, KeyboardInterrupt):
+            print("query interrupted", file=sys.stderr)
+            return 130
+        msg = str(exc)
+        if "read-only" in msg or "read only" in msg:
+            print(f"error: gonghui sql opens the warehouse read-only; it cannot change it.\n  ({msg})",
+                  file=sys.stderr)
+        elif "external access" in msg.lower():
+            print(f"error: gonghui sql cannot read or write files outside the warehouse.\n  ({msg})",
+                  file=sys.stderr)
+        else:
+            print(f"error: {msg}", file=sys.stderr)
+        return 1
+    finally:
+        if timer is not None:
+            timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+        con.close()
+
+
+_QUERY_START_RE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*\(*\s*(?:select|with|from|values|table)\b", re.IGNORECASE)
+
+
+def _execute_capped(con: Any, query: str, limit: int | None) -> Any:
+    """Run the query; a SELECT-like one with a limit as `SELECT * FROM (query) LIMIT limit + 1`, so DuckDB
+    stops producing rows there (PRAGMA, SHOW, DESCRIBE … run as given; their results are small)."""
+    import duckdb
+
+    if limit is not None and _QUERY_START_RE.match(query):
+        try:
+            return con.execute(f"SELECT * FROM ({query.strip().rstrip(';')}\n) AS q LIMIT {limit + 1}")
+        except duckdb.ParserException:
+            pass  # e.g. a ";" followed by a comment: the query as given (its own errors are the user's)
+    return con.execute(query)
+
+
+def _stream_rows(cur: Any, cols: list[str], fmt: str) -> None:
+    """Every row, SQL_FETCH_ROWS at a time, as CSV or as the JSON array format_rows prints: memory stays
+    bounded."""
+    writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(cols)
+    else:
+        sys.stdout.write("[")
+    first = True
+    while rows := cur.fetchmany(SQL_FETCH_ROWS):
+        if writer is not None:
+            writer.writerows([[_csv_cell(v) for v in r] for r in rows])
+            continue
+        for r in rows:
+            sys.stdout.write(("\n " if first else ",\n ")
+                             + json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, default=str))
+            first = False
+    if writer is None:
+        sys.stdout.write("\n]\n" if not first else "]\n")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    quiet_environment(args.verbose)
+    inp = Path(args.input)
+    if not inp.is_dir() and not args.reprocess:
+        print(f"error: input folder {inp} does not exist or is not a folder", file=sys.stderr)
+        return 2
+    if args.manifest and not Path(args.manifest).is_file():
+        print(f"error: manifest {args.manifest} not found", file=sys.stderr)
+        return 2
+    from gonghui.apiserver import LocalAPI, LocalAPIError
+    from transforms.manifest import ManifestError
+    from warehouse.load import RunInProgress, WarehouseBusy, run_lock
+
+    try:  # fail fast, before Prefect starts, when another run holds this warehouse
+        with run_lock(args.db):
+            pass
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+
+    t0 = time.monotonic()
+    api = None
+    if not os.environ.get("PREFECT_API_URL"):
+        # Prefect's local API boots in its own process while this one imports Prefect and the flow.
+        api = LocalAPI().start()
+    try:
+        from flows.pipeline import run_pipeline
+
+        if api is not None:
+            api.wait_ready()
+        mode = "reprocess" if args.reprocess else "full_refresh" if args.full_refresh else "incremental"
+        summary = run_pipeline(workers=args.workers, dask_address=args.dask_address, input_dir=str(inp),
+                               db_path=args.db, manifest_path=args.manifest, report_dir=args.report_dir,
+                               batch_size=args.batch_size, mode=mode)
+    except ManifestError as exc:
+        print(f"error: manifest: {exc}", file=sys.stderr)
+        return 2
+    except (WarehouseBusy, RunInProgress) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except LocalAPIError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if api is not None:
+            api.stop()
+    dt = time.monotonic() - t0
+    print(f"""
+run {summary['run_id']} {summary['status']} in {dt:.1f} s
+  files:        {summary['files_seen']} seen, {summary['files_new']} processed, {summary['files_skipped']} unchanged \
+({summary['files_loaded']} loaded, {summary['files_quarantined']} quarantined)
+  articles:     {summary['articles_loaded']} loaded, {summary['articles_quarantined']} quarantined
+  facts:        {summary['facts_loaded']} loaded; people: {summary['people_loaded']}
+  expectations: {summary['expectations_failed']} failed (expectation × batch){_changes(summary)}
+  warehouse:    {args.db}
+  report:       {summary['report']}""")
+    return 0 if summary["status"] == "completed" else 1
+
+
+def _changes(summary: dict[str, Any]) -> str:
+    if not summary.get("changes"):
+        return ""
+    return "".join(f"\n  {t + ':':13} {c['added']} added, {c['removed']} removed, {c['altered']} altered, "
+                   f"{c['unchanged']} unchanged ({summary['mode']})" for t, c in sorted(summary["changes"].items()))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from gonghui.report import write_report
+
+    if not Path(args.db).exists():
+        print(f"error: no warehouse at {args.db}; run `gonghui run` first", file=sys.stderr)
+        return 2
+    try:
+        page = write_report(args.db, args.report_dir)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {page}")
+    print(f"index:  {Path(args.report_dir) / 'index.html'}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    quiet_environment(args.verbose)
+    from flows.serve import serve_pipeline
+
+    if not os.environ.get("PREFECT_API_URL"):
+        print("note: PREFECT_API_URL is not set: the schedule lives in a temporary API that ends with this "
+              "process, without a UI (see docs/scheduling.md)", file=sys.stderr)
+    try:
+        serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
+                       args.limit, args.name, args.timezone)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gonghui.export import export_parquet
+
+    try:
+        paths = export_parquet(args.db, args.out, args.tables.split(",") if args.tables else None)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for p in paths:
+        print(p)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gonghui", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run the pipeline over an input folder")
+    r.add_argument("--input", default=DEFAULT_INPUT, help=f"input folder (default {DEFAULT_INPUT})")
+    r.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    r.add_argument("--manifest", default=None, help="CSV or JSON Lines with metadata a file lacks")
+    r.add_argument("--report-dir", default=DEFAULT_REPORTS, help=f"report folder (default {DEFAULT_REPORTS})")
+    r.add_argument("--batch-size", type=int, default=2000, help="files per task run (default 2000)")
+    again = r.add_mutually_exclusive_group()
+    again.add_argument("--reprocess", action="store_true", help="rebuild derived tables from the staged raw "
+                       "text (the input folder is not read) and report what changed")
+    again.add_argument("--full-refresh", action="store_true", help="forget every derived row and process the "
+                       "input folder from scratch")
+    r.add_argument("--workers", type=int, default=None,
+                   help="run the transforms on a local Dask cluster of N worker processes")
+    r.add_argument("--dask-address", default=None, help="run the transforms on an existing Dask cluster "
+                   "(tcp://host:8786); shards go to GONGHUI_SHARD_DIR, which every worker must reach")
+    r.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("sql", help="query the warehouse (read-only)")
+    s.add_argument("query")
+    s.add_argument("--db", default=DEFAULT_DB)
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--wait", type=float, default=SQL_WAIT_SECONDS,
+                   help="seconds to wait while a run holds the warehouse (default %(default)s)")
+    s.add_argument("--timeout", type=float, default=SQL_TIMEOUT_SECONDS,
+                   help="stop the query after this many seconds (default %(default)s; 0: no limit)")
+    s.add_argument("--max-rows", type=int, default=SQL_MAX_ROWS,
+                   help="rows to print at most (default %(default)s)")
+    s.add_argument("--all", action="store_true", help="every row (csv/json are streamed)")
+    s.set_defaults(func=cmd_sql)
+    rep = sub.add_parser("report", help="rebuild the data-quality report from the warehouse")
+    rep.add_argument("--db", default=DEFAULT_DB)
+    rep.add_argument("--report-dir", default=DEFAULT_REPORTS)
+    rep.set_defaults(func=cmd_report)
+    sv = sub.add_parser("serve", help="run the pipeline on a schedule (a Prefect deployment)")
+    when = sv.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron expression, e.g. "0 6 * * *" (UTC unless --timezone)')
+    when.add_argument("--interval", type=float, help="seconds between runs")
+    sv.add_argument("--timezone", default=None, help='time zone of --cron, e.g. "Asia/Shanghai"')
+    sv.add_argument("--input", default=DEFAULT_INPUT)
+    sv.add_argument("--db", default=DEFAULT_DB)
+    sv.add_argument("--report-dir", default=DEFAULT_REPORTS)
+    sv.add_argument("--manifest", default=None)
+    sv.add_argument("--limit", type=int, default=None, help="concurrent runs (default 1)")
+    sv.add_argument("--name", default="gonghui-scheduled", help="deployment name")
+    sv.add_argument("-v", "--verbose", action="store_true")
+    sv.set_defaults(func=cmd_serve)
+    ex = sub.add_parser("export", help="write the curated tables and views as Parquet files")
+    ex.add_argument("--format", choices=["parquet"], default="parquet")
+    ex.add_argument("out", help="output folder")
+    ex.add_argument("--db", default=DEFAULT_DB)
+    ex.add_argument("--tables", default=None, help="comma-separated names (default: curated tables and views)")
+    ex.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Bylines and credit lines -> authors, correspondents, photographers, editors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Role words of Chinese newspaper credits. Longest first so 本报记者 wins over 记者.
+AUTHOR_ROLES: tuple[str, ...] = ("本报特约记者", "本报实习记者", "本报见习记者", "本报记者", "特约记者",
+                                 "实习记者", "见习记者", "首席记者", "记者", "本报评论员", "评论员", "作者",
+                                 "撰文")
+CORRESPONDENT_ROLES: tuple[str, ...] = ("本报通讯员", "特约通讯员", "通讯员")
+PHOTO_ROLES: tuple[str, ...] = ("摄影", "摄")  # as a trailing mark: 王伟伟 摄
+EDITOR_ROLES: tuple[str, ...] = ("责任编辑", "责编", "编辑", "校对")
+# Openers of a news lead that carry the credits in parentheses: 本报讯(记者马学礼 通讯员胡相宁)
+NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯")
+# ... or a wire dateline: 新华社北京8月16日电(记者 X); the place/date part is at most 12 characters.
+WIRE_SOURCES: tuple[str, ...] = ("新华社", "中新社", "人民网", "本报")
+# A block marker some papers print before a byline or a section head (■ 樊园芳 彭婷婷).
+BYLINE_MARKERS = "■□◆●▲"
+# Longest byline line: four names with roles fit well under 40 characters.
+BYLINE_MAX_CHARS = 40
+
+# A Chinese personal name: 2-4 ideographs (surname + given name; compound surnames reach 4),
+# or a transliterated name with a middle dot (买买提·艾力).
+_HAN = "\u4e00-\u9fff"
+NAME_RE = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
+# Without a role word or marker only 2-3 ideographs per name: most Chinese names, while 4-character
+# phrases (灾后清淤 重建家园) are the stuff of headlines.
+_BARE_NAME_RE = re.compile(rf"[{_HAN}]{{2,3}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
+_ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True))
+_ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
+_PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
+_NEWS_LEAD_RE = re.compile(
+    r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日电)"
+    r"\s*(?:[(（]([^()（）]{1,60})[)）])?\s*"
+)
+# Every news lead starts with one of these (a cheap test before the regex, run for every paragraph).
+_NEWS_LEAD_HEADS = NEWS_LEAD_OPENERS + WIRE_SOURCES
+_EDITOR_RE = re.compile(r"[(（]?\s*(?:" + "|".join(EDITOR_ROLES) + r")\s*[:：]\s*([^()（）]+?)\s*[)）]?$")
+_SEP_RE = re.compile(r"[\s、,，;；/]+")
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who wrote, reported, photographed: names in order of appearance."""
+
+    authors: tuple[str, ...] = ()
+    correspondents: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
+    roles_seen: tuple[str, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.correspondents or self.photographers)
+
+    def merge(self, other: Credits) -> Credits:
+        def cat(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return a + tuple(x for x in b if x not in a) if b else a
+
+        return Credits(cat(self.authors, other.authors), cat(self.correspondents, other.correspondents),
+                       cat(self.photographers, other.photographers), self.roles_seen + other.roles_seen)
+
+
+def is_name(token: str) -> bool:
+    return bool(NAME_RE.fullmatch(token))
+
+
+# Credit strings repeat (a paper's reporters sign many articles); a parse is kept per string. The
+# bound keeps memory flat on a long run.
+CREDITS_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=CREDITS_CACHE_SIZE)
+def parse_credits(text: str, *, default_role: str = "author") -> Credits | None:
+    """Parse a credit string (记者马学礼 通讯员胡相宁 顾娟 / 本报记者 王伟伟 摄) or None if it is not one."""
+    s = text.strip().lstrip(BYLINE_MARKERS).strip()
+    if not s:
+        return None
+    photo = False
+    m = _PHOTO_TAIL_RE.search(s)
+    if m and m.start() > 0:
+        photo = True
+        s = s[: m.start()]
+    groups: dict[str, list[str]] = {"author": [], "correspondent": []}
+    role = default_role
+    roles: list[str] = []
+    pos = 0
+    for part in _ROLE_RE.split(s):
+        pos += 1
+        if not part or not part.strip():
+            continue
+        if part in AUTHOR_ROLES or part.rstrip(":：") in AUTHOR_ROLES:
+            role = "author"
+            roles.append(part)
+            continue
+        if part in CORRESPONDENT_ROLES or part.rstrip(":：") in CORRESPONDENT_ROLES:
+            role = "correspondent"
+            roles.append(part)
+            continue
+        for tok in _SEP_RE.split(part.strip()):
+            if not tok:
+                continue
+            if not is_name(tok):
+                return None
+            groups[role].append(tok)
+    if not groups["author"] and not groups["correspondent"]:
+        return None
+    if photo:
+        return Credits(photographers=tuple(groups["author"] + groups["correspondent"]), roles_seen=tuple(roles))
+    return Credits(tuple(groups["author"]), tuple(groups["correspondent"]), (), tuple(roles))
+
+
+def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits | None:
+    """A whole line that is a byline: ■ 樊园芳 彭婷婷, 本报记者 黄仕强, 本报记者 王伟伟 摄, (bare) 黄榆.
+
+    Bare name lines (no role word, no marker) are accepted only with `allow_bare_names`, i.e. where the
+    caller knows a byline may stand (right under a headline): elsewhere a short line is a heading.
+    """
+    s = line.strip()
+    if not s or len(s) > BYLINE_MAX_CHARS:
+        return None
+    if s[0] in "【[(（" and s[-1] in "】])）":  # a credit in brackets: 【撰文:小鸟】, (郭日朗摄)
+        s = s[1:-1].strip()
+        if not s:
+            return None
+    marked = s[0] in BYLINE_MARKERS
+    # s is stripped, so _PHOTO_TAIL_RE finds a match exactly when s ends with a photo role.
+    has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or s.endswith(PHOTO_ROLES)
+    if not (marked or has_role or allow_bare_names):
+        return None
+    if not (marked or has_role) and not all(_BARE_NAME_RE.fullmatch(t) for t in s.split()):
+        return None
+    return parse_credits(s)
+
+
+def is_photo_credit(line: str) -> bool:
+    c = parse_byline_line(line)
+    return bool(c and c.photographers and not c.authors)
+
+
+def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
+    """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (credits, rest of the paragraph); None if no lead."""
+    p = paragraph.strip()
+    if not p.startswith(_NEWS_LEAD_HEADS):
+        return None
+    m = _NEWS_LEAD_RE.match(p)
+    if not m:
+        return None
+    credits = parse_credits(m.group(1)) if m.group(1) else None
+    return credits, p[m.end():]
+
+
+def starts_news_lead(paragraph: str) -> bool:
+    p = paragraph.strip()
+    return p.startswith(_NEWS_LEAD_HEADS) and bool(_NEWS_LEAD_RE.match(p))
+
+
+def parse_editor_line(line: str) -> tuple[str, ...]:
+    """(责编:刘琼、黄瑾) -> (刘琼, 黄瑾); () when the line is not an editor credit."""
+    m = _EDITOR_RE.search(line.strip())
+    if not m:
+        return ()
+    names = tuple(t for t in _SEP_RE.split(m.group(1)) if t)
+    return names if names and all(is_name(n) for n in names) else ()

@@ -1,0 +1,112 @@
+"""Clean one decoded document: repair, strip annotations, convert to Simplified, normalise, de-boilerplate."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
+from transforms.chinese import to_simplified
+from transforms.html import html_to_text, looks_like_html
+from transforms.mojibake import repair_mojibake
+from transforms.normalize import normalize_text
+from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
+from transforms.pinyin import strip_pinyin_annotations
+from transforms.records import CleanDoc, TextIssue
+
+SCRIPT_SIMPLIFIED = "simplified"
+
+# ------------------------------------------------------------------------------------------------------
+
+
+# Mojibake can be layered (text mis-decoded twice), and normalising can expose mojibake that control
+# characters hid; repair is re-applied while it still changes something. Three passes is beyond anything
+# seen in practice; the bound keeps a pathological input cheap.
+MAX_REPAIR_PASSES = 3
+
+
+def _repair(text: str) -> tuple[str, list[TextIssue]]:
+    text, found = repair_mojibake(text)
+    return text, list(found)
+
+
+def _after_repair(text: str) -> tuple[str, str]:
+    """Steps 2-4 on repaired text: (text, script)."""
+    text, _ = strip_pinyin_annotations(text)
+    # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
+    # may be Traditional (U+F900 -> 豈); converting first would leave them for the final normalisation.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text, config = to_simplified(text)
+    # chinese.to_simplified reports "none" when nothing was converted; CleanDoc.script says "simplified".
+    script = config if isinstance(config, str) and config not in ("", "none") else SCRIPT_SIMPLIFIED
+    return normalize_text(text), script
+
+
+def prepare_text(raw_text: str) -> tuple[str, list[TextIssue], str]:
+    """Steps 1-4: repair mojibake, strip pinyin annotations, convert to Simplified, normalise.
+
+    Returns (text, issues, script). Mojibake goes first: a corrupted span can hide an annotation
+    (``9。▍^(qū))`` is ``9省(區(qū))``), so annotations are stripped only from repaired text.
+    When normalising removed control characters that sat between mojibake bytes (``Ã\\x82\\x08\\x88``),
+    more mojibake only shows afterwards: documents that had (or show) mojibake go through the steps
+    again until nothing changes (bounded), so cleaning stays idempotent.
+    """
+    text, issues = _repair(raw_text)
+    text, script = _after_repair(text)
+    # Re-check every document once: steps 2-4 can reveal mojibake the raw text hid. A compatibility
+    # ideograph normalises to its unified twin (U+2F8D6 + "{" becomes 肭{, a phase-shifted GBK pair
+    # that only the second pass repairs: hypothesis found cleaning not idempotent there). _repair
+    # returns at once when nothing looks suspect, so for most documents this is one regex search.
+    found = True
+    for _ in range(MAX_REPAIR_PASSES - 1):
+        if not found:
+            break
+        repaired, more = _repair(text)
+        if repaired == text:
+            break
+        text, script2 = _after_repair(repaired)
+        issues, found = issues + more, bool(more)
+        script = script if script != SCRIPT_SIMPLIFIED else script2
+    return text, issues, script
+
+
+def prepare_line(line: str) -> str:
+    """One line through steps 1-4 (used to match learned repeated lines against cleaned text)."""
+    return prepare_text(line)[0].strip()
+
+
+def clean_document(
+    file_id: str,
+    source_file: str,
+    raw_text: str,
+    *,
+    repeated_lines: frozenset[str] = frozenset(),
+) -> CleanDoc:
+    """Clean one file's decoded text into a CleanDoc (paragraphs joined by a single "\\n").
+
+    Order: (HTML pages: extract their text) -> repair mojibake -> strip pinyin annotations ->
+    Traditional to Simplified -> normalise -> remove boilerplate (metadata kept in the hits) -> rejoin
+    paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction.
+    """
+    was_html = looks_like_html(raw_text)
+    if was_html:
+        raw_text, _ = html_to_text(raw_text)
+    text, issues, script = prepare_text(raw_text)
+    result = remove_boilerplate(text, repeated_lines)
+    paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text))
+    counts: dict[str, int] = dict(Counter(h.kind for h in result.hits))
+    if repeated_lines:
+        counts.setdefault(KIND_REPEATED_LINE, 0)
+    if was_html:
+        counts["html_markup"] = 1
+    return CleanDoc(
+        file_id=file_id,
+        source_file=source_file,
+        text="\n".join(paragraphs),
+        script=script,
+        boilerplate=result.hits,
+        issues=tuple(issues),
+        removed_counts=counts,
+        summary=result.summary,
+    )

@@ -1,0 +1,389 @@
+"""Extract numeric facts (number + unit + subject + verb + as-of + metric) from an article's text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_left
+from dataclasses import replace
+from functools import lru_cache
+
+from transforms import metrics
+from transforms.asof import AsOfIndex
+from transforms.numbers import Quantity, find_quantities
+from transforms.records import Article, Fact
+from transforms.regions import find_places, is_locative
+
+# A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
+# A comma between digits with three after it is a thousands separator (3,400元), not a break.
+CLAUSE_BREAK = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!(?<=\d,)\d{3}(?!\d))")
+# The same breaks as CLAUSE_BREAK, for searching the reversed text (where 3,400 reads 004,3).
+CLAUSE_BREAK_REV = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!\d)|(?<!(?<!\d)\d\d\d),")
+# A sentence (the span searched for an as-of date) ends at these.
+SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
+
+# Verbs that state what was done to the counted thing, longest first where they overlap.
+VERBS: tuple[str, ...] = (
+    "新建", "建成", "建立", "建设", "组建", "创建", "成立", "设立", "开设", "挂牌", "建",
+    "筹集", "投入", "补助", "资助", "发放", "返还", "挽回", "帮助解决", "解决", "慰问", "走访",
+    "培训", "组织", "举办", "开展", "服务", "帮扶", "实施", "提供", "聘请", "选派", "发展",
+    "提出", "采纳", "推广", "评选", "表彰", "选树", "命名", "培育", "培养", "产生", "创造", "节创",
+    "创效", "撬动", "带动", "吸引", "汇集", "摸排", "签订", "输出", "发表", "获得", "获", "完成",
+    "办理", "参加", "参与", "参赛", "覆盖", "推动", "出台", "制定", "印发", "设置", "推出", "打造",
+    "销售", "投放", "派出", "涌现", "注册", "达到", "突破", "荣获",
+)
+# Linking words: they separate the subject from the number but say nothing about the action.
+COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
+_COPULA_SET = frozenset(COPULAS)
+_VERB_RE = re.compile("|".join(sorted(VERBS + COPULAS, key=len, reverse=True)))
+# Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
+NOUN_COMPOUNDS: tuple[str, ...] = (
+    "服务站", "服务点", "服务中心", "服务阵地", "服务体系", "服务项目", "服务品牌", "工会组织",
+    "新业态工会组织", "社会组织", "培训班", "建设项目", "参赛职工", "参赛选手", "参赛企业", "发展规划",
+    "达标", "创效", "服务职工", "帮扶中心", "获得者", "建议", "发明创造", "创新成果", "创新工作室",
+)
+_COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)))
+# Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
+_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年)+")
+_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|总数|数量|人数)+$")
+# The noun after a number stops at these (a verb, a particle, a preposition, another list item).
+_AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）"
+# Guarded by the characters a stop can start with, so a scan tests one class per position instead
+# of every verb.
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS) | {v[0] for v in VERBS + COPULAS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|(?:{_VERB_RE.pattern}))")
+# Longest subject kept (characters): longer runs are whole predicates, not noun phrases.
+MAX_SUBJECT_CHARS = 16
+# Clause openings repeat across articles (全省各级工会, 截至目前,全市已建成): their (subject, verb) is
+# worked out once. The bound keeps memory flat on a long run.
+SEGMENT_CACHE_SIZE = 16384
+# ... and only openings this short are kept (a 10 MB single-line text must not fill the cache).
+SEGMENT_CACHE_MAX_CHARS = 80
+_NUMBER_IN = re.compile(r"[0-9０-９]")
+
+
+def _trim(subject: str) -> str:
+    s = subject.strip()
+    lead = _SUBJECT_LEAD.match(s)  # anchored at the start: one match at most
+    if lead:
+        s = s[lead.end() :]
+    s = _SUBJECT_TAIL.sub("", s)
+    return s.strip()
+
+
+def _after_noun(text: str, start: int, end: int) -> str:
+    """The noun phrase right after a number-with-unit (为187.45万名职工 → 职工)."""
+    stop = end
+    pos = start
+    while True:  # the first stop that does not open a noun compound (a finditer, one search at a time)
+        m = _AFTER_STOP.search(text, pos, end)
+        if m is None:
+            break
+        if _COMPOUND_RE.match(text, m.start()) is None:
+            stop = m.start()
+            break
+        pos = m.end()
+    digit = _NUMBER_IN.search(text, start, stop)
+    if digit:
+        stop = digit.start()
+    return text[start:stop].strip()
+
+
+def _verb_matches(segment: str) -> list[re.Match[str]]:
+    """Verb matches that are not inside a noun compound (服务站点, 工会组织)."""
+    shielded: list[tuple[int, int]] = [m.span() for m in _COMPOUND_RE.finditer(segment)]
+    if not shielded:
+        return list(_VERB_RE.finditer(segment))
+    return [
+        m for m in _VERB_RE.finditer(segment) if not any(a <= m.start() < b for a, b in shielded)
+    ]
+
+
+def _before(segment: str) -> tuple[str, str | None]:
+    """(subject, verb) from the text before a number: the last noun run and the last verb."""
+    if len(segment) > SEGMENT_CACHE_MAX_CHARS:
+        return _before_uncached(segment)
+    return _before_cached(segment)
+
+
+def _before_uncached(segment: str) -> tuple[str, str | None]:
+    found = _verb_matches(segment)
+    verb: str | None = None
+    for m in reversed(found):
+        if m.group(0) not in _COPULA_SET:
+            verb = m.group(0)
+            break
+    else:
+        if found:
+            verb = found[-1].group(0)
+    # The runs between verbs, from the last one back: the first that trims to something wins.
+    end = len(segment)
+    for m in reversed(found):
+        s = _trim(segment[m.end() : end])
+        if s:
+            return s, verb
+        end = m.start()
+    return _trim(segment[:end]), verb
+
+
+_before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
+
+
+def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tuple[str | None, str | None, int]:
+    """(subject, verb, end of the claim phrase) for quantity `q` in the clause."""
+    after = _after_noun(text, q.end, clause_end)
+    before_subject, verb = _before(text[seg_start : q.start])
+    phrase_end = q.end
+    subject: str | None = None
+    if len(after) >= 2 and q.unit not in ("元", "%") and len(after) <= MAX_SUBJECT_CHARS:
+        subject = _trim(after) or None
+        phrase_end = q.end + len(after)
+        vm = _VERB_RE.match(text, phrase_end)
+        if vm and vm.group(0) not in _COPULA_SET:
+            verb = vm.group(0)
+    if subject is None and before_subject:
+        subject = before_subject[-MAX_SUBJECT_CHARS:]
+    return subject, verb, phrase_end
+
+
+# Hong Kong, Macau and Taiwan writing names the mainland as a whole with these: a clause saying one
+# (内地工人月薪3000元) is about no province of its article's region (the gold's rule: the province if
+# the clause names one, else none), and its bare 元 is renminbi.
+MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
+_SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
+# A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
+FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
+                            r"菲律宾|印尼|马来西亚|缅甸|俄罗斯")
+# The currency of a bare 元 or $ by the region the amount is about; elsewhere (a mainland
+# province, or no region) renminbi.
+REGION_CURRENCY: dict[str, str] = {"香港": "HKD", "澳门": "MOP", "台湾": "TWD"}
+DEFAULT_CURRENCY = "CNY"
+
+
+def _region(text: str, article: Article, places: list[tuple[str, int, int, str]], place_starts: list[int],
+            c_start: int, c_end: int) -> str | None:
+    """The article's region, unless the clause [c_start, c_end) is about one other province.
+
+    A clause is about a place it names as a place (在深圳, 广东各地, 深圳有300名工人: see
+    regions.is_locative), not one it names in passing (北京要求, 武汉肺炎). In a Hong Kong, Macau or
+    Taiwan article a clause about the mainland as a whole (内地, 全国) has no region.
+    `places` are found once over the whole text (find_places is the costly part of extraction)."""
+    named = set()
+    for i in range(bisect_left(place_starts, c_start), len(places)):
+        prov, start, end, _ = places[i]
+        if start >= c_end:
+            break
+        if end <= c_end and is_locative(text, start, end, c_start):
+            named.add(prov)
+    others = named - {article.region}
+    if len(others) == 1 and article.region not in named:
+        return others.pop()
+    if not named and FOREIGN_PLACES.search(text, c_start, c_end):
+        return None
+    if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
+        return None
+    return article.region
+
+
+# Measures (what kind of figure a fact is), in the order they are tried:
+#   change      a difference against a base: the number right after a word of change (下跌98.1%,
+#               加薪30%, 增约5,000元), not one after 至/到 (调高至30万元 is the new level)
+#   share       a part of a whole or a rate: a percentage that is not a change
+#   new         added or happening within a period (新建, 新增; lay-offs, applications: 裁员约30人)
+#   cumulative  a running total (累计, 截至 ...)
+#   level       everything else: a stock, size, amount, price, length or age at a time
+MEASURE_LEVEL, MEASURE_CHANGE, MEASURE_SHARE = "level", "change", "share"
+CHANGE_WORDS: tuple[str, ...] = (
+    "增加", "减少", "上升", "下降", "下跌", "上涨", "增长", "回落", "回升", "急升", "急跌", "大跌", "大升", "飙升",
+    "加薪", "减薪", "削减", "上调", "下调", "调高", "调低", "提高", "降低", "多了", "少了", "增幅", "跌幅", "升幅",
+    "跌", "升", "增", "减", "涨", "加", "削",
+)
+# Between the change word and the number: an aspect particle or a linking word (增加了, 下跌达).
+_CHANGE_BEFORE = re.compile(
+    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过)?$"
+)
+# How far before a number its change word is looked for (the longest word plus a particle).
+_CHANGE_WINDOW = 5
+# 较2019年同月, 比去年同期, 按年: the base a change is measured against (up to the change word).
+_BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
+                      "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
+_BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
+NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
+
+
+def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_measure: str | None,
+             as_of_text: str | None) -> tuple[str, str | None]:
+    """(measure, base_text) of quantity `q` in the clause starting at c_start."""
+    before = text[max(c_start, q.start - _CHANGE_WINDOW) : q.start]
+    if _CHANGE_BEFORE.search(before):
+        head = text[c_start : q.start]
+        base = _BASE_RE.search(head)
+        if base:
+            return MEASURE_CHANGE, base.group("base").strip()
+        words = _BASE_WORDS.search(head)
+        return MEASURE_CHANGE, words.group(0) if words else None
+    if q.unit == "%":
+        return MEASURE_SHARE, None
+    if lexicon_measure == metrics.MEASURE_NEW:
+        return lexicon_measure, None
+    if NEW_EVENT_WORDS.search(text, c_start, min(len(text), phrase_end + 2)):
+        return metrics.MEASURE_NEW, None
+    if lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止"))):
+        return metrics.MEASURE_CUMULATIVE, None
+    return MEASURE_LEVEL, None
+
+
+# A clause that is only a dating phrase (截至2023年6月, 2020年初, 今年以来) dates every clause of its
+# sentence; a date inside another clause (1999年入职的车长, 月薪约2.9万元) dates only its own clause.
+# This many characters besides the dating words still make a clause "only" one (其中/全省/已 ...).
+DATING_CLAUSE_SLACK = 4
+# 以1994年港元计算, 按2010年价格计算: the year whose money an amount is stated in dates the amount.
+_PRICE_YEAR = re.compile(r"[以按]([0-9]{4})年(?:港元|港币|人民币|美元|价格|物价|币值|不变价)?计算")
+
+
+def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end: int,
+           q: Quantity) -> tuple[str | None, str | None]:
+    """(as_of, as_of_text) of quantity `q` in the clause [c_start, c_end) of its sentence."""
+    m = index.match_at(c_start, q.start)
+    if m is None:
+        price = _PRICE_YEAR.search(text, q.end, c_end + 16)
+        if price and price.start() - q.end <= 2:
+            return f"{price.group(1)}-12-31", price.group(0)
+    if m is None and sentence_start < c_start:
+        m = index.match_at(sentence_start, c_start)
+        if m is not None:
+            brk = CLAUSE_BREAK.search(text, m.end())
+            clause_end = brk.start() if brk else len(text)
+            if clause_end - m.end() > DATING_CLAUSE_SLACK:
+                m = None
+    return index.answer(m)
+
+
+def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def _clause_groups(text: str, rev: str, quantities: list[Quantity]) -> list[tuple[int, int, list[Quantity]]]:
+    """(clause start, clause end, its quantities) for each clause holding a whole quantity.
+
+    A quantity belongs to the clause its start is in, and counts only when it ends there too (1,000人
+    runs over a clause break). Clause edges are looked up around each quantity — forwards in the
+    text, backwards in `rev` (the text reversed) — so a long text with few numbers is never split
+    whole, and a text's clause edges are each found once (linear: a 10 MB single-line file costs
+    seconds, not hours).
+    """
+    n = len(text)
+    groups: list[tuple[int, int, list[Quantity]]] = []
+    c_end = -1
+    in_clause: list[Quantity] = []
+    for q in quantities:
+        if q.start >= c_end:  # past the current clause (its end is a break, never a quantity start)
+            after = CLAUSE_BREAK.search(text, q.start)
+            c_end = after.start() if after else n
+            before = CLAUSE_BREAK_REV.search(rev, n - q.start)
+            in_clause = []
+            groups.append((n - before.start() if before else 0, c_end, in_clause))
+        if q.end <= c_end:
+            in_clause.append(q)
+    return [g for g in groups if g[2]]
+
+
+def _last_sentence_break_end(rev: str, lo: int, hi: int) -> int | None:
+    """The end of the last sentence break in text[lo:hi], searched backwards in `rev`."""
+    n = len(rev)
+    m = SENTENCE_BREAK.search(rev, n - hi, n - lo)
+    return n - m.start() if m else None
+
+
+def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
+    """Facts in one field's text; offsets are into `text`."""
+    facts: list[Fact] = []
+    quantities = find_quantities(text)
+    if not quantities:
+        return facts
+    places = find_places(text)
+    place_starts = [p[1] for p in places]
+    quantities = sorted(quantities, key=lambda q: q.start)
+    as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
+    rev = text[::-1]
+    # Every sentence break is a clause break, so a clause's numbers share its sentence; clauses come
+    # in text order, so each looks back for a sentence break only as far as the one before it.
+    sentence_start = 0
+    looked_to = 0
+    for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
+        seg_start = c_start
+        region = _region(text, article, places, place_starts, c_start, c_end)
+        found = _last_sentence_break_end(rev, looked_to, c_start)
+        if found is not None:
+            sentence_start = found
+        looked_to = c_start
+        for i, q in enumerate(in_clause):
+            subject, verb, phrase_end = _subject_verb(text, q, seg_start, c_end)
+            # Evidence: the whole clause for its last fact; an earlier fact in the same clause
+            # ends at its own phrase, so every fact keeps a span (and an id) of its own.
+            ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
+            evidence = text[c_start:ev_end]
+            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
+            metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[c_start:c_end])
+            measure, base_text = _measure(text, c_start, q, phrase_end, lexicon_measure, as_of_text)
+            if measure in (MEASURE_CHANGE, MEASURE_SHARE):
+                metric = None  # a tracked metric is a level or a count; its change is not it
+            currency = None
+            if q.unit == "元":
+                currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
+            facts.append(
+                Fact(
+                    fact_id=_fact_id(article.article_id, field, c_start, ev_end),
+                    article_id=article.article_id,
+                    evidence=evidence,
+                    char_start=c_start,
+                    char_end=ev_end,
+                    value=q.value,
+                    unit=q.unit,
+                    number_text=q.number_text,
+                    subject=subject,
+                    verb=verb,
+                    metric=metric,
+                    qualifier=q.qualifier,
+                    region=region,
+                    as_of=as_of,
+                    as_of_text=as_of_text,
+                    measure=measure,
+                    field=field,
+                    currency=currency,
+                    base_text=base_text,
+                )
+            )
+            seg_start = max(phrase_end, q.end)
+    return facts
+
+
+def extract_facts(article: Article) -> list[Fact]:
+    """Every number-with-unit claim in the body (field="body") and the captions (field="captions").
+
+    Caption offsets are into "\\n".join(article.captions). For every fact,
+    `<field text>[char_start:char_end] == evidence` and `number_text` is inside `evidence`.
+    """
+    facts = facts_in_text(article, article.body, "body")
+    if article.captions:
+        facts += facts_in_text(article, "\n".join(article.captions), "captions")
+    return mark_restatements(facts)
+
+
+def mark_restatements(facts: list[Fact]) -> list[Fact]:
+    """An article that states a tracked figure twice (建成站点2911个 … 建成2911个驿站) makes one claim.
+
+    The first mention keeps the metric; later mentions of the same (metric, value, unit, region)
+    stay as facts but lose the metric and are marked measure="restatement", so a query over a
+    metric counts each claim once.
+    """
+    seen: set[tuple[str, float, str, str | None]] = set()
+    out = []
+    for f in facts:
+        if f.metric is not None:
+            key = (f.metric, f.value, f.unit, f.region)
+            if key in seen:
+                f = replace(f, metric=None, measure="restatement")
+            seen.add(key)
+        out.append(f)
+    return out

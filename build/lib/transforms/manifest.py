@@ -1,0 +1,166 @@
+"""Operator-supplied manifests (CSV or JSON Lines) that supply or override per-file metadata."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from transforms.dates import parse_publish_date, parse_publish_time
+
+MANIFEST_COLUMNS: tuple[str, ...] = (
+    "file", "sha256", "source", "publish_date", "publish_time", "page", "url", "title", "authors",
+)
+# Authors in one CSV cell: 张三;李四 or 张三、李四 or 张三|李四 (a comma would clash with CSV quoting habits).
+_AUTHOR_SPLIT_RE = re.compile(r"[;；、|]")
+_SHA256_RE = re.compile(r"[0-9a-fA-F]{64}")
+_ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be used; the message names the file and line."""
+
+    def __init__(self, name: str, line: int | None, message: str) -> None:
+        self.name = name
+        self.line = line
+        where = f"{name}:{line}" if line is not None else name
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One manifest row: which file it is about and the metadata it supplies (None = not supplied)."""
+
+    file: str | None = None
+    sha256: str | None = None
+    source: str | None = None
+    publish_date: str | None = None
+    publish_time: str | None = None
+    page: str | None = None
+    url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def _row(raw: dict[str, Any], name: str, line: int) -> ManifestRow:
+    unknown = sorted(k for k in raw if k not in MANIFEST_COLUMNS)
+    if unknown:
+        raise ManifestError(name, line, f"unknown column(s) {', '.join(map(repr, unknown))}; "
+                                        f"allowed: {', '.join(MANIFEST_COLUMNS)}")
+    file = _text(raw.get("file"))
+    sha = _text(raw.get("sha256"))
+    if not file and not sha:
+        raise ManifestError(name, line, "row names neither 'file' nor 'sha256'")
+    if sha and not _SHA256_RE.fullmatch(sha):
+        raise ManifestError(name, line, f"sha256 {sha!r} is not 64 hex digits")
+    date_raw = _text(raw.get("publish_date"))
+    publish_date = None
+    if date_raw:
+        publish_date = parse_publish_date(date_raw) if not _ISO_RE.fullmatch(date_raw) else date_raw
+        if publish_date is None or parse_publish_date(publish_date) != publish_date:
+            raise ManifestError(name, line, f"invalid publish_date {date_raw!r} (expected yyyy-mm-dd)")
+    time_raw = _text(raw.get("publish_time"))
+    publish_time = parse_publish_time(time_raw) if time_raw else None
+    if time_raw and publish_time is None:
+        raise ManifestError(name, line, f"invalid publish_time {time_raw!r} (expected HH:MM)")
+    authors_raw = raw.get("authors")
+    if isinstance(authors_raw, list):
+        authors = tuple(a for a in (_text(x) for x in authors_raw) if a)
+    else:
+        a = _text(authors_raw)
+        authors = tuple(x.strip() for x in _AUTHOR_SPLIT_RE.split(a) if x.strip()) if a else ()
+    return ManifestRow(
+        file=file, sha256=sha.lower() if sha else None, source=_text(raw.get("source")),
+        publish_date=publish_date, publish_time=publish_time, page=_text(raw.get("page")),
+        url=_text(raw.get("url")), title=_text(raw.get("title")), authors=authors,
+    )
+
+
+def _parse_csv(text: str, name: str) -> list[ManifestRow]:
+    try:
+        return _parse_csv_rows(text, name)
+    except csv.Error as exc:  # malformed quoting, stray carriage returns, NUL bytes ...
+        raise ManifestError(name, None, f"not valid CSV: {exc}") from None
+
+
+def _parse_csv_rows(text: str, name: str) -> list[ManifestRow]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        return []
+    header = [h.strip() for h in reader.fieldnames]
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    if unknown:
+        raise ManifestError(name, 1, f"unknown column(s) {', '.join(map(repr, unknown))}; "
+                                     f"allowed: {', '.join(MANIFEST_COLUMNS)}")
+    reader.fieldnames = header
+    rows = []
+    for rec in reader:
+        line = reader.line_num
+        if None in rec:
+            raise ManifestError(name, line, "more cells than header columns")
+        if not any((v or "").strip() for v in rec.values()):
+            continue
+        rows.append(_row(dict(rec), name, line))
+    return rows
+
+
+def _parse_jsonl(text: str, name: str) -> list[ManifestRow]:
+    rows = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ManifestError(name, i, f"not valid JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise ManifestError(name, i, "each line must be a JSON object")
+        rows.append(_row(obj, name, i))
+    return rows
+
+
+def parse_manifest(text: str, name: str) -> list[ManifestRow]:
+    """Parse a manifest: CSV with a header row, or JSON Lines; by extension (.csv/.jsonl/.json) or sniffing."""
+    text = text.lstrip("\ufeff")
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    if suffix == ".csv":
+        return _parse_csv(text, name)
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return _parse_jsonl(text, name)
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return _parse_jsonl(text, name) if first.lstrip().startswith("{") else _parse_csv(text, name)
+
+
+def _norm_path(p: str) -> str:
+    p = p.replace("\\", "/").strip()
+    while p.startswith("./"):
+        p = p[2:]
+    return p
+
+
+def match_manifest(rows: list[ManifestRow], file_id: str, rel_path: str) -> ManifestRow | None:
+    """The row about this file: by sha256, else by relative path, else by bare file name."""
+    fid = file_id.lower()
+    rel = _norm_path(rel_path)
+    bare = PurePosixPath(rel).name
+    for r in rows:
+        if r.sha256 and r.sha256 == fid:
+            return r
+    for r in rows:
+        if r.file and _norm_path(r.file) == rel:
+            return r
+    for r in rows:
+        if r.file and "/" not in _norm_path(r.file) and _norm_path(r.file) == bare:
+            return r
+    return None

@@ -1,0 +1,558 @@
+"""Numbers in Chinese text: parse numerals (Arabic, Chinese, mixed) and find number-with-unit spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import cn2an
+
+# --- character classes -------------------------------------------------------------------------
+
+# Full-width digits and the full-width point map 1:1 onto ASCII, so offsets never shift.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+
+CN_DIGITS = "零〇一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿"
+CN_SCALES = "十百千万亿拾佰仟萬億"
+# Scale words that may follow an Arabic number: 1.19万, 3千万亿, 9佰.
+_ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+_CN_NUM = rf"[{CN_DIGITS}{CN_SCALES}](?:[{CN_DIGITS}{CN_SCALES}]|点(?=[{CN_DIGITS}]))*"
+_SCALE_RUN = rf"[{CN_SCALES}]+"
+
+_THOUSANDS_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+_PLAIN_ARABIC = re.compile(r"^-?\d+(?:\.\d+)?$")
+_ONLY_SCALES = re.compile(rf"^[{CN_SCALES}]+$")
+_CURRENCY_TAIL = re.compile(r"(?:元整|圆整|元|圆)$")
+_SPACE_BEFORE_SCALE = re.compile(r"(?<=\d)\s+(?=[十百千万亿拾佰仟萬億])")
+
+# --- units ---------------------------------------------------------------------------------------
+
+# Counting units, longest first (the regex alternation tries them in this order). Written forms
+# map to the stored unit: "人(次)" is 人次, "％" is %. Units of time (年 月 日 天 周 小时 ...) are
+# deliberately absent: a number followed by them is a date or a duration, never a counted claim.
+UNIT_FORMS: dict[str, str] = {
+    "人(次)": "人次", "人（次）": "人次", "个(次)": "个次", "个（次）": "个次",
+    "户(次)": "户次", "户（次）": "户次", "家(次)": "家次", "家（次）": "家次",
+    "人次": "人次", "户次": "户次", "个次": "个次", "场次": "场次", "家次": "家次", "件次": "件次",
+    "平方公里": "平方公里", "平方米": "平方米", "公里": "公里", "千米": "公里", "千瓦": "千瓦",
+    # Money: every amount is stored in 元 (the unit of account of 港元, 美元, 欧元 ... alike); the
+    # currency as written is Quantity.currency (UNIT_TEXT_CURRENCY), so 35港元 is 35 元, HKD.
+    "美元": "元", "港元": "元", "港币": "元", "欧元": "元", "日元": "元", "英镑": "元",
+    "澳元": "元", "韩元": "元", "卢布": "元", "泰铢": "元",
+    # 70元港币 / 100元人民币: the currency written after 元 belongs to the amount.
+    "元港币": "元", "元港元": "元", "元人民币": "元", "元美金": "元", "元澳门币": "元",
+    "元新台币": "元", "元台币": "元",
+    "澳门元": "元", "澳门币": "元", "葡币": "元", "新台币": "元",
+    "台币": "元", "人民币": "元", "美金": "元", "日圆": "元",
+    "欧": "元",  # 4欧请兼职: Hong Kong writing shortens 欧元 to 欧
+    "元": "元", "%": "%", "％": "%",
+    # Lengths of time and ages are claims when they are what the sentence states (连续居港满七年,
+    # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
+    # only date a sentence (五年前, 20多年来, 三日内) out.
+    "个多月": "个月", "个月": "个月", "个多小时": "小时", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "天", "日": "日", "年": "年",
+    "岁": "岁", "周": "周", "星期": "周",
+    "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
+    "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
+    "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
+    "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
+    "宗": "宗", "票": "票", "种": "种", "班": "班", "架": "架", "层": "层",
+}
+MONEY_UNITS = frozenset({"元"})
+# ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
+# a currency word around the number (港币28元) or from its region (transforms/facts.py).
+# Longest currency word looked for before a number (新台币 plus a space).
+_CURRENCY_BEFORE_MAX = 4
+# The currency each written money unit names (a bare 元 names none).
+UNIT_TEXT_CURRENCY: dict[str, str] = {
+    "美元": "USD", "美金": "USD", "元美金": "USD", "港元": "HKD", "港币": "HKD", "元港币": "HKD", "元港元": "HKD",
+    "欧元": "EUR", "欧": "EUR", "日元": "JPY", "日圆": "JPY", "英镑": "GBP", "澳元": "AUD", "韩元": "KRW",
+    "卢布": "RUB", "泰铢": "THB", "澳门元": "MOP", "澳门币": "MOP", "葡币": "MOP", "元澳门币": "MOP",
+    "新台币": "TWD", "台币": "TWD", "元新台币": "TWD", "元台币": "TWD", "人民币": "CNY", "元人民币": "CNY",
+}
+# A currency word written right before the number (港币28元, 人民币100元, HK$5,800), its code.
+CURRENCY_BEFORE: dict[str, str] = {
+    "港币": "HKD", "港元": "HKD", "HK$": "HKD", "HKD": "HKD", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY",
+    "美元": "USD", "美金": "USD", "US$": "USD", "USD": "USD", "澳门币": "MOP", "澳门元": "MOP", "葡币": "MOP",
+    "MOP$": "MOP", "MOP": "MOP", "新台币": "TWD", "台币": "TWD", "NT$": "TWD", "欧元": "EUR",
+}
+
+# A unit must not be the first character of a longer word that makes the number a duration or
+# something else: 两个月 / 3个小时 (durations), 5人民币, 3米长 is fine. Kept short on purpose.
+_UNIT_GUARDS: dict[str, str] = {
+    # 两个月 / 3个小时 are durations; Cantonese 3个钟 (three hours), 两个骨 (half an hour) too.
+    "个": r"(?!多?(?:月|小时|钟|星期|礼拜|工作日|季度|年头|半月|骨|字))",
+    "人": r"(?!民币|民)",
+    "名": r"(?!次|单|义|称|字|额)",
+    "次": r"(?!日|年|月)",
+    "期": r"(?!间|限|刊|望)",
+    "本": r"(?!地|级|次|届|年|月|来|打算|应|身|人|土|港|质|着|以为)",
+    "部": r"(?!门|分|署)",
+    "间": r"(?!隔)",
+    "处": r"(?!理|长|级)",
+    "位": r"(?!于|置)",
+    "条": r"(?!件|例)",
+    "家": r"(?!庭|园|属|乡|长)",
+    "米": r"(?!饭)",
+    "欧": r"(?!洲|盟|美|式|陆|亚)",
+    # Time references date a sentence, they state no length: 五年前, 20多年来, 三日内, 一个月后, 3日起.
+    "年": r"(?!前|后|內|内|来|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半)",
+    "个月": r"(?!前|后|内|来|以来|间)",
+    "个多月": r"(?!前|后|内|来|以来|间)",
+    "个多小时": r"(?!前|后|内)",
+    "个小时": r"(?!前|后|内)",
+    "天": r"(?!前|后|内|来|以来|间|起|然|气|地|空|下|堂|津|主|水|文|价)",
+    "日": r"(?!前|后|内|来|以来|间|起|至|到|止|期|报|本|常|益|子|夜|间|用|记|军|语|元|圆|后|晚|早|上|下|及)",
+    "小时": r"(?!前|后|内|候)",
+    "分钟": r"(?!前|后|内)",
+    "周": r"(?!年|前|后|内|来|边|末|刊|日|一|二|三|四|五|六|七)",
+    "星期": r"(?!前|后|内|来|日|一|二|三|四|五|六|七|天)",
+    "岁": r"(?!月|末)",
+    "宗": r"(?!教|旨|师|族|亲)",
+    "种": r"(?!子|植|类|族|田|地)",
+    "班": r"(?!子|长|级|主|车|机|底)",
+    "层": r"(?!次|面|级|楼)",
+    "票": r"(?!价|据|房|务)",
+}
+
+
+def _unit_alternation() -> str:
+    forms = sorted(UNIT_FORMS, key=len, reverse=True)
+    return "|".join(re.escape(f) + _UNIT_GUARDS.get(f, "") for f in forms)
+
+
+# --- qualifiers ----------------------------------------------------------------------------------
+
+# What the text says about precision, mapped onto the stored qualifier words.
+PREFIX_QUALIFIERS: dict[str, str] = {
+    "将近": "近", "接近": "近", "近": "近",
+    "大约": "约", "约": "约",
+    "超过": "超过", "超": "超过", "逾": "超过", "多于": "超过", "高于": "超过",
+    "不足": "不足", "不到": "不足", "少于": "不足", "低于": "不足",
+    "至少": "以上", "最少": "以上", "不少于": "以上", "不低于": "以上",
+}
+INNER_QUALIFIERS: dict[str, str] = {"余": "余", "多": "多", "几": "多"}
+SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足", "以上": "以上", "左右": "约", "上下": "约",
+                                     "以下": "不足"}
+# 超过 / 以上 / 余 / 多 all say "more than": when several stand together (超过100余万人) they are
+# redundant, and the first written one is kept (the gold stores 超过 for that case). Words from
+# different families (约100多) are kept in reading order, joined with "+".
+LOWER_BOUND = frozenset({"超过", "以上", "余", "多"})
+
+_PREFIX_Q = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
+_SUFFIX_Q = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
+
+# Every quantity starts with one of these (a prefix qualifier, a digit, a Chinese numeral). As a
+# lookahead in front of the pattern it rejects most positions with one test, where the engine would
+# otherwise try each qualifier and numeral branch there: finding quantities in a text is 2x faster.
+_QUANTITY_FIRST = ("".join(sorted({w[0] for w in PREFIX_QUALIFIERS})) + "0-9０-９" + CN_DIGITS + CN_SCALES)
+QUANTITY_RE = re.compile(
+    rf"(?=[{_QUANTITY_FIRST}])"
+    rf"(?P<q1>{_PREFIX_Q})?"
+    rf"(?P<num>(?:{_ARABIC})(?:\s?{_SCALE_RUN})?|{_CN_NUM})"
+    r"(?P<q2>[余多几])?"
+    rf"(?P<scale>[万亿]+)?"
+    r"(?P<q3>[余多])?"
+    r"(?:(?<=[0-9])\s)?"  # 12 个月: a space after Arabic digits
+    rf"(?P<unit>{_unit_alternation()})"
+    rf"(?P<q4>{_SUFFIX_Q})?"
+)
+
+_TEN = frozenset({"十", "拾"})
+# A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
+_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
+# A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
+_IDIOM_ONE = frozenset({"一", "壹"})
+# Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
+# and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
+_CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
+# A Chinese digit after these names a weekday (周六本打算, 星期三), not a count.
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")
+_SET_PHRASES_PATH = Path(__file__).parent / "data" / "facts_set_phrases.txt"
+# Fixed political and civic phrases that hold a number and a unit (三个代表, 八项规定, 五位一体): a
+# name, not a count. One per line in data/facts_set_phrases.txt.
+SET_PHRASES: tuple[str, ...] = tuple(
+    ln.strip() for ln in _SET_PHRASES_PATH.read_text(encoding="utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+)
+_SET_PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(SET_PHRASES, key=len, reverse=True)))
+_ORDINAL_BEFORE = ("第",)
+# A number glued to letters, digits or a point belongs to a code or a list label, not a claim.
+_GLUED_BEFORE = re.compile(r"[0-9A-Za-z.．\-_/]")
+# A numeral right after an opening quote is a slogan: “两个确立”, “三个逻辑”.
+_OPEN_QUOTES = "“‘「『\"'"
+
+
+# Units a date is written with: 2019年, 6月12日, (1日).
+_DATE_UNITS = frozenset({"年", "日", "天"})
+_YEAR_DIGITS = re.compile(r"^[0-9０-９]{4}$")
+# A two-digit year: 97年回归, 03年沙士. Counts of years this high are rare in news (a length of
+# 40 years or more is written with 多/余 or in full), a year of the 1940s-1990s is common.
+_SHORT_YEAR = re.compile(r"^[4-9][0-9]$")
+
+
+def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
+    """True when a number with 年 / 日 is a date (2019年, 97年, 6月12日, 周二(3日)), not a length."""
+    unit = text[unit_end - 1]
+    if unit == "年":
+        return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
+    before = text[num_start - 1 : num_start] if num_start else ""
+    if before in ("月", "(", "（", "今", "号") or text[unit_end : unit_end + 1] in (")", "）"):
+        return True
+    return False
+
+
+def _normalise(text: str) -> str:
+    """Full-width digits to ASCII, thousands separators removed, outer whitespace stripped."""
+    s = text.translate(_FULLWIDTH).strip()
+    s = _THOUSANDS_SEP.sub("", s)
+    return _SPACE_BEFORE_SCALE.sub("", s)
+
+
+# Numerals repeat across a corpus (3, 10, 1.2万); cn2an is the slow part of reading one. The cache
+# bound keeps memory flat on a long run while holding a batch's distinct numerals.
+PARSE_CACHE_SIZE = 16384
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def parse_number(text: str) -> float | None:
+    """The value of a numeral: `1.19万` → 11900, `两千六` → 2600, `２０１２` → 2012, `千` → 1000.
+
+    Arabic numbers are parsed directly; anything with Chinese numerals or scale words goes through
+    cn2an's "smart" mode (which also accepts cn2an's "normal" inputs). A run of scale words alone
+    (`千`, `万`, `百万`) is read as one of them (1000, 10000, 1000000). Returns None when the text
+    is not a numeral.
+    """
+    s = _normalise(text)
+    if not s:
+        return None
+    if _PLAIN_ARABIC.match(s):
+        return float(s)
+    if s.startswith("点") or s.endswith("点"):  # 零点 / 点零: a point needs digits on both sides
+        return None
+    if _ONLY_SCALES.match(s):
+        s = "一" + s
+    try:
+        value = cn2an.cn2an(s, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its counting unit, as found in a text (offsets into that text)."""
+
+    start: int  # the whole expression: qualifier … unit … trailing qualifier
+    end: int
+    num_start: int  # the number as written (digits and scale words, incl. an inner 余/多)
+    num_end: int
+    number_text: str
+    value: float  # in the base unit: 6922万元 → 69220000
+    unit: str  # stored unit (人(次) → 人次)
+    unit_text: str  # the unit as written
+    qualifier: str | None
+    # ISO 4217 code when the text names the currency (港币28元, 35港元, HK$5,800); None for a bare
+    # 元 or $ (its currency comes from the region) and for every non-money unit.
+    currency: str | None = None
+
+
+def combine_qualifiers(words: list[str]) -> str | None:
+    """Qualifiers in reading order → the stored form (see LOWER_BOUND)."""
+    kept: list[str] = []
+    for w in words:
+        if w in kept:
+            continue
+        if w in LOWER_BOUND and any(k in LOWER_BOUND for k in kept):
+            continue
+        kept.append(w)
+    return "+".join(kept) if kept else None
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number-with-unit in `text`, left to right, skipping dates, ordinals, codes, slogans."""
+    out: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(text):
+        q = _to_quantity(text, m)
+        if q is not None:
+            out.append(q)
+    if "$" in text:  # dollar amounts (HK$5,800, $2亿) have their currency sign in front
+        taken = [(q.start, q.end) for q in out]
+        extra = [q for q in _dollar_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if extra:
+            out = sorted(out + extra, key=lambda q: q.start)
+    return out
+
+
+# Dollar signs, as Hong Kong, Taiwan and Macau writing uses them. A bare $ is the local dollar: its
+# currency comes from the region, as a bare 元's does. A unit written after the amount wins
+# ($5 万美元 is US dollars).
+DOLLAR_SIGNS: dict[str, str | None] = {"HK$": "HKD", "US$": "USD", "NT$": "TWD", "MOP$": "MOP", "$": None}
+_DOLLAR_RE = re.compile(
+    r"(?P<sign>HK\$|US\$|NT\$|MOP\$|\$)\s?"
+    rf"(?P<num>{_ARABIC})(?:\s?(?P<scale>[万亿]))?(?:\s?(?P<unit>美元|港元|元))?"
+    r"(?!\s?[A-Za-z0-9])"  # US$47 mil, $6 Bil: an English scale word this reader does not parse
+)
+
+
+def _dollar_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _DOLLAR_RE.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha() and m.group("sign") == "$":
+            continue  # C$, S$, A$: a dollar this table does not name
+        num, scale = m.group("num"), m.group("scale")
+        value = parse_number(num + scale if scale else num)
+        if value is None:
+            continue
+        unit, currency = "元", DOLLAR_SIGNS[m.group("sign")]
+        if m.group("unit"):
+            currency = UNIT_TEXT_CURRENCY.get(m.group("unit"), currency)
+        num_end = m.end("scale") if scale else m.end("num")
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=num_end,
+                            number_text=text[m.start("num") : num_end], value=value, unit=unit,
+                            unit_text=m.group("unit") or m.group("sign"), qualifier=None, currency=currency))
+    return out
+
+
+def _currency_of(text: str, start: int, unit: str, unit_text: str) -> str | None:
+    """The currency a quantity's own words name: its unit (35港元), or a currency word before it."""
+    code = UNIT_TEXT_CURRENCY.get(unit_text)
+    if code or unit != "元":
+        return code
+    before = text[max(0, start - _CURRENCY_BEFORE_MAX) : start].rstrip()
+    for word, code in CURRENCY_BEFORE.items():
+        if before.endswith(word):
+            return code
+    return None
+
+
+def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
+    q1, num, q2, scale, q3, unit_text, q4 = m.group("q1", "num", "q2", "scale", "q3", "unit", "q4")
+    num_start = m.start("num")
+    if q1 is None and num_start > 0:
+        before = text[num_start - 1]
+        if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
+            return None
+    if num in _IDIOM_ONE or _CN_DIGITS_ONLY.match(num):
+        return None
+    if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
+        return None
+    if _SET_PHRASE_RE.match(text, num_start):
+        return None
+    if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
+        return None
+    if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
+        preceding = text[max(0, num_start - 2) : num_start]
+        if not preceding.endswith(_BARE_SCALE_OK_BEFORE):
+            return None
+    base = parse_number(num + scale if scale else num)
+    if base is None:
+        return None
+    words: list[str] = []
+    if q1:
+        words.append(PREFIX_QUALIFIERS[q1])
+    if q2:
+        words.append(INNER_QUALIFIERS[q2])
+    if q3:
+        words.append(INNER_QUALIFIERS[q3])
+    if q4:
+        words.append(SUFFIX_QUALIFIERS[q4])
+    if "多" in unit_text:  # 两个多小时, 一个多月
+        words.append("多")
+    num_end = m.end("scale") if scale else m.end("num")
+    unit = UNIT_FORMS[unit_text]
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        num_start=num_start,
+        num_end=num_end,
+        number_text=text[num_start:num_end],
+        value=base,
+        unit=unit,
+        unit_text=unit_text,
+        qualifier=combine_qualifiers(words) if words else None,
+        currency=_currency_of(text, m.start(), unit, unit_text),
+    )
+
+
+# --- money, in JioNLP's output shape (for running its test vectors and the peer bench) -----------
+
+CURRENCY_NAMES: dict[str, str] = {
+    "人民币": "元", "元": "元", "圆": "元", "块": "元", "块钱": "元",
+    "美元": "美元", "美金": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元",
+    "日元": "日元", "日币": "日元", "英镑": "英镑", "澳元": "澳元", "韩元": "韩元",
+    "卢布": "卢布", "泰铢": "泰铢", "新台币": "新台币", "台币": "新台币",
+}
+_CURRENCY_ALT = "|".join(sorted(CURRENCY_NAMES, key=len, reverse=True))
+# Definition words JioNLP uses: accurate, blur (≈ or a range), blur+ (at least), blur- (at most).
+_BLUR: dict[str | None, str] = {
+    None: "accurate", "约": "blur", "余": "blur", "近": "blur-", "不足": "blur-",
+    "超过": "blur+", "以上": "blur+",
+}
+# Money text also writes thousands as k and ten-thousands as w (15k, 30w).
+_LATIN_SCALE = {"k": "千", "K": "千", "w": "万", "W": "万"}
+_AMOUNT = rf"(?:{_ARABIC})(?:\s?(?:{_SCALE_RUN}|[kKwW]))?|[几数]?{_CN_NUM}"
+_INCL = r"(?:[(（]含[)）])?"
+_RANGE_DASH = r"(?:[-~～—]+|到|至)"
+MONEY_RE = re.compile(
+    rf"(?P<pre>{_CURRENCY_ALT})?\s?"
+    rf"(?P<q1>{_PREFIX_Q}|小于|大于)?"
+    rf"(?:(?P<lo>{_AMOUNT})\s?{_INCL}(?:元|块)?\s?{_RANGE_DASH}\s?)?"
+    rf"(?P<num>{_AMOUNT})"
+    r"(?P<q2>[余多几])?"
+    r"个?(?P<scale>[万亿]+)?\s?"
+    r"(?P<q3>[余多])?"
+    rf"(?P<cur>{_CURRENCY_ALT})?(?P<cur2>{_CURRENCY_ALT})?"
+    r"(?P<sub>(?:[0-9一二三四五六七八九零两]+[角毛](?:[0-9一二三四五六七八九零两]+分)?)|(?:[0-9一二三四五六七八九零两]+分))?"
+    rf"(?P<tail>整|钱)?{_INCL}"
+    rf"(?P<q4>{_SUFFIX_Q})?"
+)
+_SUB_UNIT = re.compile(r"([0-9一二三四五六七八九零两]+)([角毛分])")
+# 八九亿, 三五百: two neighbouring digits before a scale word give a range.
+_DIGIT_PAIR = re.compile(r"^([一二三四五六七八九])([二三四五六七八九])([十百千万亿]+)$")
+_CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_MONEY_PREFIX_EXTRA = {"小于": "不足", "大于": "超过"}
+
+
+def _amount(text: str) -> float | None:
+    t = text.strip()
+    if t and t[-1] in _LATIN_SCALE:
+        t = t[:-1] + _LATIN_SCALE[t[-1]]
+    return parse_number(t)
+
+
+def _step(value: float) -> float:
+    """The place of the last non-zero digit: 3000 → 1000, 10 → 10 (for 3000多 → 3000–4000)."""
+    n = int(value)
+    step = 1
+    while n and n % 10 == 0:
+        n //= 10
+        step *= 10
+    return float(step)
+
+
+def _money_values(m: re.Match[str]) -> list[float] | None:
+    """One value, or [low, high] for a range (1万-5万, 八九亿, 3000多, 几十万)."""
+    num = m.group("num")
+    scale_word = m.group("scale") or ""
+    mult = 1.0
+    if scale_word:
+        mult_value = parse_number(scale_word)
+        if mult_value is None:
+            return None
+        mult = mult_value
+    pair = _DIGIT_PAIR.match(num)
+    if pair:
+        unit = parse_number(pair.group(3))
+        if unit is None:
+            return None
+        a, b = _CN_DIGIT_VALUE[pair.group(1)], _CN_DIGIT_VALUE[pair.group(2)]
+        return [a * unit * mult, b * unit * mult]
+    if num[0] in "几数":
+        unit = parse_number(num[1:])
+        if unit is None:
+            return None
+        return [unit * mult, unit * 10 * mult]
+    base = _amount(num)
+    if base is None:
+        return None
+    for digits, sub in _SUB_UNIT.findall(m.group("sub") or ""):
+        v = parse_number(digits)
+        if v is None:
+            return None
+        base += v * (0.01 if sub == "分" else 0.1)
+    if m.group("lo"):
+        lo_text = m.group("lo").strip()
+        lo = _amount(lo_text)
+        if lo is None:
+            return None
+        # 两到三万, 10~15k: the low end borrows the high end's scale word, unless it then
+        # exceeds the high end (从8500到3万 is 8500 to 30000).
+        if not re.search(r"[万亿kKwW]", lo_text) and num[-1] in CN_SCALES + "kKwW":
+            borrowed = _amount(lo_text + num[-1])
+            if borrowed is not None and borrowed <= base:
+                lo = borrowed
+        return [lo * mult, base * mult]
+    if m.group("q2") in ("多", "几"):
+        return [base * mult, (base + _step(base)) * mult]
+    return [base * mult]
+
+
+def _money_currency(m: re.Match[str]) -> str:
+    names = [m.group(g) for g in ("pre", "cur", "cur2") if m.group(g)]
+    for n in names:  # a named foreign currency wins over 元/人民币 (三万元欧元, 9000元日币)
+        if CURRENCY_NAMES[n] != "元":
+            return CURRENCY_NAMES[n]
+    return "元"
+
+
+def _money_qualifier(m: re.Match[str]) -> str | None:
+    words: list[str] = []
+    if m.group("q1"):
+        q1 = m.group("q1")
+        words.append(_MONEY_PREFIX_EXTRA.get(q1) or PREFIX_QUALIFIERS[q1])
+    words += [INNER_QUALIFIERS[m.group(g)] for g in ("q2", "q3") if m.group(g) in INNER_QUALIFIERS]
+    if m.group("q4"):
+        words.append(SUFFIX_QUALIFIERS[m.group("q4")])
+    return combine_qualifiers(words)
+
+
+def parse_money(text: str) -> dict[str, Any] | None:
+    """A money amount in JioNLP's shape: {"num": "12000.00", "case": "元", "definition": "accurate"}.
+
+    One amount or a range ("num" is then [low, high]) with an optional currency before or after,
+    scale words (万 亿, k w), 角/分, and approximating words (约 → blur, 超过/以上 → blur+,
+    近/不足 → blur-; 3000多 and 几十万 are ranges, as JioNLP reads them). A bare numeral is read
+    as 元, as JioNLP does. Returns None when the text is not one amount.
+    """
+    s = text.strip()
+    if s.startswith("从"):  # 从8500到3万港元: "from" opens a range
+        s = s[1:]
+    m = MONEY_RE.fullmatch(s)
+    if m is None:
+        return None
+    values = _money_values(m)
+    if values is None:
+        return None
+    qual = _money_qualifier(m)
+    if len(values) == 2:
+        return {"num": [f"{v:.2f}" for v in values], "case": _money_currency(m), "definition": "blur"}
+    first = qual.split("+")[0] if qual else None
+    definition = _BLUR.get(first, "blur")
+    if qual and "+" in qual and first == "约":
+        definition = "blur"
+    return {"num": f"{values[0]:.2f}", "case": _money_currency(m), "definition": definition}
+
+
+def extract_money(text: str) -> list[dict[str, Any]]:
+    """Money spans in JioNLP's shape: [{"text": "6922万元", "offset": [start, end], "type": "money"}].
+
+    A span needs a currency word, or a k/w amount (10k~15k); it starts at the number (or at a
+    currency word written before it) and ends at the currency, its 角/分 and 整/钱.
+    """
+    out: list[dict[str, Any]] = []
+    for m in MONEY_RE.finditer(text):
+        has_currency = bool(m.group("cur") or m.group("pre"))
+        latin = bool(re.search(r"[kKwW]$", m.group("num")))
+        if not has_currency and not latin:
+            continue
+        start = m.start("pre") if m.group("pre") and not m.group("q1") else m.start("lo") if m.group("lo") else m.start("num")
+        if m.group("pre") and m.group("q1"):
+            start = m.start("lo") if m.group("lo") else m.start("num")
+        before = text[max(0, start - 1) : start]
+        if before and _GLUED_BEFORE.match(before) and before not in ".．":
+            continue
+        if m.group("num") in _IDIOM_ONE and not m.group("sub"):
+            continue
+        if _money_values(m) is None:
+            continue
+        end = max(m.end(g) for g in ("num", "scale", "q3", "cur", "cur2", "sub", "tail") if m.group(g))
+        if m.group("pre") and not m.group("cur") and not latin:
+            continue
+        out.append({"text": text[start:end], "offset": [start, end], "type": "money"})
+    return out

@@ -1,0 +1,578 @@
+"""Cleaned documents -> articles with their metadata (titles, bylines, dates, regions, captions)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from transforms.byline import (
+    BYLINE_MARKERS,
+    BYLINE_MAX_CHARS,
+    Credits,
+    parse_byline_line,
+    parse_editor_line,
+    split_news_lead,
+    starts_news_lead,
+)
+from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
+from transforms.formats import MULTI_ARTICLE_PAGE, PLAIN, detect_format
+from transforms.manifest import ManifestRow
+from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
+from transforms.records import Article, CleanDoc
+from transforms.regions import province_of
+
+# --- layout vocabulary and thresholds -------------------------------------------------------------
+# Characters that end a sentence; a headline never contains the first group, a paragraph that ends
+# with none of SENTENCE_END was cut mid-sentence (newspaper column jump).
+SENTENCE_PUNCT = "。!?;！？；"
+SENTENCE_END = "。!?;！？；…”’」』:：)）"
+KICKER_TAIL = "——"  # 引题 often ends with a dash leading into the main title
+SUBTITLE_HEAD = "——"  # 副题 starts with one
+# Headlines, kickers and section heads in the samples run up to 37 characters; body paragraphs
+# without a full stop are rarely that short.
+HEADLINE_MAX_CHARS = 40
+# A kicker that ends in —— may be a whole clause (001's is 44 characters).
+KICKER_MAX_CHARS = 60
+# Numbered section heads (6 第五届…, 8“建功…) are long, up to 45 characters in the samples.
+NUMBERED_HEADING_MAX_CHARS = 60
+_NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?![\d年月日.%,、:：\-])\s*\S")
+# A kicker and a title flattened onto one line by text extraction (源头维护 参与治理 暖心服务 莱钢…):
+# single-deck titles in the samples are at most 22 characters, so a spaced head this long is two decks.
+TWO_DECK_MIN_CHARS = 24
+# A caption block (003): several short scene lines, each a full sentence, between head and body.
+CAPTION_MAX_CHARS = 30
+CAPTION_BLOCK_MIN_LINES = 2
+CAPTION_MARKERS: tuple[str, ...] = ("图为", "图:", "图：", "(图", "（图")
+# A paragraph holding a caption marker is a caption only at a caption's size: the samples' longest caption
+# has 87 characters; a longer paragraph with 图为 inside is running text that mentions a photo (a photo
+# gallery's text printed as one paragraph of several stories).
+MARKED_CAPTION_MAX_CHARS = 200
+# The scene-caption idiom of news photos: "在<event>上,<who> <does what>。" — one sentence that sets
+# the scene at an event (在…竞赛上, 在…现场) and describes the picture. Long paragraphs opening the
+# same way are body text (003: 在…基础上,… runs 200+ characters), hence the length bound.
+SCENE_CAPTION = re.compile(r"^在[^,。!?;]{4,80}(?:上|现场),[^。!?;]{4,60}。$")
+SCENE_CAPTION_MAX_CHARS = 120
+# The reading tip box (阅读提示) printed with a page article is a summary, not body text.
+READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按")
+# Evidence needed to stitch a column-jump fragment to a dangling article: the join must form a
+# string of at least this many characters that occurs elsewhere in the document (市北+供电公司).
+MIN_JOIN_EVIDENCE = 4
+_JOIN_WINDOW = 6
+# First line of an unknown layout taken as its title when it is no longer than this.
+PLAIN_TITLE_MAX_CHARS = OPENING_HEADLINE_MAX_CHARS
+_HEADER_DATELINE_RE = re.compile(
+    r"^(?:(?:发布|发表|更新)?(?:时间|日期)[:：]\s*)?(\d{4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?)\s*"
+    r"(\d{1,2}[:：]\d{2}(?::\d{2})?)?\s*(?:来源[:：]\s*(?P<src>[^\s]+))?"
+)
+_SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+# A headline in Latin script stands over Chinese text too (an English column's name: "Vigil").
+_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# The same tests as `any(c in s for c in SENTENCE_PUNCT)` / `any(m in s for m in CAPTION_MARKERS)`,
+# in one scan each (they run for every line of every document).
+_SENTENCE_PUNCT_RE = re.compile("[" + re.escape(SENTENCE_PUNCT) + "]")
+_CAPTION_MARKER_RE = re.compile("|".join(re.escape(m) for m in CAPTION_MARKERS))
+# No head (headline or kicker) is longer than this: a longer line is body text without a closer look.
+_HEAD_MAX_CHARS = max(HEADLINE_MAX_CHARS, KICKER_MAX_CHARS)
+
+HEADER = "header"
+TRAILER = "trailer"
+TEXT = "text"
+MANIFEST = "manifest"
+FLAG_ORPHAN = "orphan_fragment"
+FLAG_BAD_DATE = "invalid_publish_date"
+
+
+# --- line classification ---------------------------------------------------------------------------
+def _strip_marker(line: str) -> str:
+    return line.lstrip(BYLINE_MARKERS).strip()
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(text) and text.rstrip()[-1] in SENTENCE_END
+
+
+def is_headline(line: str) -> bool:
+    """Short, no sentence punctuation: a headline, kicker, banner or section head."""
+    s = line.lstrip(BYLINE_MARKERS).strip()  # _strip_marker, inlined: this runs for every line
+    if not s or len(s) > _HEAD_MAX_CHARS or not _HAN_RE.search(s) or _SENTENCE_PUNCT_RE.search(s):
+        return False
+    if starts_news_lead(s) or s.endswith("…"):
+        return False
+    if s.endswith(KICKER_TAIL):
+        return len(s) <= KICKER_MAX_CHARS
+    return len(s) <= HEADLINE_MAX_CHARS
+
+
+def _is_numbered_heading(line: str) -> bool:
+    return (len(line) <= NUMBERED_HEADING_MAX_CHARS and bool(_NUMBERED_HEADING_RE.match(line))
+            and not _SENTENCE_PUNCT_RE.search(line))
+
+
+def _role_byline(line: str) -> Credits | None:
+    """A byline with a role word or marker (本报记者 X, X 摄, ■ X Y), never a bare name line.
+
+    `line` is stripped: a longer one is no byline without a call (this runs for every line)."""
+    if len(line) > BYLINE_MAX_CHARS:
+        return None
+    c = parse_byline_line(line)
+    return c if c else None
+
+
+def _kind(line: str) -> str:
+    if starts_news_lead(line):
+        return "lead"
+    c = _role_byline(line)
+    if c is not None:
+        return "photo" if c.photographers and not c.authors else "byline"
+    if _header_dateline(line) is not None:
+        return "dateline"
+    if is_headline(line):
+        return "head"
+    return "body"
+
+
+# --- drafts -------------------------------------------------------------------------------------------
+@dataclass
+class _Draft:
+    start: int
+    banner: list[str] = field(default_factory=list)
+    kicker: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    credits: Credits = field(default_factory=Credits)
+    body: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    summary: str | None = None
+    flags: list[str] = field(default_factory=list)
+    header_date: tuple[str | None, str | None, str | None] | None = None
+
+
+def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None) -> None:
+    """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline)."""
+    lines = list(run)
+    if len(lines) >= 2:
+        c = parse_byline_line(lines[-1], allow_bare_names=True)
+        if c:
+            d.credits = d.credits.merge(c)
+            lines.pop()
+    subs = [ln for ln in lines if ln.startswith(SUBTITLE_HEAD)]
+    mains = [ln for ln in lines if not ln.startswith(SUBTITLE_HEAD)]
+    if subs:
+        d.subtitle = " ".join(subs)
+    if not mains:
+        return
+    if known_title and known_title in mains:
+        t = mains.index(known_title)
+        before = mains[:t]
+    else:
+        before = mains[:-1]
+        t = len(mains) - 1
+    d.title = mains[t]
+    if before:
+        d.kicker = before[-1]
+        d.banner = before[:-1]
+    elif known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
+        k, _, t2 = d.title.rpartition(" ")
+        if _HAN_RE.search(k) and _HAN_RE.search(t2):
+            d.kicker, d.title = k.strip(), t2.strip()
+
+
+def _take_caption_block(lines: list[str], i: int) -> tuple[list[str], int]:
+    j = i
+    while j < len(lines) and len(lines[j]) <= CAPTION_MAX_CHARS and lines[j].endswith("。"):
+        j += 1
+    if j - i >= CAPTION_BLOCK_MIN_LINES and j < len(lines) and len(lines[j]) > CAPTION_MAX_CHARS:
+        return lines[i:j], j
+    return [], i
+
+
+def _join_evidence(tail: str, head: str, corpus: str) -> int:
+    """Length of the longest string across the join tail|head that occurs in `corpus`."""
+    best = 0
+    for i in range(1, min(_JOIN_WINDOW, len(tail)) + 1):
+        for j in range(1, min(_JOIN_WINDOW, len(head)) + 1):
+            if i + j > best and (tail[-i:] + head[:j]) in corpus:
+                best = i + j
+    return best if best >= 3 else 0
+
+
+def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> None:
+    """Body lines -> paragraphs, section heads, inline credits, captions; late bylines reorder the lead."""
+    pre: list[str] = []
+    post: list[str] | None = None
+    headings: set[str] = set()
+    for idx, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        target = pre if post is None else post
+        lead = split_news_lead(line)
+        if lead is not None:
+            credits, rest = lead
+            if credits:
+                d.credits = d.credits.merge(credits)
+            if rest.strip():
+                target.append(rest.strip())
+            continue
+        c = _role_byline(line)
+        if c is not None and not (line[0] in BYLINE_MARKERS and not c.authors and not c.photographers):
+            is_photo = bool(c.photographers) and not c.authors
+            if line[0] in BYLINE_MARKERS and (pre or post):
+                pass  # ■ + a short phrase deep in the body is a section head, handled below
+            else:
+                d.credits = d.credits.merge(c)
+                if not is_photo and pre and post is None:
+                    post = []  # byline printed after the lead's continuation: what follows is the lead
+                continue
+        if line in doc_captions or (len(line) <= MARKED_CAPTION_MAX_CHARS and _CAPTION_MARKER_RE.search(line)) or (
+                len(line) <= SCENE_CAPTION_MAX_CHARS and SCENE_CAPTION.match(line)):
+            d.captions.append(line)
+            continue
+        last = idx == len(lines) - 1
+        if line[0] in BYLINE_MARKERS:
+            line = _strip_marker(line)
+            d.headings.append(line)
+            headings.add(line)
+        elif not last and (is_headline(line) or _is_numbered_heading(line)):
+            d.headings.append(line)
+            headings.add(line)
+        target.append(line)
+    body = pre
+    if post:
+        body = list(post)
+        if pre and not _ends_sentence(body[-1]) and pre[0] not in headings:
+            body[-1] = body[-1] + pre[0]
+            body.extend(pre[1:])
+        else:
+            body.extend(pre)
+    d.body = _rejoin_columns(body, headings)
+
+
+def _rejoin_columns(paras: list[str], headings: set[str]) -> list[str]:
+    """Join a long paragraph cut mid-sentence with the paragraph after it (a column break)."""
+    out: list[str] = []
+    for p in paras:
+        if (out and out[-1] not in headings and p not in headings and not _ends_sentence(out[-1])
+                and len(out[-1]) > HEADLINE_MAX_CHARS):
+            out[-1] = out[-1] + p
+        else:
+            out.append(p)
+    return out
+
+
+def _header_dateline(line: str) -> tuple[str | None, str | None, str | None] | None:
+    if len(line) > KICKER_MAX_CHARS or "。" in line:
+        return None
+    m = _HEADER_DATELINE_RE.match(line)
+    if not m:
+        return None
+    iso = parse_publish_date(m.group(1))
+    if iso is None:
+        return None
+    src = m.group("src")
+    return iso, parse_publish_time(m.group(2)) if m.group(2) else None, _clean_source(src)
+
+
+def _is_plain_title(line: str) -> bool:
+    """The opening line of a one-article text file: a headline unless it reads as a paragraph. Headlines
+    may end in ? or ! or a closing quote (a question or a quotation as headline: 43 and 59 of the 896 real
+    Hong Kong headlines), never in a full stop; they run longer than a print head (up to 59 characters
+    there; PLAIN_TITLE_MAX_CHARS leaves room)."""
+    return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(_LETTER_RE.search(line)) and line[-1] not in "。;；"
+
+
+def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
+    """Kicker / title / subtitle of a one-article file; returns the index of the first line after them.
+
+    The title is the first head line. A kicker (引题) is taken only where the text prints it on its own
+    line in its own form, ending in —— (the samples' people.com.cn pages); a subtitle (副题) only where a
+    line opens with ——. A headline in parts on one line (甲　乙, an ideographic space between decks, as
+    Hong Kong sites print one headline) stays one title. Any other short line after the title (a photo
+    credit, 【撰文:X】, a section head, a caption) is not part of the head: the body step reads it.
+    """
+    j = 0
+    if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and _kind(lines[0]) == "head":
+        d.kicker = lines[0]
+        j = 1
+    if j < len(lines) and (_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
+        d.title = lines[j]
+        j += 1
+    elif d.kicker is not None:  # a kicker form with no headline under it: it is the title
+        d.title, d.kicker = d.kicker, None
+    subs = []
+    while d.title and j < len(lines) and lines[j].startswith(SUBTITLE_HEAD) and is_headline(lines[j]):
+        subs.append(lines[j])
+        j += 1
+    if subs:
+        d.subtitle = " ".join(subs)
+    return j
+
+
+def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[str], fmt: str) -> _Draft:
+    d = _Draft(start=0)
+    i = 0
+    if known_title and known_title in lines[:6]:
+        t = lines.index(known_title)
+        j = t + 1
+        while j < len(lines) and lines[j].startswith(SUBTITLE_HEAD) and is_headline(lines[j]):
+            j += 1
+        k = t
+        while k > 0 and is_headline(lines[k - 1]) and _kind(lines[k - 1]) == "head":
+            k -= 1
+        _apply_head(d, lines[k:j], known_title=known_title)
+        i = j
+    else:
+        i = _single_head(d, lines, fmt)
+    # byline right under the head (a bare name line is a byline only here)
+    while i < len(lines):
+        hd = _header_dateline(lines[i])
+        if hd is not None and d.header_date is None:
+            d.header_date = hd
+            i += 1
+            continue
+        c = parse_byline_line(lines[i], allow_bare_names=d.title is not None)
+        if c and not (c.photographers and not c.authors):
+            d.credits = d.credits.merge(c)
+            i += 1
+            continue
+        break
+    caps, i = _take_caption_block(lines, i)
+    d.captions.extend(caps)
+    _fill_body(d, lines[i:], doc_captions)
+    return d
+
+
+def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+    """A whole newspaper page -> article drafts in page order; column-jump fragments stitched back."""
+    n = len(lines)
+    kinds = [_kind(ln) for ln in lines]
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if kinds[i] == "head":
+            j = i
+            while j < n and kinds[j] == "head":
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    heads: dict[int, int] = {}
+    for a, b in runs:
+        nxt = kinds[b] if b < n else None
+        if (b - a >= 2 or any(lines[k].endswith(KICKER_TAIL) for k in range(a, b))
+                or nxt in ("lead", "byline") or a == 0):
+            heads[a] = b
+    # A photo credit closes a picture story; if the article it would close already has its own
+    # byline, the picture story has its own head: the last short line before the credit.
+    for p in (k for k in range(n) if kinds[k] == "photo"):
+        h = max((a for a in heads if a < p), default=None)
+        if h is None:
+            continue
+        anchor = next((k for k in range(heads[h], p) if kinds[k] in ("lead", "byline")), None)
+        if anchor is None:
+            continue
+        singles = [(a, b) for a, b in runs if anchor < a and b <= p and a not in heads]
+        if singles:
+            a, b = singles[-1]
+            heads[a] = b
+    starts = sorted(heads)
+    drafts: list[_Draft] = []
+    fragments: list[tuple[int, list[str]]] = []
+    if not starts:
+        return [_single(lines, None, doc_captions, PLAIN)]
+    if starts[0] > 0:
+        fragments.append((0, lines[: starts[0]]))
+    for idx, a in enumerate(starts):
+        b = heads[a]
+        end = starts[idx + 1] if idx + 1 < len(starts) else n
+        d = _Draft(start=a)
+        _apply_head(d, lines[a:b])
+        seg = lines[b:end]
+        photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
+        tail: list[str] = []
+        if photo is not None:
+            seg, tail = seg[: photo + 1], seg[photo + 1:]
+        _fill_body(d, seg, doc_captions)
+        drafts.append(d)
+        if tail:
+            fragments.append((b + photo + 1 if photo is not None else end, tail))
+    corpus = "\n".join(lines)
+    for pos, frag_lines in fragments:
+        f = _Draft(start=pos)
+        _fill_body(f, frag_lines, doc_captions)
+        if not f.body:
+            continue
+        best: tuple[int, _Draft] | None = None
+        for d in drafts:
+            if d.body and not _ends_sentence(d.body[-1]):
+                ev = _join_evidence(d.body[-1], f.body[0], corpus)
+                if ev >= MIN_JOIN_EVIDENCE and (best is None or ev > best[0]):
+                    best = (ev, d)
+        if best is not None:
+            d = best[1]
+            d.body[-1] = d.body[-1] + f.body[0]
+            d.body.extend(f.body[1:])
+            d.headings.extend(f.headings)
+            d.captions.extend(f.captions)
+            d.credits = d.credits.merge(f.credits)
+        else:
+            f.flags.append(FLAG_ORPHAN)
+            drafts.append(f)
+    drafts.sort(key=lambda x: x.start)
+    return drafts
+
+
+# --- metadata ---------------------------------------------------------------------------------------
+def _clean_source(src: object) -> str | None:
+    if src is None:
+        return None
+    s = str(src).strip().strip("《》〈〉<>\"“” ").strip()
+    return s or None
+
+
+def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | None]:
+    """Metadata the cleaner found in boilerplate: field -> (value, origin); and a known title."""
+    meta: dict[str, tuple[object, str]] = {}
+    title: str | None = None
+
+    def put(key: str, value: object, origin: str, *, weak: bool = False) -> None:
+        if value in (None, "", (), []):
+            return
+        if weak and key in meta:
+            return
+        meta[key] = (value, origin)
+
+    order = {"masthead": 0, "breadcrumb": 1, "editor_line": 1, "dateline": 2, "cms_trailer": 3}
+    for hit in sorted(doc.boilerplate, key=lambda h: order.get(h.kind, 1)):
+        f = hit.fields or {}
+        if hit.kind == "masthead":
+            put("source", _clean_source(f.get("paper")), HEADER, weak=True)
+        elif hit.kind == "breadcrumb":
+            channel = f.get("channel") or (hit.text.split(">")[-1].strip() if ">" in hit.text else None)
+            put("channel", channel, HEADER)
+        elif hit.kind == "dateline":
+            put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), HEADER)
+            put("publish_time", f.get("publish_time") or parse_publish_time(hit.text), HEADER)
+            m = _SOURCE_RE.search(hit.text)
+            put("source", _clean_source(f.get("source") or (m.group(1) if m else None)), HEADER)
+        elif hit.kind == "cms_trailer":
+            put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), TRAILER)
+            put("page", str(f["page"]) if f.get("page") not in (None, "") else None, TRAILER)
+            put("source", _clean_source(f.get("paper")), TRAILER)
+            put("original_id", f.get("original_id"), TRAILER)
+            if f.get("title"):
+                title = str(f["title"]).strip()
+        elif hit.kind == "author_box":
+            put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
+        elif hit.kind == "editor_line":
+            eds = f.get("editors") or parse_editor_line(hit.text)
+            put("editors", tuple(str(e) for e in eds), TEXT)
+    return meta, title
+
+
+def _take_reading_tip(lines: list[str]) -> tuple[list[str], str | None]:
+    for k, ln in enumerate(lines):
+        if ln.strip() in READING_TIP_HEADS and k + 1 < len(lines):
+            return lines[:k] + lines[k + 2:], lines[k + 1]
+    return lines, None
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def article_id(file_id: str, seq: int) -> str:
+    return hashlib.sha256(f"{file_id}:{seq}".encode()).hexdigest()[:16]
+
+
+def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
+                     today: date | None = None) -> list[Article]:
+    """Split a cleaned document into articles with metadata; `manifest` supplies or overrides fields."""
+    today = today or date.today()
+    lines = [s for s in (ln.strip() for ln in doc.text.split("\n")) if s]
+    fmt = detect_format(doc, lines)
+    lines, tip = _take_reading_tip(lines)
+    summary = doc.summary or tip
+    doc_captions = frozenset(c.strip() for c in doc.captions)
+    meta, known_title = _doc_metadata(doc)
+    if not lines:
+        return []
+    if fmt == MULTI_ARTICLE_PAGE:
+        drafts = _split_page(lines, doc_captions)
+    else:
+        drafts = [_single(lines, known_title, doc_captions, fmt)]
+    if summary:
+        if len(drafts) == 1:
+            drafts[0].summary = summary
+        else:
+            sb = _bigrams(summary)
+            max(drafts, key=lambda x: len(sb & _bigrams("".join(x.body)))).summary = summary
+    single = len(drafts) == 1
+    out: list[Article] = []
+    for seq, d in enumerate(drafts, start=1):
+        origin: dict[str, str] = {}
+        values: dict[str, object] = {}
+        for key, (val, org) in meta.items():
+            values[key] = val
+            origin[key] = org
+        if d.header_date is not None:
+            for key, val in zip(("publish_date", "publish_time", "source"), d.header_date, strict=True):
+                if val and key not in values:
+                    values[key], origin[key] = val, HEADER
+        for key in ("title", "kicker", "subtitle"):
+            if getattr(d, key):
+                origin[key] = TEXT
+        if d.title and known_title == d.title:
+            origin["title"] = TRAILER
+        for key in ("authors", "correspondents", "photographers"):
+            if getattr(d.credits, key):
+                origin[key] = TEXT
+        title = d.title
+        authors = d.credits.authors
+        if not authors and single and "authors" in values:  # only an author box at the foot names them
+            authors = tuple(values["authors"])  # type: ignore[arg-type]
+        if manifest is not None:
+            for key in ("publish_date", "publish_time", "source", "page", "url"):
+                val = getattr(manifest, key)
+                if val:
+                    values[key], origin[key] = val, MANIFEST
+            if single and manifest.title:
+                title, origin["title"] = manifest.title, MANIFEST
+            if single and manifest.authors:
+                authors, origin["authors"] = manifest.authors, MANIFEST
+        flags = [*doc.flags, *(f for f in d.flags if f not in doc.flags)]
+        pdate = values.get("publish_date")
+        if pdate is not None and not valid_publish_date(str(pdate), today):
+            values.pop("publish_date")
+            origin.pop("publish_date", None)
+            flags.append(FLAG_BAD_DATE)
+        body = "\n".join(d.body)
+        place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
+        region = province_of(body, place_title or None)
+        if region:
+            origin["region"] = TEXT
+        out.append(Article(
+            article_id=article_id(doc.file_id, seq), file_id=doc.file_id, source_file=doc.source_file,
+            seq=seq, title=title, body=body, kicker=d.kicker, subtitle=d.subtitle, authors=authors,
+            correspondents=d.credits.correspondents, photographers=d.credits.photographers,
+            editors=tuple(values.get("editors", ())),  # type: ignore[arg-type]
+            publish_date=_opt(values.get("publish_date")), publish_time=_opt(values.get("publish_time")),
+            source=_opt(values.get("source")), page=_opt(values.get("page")),
+            channel=_opt(values.get("channel")), region=region, url=_opt(values.get("url")),
+            captions=tuple(d.captions), summary=d.summary, section_headings=tuple(d.headings),
+            section_banner=" ".join(d.banner) or None, format=fmt,
+            original_id=_opt(values.get("original_id")), metadata_origin=origin, flags=tuple(flags),
+        ))
+    return out
+
+
+def _opt(v: object) -> str | None:
+    return None if v is None else str(v)
+
+
+__all__ = ["segment_document", "is_headline", "article_id"]

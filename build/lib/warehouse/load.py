@@ -1,0 +1,747 @@
+"""The only writer of the warehouse: DDL, run bookkeeping and transactional batch loads."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from transforms.records import Article, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
+
+SQL_DIR = Path(__file__).resolve().parent
+# DuckDB allows one writing process. A second writer waits this long for the lock, then gives up
+# with a clear message (a run holds the lock only while it loads: at most LOAD_HOLD_SECONDS at a time).
+LOCK_WAIT_SECONDS = 60.0
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the DuckDB write lock."""
+
+
+class RunInProgress(RuntimeError):
+    """Another `gonghui run` is working on this warehouse."""
+
+
+def lock_path(db_path: str | Path) -> Path:
+    return Path(str(db_path) + ".run.lock")
+
+
+@contextmanager
+def run_lock(db_path: str | Path) -> Iterator[None]:
+    """One run per warehouse at a time (an OS file lock: released even when the process is killed)."""
+    import fcntl
+
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = path.open("a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RunInProgress(
+                f"another gonghui run is already working on {db_path} ({holder}); "
+                f"wait for it to finish and run again") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def ddl_files() -> list[Path]:
+    """DDL applied in order: numbered files first, then views."""
+    numbered = sorted(p for p in SQL_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    views = SQL_DIR / "views.sql"
+    return numbered + ([views] if views.exists() else [])
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "lock" in msg or "conflicting" in msg
+
+
+def open_connection(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS,
+                    config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting for another process's write lock up to `wait_seconds`."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only, config=config or {})
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusy(
+                        f"{db_path} is locked by another gonghui process (a run is loading). "
+                        f"Retry in a few seconds; runs release the lock at least every "
+                        f"{LOAD_HOLD_SECONDS:.0f} s while loading."
+                    ) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+@contextmanager
+def connect(db_path: str | Path, *, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for one piece of work (see open_connection), closing it afterwards."""
+    con = open_connection(db_path, read_only=read_only, wait_seconds=wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# Inside `loading()`, a run's batch loads share one writer connection for up to this long. Closing a
+# DuckDB connection checkpoints (writes the WAL into the file), and a checkpoint after every batch cost
+# a third of the load at 100k articles (34 batches: 36 s with a connection per batch, 24 s with one).
+# Readers (`gonghui sql`) wait for the lock; they get in at the next release, at most this long plus
+# one batch later.
+LOAD_HOLD_SECONDS = 10.0
+# Within a hold, DuckDB's own 16 MB auto-checkpoint would fire after every batch (~30 MB of WAL each
+# at 2,000 files), which cost a third of the load. Until a checkpoint, DuckDB keeps the rows written in
+# memory (~42 MB per batch): with 1 GB the loader held up to 430 MB of them; 128 MB checkpoints every
+# ~4 batches and holds at most ~250 MB, for the same load time (22.0 s vs 22.2 s for 34 batches of 100k).
+LOAD_CHECKPOINT_THRESHOLD = "128MB"
+# DuckDB's buffer pool defaults to 80% of RAM and keeps what it read (signatures for duplicate
+# candidates, table blocks) cached: a run's loader grows with the warehouse up to this cap (DuckDB
+# spills to a temp file beyond it). At 100k articles the loader's DuckDB held ~320 MB of a 512 MB cap.
+# 256 MB needs quarantine payloads capped (PAYLOAD_TEXT_MAX): casting a 10 MB text to JSON asked for a
+# 256 MB block (tests/badinputs.py one-line.txt). GONGHUI_DUCKDB_MEMORY overrides it.
+LOAD_MEMORY_LIMIT = os.environ.get("GONGHUI_DUCKDB_MEMORY", "256MB")
+# Text fields of a quarantine payload (a rejected document's text, a rejected article's body) keep
+# their first this many characters, and lists (a rejected article's facts) their first this many
+# items; `truncated` records the full lengths. The whole raw text stays in raw_files.text. News pages
+# are a few thousand characters with a few dozen facts; the largest e-paper page dumps we have seen
+# are under 1 MB (~330k characters), so ordinary rejects are stored whole. (tests/badinputs.py's 10 MB
+# line made one article of 180,000 facts: a 65 MB payload.)
+PAYLOAD_TEXT_MAX = 400_000
+PAYLOAD_LIST_MAX = 2_000
+
+
+@dataclass
+class _Held:
+    con: duckdb.DuckDBPyConnection | None = None
+    opened: float = 0.0
+    reader: duckdb.DuckDBPyConnection | None = None  # read-only, for lookups before the first load
+
+
+_HELD: dict[str, _Held] = {}
+
+
+def _held_key(db_path: str | Path) -> str:
+    return str(Path(db_path).resolve())
+
+
+@contextmanager
+def loading(db_path: str | Path) -> Iterator[None]:
+    """Batch loads inside this block share one connection, released at least every LOAD_HOLD_SECONDS
+    and at the end (the block must not read the warehouse through other connections meanwhile)."""
+    key = _held_key(db_path)
+    _HELD[key] = _Held()
+    try:
+        yield
+    finally:
+        held = _HELD.pop(key)
+        for con in (held.con, held.reader):
+            if con is not None:
+                con.close()
+
+
+@contextmanager
+def _writer(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    held = _HELD.get(_held_key(db_path))
+    if held is None:  # not inside loading(): a connection for this load only
+        with connect(db_path) as con:
+            yield con
+        return
+    if held.reader is not None:  # one process cannot hold a read-only and a read-write connection
+        held.reader.close()
+        held.reader = None
+    if held.con is not None and time.monotonic() - held.opened > LOAD_HOLD_SECONDS:
+        held.con.close()  # checkpoint, and let waiting readers in
+        held.con = None
+    if held.con is None:
+        held.con = open_connection(db_path)
+        held.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT_THRESHOLD}'")
+        held.con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+        held.opened = time.monotonic()
+    try:
+        yield held.con
+    except BaseException:
+        # a failed load leaves nothing behind (rolled back); start the next one on a fresh connection
+        held.con.close()
+        held.con = None
+        raise
+
+
+def ensure_schema(db_path: str | Path) -> None:
+    """Create every table and view (idempotent), and write the metrics table from the lexicon."""
+    with connect(db_path) as con:
+        for f in ddl_files():
+            con.execute(f.read_text(encoding="utf-8"))
+        write_metrics(con)
+
+
+def write_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    """The metrics table as the running lexicon defines it (transforms/data/metrics.yaml), in one transaction."""
+    from transforms.metrics import lexicon_rows
+
+    rows = lexicon_rows()
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM metrics")
+        con.executemany(
+            "INSERT INTO metrics (metric, name_zh, definition, measure_kind, headline_metric, units, synonyms, traps) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r["metric"], r["name_zh"], r["definition"], r["measure_kind"], r["headline_metric"], r["units"],
+              r["synonyms"], r["traps"]) for r in rows])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    """The first row of a query, its result consumed: DuckDB refuses further work (register …) on a
+    connection with an unfinished result, and fetchone() leaves it unfinished."""
+    rows = con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
+@contextmanager
+def _reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A connection for a lookup: inside loading(), the run's writer if it holds one open (a second
+    connection would keep the file locked past the writer's release), else a read-only one kept until
+    the first load (opening the writer early would lock `gonghui sql` out while the first batches
+    transform; opening a connection per lookup cost ~75 ms each: 2.5 s of an unchanged 100k re-run).
+    Outside loading(), a read-only connection for this lookup. None when there is no warehouse yet."""
+    held = _HELD.get(_held_key(db_path))
+    if held is not None and held.con is not None:
+        with _writer(db_path) as con:
+            yield con
+        return
+    if not Path(db_path).exists():
+        yield None
+        return
+    if held is not None:
+        if held.reader is None:
+            held.reader = open_connection(db_path, read_only=True)
+        yield held.reader
+        return
+    with connect(db_path, read_only=True) as con:
+        yield con
+
+
+def _lookup(db_path: str | Path, sql: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows of `sql` joined to `keys` (registered as in_keys(k)); [] without a warehouse or its tables."""
+    if not keys:
+        return []
+    with _reader(db_path) as con:
+        if con is None:
+            return []
+        con.register("in_keys", pa.table({"k": pa.array(list(keys), S)}))
+        try:
+            return con.execute(sql).fetchall()
+        except duckdb.CatalogException:  # a warehouse file without our tables
+            return []
+        finally:
+            con.unregister("in_keys")
+
+
+def has_files(db_path: str | Path) -> bool:
+    """Whether the warehouse holds any staged file (a first run need not look anything up)."""
+    with _reader(db_path) as con:
+        if con is None:
+            return False
+        try:
+            return _first(con, "SELECT 1 FROM raw_files LIMIT 1") is not None
+        except duckdb.CatalogException:
+            return False
+
+
+def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
+    """file_id -> (manifest_fingerprint, pipeline_version) of those of `file_ids` already processed."""
+    rows = _lookup(db_path, """SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files
+                               WHERE file_id IN (SELECT k FROM in_keys)""", file_ids)
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def known_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+    """path -> (size_bytes, mtime_ns, file_id) as last seen, for those of `paths` the warehouse has: an
+    unchanged re-run skips hashing them."""
+    rows = _lookup(db_path, """SELECT path, size_bytes, mtime_ns, file_id FROM raw_files
+                               WHERE mtime_ns IS NOT NULL AND path IN (SELECT k FROM in_keys)""", paths)
+    return {r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows}
+
+
+def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
+                 ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None]]:
+    """(file_id, path, size, encoding, text, manifest row) of staged files that have text, in (path,
+    file_id) order: the first `limit` after `after` (a page; all of them without a limit)."""
+    path, fid = after or ("", "")
+    with _reader(db_path) as con:
+        if con is None:
+            return []
+        rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest FROM raw_files
+                               WHERE text IS NOT NULL AND (path > ? OR (path = ? AND file_id > ?))
+                               ORDER BY path, file_id {'LIMIT ' + str(int(limit)) if limit else ''}""",
+                           [path, path, fid]).fetchall()
+    return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+
+
+def count_staged(db_path: str | Path) -> int:
+    """How many staged files have text (what --reprocess goes through)."""
+    with _reader(db_path) as con:
+        row = _first(con, "SELECT count(*) FROM raw_files WHERE text IS NOT NULL") if con else None
+    return int(row[0]) if row else 0
+
+
+# What --reprocess compares: the data of each row, not which run or version wrote it.
+SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at"}
+
+
+def snapshot(db_path: str | Path) -> dict[str, dict[str, str]]:
+    """{"articles": {article_id: row digest}, "facts": {fact_id: row digest}} for change reports."""
+    out: dict[str, dict[str, str]] = {}
+    with connect(db_path, read_only=True) as con:
+        for table, key in (("articles", "article_id"), ("facts", "fact_id")):
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                [table]).fetchall() if r[0] not in SNAPSHOT_IGNORE]
+            body = " || '\x1f' || ".join(f"coalesce(\"{c}\"::VARCHAR, '\x00')" for c in cols)
+            out[table] = dict(con.execute(f"SELECT {key}, md5({body}) FROM {table}").fetchall())
+    return out
+
+
+def diff_snapshots(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> dict[str, dict[str, int]]:
+    """Per table: rows added, removed, altered (same id, different data), unchanged."""
+    report = {}
+    for table in before.keys() | after.keys():
+        b, a = before.get(table, {}), after.get(table, {})
+        report[table] = {
+            "added": len(a.keys() - b.keys()), "removed": len(b.keys() - a.keys()),
+            "altered": sum(1 for k in a.keys() & b.keys() if a[k] != b[k]),
+            "unchanged": sum(1 for k in a.keys() & b.keys() if a[k] == b[k]),
+        }
+    return report
+
+
+def full_refresh(db_path: str | Path) -> None:
+    """Forget everything derived from the inputs (runs and dq_results, the history, stay)."""
+    if not Path(db_path).exists():
+        return
+    ensure_schema(db_path)
+    with _writer(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine",
+                      "raw_files"):
+            con.execute(f"DELETE FROM {table}")
+        con.execute("COMMIT")
+
+
+def record_changes(db_path: str | Path, run_id: str, changes: dict[str, Any]) -> None:
+    with connect(db_path) as con:
+        con.execute("UPDATE runs SET changes = ?::JSON WHERE run_id = ?", [_json(changes), run_id])
+
+
+def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None, input_dir: str,
+              version: str, mode: str = "incremental") -> None:
+    """Record a new run. Call under run_lock: any run still marked running was killed, so it is marked
+    crashed (its unfinished batch was rolled back by DuckDB; its files are processed again)."""
+    ensure_schema(db_path)
+    with connect(db_path) as con:
+        con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
+        con.execute(
+            "INSERT INTO runs (run_id, prefect_flow_run_id, started_at, status, input_dir, pipeline_version, mode) "
+            "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+            [run_id, prefect_flow_run_id, datetime.now(UTC).replace(tzinfo=None), input_dir, version, mode],
+        )
+
+
+def finish_run(db_path: str | Path, run_id: str, status: str, counts: dict[str, int],
+               report_path: str | None, stage_seconds: dict[str, float] | None = None) -> None:
+    cols = ["files_seen", "files_new", "files_skipped", "files_loaded", "files_quarantined",
+            "articles_loaded", "articles_quarantined", "facts_loaded", "people_loaded", "expectations_failed"]
+    sets = ", ".join(f"{c} = ?" for c in cols)
+    with connect(db_path) as con:
+        con.execute(
+            f"UPDATE runs SET finished_at = ?, status = ?, report_path = ?, stage_seconds = ?::JSON, {sets} "
+            "WHERE run_id = ?",
+            [datetime.now(UTC).replace(tzinfo=None), status, report_path, _json(stage_seconds or {}),
+             *[int(counts.get(c, 0)) for c in cols], run_id],
+        )
+
+
+@dataclass
+class FileOutcome:
+    """What one processed file leaves in the warehouse."""
+
+    staged: StagedFile
+    manifest_fingerprint: str | None
+    state: str  # loaded | quarantined
+    manifest: dict[str, Any] | None = None  # the manifest row applied (kept for --reprocess)
+    script: str | None = None  # what cleaning converted from: simplified | t2s | hk2s | tw2s
+    removed_counts: dict[str, int] | None = None  # boilerplate removed, per kind
+    mtime_ns: int | None = None  # modification time of the input file when it was staged
+
+
+@dataclass
+class BatchResult:
+    """Everything one batch writes, loaded in one transaction."""
+
+    run_id: str
+    batch: int
+    version: str
+    files: list[FileOutcome] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    issues: list[tuple[str, str, TextIssue]] = field(default_factory=list)  # (file_id, source_file, issue)
+    rejections: list[Rejection] = field(default_factory=list)
+    rejection_file_ids: list[str | None] = field(default_factory=list)  # parallel to rejections
+    dq_rows: list[dict[str, Any]] = field(default_factory=list)
+    file_states: dict[str, str] = field(default_factory=dict)  # input path -> loaded | quarantined
+    signatures: list[tuple[str, str, tuple[int, ...], list[int]]] = field(default_factory=list)
+
+
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=str)
+
+
+def _table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+S, INT, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+LS = pa.list_(pa.string())
+
+RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", INT), ("encoding", S),
+                        ("run_id", S), ("state", S), ("manifest_fingerprint", S),
+                        ("pipeline_version", S), ("text", S), ("manifest", S), ("script", S),
+                        ("removed_counts", S), ("mtime_ns", INT)])
+ARTICLE_SCHEMA = pa.schema([
+    ("article_id", S), ("file_id", S), ("source_file", S), ("seq", INT), ("title", S), ("kicker", S),
+    ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
+    ("publish_date", pa.date32()), ("publish_time", S), ("source", S), ("page", S), ("channel", S),
+    ("region", S), ("url", S), ("body", S), ("captions", LS), ("summary", S), ("section_headings", LS),
+    ("section_banner", S), ("format", S), ("original_id", S), ("metadata_origin", S), ("flags", LS),
+    ("run_id", S), ("pipeline_version", S), ("duplicate_of", S)])
+FACT_SCHEMA = pa.schema([
+    ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", INT), ("char_end", INT),
+    ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
+    ("number_text", S), ("qualifier", S), ("region", S), ("as_of", pa.date32()), ("as_of_text", S),
+    ("run_id", S), ("pipeline_version", S), ("currency", S), ("base_text", S)])
+PEOPLE_SCHEMA = pa.schema([
+    ("article_id", S), ("name", S), ("titles", LS), ("org", S), ("char_start", INT), ("char_end", INT),
+    ("evidence", S), ("file_id", S), ("run_id", S), ("pipeline_version", S)])
+ISSUE_SCHEMA = pa.schema([("file_id", S), ("source_file", S), ("kind", S), ("offset", INT), ("raw", S),
+                          ("repaired", S), ("marker_offset", INT), ("run_id", S)])
+QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), ("record_id", S),
+                               ("file_id", S), ("source_file", S), ("reasons", LS), ("payload", S)])
+SIG_SCHEMA = pa.schema([("article_id", S), ("file_id", S), ("signature", pa.list_(pa.uint64())),
+                        ("bands", pa.list_(pa.int64())), ("run_id", S), ("pipeline_version", S)])
+# The tables of a packed batch (and the Parquet files of a shard), in load order.
+TABLES = ("raw", "articles", "signatures", "facts", "people", "issues", "quarantine", "dq")
+DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", INT),
+                       ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
+
+
+@functools.lru_cache(maxsize=4096)  # a batch's articles and facts share a few hundred dates
+def _date(v: str | None) -> Any:
+    """An ISO date string as a date (None when absent or not a date). strptime looks up the locale
+    on every call: it was a third of packing a batch (0.55 s per 2,000 files) before the cache."""
+    if not v:
+        return None
+    try:
+        return datetime.strptime(v, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def _capped(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with text fields over PAYLOAD_TEXT_MAX characters and lists over PAYLOAD_LIST_MAX
+    items cut, their full lengths under `truncated`."""
+    cap: dict[type, int] = {str: PAYLOAD_TEXT_MAX, list: PAYLOAD_LIST_MAX}
+    long = {k: len(v) for k, v in payload.items() if type(v) in cap and len(v) > cap[type(v)]}
+    if not long:
+        return payload
+    return {**{k: (v[:cap[type(v)]] if k in long else v) for k, v in payload.items()}, "truncated": long}
+
+
+def _frames(b: BatchResult) -> dict[str, pa.Table]:
+    article_file = {a.article_id: a.file_id for a in b.articles}
+    raw = [dict(file_id=f.staged.file_id, path=f.staged.path, size_bytes=f.staged.size_bytes,
+                encoding=f.staged.encoding, run_id=b.run_id, state=f.state,
+                manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text,
+                manifest=_json(f.manifest) if f.manifest is not None else None, script=f.script,
+                removed_counts=_json(f.removed_counts) if f.removed_counts is not None else None,
+                mtime_ns=f.mtime_ns)
+           for f in b.files]
+    arts = []
+    for a in b.articles:
+        d = to_dict(a)
+        d["publish_date"] = _date(a.publish_date)
+        d["metadata_origin"] = _json(a.metadata_origin)
+        d.update(run_id=b.run_id, pipeline_version=b.version, duplicate_of=None)
+        arts.append(d)
+    facts = []
+    for fa in b.facts:
+        d = to_dict(fa)
+        d["as_of"] = _date(fa.as_of)
+        d.update(file_id=article_file.get(fa.article_id, ""), run_id=b.run_id, pipeline_version=b.version)
+        facts.append(d)
+    people = [dict(to_dict(p), file_id=article_file.get(p.article_id, ""), run_id=b.run_id,
+                   pipeline_version=b.version) for p in b.people]
+    issues = [dict(to_dict(i), file_id=fid, source_file=src, run_id=b.run_id) for fid, src, i in b.issues]
+    quarantine = [dict(run_id=b.run_id, stage=r.stage, record_kind=r.record_kind, record_id=r.record_id,
+                       file_id=fid, source_file=r.source_file, reasons=list(r.reasons),
+                       payload=_json(_capped(r.payload)))
+                  for r, fid in zip(b.rejections, b.rejection_file_ids, strict=True)]
+    dq = [dict(d, run_id=b.run_id, batch=b.batch, details=_json(d.get("details"))) for d in b.dq_rows]
+    sigs = [dict(article_id=aid, file_id=fid, signature=list(sig), bands=list(bands), run_id=b.run_id,
+                 pipeline_version=b.version) for aid, fid, sig, bands in b.signatures]
+    return {
+        "raw": _table(raw, RAW_SCHEMA), "articles": _table(arts, ARTICLE_SCHEMA),
+        "facts": _table(facts, FACT_SCHEMA), "people": _table(people, PEOPLE_SCHEMA),
+        "issues": _table(issues, ISSUE_SCHEMA), "quarantine": _table(quarantine, QUARANTINE_SCHEMA),
+        "dq": _table(dq, DQ_SCHEMA), "signatures": _table(sigs, SIG_SCHEMA),
+    }
+
+
+@dataclass
+class Packed:
+    """One batch as Arrow tables (what a worker writes as a Parquet shard) and its accounting.
+
+    A batch read back from a shard has no tables in memory: `shard` names the folder and the loader
+    reads its Parquet files with DuckDB (read_shard)."""
+
+    tables: dict[str, pa.Table]
+    file_ids: list[str]
+    counts: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)  # per-stage wall time on the worker
+    shard: Path | None = None
+
+
+def pack(b: BatchResult) -> Packed:
+    """Turn a batch into the tables the loader writes (signatures of the articles included)."""
+    counts = {
+        "articles_loaded": len(b.articles), "facts_loaded": len(b.facts), "people_loaded": len(b.people),
+        "articles_quarantined": sum(1 for r in b.rejections if r.record_kind == "article"),
+        "files_loaded": sum(1 for s in b.file_states.values() if s == "loaded"),
+        "files_quarantined": sum(1 for s in b.file_states.values() if s == "quarantined"),
+        "expectations_failed": sum(1 for r in b.dq_rows if not r["success"]),
+    }
+    return Packed(_frames(b), [f.staged.file_id for f in b.files], counts)
+
+
+def write_shard(p: Packed, directory: str | Path) -> Path:
+    """Write a packed batch as Parquet files (one per table) plus its accounting, atomically."""
+    import pyarrow.parquet as pq
+
+    final = Path(directory)
+    tmp = final.with_name(final.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for name, tbl in p.tables.items():
+        pq.write_table(tbl, tmp / f"{name}.parquet")
+    (tmp / "meta.json").write_text(json.dumps({"file_ids": p.file_ids, "counts": p.counts,
+                                               "seconds": p.seconds}), encoding="utf-8")
+    if final.exists():
+        import shutil
+
+        shutil.rmtree(final)
+    tmp.rename(final)  # a shard is complete or absent
+    return final
+
+
+def read_shard(directory: str | Path) -> Packed:
+    """A shard's accounting; its tables stay on disk for DuckDB to read while loading. Reading them
+    into Arrow first cost the loader ~180 MB of RSS per 34 MB batch (pyarrow's Parquet reader and its
+    pool) on top of DuckDB's own copy; DuckDB's reader streams them under its memory limit."""
+    d = Path(directory)
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    missing = [n for n in TABLES if not (d / f"{n}.parquet").is_file()]
+    if missing:
+        raise FileNotFoundError(f"shard {d} is incomplete: no {', '.join(n + '.parquet' for n in missing)}")
+    return Packed({}, meta["file_ids"], meta["counts"], meta.get("seconds", {}), shard=d)
+
+
+def _bind(con: duckdb.DuckDBPyConnection, p: Packed) -> None:
+    """Make the batch's tables visible to the load's SQL as in_<name>: Arrow tables registered, or the
+    shard's Parquet files as views."""
+    for name in TABLES:
+        if p.shard is None:
+            con.register(f"in_{name}", p.tables[name])
+        else:
+            path = str(p.shard / f"{name}.parquet").replace("'", "''")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW in_{name} AS SELECT * FROM read_parquet('{path}')")
+
+
+def _unbind(con: duckdb.DuckDBPyConnection, p: Packed) -> None:
+    for name in TABLES:
+        if p.shard is None:
+            con.unregister(f"in_{name}")
+        else:
+            con.execute(f"DROP VIEW IF EXISTS in_{name}")
+
+
+def _link_duplicates(con: duckdb.DuckDBPyConnection, file_ids: list[str], version: str) -> None:
+    """Decide articles.duplicate_of for the batch's articles (copies of articles already loaded or
+    earlier in the batch) into the temporary table in_dups(article_id, duplicate_of).
+
+    Runs in the load transaction, batch after batch in input order, so the result does not depend
+    on how many workers transformed the batches."""
+    from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates, min_shared_bands
+
+    new = [(aid, tuple(sig)) for aid, sig in con.execute(
+        "SELECT article_id, signature FROM in_signatures").fetchall()]
+    found: dict[str, str] = {}
+    if new:
+        # Candidates share enough LSH bands with an article of the batch to possibly reach the threshold
+        # (a hash join on unnested band keys, counted: see min_shared_bands); DuckDB then compares their
+        # signatures and only the loaded articles that reach the threshold with some new one come back
+        # to Python. Fetching every band-sharing candidate made the loader quadratic on a repetitive
+        # corpus (36k candidates per batch at 100k articles); comparing every pair sharing one band cost
+        # 0.6 s a batch.
+        rows = con.execute("""
+            WITH nb AS (SELECT article_id AS new_id, unnest(bands) AS band FROM in_signatures),
+            eb AS (SELECT article_id AS old_id, unnest(bands) AS band FROM article_signatures
+                   WHERE pipeline_version = ? AND file_id NOT IN (SELECT file_id FROM in_files)),
+            pairs AS (SELECT new_id, old_id FROM nb JOIN eb USING (band) GROUP BY ALL HAVING count(*) >= ?),
+            close AS (
+                SELECT DISTINCT p.old_id FROM pairs p
+                JOIN in_signatures n ON n.article_id = p.new_id
+                JOIN article_signatures o ON o.article_id = p.old_id
+                WHERE len(list_filter(range(1, len(n.signature) + 1), lambda i: n.signature[i] = o.signature[i]))
+                      >= ? * len(n.signature))
+            SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
+            JOIN articles a USING (article_id)
+            WHERE a.duplicate_of IS NULL
+            ORDER BY a.publish_date NULLS LAST, s.article_id""",
+            [version, min_shared_bands(DEFAULT_THRESHOLD), DEFAULT_THRESHOLD]).fetchall()
+        existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
+        found = find_duplicates(new, existing, DEFAULT_THRESHOLD)
+    con.register("in_dups", pa.table({"article_id": pa.array(list(found), S),
+                                      "duplicate_of": pa.array(list(found.values()), S)}))
+
+
+# Tables whose ids the loader checks for uniqueness before writing (see _check_unique).
+UNIQUE_KEYS = {"articles": ("in_articles", "article_id"), "facts": ("in_facts", "fact_id"),
+               "article_signatures": ("in_signatures", "article_id"),
+               "people": ("in_people", "article_id, name, char_start"),
+               "text_issues": ("in_issues", 'file_id, kind, "offset"')}
+
+
+class DuplicateKey(ValueError):
+    """A batch would write a row whose key is already in the warehouse or twice in the batch."""
+
+
+def _check_unique(con: duckdb.DuckDBPyConnection) -> None:
+    """Keys stay unique without PRIMARY KEY indexes. Each id hashes its file's id (articles: file and
+    position; facts: article, field and span) and a file's rows are deleted before it is loaded again,
+    so a clash means a bug or a 64-bit hash collision: the batch fails, with the key, before writing.
+
+    DuckDB keeps a PRIMARY KEY's ART index in memory: at 100k articles the five indexes held 38 MB and
+    grew by ~0.4 MB per 1,000 articles (ART_INDEX in duckdb_memory()); the loader's memory must not grow
+    with the warehouse. Probing a batch's keys against the table scans one column (a few ms at 600k facts).
+    """
+    for table, (source, key) in UNIQUE_KEYS.items():
+        clash = _first(con, f"""
+            SELECT * FROM (SELECT {key} FROM {source} GROUP BY ALL HAVING count(*) > 1
+                           UNION ALL
+                           SELECT {key} FROM {source} SEMI JOIN {table} USING ({key})) LIMIT 1""")
+        if clash is not None:
+            raise DuplicateKey(f"{table}: key ({key}) = {clash} would be written twice; nothing of this "
+                               f"batch was loaded")
+
+
+def load_batch(db_path: str | Path, b: BatchResult,
+               midway: Callable[[], None] | None = None) -> dict[str, int]:
+    """Pack a batch and load it (see load_packed)."""
+    return load_packed(db_path, pack(b), midway)
+
+
+def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | None = None) -> dict[str, int]:
+    """Write one batch in a single transaction: all of it or none of it.
+
+    Files in the batch are replaced wholesale: their earlier derived rows (articles, facts, people,
+    signatures, text issues, quarantine) are deleted first, so reprocessing a file never duplicates
+    anything. Near-duplicate links are decided here, against what is already loaded.
+    """
+    file_ids = p.file_ids
+    with _writer(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("in_files", pa.table({"file_id": pa.array(file_ids, S)}))
+            _bind(con, p)
+            seen = _first(con, "SELECT count(*) FROM raw_files WHERE file_id IN (SELECT file_id FROM in_files)")
+            if seen and seen[0]:
+                # copies of a reprocessed file's articles lose their link before those articles go
+                con.execute("""UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IN
+                               (SELECT article_id FROM articles WHERE file_id IN (SELECT file_id FROM in_files))
+                               AND file_id NOT IN (SELECT file_id FROM in_files)""")
+                for table in ("facts", "people", "article_signatures", "articles", "text_issues"):
+                    con.execute(f"DELETE FROM {table} WHERE file_id IN (SELECT file_id FROM in_files)")
+            # quarantine rows can exist for a file that never reached raw_files (file_too_large …)
+            con.execute("DELETE FROM quarantine WHERE file_id IN (SELECT file_id FROM in_files)")
+            # ... or that was never even hashed (unsupported_file_type, a link outside the input): such a
+            # file is held back again by every run, and its row is replaced, not added once per run
+            con.execute("""DELETE FROM quarantine q WHERE q.file_id IS NULL AND EXISTS (
+                               SELECT 1 FROM in_quarantine i WHERE i.file_id IS NULL AND i.stage = q.stage
+                               AND i.record_kind = q.record_kind AND i.record_id = q.record_id)""")
+            _check_unique(con)
+            row = _first(con, "SELECT pipeline_version FROM in_raw LIMIT 1")
+            _link_duplicates(con, file_ids, row[0] if row else "")
+            con.execute("""
+                INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
+                                       manifest_fingerprint, pipeline_version, text, manifest, script,
+                                       removed_counts, mtime_ns)
+                SELECT file_id, path, size_bytes, encoding, run_id, run_id, state, manifest_fingerprint,
+                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON, mtime_ns
+                FROM in_raw
+                ON CONFLICT (file_id) DO UPDATE SET last_run_id = excluded.last_run_id, state = excluded.state,
+                    manifest_fingerprint = excluded.manifest_fingerprint, manifest = excluded.manifest,
+                    pipeline_version = excluded.pipeline_version, encoding = excluded.encoding,
+                    script = excluded.script, removed_counts = excluded.removed_counts,
+                    mtime_ns = coalesce(excluded.mtime_ns, raw_files.mtime_ns)
+            """)
+            con.execute("""INSERT INTO articles BY NAME
+                           SELECT a.* REPLACE (d.duplicate_of AS duplicate_of)
+                           FROM in_articles a LEFT JOIN in_dups d USING (article_id)""")
+            if midway is not None:
+                midway()  # crash-safety tests kill the process here, mid-transaction
+            con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM in_signatures")
+            con.execute("INSERT INTO facts BY NAME SELECT * FROM in_facts")
+            con.execute("INSERT INTO people BY NAME SELECT * FROM in_people")
+            con.execute('INSERT INTO text_issues BY NAME SELECT * FROM in_issues')
+            con.execute("INSERT INTO quarantine BY NAME SELECT * REPLACE (payload::JSON AS payload) FROM in_quarantine")
+            con.execute("INSERT INTO dq_results BY NAME SELECT * REPLACE (details::JSON AS details) FROM in_dq")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            _unbind(con, p)
+            for name in ("in_files", "in_dups"):
+                try:
+                    con.unregister(name)
+                except duckdb.Error:
+                    pass
+    return dict(p.counts)
