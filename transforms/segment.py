@@ -92,9 +92,8 @@ PAGE_LABELS: frozenset[str] = frozenset({
     "背景链接", "记者手记", "小资料", "延伸阅读"})
 # 【…】 alone on a line is a label (【链接】, 【记者手记】); a headline that opens with one has more after it.
 _BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
-# A line that ends in a colon introduces what follows (同志们:, 各位代表:, 主要措施如下:): a speech's opening
-# or a list's lead-in, never a headline. The longest salutation seen (女士们、先生们、朋友们:) is 12 chars.
-ADDRESS_MAX_CHARS = 20
+# A line that ends in a colon introduces what follows (同志们:, 各位代表:, 事例详述如下:): a speech's opening
+# or a list's lead-in, never a headline.
 # End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
 _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
 # A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).
@@ -105,6 +104,13 @@ _STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、
 _PICTURE_NOTE_RE = re.compile(r"\s*[（(]附(?:图片|照片|图)\s*[0-9一二三四五六七八九十]+\s*[张幅][)）]")
 # A date alone in brackets under a head: (一九九八年一月一日), (1998年1月1日).
 _PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
+# List items and table rows are body text on a page, never heads: 1. X, 2) X, (3) X, 三、X, · X, 4 X, | a | b |.
+_LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
+# Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
+# (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X).
+_NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]")
+# A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
+CLAUSE_TAIL = ",，、"
 # The page's own header line, printed at the top: <paper> <date> 第N版 [page name]. Paper names end in
 # 报 (日报, 晚报, 工人报), 新闻 (a news site's print edition) or 周刊.
 _PAGE_HEADER_RE = re.compile(
@@ -388,7 +394,7 @@ def _is_box_label(line: str) -> bool:
 
 
 def _is_address(line: str) -> bool:
-    return len(line) <= ADDRESS_MAX_CHARS and line[-1] in ":："
+    return line[-1] in ":："
 
 
 def _paren_date(line: str) -> str | None:
@@ -408,7 +414,9 @@ def _page_header(line: str) -> tuple[str, str, str] | None:
 
 
 def _page_kind(line: str) -> str:
-    """_kind, with what only a page shows: end marks, end credits, labels, bracketed dates."""
+    """_kind, with what only a page shows: end marks, end credits, labels, bracketed dates, list items, and
+    "weak" heads (a question, an exclamation, a Latin-script or a long headline) that count as heads only
+    with evidence around them (see _promote_weak_heads)."""
     if _END_MARK_RE.match(line):
         return "end"
     if _END_CREDIT_RE.match(line):
@@ -419,7 +427,40 @@ def _page_kind(line: str) -> str:
         return "label"
     if _paren_date(line) is not None:
         return "dateline"
-    return _kind(line)
+    if _LIST_ITEM_RE.match(line) or _NOTE_LINE_RE.match(line) or line[-1] in CLAUSE_TAIL:
+        return "item"
+    k = _kind(line)
+    if k == "body" and _is_weak_head(line):
+        return "weak_head"
+    return k
+
+
+def _is_weak_head(line: str) -> bool:
+    """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
+    only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
+    (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
+    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；…":
+        return False
+    inner = line.rstrip("?!？！")
+    return not _SENTENCE_PUNCT_RE.search(inner) and not starts_news_lead(line)
+
+
+def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
+    """A weak head is a head where the page gives evidence for it: it opens the page, follows an end mark or
+    a kicker (——), or stands right over a byline or a news lead; otherwise it is body text."""
+    n = len(kinds)
+    for k in range(n):
+        if kinds[k] != "weak_head":
+            continue
+        prev = kinds[k - 1] if k > 0 else None
+        nxt = kinds[k + 1] if k + 1 < n else None
+        if nxt == "dateline" and k + 2 < n:
+            nxt = kinds[k + 2]
+        kicker_above = prev == "head" and lines[k - 1].endswith(KICKER_TAIL)
+        if k == 0 or prev in ("end", "end_credit") or kicker_above or nxt in ("lead", "byline"):
+            kinds[k] = "head"
+        else:
+            kinds[k] = "body"
 
 
 def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
@@ -489,6 +530,7 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
 def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
     n = len(lines)
     kinds = [_page_kind(ln) for ln in lines]
+    _promote_weak_heads(kinds, lines)
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -507,14 +549,18 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
         if nxt == "dateline" and b + 1 < n:  # head, (date), then the byline or lead
             nxt = kinds[b + 1]
         prev = kinds[a - 1] if a > 0 else None
+        anchored = nxt in ("lead", "byline")
+        after_end = prev in ("end", "end_credit")
+        # a head block's last line may be its bare byline (讲话 / 王志刚): a name under a head anchors it
+        named = b - a >= 2 and bool(parse_byline_line(lines[b - 1], allow_bare_names=True))
         why = None
-        if any(lines[k].endswith(KICKER_TAIL) for k in range(a, b)):
-            why = "kicker"  # an 引题 ending in —— opens a head block
-        elif b - a >= 2:
-            why = "head_block"  # 引题/主题/副题 or title + bare byline: several head lines together
-        elif nxt in ("lead", "byline"):
+        if any(lines[k].endswith(KICKER_TAIL) for k in range(a, b - 1)):
+            why = "kicker"  # an 引题 ending in —— with a head under it opens a head block
+        elif b - a >= 2 and (anchored or after_end or named or a == 0):
+            why = "head_block"  # 引题/主题/副题 together, anchored by a byline, lead or the end mark above
+        elif anchored:
             why = f"head+{nxt}"  # a head right over a news lead (本报讯…) or a byline (本报记者 X)
-        elif prev in ("end", "end_credit"):
+        elif after_end:
             why = "after_end_mark"  # the article before closed with （完）/（责任编辑：X）/（记者 X）
         elif a == 0:
             why = "page_top"
