@@ -189,8 +189,11 @@ class _Draft:
     split_reason: str | None = None
 
 
-def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None) -> None:
-    """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline)."""
+def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True) -> None:
+    """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline).
+
+    `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
+    page passes False for a web-style headline (see _is_weak_head), which in parts is one headline."""
     lines = list(run)
     if len(lines) >= 2:
         c = parse_byline_line(lines[-1], allow_bare_names=True)
@@ -213,7 +216,7 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None) ->
     if before:
         d.kicker = before[-1]
         d.banner = before[:-1]
-    elif known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
+    elif two_deck and known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
         k, _, t2 = d.title.rpartition(" ")
         if _HAN_RE.search(k) and _HAN_RE.search(t2):
             d.kicker, d.title = k.strip(), t2.strip()
@@ -530,6 +533,7 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
 def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
     n = len(lines)
     kinds = [_page_kind(ln) for ln in lines]
+    weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
     _promote_weak_heads(kinds, lines)
     runs: list[tuple[int, int]] = []
     i = 0
@@ -598,7 +602,7 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
         b = heads[a]
         end = starts[idx + 1] if idx + 1 < len(starts) else n
         d = _Draft(start=a, split_reason=reasons[a])
-        _apply_head(d, lines[a:b])
+        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak)
         seg = lines[b:end]
         photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
         tail: list[str] = []
