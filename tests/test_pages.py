@@ -120,3 +120,24 @@ def test_one_articles_defect_holds_back_only_that_article(tmp_path: Path) -> Non
                 assert f in flags, (name, want["title"])
             for f in want.get("not_flags", []):
                 assert f not in flags, (name, want["title"])
+
+
+def _titles(lines: list[str]) -> list[str | None]:
+    from transforms.segment import _split_page
+
+    return [d.title for d in _split_page(lines, frozenset())]
+
+
+def test_weak_heads_need_evidence() -> None:
+    """A question or exclamation is a head only where the page shows one: after an end mark, over a byline."""
+    lines = ["职工书屋开进工地", "本报记者 张三", "工地上的职工书屋昨天开放,两百多本新书摆上了书架。",
+             "真好!", "一位职工拿起一本书说。", "（完）", "工会为何要管职工读书?",
+             "市总工会负责人说,读书是职工提升技能的重要途径。"]
+    assert _titles(lines) == ["职工书屋开进工地", "工会为何要管职工读书?"]
+
+
+def test_lists_notes_and_tagged_headlines() -> None:
+    lines = ["【劳工聆讯】工会代表出庭作证 称公司拖欠工资三个月", "本报记者 李四",
+             "工会代表昨日出庭,讲述了事件经过,主要诉求如下:", "1. 补发拖欠的工资", "2. 补缴社会保险",
+             "(本文原载于工会通讯)", "法庭将于下月再审。"]
+    assert _titles(lines) == ["【劳工聆讯】工会代表出庭作证 称公司拖欠工资三个月"]

@@ -107,8 +107,10 @@ _PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
 # List items and table rows are body text on a page, never heads: 1. X, 2) X, (3) X, 三、X, · X, 4 X, | a | b |.
 _LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
 # Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
-# (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X).
-_NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]")
+# (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X), a
+# picture's label under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片).
+_NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]"
+                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图)$")
 # A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
 CLAUSE_TAIL = ",，、"
 # The page's own header line, printed at the top: <paper> <date> 第N版 [page name]. Paper names end in
@@ -438,13 +440,20 @@ def _page_kind(line: str) -> str:
     return k
 
 
+# A ? or ! that closes one part of a headline in parts: followed by the space between the parts.
+_PART_END_RE = re.compile(r"[?!？！]+\s")
+# A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
+_TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
+
+
 def _is_weak_head(line: str) -> bool:
     """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
     only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
     (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
     if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；…":
         return False
-    inner = line.rstrip("?!？！")
+    # a question or exclamation may also close one part of a headline in parts (会否辞职? 马时亨:…)
+    inner = _PART_END_RE.sub(" ", line.rstrip("?!？！"))
     return not _SENTENCE_PUNCT_RE.search(inner) and not starts_news_lead(line)
 
 
@@ -602,7 +611,7 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
         b = heads[a]
         end = starts[idx + 1] if idx + 1 < len(starts) else n
         d = _Draft(start=a, split_reason=reasons[a])
-        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak)
+        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1]))
         seg = lines[b:end]
         photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
         tail: list[str] = []
