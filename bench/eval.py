@@ -388,6 +388,7 @@ def run_all(work: Path, only: set[str] | None = None) -> tuple[list[CorpusResult
     results: list[CorpusResult] = []
     skipped: list[str] = []
     jobs: list[tuple[str, Any]] = [("samples", eval_samples), ("synthetic", eval_synthetic)]
+    jobs.append(("pages", lambda w: __import__("eval_pages").evaluate(w)))  # issue 21: page corpora
     real = realtext_corpora()
     if not real:
         skipped.append(f"real-text corpora skipped: {SHARED / 'realtext'} not found (CI and `make eval` have it)")

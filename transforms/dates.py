@@ -14,6 +14,38 @@ _CN_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
+# Older typesetting (1990s pages, typeset text): full-width digits (１９９８年１月１日) and dates written in
+# Chinese numerals, the year digit by digit (一九九八年), month and day as numbers (十二月, 三十一日).
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGITS: dict[str, int] = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT_CLASS = "〇○零一二三四五六七八九"
+_CN_NUMERAL_DATE_RE = re.compile(
+    rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月"
+    rf"\s*([一二三四五六七八九十]{{1,3}})\s*[日号]")
+
+
+def _cn_small(text: str) -> int | None:
+    """一..九, 十, 十一..十九, 二十.., 三十一: a month or day in Chinese numerals."""
+    if "十" not in text:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    t = _CN_DIGITS.get(tens, -1) if tens else 1
+    u = _CN_DIGITS.get(units, -1) if units else 0
+    return None if t < 1 or u < 0 or "十" in units else t * 10 + u
+
+
+def numeral_dates(text: str) -> list[tuple[int, str]]:
+    """(offset, ISO date) for every Chinese-numeral date with its year (一九九八年一月一日) in `text`."""
+    out: list[tuple[int, str]] = []
+    for m in _CN_NUMERAL_DATE_RE.finditer(text):
+        year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+        month, day = _cn_small(m.group(2)), _cn_small(m.group(3))
+        if month is not None and day is not None:
+            iso = _iso(year, str(month), str(day))
+            if iso:
+                out.append((m.start(), iso))
+    return out
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
@@ -27,7 +59,8 @@ def parse_publish_date(text: str | None) -> str | None:
     """The first full calendar date (with its year) in `text` as ISO yyyy-mm-dd, else None."""
     if not text:
         return None
-    found: list[tuple[int, str]] = []
+    text = text.translate(FULLWIDTH_DIGITS)  # same length: offsets keep their meaning
+    found: list[tuple[int, str]] = numeral_dates(text)
     for m in _CN_DATE_RE.finditer(text):
         iso = _iso(m.group(1), m.group(2), m.group(3))
         if iso:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from transforms.byline import parse_byline_line, starts_news_lead
 from transforms.records import CleanDoc
 
 PEOPLE_COM_CN = "people_com_cn"
 EPAPER_TRAILER = "epaper_trailer"
 MULTI_ARTICLE_PAGE = "multi_article_page"
+MARKDOWN_DAY = "markdown_day"
 PLAIN = "plain"
-FORMATS: tuple[str, ...] = (PEOPLE_COM_CN, EPAPER_TRAILER, MULTI_ARTICLE_PAGE, PLAIN)
+FORMATS: tuple[str, ...] = (PEOPLE_COM_CN, EPAPER_TRAILER, MULTI_ARTICLE_PAGE, MARKDOWN_DAY, PLAIN)
 
 # Boilerplate kinds the cleaner reports for each web layout.
 _PEOPLE_KINDS = frozenset({"breadcrumb", "dateline"})
@@ -17,6 +20,23 @@ _EPAPER_KINDS = frozenset({"cms_trailer"})
 # One article has one byline; two independent credit anchors (本报讯 leads, 本报记者 lines) on one
 # page mean several articles were printed together.
 MIN_ANCHORS_FOR_PAGE = 2
+# A Markdown day file (a broadcast's day): two or more headings of one level, "### <story title>", each
+# over its story. Two headings are the least that make several stories.
+_MD_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
+MIN_MARKDOWN_STORIES = 2
+# End marks close an article on a page: （完）, （责任编辑：X）. One closes the page's only article; two or
+# more, each an anchor, mean several articles.
+_END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20})[)）]$")
+
+
+def is_markdown_day(paragraphs: list[str]) -> bool:
+    """Two or more Markdown headings of the same level: a file of several stories under their headings."""
+    levels: dict[int, int] = {}
+    for p in paragraphs:
+        m = _MD_HEADING_RE.match(p)
+        if m:
+            levels[len(m.group(1))] = levels.get(len(m.group(1)), 0) + 1
+    return any(k >= MIN_MARKDOWN_STORIES for lv, k in levels.items() if lv >= 2)
 
 
 def count_article_anchors(paragraphs: list[str]) -> int:
@@ -26,8 +46,10 @@ def count_article_anchors(paragraphs: list[str]) -> int:
     (黄思铭摄 twice under a real Hong Kong column that also names its writer, 【撰文:小鸟】). Only writers'
     credits of different people point to different articles."""
     anchors: set[object] = set()
-    for p in paragraphs:
-        if starts_news_lead(p):
+    for k, p in enumerate(paragraphs):
+        if _END_MARK_RE.match(p):
+            anchors.add(("end", k))
+        elif starts_news_lead(p):
             anchors.add(p)
         else:
             c = parse_byline_line(p)
@@ -47,6 +69,8 @@ def detect_format(doc: CleanDoc, paragraphs: list[str] | None = None) -> str:
         return EPAPER_TRAILER
     if paragraphs is None:
         paragraphs = [s for s in (p.strip() for p in doc.text.split("\n")) if s]
+    if is_markdown_day(paragraphs):
+        return MARKDOWN_DAY
     if count_article_anchors(paragraphs) >= MIN_ANCHORS_FOR_PAGE:
         return MULTI_ARTICLE_PAGE
     return PLAIN

@@ -16,8 +16,8 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
-from transforms.formats import MULTI_ARTICLE_PAGE, PLAIN, detect_format
+from transforms.dates import FULLWIDTH_DIGITS, parse_publish_date, parse_publish_time, valid_publish_date
+from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
 from transforms.records import Article, CleanDoc
@@ -83,6 +83,42 @@ TEXT = "text"
 MANIFEST = "manifest"
 FLAG_ORPHAN = "orphan_fragment"
 FLAG_BAD_DATE = "invalid_publish_date"
+FLAG_PICTURE_NOTE = "picture_note"  # the page printed （附图片N张） by the head: the picture is not in the text
+
+# --- page evidence (issue 21): what a printed page shows about where its articles begin and end ---------
+# Box labels and column labels printed over a box or a comment inside an article: never a headline.
+PAGE_LABELS: frozenset[str] = frozenset({
+    "核心阅读", "阅读提示", "核心提示", "编者按", "编后", "前言", "短评", "链接", "相关链接", "新闻链接",
+    "背景链接", "记者手记", "小资料", "延伸阅读"})
+# 【…】 alone on a line is a label (【链接】, 【记者手记】); a headline that opens with one has more after it.
+_BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
+# A line that ends in a colon introduces what follows (同志们:, 各位代表:, 事例详述如下:): a speech's opening
+# or a list's lead-in, never a headline.
+# End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
+_END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
+# A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).
+_END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
+# A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
+_STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
+# （附图片1张）: older pages note the picture printed with a story, by its head or its dateline.
+_PICTURE_NOTE_RE = re.compile(r"\s*[（(]附(?:图片|照片|图)\s*[0-9一二三四五六七八九十]+\s*[张幅][)）]")
+# A date alone in brackets under a head: (一九九八年一月一日), (1998年1月1日).
+_PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
+# List items and table rows are body text on a page, never heads: 1. X, 2) X, (3) X, 三、X, · X, 4 X, | a | b |.
+_LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
+# Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
+# (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X), a
+# picture's label under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片).
+_NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]"
+                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图)$")
+# A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
+CLAUSE_TAIL = ",，、"
+# The page's own header line, printed at the top: <paper> <date> 第N版 [page name]. Paper names end in
+# 报 (日报, 晚报, 工人报), 新闻 (a news site's print edition) or 周刊.
+_PAGE_HEADER_RE = re.compile(
+    r"^(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|新闻|周刊))\s+(?P<date>\S+?[日号])\s*第\s*(?P<page>[0-9０-９]{1,3})\s*版\s*(?P<name>\S{0,12})$")
+# Lines at the top of a page searched for its header (a header is printed above every article).
+PAGE_HEADER_SCAN_LINES = 3
 
 
 # --- line classification ---------------------------------------------------------------------------
@@ -149,10 +185,17 @@ class _Draft:
     summary: str | None = None
     flags: list[str] = field(default_factory=list)
     header_date: tuple[str | None, str | None, str | None] | None = None
+    page: str | None = None
+    # The evidence a page split rests on (head_block, head+lead, after_end_mark, markdown_heading, ...):
+    # stored in the article's metadata_origin as "split_reason", so a wrong boundary can be traced.
+    split_reason: str | None = None
 
 
-def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None) -> None:
-    """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline)."""
+def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True) -> None:
+    """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline).
+
+    `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
+    page passes False for a web-style headline (see _is_weak_head), which in parts is one headline."""
     lines = list(run)
     if len(lines) >= 2:
         c = parse_byline_line(lines[-1], allow_bare_names=True)
@@ -175,7 +218,7 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None) ->
     if before:
         d.kicker = before[-1]
         d.banner = before[:-1]
-    elif known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
+    elif two_deck and known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
         k, _, t2 = d.title.rpartition(" ")
         if _HAN_RE.search(k) and _HAN_RE.search(t2):
             d.kicker, d.title = k.strip(), t2.strip()
@@ -346,10 +389,161 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
     return d
 
 
+def _squash_spaces(line: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", line)
+
+
+def _is_box_label(line: str) -> bool:
+    sq = _squash_spaces(line)
+    return sq in PAGE_LABELS or bool(_BRACKET_LABEL_RE.match(sq))
+
+
+def _is_address(line: str) -> bool:
+    return line[-1] in ":："
+
+
+def _paren_date(line: str) -> str | None:
+    m = _PAREN_DATE_RE.match(line)
+    return parse_publish_date(m.group(1)) if m else None
+
+
+def _page_header(line: str) -> tuple[str, str, str] | None:
+    """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻)."""
+    m = _PAGE_HEADER_RE.match(line)
+    if not m:
+        return None
+    iso = parse_publish_date(m.group("date"))
+    if iso is None:
+        return None
+    return iso, m.group("paper"), str(int(m.group("page").translate(FULLWIDTH_DIGITS)))
+
+
+def _page_kind(line: str) -> str:
+    """_kind, with what only a page shows: end marks, end credits, labels, bracketed dates, list items, and
+    "weak" heads (a question, an exclamation, a Latin-script or a long headline) that count as heads only
+    with evidence around them (see _promote_weak_heads)."""
+    if _END_MARK_RE.match(line):
+        return "end"
+    if _END_CREDIT_RE.match(line):
+        return "end_credit"
+    if _STATIONED_BYLINE_RE.match(line):
+        return "byline"
+    if _is_box_label(line) or _is_address(line):
+        return "label"
+    if _paren_date(line) is not None:
+        return "dateline"
+    if _LIST_ITEM_RE.match(line) or _NOTE_LINE_RE.match(line) or line[-1] in CLAUSE_TAIL:
+        return "item"
+    k = _kind(line)
+    if k == "body" and _is_weak_head(line):
+        return "weak_head"
+    return k
+
+
+# A ? or ! that closes one part of a headline in parts: followed by the space between the parts.
+_PART_END_RE = re.compile(r"[?!？！]+\s")
+# A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
+_TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
+
+
+def _is_weak_head(line: str) -> bool:
+    """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
+    only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
+    (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
+    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；…":
+        return False
+    # a question or exclamation may also close one part of a headline in parts (会否辞职? 马时亨:…)
+    inner = _PART_END_RE.sub(" ", line.rstrip("?!？！"))
+    return not _SENTENCE_PUNCT_RE.search(inner) and not starts_news_lead(line)
+
+
+def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
+    """A weak head is a head where the page gives evidence for it: it opens the page, follows an end mark or
+    a kicker (——), or stands right over a byline or a news lead; otherwise it is body text."""
+    n = len(kinds)
+    for k in range(n):
+        if kinds[k] != "weak_head":
+            continue
+        prev = kinds[k - 1] if k > 0 else None
+        nxt = kinds[k + 1] if k + 1 < n else None
+        if nxt == "dateline" and k + 2 < n:
+            nxt = kinds[k + 2]
+        kicker_above = prev == "head" and lines[k - 1].endswith(KICKER_TAIL)
+        if k == 0 or prev in ("end", "end_credit") or kicker_above or nxt in ("lead", "byline"):
+            kinds[k] = "head"
+        else:
+            kinds[k] = "body"
+
+
+def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
+    """Move the page's marks out of an article's lines into its fields: end marks go, end credits and
+    stationed bylines credit the authors, a bracketed date dates the article."""
+    out: list[str] = []
+    for line in seg:
+        if _END_MARK_RE.match(line):
+            continue
+        m = _END_CREDIT_RE.match(line) or _STATIONED_BYLINE_RE.match(line)
+        if m:
+            names = tuple(n for n in re.split(r"[\s、，,]+", m.group(1).strip()) if n)
+            d.credits = d.credits.merge(Credits(authors=names))
+            continue
+        iso = _paren_date(line)
+        if iso is not None:
+            if d.header_date is None:
+                d.header_date = (iso, None, None)
+            continue
+        out.append(line)
+    return out
+
+
+def _strip_picture_notes(lines: list[str]) -> tuple[list[str], list[bool]]:
+    out: list[str] = []
+    noted: list[bool] = []
+    for line in lines:
+        bare = _PICTURE_NOTE_RE.sub("", line).strip()
+        if not bare:
+            if noted:
+                noted[-1] = True
+            continue
+        out.append(bare)
+        noted.append(bare != line)
+    return out, noted
+
+
 def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
-    """A whole newspaper page -> article drafts in page order; column-jump fragments stitched back."""
+    """A whole newspaper page -> article drafts in page order; column-jump fragments stitched back.
+
+    Every draft records the evidence its boundary rests on in `split_reason`; the page's header line
+    (paper, date, page number) is given to every article on it."""
+    header: tuple[str, str, str] | None = None
+    for k in range(min(PAGE_HEADER_SCAN_LINES, len(lines))):
+        header = _page_header(lines[k])
+        if header is not None:
+            lines = lines[:k] + lines[k + 1:]
+            break
+    lines, noted = _strip_picture_notes(lines)
+    drafts = _split_page_lines(lines, doc_captions)
+    for d in drafts:
+        if header is not None:
+            iso, paper, page = header
+            own = d.header_date or (None, None, None)
+            d.header_date = (own[0] or iso, own[1], own[2] or paper)
+            d.page = page
+    if any(noted):
+        starts = [d.start for d in drafts]
+        for k, flag in enumerate(noted):
+            if flag:
+                owner = max((i for i, st in enumerate(starts) if st <= k), default=0)
+                if FLAG_PICTURE_NOTE not in drafts[owner].flags:
+                    drafts[owner].flags.append(FLAG_PICTURE_NOTE)
+    return drafts
+
+
+def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
     n = len(lines)
-    kinds = [_kind(ln) for ln in lines]
+    kinds = [_page_kind(ln) for ln in lines]
+    weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
+    _promote_weak_heads(kinds, lines)
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -362,11 +556,30 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
         else:
             i += 1
     heads: dict[int, int] = {}
+    reasons: dict[int, str] = {}
     for a, b in runs:
         nxt = kinds[b] if b < n else None
-        if (b - a >= 2 or any(lines[k].endswith(KICKER_TAIL) for k in range(a, b))
-                or nxt in ("lead", "byline") or a == 0):
+        if nxt == "dateline" and b + 1 < n:  # head, (date), then the byline or lead
+            nxt = kinds[b + 1]
+        prev = kinds[a - 1] if a > 0 else None
+        anchored = nxt in ("lead", "byline")
+        after_end = prev in ("end", "end_credit")
+        # a head block's last line may be its bare byline (讲话 / 王志刚): a name under a head anchors it
+        named = b - a >= 2 and bool(parse_byline_line(lines[b - 1], allow_bare_names=True))
+        why = None
+        if any(lines[k].endswith(KICKER_TAIL) for k in range(a, b - 1)):
+            why = "kicker"  # an 引题 ending in —— with a head under it opens a head block
+        elif b - a >= 2 and (anchored or after_end or named or a == 0):
+            why = "head_block"  # 引题/主题/副题 together, anchored by a byline, lead or the end mark above
+        elif anchored:
+            why = f"head+{nxt}"  # a head right over a news lead (本报讯…) or a byline (本报记者 X)
+        elif after_end:
+            why = "after_end_mark"  # the article before closed with （完）/（责任编辑：X）/（记者 X）
+        elif a == 0:
+            why = "page_top"
+        if why is not None:
             heads[a] = b
+            reasons[a] = why
     # A photo credit closes a picture story; if the article it would close already has its own
     # byline, the picture story has its own head: the last short line before the credit.
     for p in (k for k in range(n) if kinds[k] == "photo"):
@@ -380,31 +593,38 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
         if singles:
             a, b = singles[-1]
             heads[a] = b
+            reasons[a] = "photo_story"
     starts = sorted(heads)
     drafts: list[_Draft] = []
     fragments: list[tuple[int, list[str]]] = []
     if not starts:
-        return [_single(lines, None, doc_captions, PLAIN)]
+        d0 = _Draft(start=0)
+        rest = _take_page_marks(d0, lines)
+        single = _single(rest, None, doc_captions, PLAIN) if rest else d0
+        single.credits = d0.credits.merge(single.credits)
+        single.header_date = single.header_date or d0.header_date
+        single.split_reason = "no_boundary"
+        return [single]
     if starts[0] > 0:
         fragments.append((0, lines[: starts[0]]))
     for idx, a in enumerate(starts):
         b = heads[a]
         end = starts[idx + 1] if idx + 1 < len(starts) else n
-        d = _Draft(start=a)
-        _apply_head(d, lines[a:b])
+        d = _Draft(start=a, split_reason=reasons[a])
+        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1]))
         seg = lines[b:end]
         photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
         tail: list[str] = []
         if photo is not None:
             seg, tail = seg[: photo + 1], seg[photo + 1:]
-        _fill_body(d, seg, doc_captions)
+        _fill_body(d, _take_page_marks(d, seg), doc_captions)
         drafts.append(d)
         if tail:
             fragments.append((b + photo + 1 if photo is not None else end, tail))
     corpus = "\n".join(lines)
     for pos, frag_lines in fragments:
-        f = _Draft(start=pos)
-        _fill_body(f, frag_lines, doc_captions)
+        f = _Draft(start=pos, split_reason="fragment")
+        _fill_body(f, _take_page_marks(f, frag_lines), doc_captions)
         if not f.body:
             continue
         best: tuple[int, _Draft] | None = None
@@ -424,6 +644,74 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
             f.flags.append(FLAG_ORPHAN)
             drafts.append(f)
     drafts.sort(key=lambda x: x.start)
+    return drafts
+
+
+def _page_flags(doc_flags: tuple[str, ...] | list[str], d: _Draft) -> list[str]:
+    """Per-article fate on a page: a clean-suite finding (a leftover Traditional character, a damaged one,
+    inline pinyin, boilerplate) flags the article whose text holds it, not its page-mates."""
+    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from transforms.mojibake import damage_left_spans
+    from transforms.pinyin import INLINE_PINYIN_REGEX
+
+    text = "\n".join([*(x for x in (*d.banner, d.kicker, d.title, d.subtitle) if x), *d.body, *d.captions])
+    tests = {"traditional_chars_left": lambda t: re.search(TRADITIONAL_ONLY_REGEX, t) is not None,
+             "inline_pinyin_left": lambda t: re.search(INLINE_PINYIN_REGEX, t) is not None,
+             "boilerplate_left": lambda t: re.search(BOILERPLATE_MARKERS_REGEX, t) is not None,
+             "mojibake_left": lambda t: bool(damage_left_spans(t))}
+    return [f for f in doc_flags if f not in tests or tests[f](text)]
+
+
+# --- Markdown day files (a broadcast's day: a running order, then one ### heading per story) ---------------
+_MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+# Story headings are the file's deepest heading level with at least this many headings (two stories make
+# a day file; one heading over text is a titled article).
+MD_MIN_STORIES = 2
+_MD_LIST_ITEM_RE = re.compile(r"^(?:[-*+•]|\d{1,3}[.、)）])\s*(.+)$")
+_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+FLAG_NOT_IN_RUNNING_ORDER = "title_not_in_running_order"  # a story the day's running order does not list
+
+
+def _story_level(lines: list[str]) -> int | None:
+    levels: dict[int, int] = {}
+    for ln in lines:
+        m = _MD_HEADING_RE.match(ln)
+        if m:
+            levels[len(m.group(1))] = levels.get(len(m.group(1)), 0) + 1
+    deep = [lv for lv, k in levels.items() if k >= MD_MIN_STORIES]
+    return max(deep) if deep else None
+
+
+def _split_markdown(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+    """A Markdown day file -> one draft per story heading. The part before the first story is the running
+    order (table of contents): its entries confirm the stories' titles and it is never loaded as an
+    article; the raw <p> tags of the stories' text are taken off."""
+    level = _story_level(lines)
+    if level is None:
+        return _split_page(lines, doc_captions)
+    starts = [k for k, ln in enumerate(lines) if (m := _MD_HEADING_RE.match(ln)) and len(m.group(1)) == level]
+    running = set()
+    for ln in lines[: starts[0]]:
+        m = _MD_LIST_ITEM_RE.match(ln)
+        if m:
+            running.add(_HTML_TAG_RE.sub("", m.group(1)).strip())
+    drafts: list[_Draft] = []
+    for idx, a in enumerate(starts):
+        end = starts[idx + 1] if idx + 1 < len(starts) else len(lines)
+        title = _HTML_TAG_RE.sub("", _MD_HEADING_RE.match(lines[a]).group(2)).strip()  # type: ignore[union-attr]
+        body: list[str] = []
+        for ln in lines[a + 1:end]:
+            m = _MD_HEADING_RE.match(ln)
+            text = _HTML_TAG_RE.sub("", m.group(2) if m else ln).strip()
+            body.extend(p.strip() for p in text.split("\n") if p.strip())
+        d = _Draft(start=a, title=title or None,
+                   split_reason="markdown_heading+running_order" if title in running else "markdown_heading")
+        if running and title not in running:
+            d.flags.append(FLAG_NOT_IN_RUNNING_ORDER)
+        if body:
+            _fill_body(d, body, doc_captions)
+        drafts.append(d)
     return drafts
 
 
@@ -502,7 +790,9 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     meta, known_title = _doc_metadata(doc)
     if not lines:
         return []
-    if fmt == MULTI_ARTICLE_PAGE:
+    if fmt == MARKDOWN_DAY:
+        drafts = _split_markdown(lines, doc_captions)
+    elif fmt == MULTI_ARTICLE_PAGE:
         drafts = _split_page(lines, doc_captions)
     else:
         drafts = [_single(lines, known_title, doc_captions, fmt)]
@@ -524,6 +814,10 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             for key, val in zip(("publish_date", "publish_time", "source"), d.header_date, strict=True):
                 if val and key not in values:
                     values[key], origin[key] = val, HEADER
+        if d.page and "page" not in values:
+            values["page"], origin["page"] = d.page, HEADER
+        if d.split_reason:
+            origin["split_reason"] = d.split_reason
         for key in ("title", "kicker", "subtitle"):
             if getattr(d, key):
                 origin[key] = TEXT
@@ -545,7 +839,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
-        flags = [*doc.flags, *(f for f in d.flags if f not in doc.flags)]
+        doc_flags = list(doc.flags) if single else _page_flags(doc.flags, d)
+        flags = [*doc_flags, *(f for f in d.flags if f not in doc_flags)]
         pdate = values.get("publish_date")
         if pdate is not None and not valid_publish_date(str(pdate), today):
             values.pop("publish_date")
