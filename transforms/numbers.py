@@ -59,6 +59,8 @@ UNIT_FORMS: dict[str, str] = {
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
     "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
     "宗": "宗", "票": "票", "种": "种", "班": "班", "架": "架", "层": "层",
+    # Seats in a legislature or an election committee (取得327席), and charges laid (加控两罪).
+    "席": "席", "罪": "罪",
 }
 MONEY_UNITS = frozenset({"元"})
 # ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
@@ -115,6 +117,8 @@ _UNIT_GUARDS: dict[str, str] = {
     "班": r"(?!子|长|级|主|车|机|底)",
     "层": r"(?!次|面|级|楼)",
     "票": r"(?!价|据|房|务)",
+    "席": r"(?!位|卷|间|上|之|次|话|地)",
+    "罪": r"(?!名|行|案|犯|证|责|恶|人)",
 }
 
 
@@ -164,7 +168,7 @@ _TEN = frozenset({"十", "拾"})
 # A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
 _BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
-_IDIOM_ONE = frozenset({"一", "壹"})
+_IDIOM_ONE = frozenset({"一", "壹", "零", "〇"})  # ... and a lone 零 is a word (零件, 零售), not zero
 # Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
 # and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
 _CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
@@ -190,7 +194,17 @@ _DATE_UNITS = frozenset({"年", "日", "天"})
 _YEAR_DIGITS = re.compile(r"^[0-9０-９]{4}$")
 # A two-digit year: 97年回归, 03年沙士. Counts of years this high are rare in news (a length of
 # 40 years or more is written with 多/余 or in full), a year of the 1940s-1990s is common.
-_SHORT_YEAR = re.compile(r"^[4-9][0-9]$")
+_SHORT_YEAR = re.compile(r"^(?:[4-9][0-9]|0[0-9])$")  # 97年回归, 03年沙士
+
+
+# A length of time right after these dates the sentence (过去两日, 未来两年, 首两个月, 今明两日): it
+# says when, not how much. Units of time only.
+TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明")
+_TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期"})
+# A day of the month written alone (23日通知员工, 到 23 日为止): 日 after a bare number up to 31, with
+# spaces allowed around the digits as some sites set dates (2021 年 5 月 29 日).
+_DAY_OF_MONTH = re.compile(r"^(?:[1-9]|[12][0-9]|3[01])$")
+_DAY_FOLLOWERS = ("为止", "通知", "起", "晚", "早", "上午", "下午", "凌晨", "期间", "及")
 
 
 def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
@@ -198,8 +212,10 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
     unit = text[unit_end - 1]
     if unit == "年":
         return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
-    before = text[num_start - 1 : num_start] if num_start else ""
-    if before in ("月", "(", "（", "今", "号") or text[unit_end : unit_end + 1] in (")", "）"):
+    before = text[:num_start].rstrip()[-1:]
+    if before in ("月", "(", "（", "今", "号", "、", "及", "和") or text[unit_end : unit_end + 1] in (")", "）"):
+        return True
+    if unit == "日" and not qualified and _DAY_OF_MONTH.match(num) and text.startswith(_DAY_FOLLOWERS, unit_end):
         return True
     return False
 
@@ -345,6 +361,9 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     if _SET_PHRASE_RE.match(text, num_start):
         return None
     if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
+        return None
+    if UNIT_FORMS[unit_text] in _TIME_UNITS and not q1 and text[max(0, num_start - 2) : num_start].endswith(
+            TIME_REFERENCE_BEFORE):
         return None
     if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
         preceding = text[max(0, num_start - 2) : num_start]
