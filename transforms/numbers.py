@@ -182,7 +182,7 @@ SET_PHRASES: tuple[str, ...] = tuple(
     if ln.strip() and not ln.startswith("#")
 )
 _SET_PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(SET_PHRASES, key=len, reverse=True)))
-_ORDINAL_BEFORE = ("第",)
+_ORDINAL_BEFORE = ("第", "首")  # 第三, 首两宗: a rank or "the first N", not a count
 # A number glued to letters, digits or a point belongs to a code or a list label, not a claim.
 _GLUED_BEFORE = re.compile(r"[0-9A-Za-z.．\-_/]")
 # A numeral right after an opening quote is a slogan: “两个确立”, “三个逻辑”.
@@ -297,11 +297,106 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _to_quantity(text, m)
         if q is not None:
             out.append(q)
+    extra: list[Quantity] = []
     if "$" in text:  # dollar amounts (HK$5,800, $2亿) have their currency sign in front
+        extra += _dollar_quantities(text)
+    if "成" in text or "分" in text or "份" in text:
+        extra += _share_quantities(text)
+    if extra:
+        # A fraction (六份之五, 4分1人手) is read whole: a count it overlaps (六份, 1人) is part of it.
+        fractions = [(q.start, q.end) for q in extra if q.unit_text[0] in "分份"]
+        out = [q for q in out if not any(a < q.end and q.start < b for a, b in fractions)]
         taken = [(q.start, q.end) for q in out]
-        extra = [q for q in _dollar_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
-        if extra:
-            out = sorted(out + extra, key=lambda q: q.start)
+        extra = [q for q in extra if not any(a < q.end and q.start < b for a, b in taken)]
+        out = sorted(out + extra, key=lambda q: q.start)
+    if out:
+        lows = _range_lows(text, out)
+        if lows:
+            out = sorted(out + lows, key=lambda q: q.start)
+    return out
+
+
+# Shares written in tenths (三成, 9成几, 四成多: 成 is a tenth) and as fractions (三分之二, 六份之五,
+# Cantonese 3分1, 三份一). Stored as percentages. 成 after a numeral is a word of its own before these
+# (一成不变, 七成员, 三成立): the guard lists them.
+_TENTHS_RE = re.compile(
+    rf"(?P<q1>{_PREFIX_Q})?(?P<num>[0-9]|[一二两三四五六七八九十])(?P<unit>成)(?P<q2>[多几余])?"
+    r"(?!立|员|本|功|果|绩|就|长|熟|交|年|都|效|品|分|型|份|语|千|百|万|不变|群|事|全|器|材|形|因)")
+_FRACTION_RE = re.compile(
+    rf"(?P<q1>{_PREFIX_Q})?(?P<den>[0-9]|[一二两三四五六七八九十])(?P<unit>[分份]之?)(?P<num>[0-9]|[一二两三四五六七八九])"
+    r"(?![0-9一二三四五六七八九十百千万])")
+
+
+def _share_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _TENTHS_RE.finditer(text):
+        if m.start("num") > 0 and _GLUED_BEFORE.match(text[m.start("num") - 1]):
+            continue
+        n = parse_number(m.group("num"))
+        if n is None or not 1 <= n <= 10:
+            continue
+        words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") else []
+        if m.group("q2"):
+            words.append("多")
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=m.end("unit"),
+                            number_text=m.group("num") + "成", value=n * 10, unit="%", unit_text="成",
+                            qualifier=combine_qualifiers(words) if words else None))
+    for m in _FRACTION_RE.finditer(text):
+        if m.start("den") > 0 and _GLUED_BEFORE.match(text[m.start("den") - 1]):
+            continue
+        den, num = parse_number(m.group("den")), parse_number(m.group("num"))
+        if den is None or num is None or not 0 < num < den:
+            continue
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("den"), num_end=m.end("num"),
+                            number_text=text[m.start("den") : m.end("num")], value=round(100 * num / den, 1),
+                            unit="%", unit_text=m.group("unit"),
+                            qualifier=PREFIX_QUALIFIERS[m.group("q1")] if m.group("q1") else None))
+    return out
+
+
+# The low end of a range or the first item of a list that shares the next figure's scale and unit
+# (1.3至1.4万元, 14至36%, 15亿至20亿港元, 三至四小时, 回落0.7和0.4个百分点): a bare number right
+# before a joining word and a found quantity is a claim of its own in that unit.
+_RANGE_JOIN = r"(?:至|到|和|及|或|-|~|～|—)"
+_BARE_LOW = re.compile(rf"(?P<num>{_ARABIC}|[一二两三四五六七八九十]+)(?P<scale>[万亿]+)?\s?{_RANGE_JOIN}\s?$")
+# How far back from a quantity its bare low end is looked for (the longest number plus a join).
+_RANGE_LOOKBACK = 16
+
+
+def _range_lows(text: str, found: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    ends = {q.end for q in found}
+    for q in found:
+        m = _BARE_LOW.search(text, max(0, q.start - _RANGE_LOOKBACK), q.num_start)
+        if m is None or m.start() in ends:
+            continue
+        start = m.start("num")
+        if start > 0 and (_GLUED_BEFORE.match(text[start - 1]) or text[start - 1] in _ORDINAL_BEFORE
+                          or text[start - 1] in "年月日"):
+            continue
+        num, scale = m.group("num"), m.group("scale")
+        if num in _IDIOM_ONE and scale is None and q.unit != "%":
+            continue  # 一至两成 is a range; 一和 before a count is an article
+        high_scale = text[q.num_start : q.num_end].lstrip("0123456789.,，０１２３４５６７８９．"
+                                                          "零〇一二三四五六七八九十两百千")
+        if scale is None and high_scale:
+            scale = high_scale if set(high_scale) <= set("万亿") else None
+        value = parse_number(num + scale if scale else num)
+        if value is None:
+            continue
+        if q.unit == "%" and q.unit_text == "成":
+            value *= 10
+        elif q.unit == "%" and q.unit_text not in ("%", "％"):
+            continue  # 三分之一至二: a fraction's low end is not written bare
+        q1 = next((w for w in sorted(PREFIX_QUALIFIERS, key=len, reverse=True) if text.endswith(w, 0, start)), None)
+        if q1:
+            start -= len(q1)
+        out.append(Quantity(start=start, end=m.end("scale") if scale and m.group("scale") else m.end("num"),
+                            num_start=m.start("num"), num_end=m.end("scale") if m.group("scale") else m.end("num"),
+                            number_text=text[m.start("num") : m.end("scale") if m.group("scale") else m.end("num")],
+                            value=value, unit=q.unit, unit_text=q.unit_text,
+                            qualifier=PREFIX_QUALIFIERS[q1] if q1 else None,
+                            currency=q.currency))
     return out
 
 
