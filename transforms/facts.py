@@ -208,6 +208,13 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
 # (内地工人月薪3000元) is about no province of its article's region (the gold's rule: the province if
 # the clause names one, else none), and its bare 元 is renminbi.
 MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
+# A clause stating a national statistic (全国城镇调查失业率, 全国社会消费品零售总额, 国家统计局's
+# figures) is about no province in any article (issue 14: 中国/全国 is national, not a province).
+# 全国 alone is not enough in a mainland article: it opens names and titles (中华全国总工会,
+# 全国最美工会户外劳动者服务站点, 全国和省五一劳动奖), so only the statistical heads that follow it in
+# national statistics releases count.
+NATIONAL_WORDS = re.compile(r"国家统计局|全国(?:今年|首两月|[0-9一二三四五六七八九十]+月)?"
+                            r"(?:城镇|居民|社会消费品|网上零售|固定资产|规模以上|平均|总人口|就业|失业)")
 _SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
 # A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
 FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
@@ -239,6 +246,8 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     if not named and FOREIGN_PLACES.search(text, c_start, c_end):
         return None
     if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
+        return None
+    if not named and NATIONAL_WORDS.search(text, c_start, c_end):
         return None
     return article.region
 
