@@ -54,7 +54,7 @@ _AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）
 AFTER_STOP_WORDS: tuple[str, ...] = (
     "签署", "申请", "回应", "响应", "参与", "参加", "出战", "表示", "认为", "使用", "需要", "不知道", "知道",
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
-    "只得", "只有", "正在", "需", "须",
+    "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -200,7 +200,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
     if subject is None and before_subject:
-        subject = _head(before_subject)[-MAX_SUBJECT_CHARS:]
+        subject = _head(before_subject)[-MAX_SUBJECT_CHARS:] or None
     return subject, verb, phrase_end
 
 

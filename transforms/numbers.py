@@ -49,6 +49,8 @@ UNIT_FORMS: dict[str, str] = {
     "台币": "元", "人民币": "元", "美金": "元", "日圆": "元",
     "欧": "元",  # 4欧请兼职: Hong Kong writing shortens 欧元 to 欧
     "元": "元", "%": "%", "％": "%",
+    # A change in a rate, in percentage points (回落0.3个百分点).
+    "个百分点": "百分点", "百分点": "百分点",
     # Lengths of time and ages are claims when they are what the sentence states (连续居港满七年,
     # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
     # only date a sentence (五年前, 20多年来, 三日内) out.
