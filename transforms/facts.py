@@ -252,6 +252,9 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     return article.region
 
 
+# What joins two figures of one claim: a range (14至36%) or a list (0.2%和0.1%, 26名及15名).
+_JOINED = re.compile(r"\s?(?:至|到|和|及|或|、|-|~|～|—)\s?")
+
 # Measures (what kind of figure a fact is), in the order they are tried:
 #   change      a difference against a base: the number right after a word of change (下跌98.1%,
 #               加薪30%, 增约5,000元), not one after 至/到 (调高至30万元 is the new level)
@@ -267,7 +270,7 @@ CHANGE_WORDS: tuple[str, ...] = (
 )
 # Between the change word and the number: an aspect particle or a linking word (增加了, 下跌达).
 _CHANGE_BEFORE = re.compile(
-    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过)?$"
+    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过|由)?$"
 )
 # How far before a number its change word is looked for (the longest word plus a particle).
 _CHANGE_WINDOW = 5
@@ -275,6 +278,11 @@ _CHANGE_WINDOW = 5
 _BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
                       "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
 _BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
+# Right before a number these say it was added or happened (新增8宗, 裁减约5900人), though 增 / 减
+# alone are words of change.
+_NEW_BEFORE = re.compile(r"(?:新增|裁减|裁员|裁走)(?:了|约|近|逾|超过)?$")
+# A running total is stated as one (累计确诊355人, 至今共, 总共支取) whatever was counted.
+_RUNNING_TOTAL = re.compile(r"累计|至今共|总共|合共")
 NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
 
 
@@ -282,7 +290,9 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
              as_of_text: str | None) -> tuple[str, str | None]:
     """(measure, base_text) of quantity `q` in the clause starting at c_start."""
     before = text[max(c_start, q.start - _CHANGE_WINDOW) : q.start]
-    if _CHANGE_BEFORE.search(before):
+    if _NEW_BEFORE.search(before):
+        return metrics.MEASURE_NEW, None
+    if q.unit == "百分点" or _CHANGE_BEFORE.search(before):
         head = text[c_start : q.start]
         base = _BASE_RE.search(head)
         if base:
@@ -293,10 +303,11 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
         return MEASURE_SHARE, None
     if lexicon_measure == metrics.MEASURE_NEW:
         return lexicon_measure, None
+    if (lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止")))
+            or _RUNNING_TOTAL.search(text, c_start, q.start)):
+        return metrics.MEASURE_CUMULATIVE, None
     if NEW_EVENT_WORDS.search(text, c_start, min(len(text), phrase_end + 2)):
         return metrics.MEASURE_NEW, None
-    if lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止"))):
-        return metrics.MEASURE_CUMULATIVE, None
     return MEASURE_LEVEL, None
 
 
@@ -378,6 +389,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     sentence_start = 0
     looked_to = 0
     carried_subject: str | None = None
+    prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
@@ -401,6 +413,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[c_start:c_end])
             measure, base_text = _measure(text, c_start, q, phrase_end, lexicon_measure, as_of_text)
+            if i > 0 and _JOINED.fullmatch(text, in_clause[i - 1].end, q.start):
+                # 分别下跌0.2%和0.1%, 由14至36%: a figure joined to the one before is the same kind
+                measure, base_text = prev_measure
+            prev_measure = (measure, base_text)
             if measure in (MEASURE_CHANGE, MEASURE_SHARE):
                 metric = None  # a tracked metric is a level or a count; its change is not it
             currency = None
