@@ -18,6 +18,7 @@ from transforms.numbers import (
     find_quantities,
     parse_money,
     parse_number,
+    read_back,
 )
 
 CN2AN = [c for c in json.loads((VECTORS / "cn2an_testcases.json").read_text("utf-8"))["cases"] if c["func"] == "cn2an"]
@@ -131,11 +132,14 @@ def test_durations_and_ages(text: str, value: float, unit: str, qualifier: str |
      ("月薪约1.3至1.4万元", [(13000, "元", "约"), (14000, "元", None)]),
      ("底薪的跌幅由14至36%", [(14, "%", None), (36, "%", None)]),
      ("平均需要用上三至四小时", [(3, "小时", None), (4, "小时", None)]),
-     ("也有一至两成入住率", [(10, "%", None), (20, "%", None)]),
+     ("也有一至两成入住率", [(10, "%", None), (20, "%", None)]), ("拆走四至六成", [(40, "%", None), (60, "%", None)]),
      ("民主派上届取得327席选委", [(327, "席", None)]), ("上月再被加控两罪", [(2, "罪", None)])],
 )
 def test_shares_ranges_and_lists(text: str, expected: list[tuple[float, str, str | None]]) -> None:
-    assert [(round(q.value, 1), q.unit, q.qualifier) for q in find_quantities(text)] == expected
+    found = find_quantities(text)
+    assert [(round(q.value, 1), q.unit, q.qualifier) for q in found] == expected
+    # the facts suite's value_not_in_evidence reads each number back the same way
+    assert all(read_back(q.number_text) == q.value and q.number_text in text for q in found)
 
 
 @pytest.mark.parametrize(

@@ -408,8 +408,14 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 carried_subject, carried_sentence = subject, sentence_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
-            ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
-            evidence = text[c_start:ev_end]
+            # (It stops before the next figure, so two facts of a clause never share a span.)
+            ev_end = c_end if i == len(in_clause) - 1 else max(q.end, q.num_end, min(phrase_end, in_clause[i + 1].start))
+            ev_start = c_start
+            if i < len(in_clause) - 1 and ev_end == c_end:
+                # a range's low end written up to the high end (四至六成) reaches the clause end: its
+                # span starts at its own number, so the two facts keep distinct spans and ids
+                ev_start = q.start
+            evidence = text[ev_start:ev_end]
             as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[c_start:c_end])
             measure, base_text = _measure(text, c_start, q, phrase_end, lexicon_measure, as_of_text)
@@ -424,10 +430,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
             facts.append(
                 Fact(
-                    fact_id=_fact_id(article.article_id, field, c_start, ev_end),
+                    fact_id=_fact_id(article.article_id, field, ev_start, ev_end),
                     article_id=article.article_id,
                     evidence=evidence,
-                    char_start=c_start,
+                    char_start=ev_start,
                     char_end=ev_end,
                     value=q.value,
                     unit=q.unit,

@@ -390,10 +390,9 @@ _RANGE_LOOKBACK = 16
 
 def _range_lows(text: str, found: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
-    ends = {q.end for q in found}
     for q in found:
         m = _BARE_LOW.search(text, max(0, q.start - _RANGE_LOOKBACK), q.num_start)
-        if m is None or m.start() in ends:
+        if m is None or any(f.start < m.end("num") and m.start("num") < f.end for f in found):
             continue
         start = m.start("num")
         if start > 0 and (_GLUED_BEFORE.match(text[start - 1]) or text[start - 1] in _ORDINAL_BEFORE
@@ -416,9 +415,13 @@ def _range_lows(text: str, found: list[Quantity]) -> list[Quantity]:
         q1 = next((w for w in sorted(PREFIX_QUALIFIERS, key=len, reverse=True) if text.endswith(w, 0, start)), None)
         if q1:
             start -= len(q1)
-        out.append(Quantity(start=start, end=m.end("scale") if scale and m.group("scale") else m.end("num"),
-                            num_start=m.start("num"), num_end=m.end("scale") if m.group("scale") else m.end("num"),
-                            number_text=text[m.start("num") : m.end("scale") if m.group("scale") else m.end("num")],
+        low_end = m.end("scale") if m.group("scale") else m.end("num")
+        # The number as written: the low end alone, or up to the high end's scale word when it takes
+        # that scale (1.3至1.4万: read_back reads it as 1.3万).
+        written_end = q.num_end if (scale and not m.group("scale")) or q.unit_text == "成" else low_end
+        out.append(Quantity(start=start, end=low_end,
+                            num_start=m.start("num"), num_end=written_end,
+                            number_text=text[m.start("num") : written_end],
                             value=value, unit=q.unit, unit_text=q.unit_text,
                             qualifier=PREFIX_QUALIFIERS[q1] if q1 else None,
                             currency=q.currency))
@@ -517,6 +520,32 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         qualifier=combine_qualifiers(words) if words else None,
         currency=_currency_of(text, m.start(), unit, unit_text),
     )
+
+
+_READ_RANGE = re.compile(rf"^(?P<lo>.+?)\s?{_RANGE_JOIN}\s?(?P<hi>.+?)$")
+
+
+def read_back(number_text: str) -> float | None:
+    """The value a Quantity's number_text stands for, as find_quantities read it: a numeral
+    (parse_number), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
+    end of a range written with the high end's scale (1.3至1.4万 → 13000)."""
+    s = number_text.strip()
+    rng = _READ_RANGE.match(s)
+    if rng and rng.group("hi").endswith("成"):  # 五至六成: the low end of a share in tenths
+        n = parse_number(rng.group("lo"))
+        return n * 10 if n is not None else None
+    if s.endswith("成"):
+        n = parse_number(s[:-1])
+        return n * 10 if n is not None else None
+    frac = re.fullmatch(r"(.+?)[分份]之?(.+)", s)
+    if frac:
+        den, num = parse_number(frac.group(1)), parse_number(frac.group(2))
+        return round(100 * num / den, 1) if den and num is not None else None
+    if rng:
+        hi = _normalise(rng.group("hi"))
+        scale = hi.lstrip("0123456789.零〇一二三四五六七八九十两百千")
+        return parse_number(rng.group("lo") + scale)
+    return parse_number(s)
 
 
 # --- money, in JioNLP's output shape (for running its test vectors and the peer bench) -----------
