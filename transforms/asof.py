@@ -75,9 +75,11 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         return pub.replace(day=1) - timedelta(days=1)
     if pub is not None and m.group("wd"):
         if m.group("wdd"):  # 本周三(14日): the day of the month, in the publish month or the one before
-            d = int(m.group("wdd"))
+            day = int(m.group("wdd"))
             try:
-                return pub.replace(day=d) if d <= pub.day else (pub.replace(day=1) - timedelta(days=1)).replace(day=d)
+                if day <= pub.day:
+                    return pub.replace(day=day)
+                return (pub.replace(day=1) - timedelta(days=1)).replace(day=day)
             except ValueError:
                 return None
         # a weekday alone: the latest such day on or before publication (the news reports the past)
