@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     n = len(articles) * args.rounds
     print(f"extract_facts: {len(articles)} articles ({mb:.2f} MB of body) x {args.rounds} rounds")
     print(f"  {dt:.2f} s  {n / dt:,.0f} articles/s  {mb * args.rounds / dt:.2f} MB/s  "
-          f"{facts // args.rounds:,} facts per round")
+          f"{facts // args.rounds:,} facts per round  {facts / dt:,.0f} facts/s")
     return 0
 
 

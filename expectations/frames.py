@@ -110,12 +110,13 @@ QUALIFIER_INSIDE = re.compile(r"(?<=[0-9０-９零一二三四五六七八九十
 
 def value_readable(fact: Fact) -> bool:
     """The fact's number is written in its evidence and reads back as its value."""
-    from transforms.numbers import parse_number
+    from transforms.numbers import read_back
 
     if not fact.number_text or fact.number_text not in fact.evidence:
         return False
-    # Approximation words written inside the number (800余万, 10多万) do not change its value.
-    parsed = parse_number(QUALIFIER_INSIDE.sub("", fact.number_text))
+    # Approximation words written inside the number (800余万, 10多万) do not change its value; shares
+    # (9成, 三分之二) and a range's low end in the high end's scale (1.3至1.4万) read back as extracted.
+    parsed = read_back(QUALIFIER_INSIDE.sub("", fact.number_text))
     return parsed is not None and math.isclose(parsed, fact.value, rel_tol=1e-9, abs_tol=1e-9)
 
 

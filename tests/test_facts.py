@@ -153,3 +153,19 @@ def test_a_long_sentence_dates_every_clause_from_its_opening() -> None:
     assert len(facts) == 2001
     assert {(f.as_of, f.as_of_text) for f in facts[:-1]} == {("2023-06-30", "截至2023年6月")}
     assert (facts[-1].as_of, facts[-1].as_of_text, facts[-1].value) == (None, None, 3.0)
+
+
+def _hk(body: str) -> Article:
+    return Article(article_id="a1", file_id="f1", source_file="x.txt", seq=1, title=None, body=body,
+                   region="香港", publish_date="2020-01-30")
+
+
+def test_subject_is_the_head_noun_and_joined_figures_share_it() -> None:
+    """Issue 14 (real-text gold): the shortest noun phrase naming what is counted."""
+    facts = extract_facts(_hk("但资产限额竟然定于大约14万元。月薪约2.9万元至3.1万元。87.5%受访者的分数较高。"
+                              "工会已接获3,230名医护签署罢工宣言。二手住宅价格分别下跌0.2%和0.1%。"))
+    got = [(f.value, f.subject, f.measure) for f in facts]
+    assert got == [(140000, "资产限额", "level"), (29000, "月薪", "level"), (31000, "月薪", "level"),
+                   (87.5, "受访者", "share"), (3230, "医护", "level"), (0.2, "二手住宅价格", "change"),
+                   (0.1, "二手住宅价格", "change")]
+    assert all(f.currency == "HKD" for f in facts if f.unit == "元")

@@ -18,6 +18,7 @@ from transforms.numbers import (
     find_quantities,
     parse_money,
     parse_number,
+    read_back,
 )
 
 CN2AN = [c for c in json.loads((VECTORS / "cn2an_testcases.json").read_text("utf-8"))["cases"] if c["func"] == "cn2an"]
@@ -119,6 +120,34 @@ def test_not_quantities(text: str) -> None:
 )
 def test_durations_and_ages(text: str, value: float, unit: str, qualifier: str | None) -> None:
     assert [(q.value, q.unit, q.qualifier) for q in find_quantities(text)] == [(value, unit, qualifier)]
+
+
+# Shares written in tenths and fractions, and the low end of a range or the first item of a list
+# that takes the next figure's scale and unit (issue 14, real-text gold).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("护士占五成", [(50, "%", None)]), ("约9成表明支持罢课", [(90, "%", "约")]),
+     ("有四成多同学愿意", [(40, "%", "多")]), ("超过三分之二员工被裁", [(66.7, "%", "超过")]),
+     ("减咗4分1人手", [(25, "%", None)]), ("不少于六份之五", [(83.3, "%", "以上")]),
+     ("月薪约1.3至1.4万元", [(13000, "元", "约"), (14000, "元", None)]),
+     ("底薪的跌幅由14至36%", [(14, "%", None), (36, "%", None)]),
+     ("平均需要用上三至四小时", [(3, "小时", None), (4, "小时", None)]),
+     ("也有一至两成入住率", [(10, "%", None), (20, "%", None)]), ("拆走四至六成", [(40, "%", None), (60, "%", None)]),
+     ("民主派上届取得327席选委", [(327, "席", None)]), ("上月再被加控两罪", [(2, "罪", None)])],
+)
+def test_shares_ranges_and_lists(text: str, expected: list[tuple[float, str, str | None]]) -> None:
+    found = find_quantities(text)
+    assert [(round(q.value, 1), q.unit, q.qualifier) for q in found] == expected
+    # the facts suite's value_not_in_evidence reads each number back the same way
+    assert all(read_back(q.number_text) == q.value and q.number_text in text for q in found)
+
+
+@pytest.mark.parametrize(
+    "text", ["一成不变", "七成员", "我与很多网友在过去两日", "承诺未来两年新闻部", "今年首两个月消费品", "首两宗死亡个案",
+             "汽车零件厂", "或会高过03年沙士时期", "欠薪应计算到23日为止"],
+)
+def test_shares_and_time_references_not_quantities(text: str) -> None:
+    assert find_quantities(text) == []
 
 
 @pytest.mark.parametrize(

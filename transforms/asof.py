@@ -20,17 +20,22 @@ _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨"
+AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
     rf"(?P<cut>{_CUTOFF})"
     r"(?:"
+    # 今年首两个月 / 首两月: the first N months of the year, up to the end of month N (before 今年 alone).
+    rf"(?P<first>今年|去年)?首(?P<fm>{_NUM})个?月|"
     rf"(?P<y>[0-9０-９]{{4}})年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来)?"
     rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来)?"
-    r"|(?P<yday>昨日|昨天)"
-    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    r"|(?P<lastm>上月|上个月)"
+    # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
+    r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"
+    r"|(?P<yday>昨日|昨天|昨晚|昨夜|昨早|昨午|昨(?=[有在再]))"
+    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|今早|今晚|今午|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
     rf"|近?(?:{_NUM})年(?:来|以来))"
     r")"
 )
@@ -62,6 +67,25 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         return pub
     if m.group("yday"):
         return pub - timedelta(days=1) if pub else None
+    if pub is not None and m.group("fm"):
+        n = _num(m.group("fm"))
+        year = pub.year - (1 if m.group("first") == "去年" else 0)
+        return _month_end(year, n) if n and 1 <= n <= 12 else None
+    if pub is not None and m.group("lastm"):
+        return pub.replace(day=1) - timedelta(days=1)
+    if pub is not None and m.group("wd"):
+        if m.group("wdd"):  # 本周三(14日): the day of the month, in the publish month or the one before
+            day = int(m.group("wdd"))
+            try:
+                if day <= pub.day:
+                    return pub.replace(day=day)
+                return (pub.replace(day=1) - timedelta(days=1)).replace(day=day)
+            except ValueError:
+                return None
+        # a weekday alone: the latest such day on or before publication (the news reports the past)
+        wd = "一二三四五六".find(m.group("wd"))
+        wd = 6 if wd < 0 else wd
+        return pub - timedelta(days=(pub.weekday() - wd) % 7)
     if m.group("y"):
         y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")

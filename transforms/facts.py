@@ -47,19 +47,61 @@ _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)
 _SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年)+")
 _SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|总数|数量|人数)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
-_AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）"
+_AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）「」|"
+# Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
+# 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
+# would cut 工会, 会员).
+AFTER_STOP_WORDS: tuple[str, ...] = (
+    "签署", "申请", "回应", "响应", "参与", "参加", "出战", "表示", "认为", "使用", "需要", "不知道", "知道",
+    "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
+    "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
+)
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS) | {v[0] for v in VERBS + COPULAS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|(?:{_VERB_RE.pattern}))")
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS) | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|(?:{_VERB_RE.pattern})|"
+                         + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
 # Longest subject kept (characters): longer runs are whole predicates, not noun phrases.
 MAX_SUBJECT_CHARS = 16
+# ... and after an amount or a percentage: the gold's longest such noun (年长护老者) is 5 characters.
+MAX_AFTER_MONEY_CHARS = 5
 # Clause openings repeat across articles (全省各级工会, 截至目前,全市已建成): their (subject, verb) is
 # worked out once. The bound keeps memory flat on a long run.
 SEGMENT_CACHE_SIZE = 16384
 # ... and only openings this short are kept (a 10 MB single-line text must not fill the cache).
 SEGMENT_CACHE_MAX_CHARS = 80
 _NUMBER_IN = re.compile(r"[0-9０-９]")
+
+
+# What stands between a subject and its number without naming what is counted: adverbs, modal and
+# linking verbs, change words and comparison markers (资产限额竟然定于14万元, 底薪调整后只有15,365元,
+# 销售价格环比上涨0.2%, 每月可领取3,400元). Stripped repeatedly from the end of the text before a
+# number; the vocabulary is the function words of news prose (mainland and Hong Kong usage alike).
+SUBJECT_TAIL_WORDS: tuple[str, ...] = (
+    "竟然", "仍然", "仍", "亦", "也", "都", "就", "才", "则", "只", "仅仅", "仅", "刚好", "恰好", "已经", "已",
+    "大约是", "大约", "约为", "约", "大概", "接近", "将近", "超过", "逾", "不足", "不到", "至少", "最少",
+    "只有", "只得", "只剩下", "剩下", "尚余", "余下", "尚欠", "还有", "共有", "共", "有", "是", "为", "达到", "达",
+    "定于", "定为", "订于", "介乎", "由", "从", "到", "至", "增至", "跌至", "降至", "升至", "减至", "增加到",
+    "延长到", "回升到", "跌到", "去到", "上涨", "下跌", "增加", "减少", "上升", "下降", "增长", "回落", "大跌",
+    "下调", "上调", "调高至", "调高", "调低", "按年", "按月", "环比", "同比", "分别", "实质", "每月", "每年",
+    "每人", "每日", "每天", "每星期", "每周", "可以", "可能", "可", "能够", "能", "会", "要", "须", "需要", "需",
+    "领取", "获得", "获发", "获", "取得", "录得", "估计", "预计", "相信", "平均", "合共", "总共", "累计",
+)
+_SUBJECT_TAIL_WORDS_RE = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
+# Clause openers that are no part of a noun phrase (conjunctions, discourse and scope words).
+SUBJECT_LEAD_WORDS: tuple[str, ...] = (
+    "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
+    "就是", "然而", "因此", "所以", "并且", "并", "且", "以及", "及", "再", "连", "今年", "去年", "目前", "现时",
+    "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的",
+)
+_SUBJECT_LEAD_WORDS_RE = re.compile(
+    "^(?:" + "|".join(sorted(map(re.escape, SUBJECT_LEAD_WORDS), key=len, reverse=True)) + ")+")
+# A noun phrase's head follows its last modifier marker: 职业司机的平均薪酬 names 平均薪酬, and a
+# quoted term closes before the head it modifies (「年长护老者」长期病中位数). Only taken when at least
+# this many characters remain after it (两字 is the shortest Chinese noun that names a count).
+_MODIFIER_MARK = re.compile(r"[的」』”》]")
+MIN_HEAD_CHARS = 2
 
 
 def _trim(subject: str) -> str:
@@ -69,6 +111,19 @@ def _trim(subject: str) -> str:
         s = s[lead.end() :]
     s = _SUBJECT_TAIL.sub("", s)
     return s.strip()
+
+
+def _head(subject: str) -> str:
+    """The shortest noun phrase in a run of text before a number (see SUBJECT_TAIL_WORDS)."""
+    s = _SUBJECT_TAIL_WORDS_RE.sub("", subject)
+    marks = list(_MODIFIER_MARK.finditer(s))
+    if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
+        s = s[marks[-1].end() :]
+    lead = _SUBJECT_LEAD_WORDS_RE.match(s)
+    if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
+        s = s[lead.end() :]
+    s = _trim(s.strip("「」『』“”\"'()（）|-— "))
+    return s if len(s) >= MIN_HEAD_CHARS else ""
 
 
 def _after_noun(text: str, start: int, end: int) -> str:
@@ -135,14 +190,17 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
-    if len(after) >= 2 and q.unit not in ("元", "%") and len(after) <= MAX_SUBJECT_CHARS:
+    # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
+    # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
+    max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
+    if len(after) >= 2 and len(after) <= max_after:
         subject = _trim(after) or None
         phrase_end = q.end + len(after)
         vm = _VERB_RE.match(text, phrase_end)
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
     if subject is None and before_subject:
-        subject = before_subject[-MAX_SUBJECT_CHARS:]
+        subject = _head(before_subject)[-MAX_SUBJECT_CHARS:] or None
     return subject, verb, phrase_end
 
 
@@ -150,6 +208,13 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tu
 # (内地工人月薪3000元) is about no province of its article's region (the gold's rule: the province if
 # the clause names one, else none), and its bare 元 is renminbi.
 MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
+# A clause stating a national statistic (全国城镇调查失业率, 全国社会消费品零售总额, 国家统计局's
+# figures) is about no province in any article (issue 14: 中国/全国 is national, not a province).
+# 全国 alone is not enough in a mainland article: it opens names and titles (中华全国总工会,
+# 全国最美工会户外劳动者服务站点, 全国和省五一劳动奖), so only the statistical heads that follow it in
+# national statistics releases count.
+NATIONAL_WORDS = re.compile(r"国家统计局|全国(?:今年|首两月|[0-9一二三四五六七八九十]+月)?"
+                            r"(?:城镇|居民|社会消费品|网上零售|固定资产|规模以上|平均|总人口|就业|失业)")
 _SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
 # A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
 FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
@@ -182,8 +247,13 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
         return None
     if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
         return None
+    if not named and NATIONAL_WORDS.search(text, c_start, c_end):
+        return None
     return article.region
 
+
+# What joins two figures of one claim: a range (14至36%) or a list (0.2%和0.1%, 26名及15名).
+_JOINED = re.compile(r"\s?(?:至|到|和|及|或|、|-|~|～|—)\s?")
 
 # Measures (what kind of figure a fact is), in the order they are tried:
 #   change      a difference against a base: the number right after a word of change (下跌98.1%,
@@ -200,7 +270,7 @@ CHANGE_WORDS: tuple[str, ...] = (
 )
 # Between the change word and the number: an aspect particle or a linking word (增加了, 下跌达).
 _CHANGE_BEFORE = re.compile(
-    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过)?$"
+    "(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")(?:了|达|逾|近|约|多|幅|为|超过|由)?$"
 )
 # How far before a number its change word is looked for (the longest word plus a particle).
 _CHANGE_WINDOW = 5
@@ -208,6 +278,11 @@ _CHANGE_WINDOW = 5
 _BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
                       "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
 _BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
+# Right before a number these say it was added or happened (新增8宗, 裁减约5900人), though 增 / 减
+# alone are words of change.
+_NEW_BEFORE = re.compile(r"(?:新增|裁减|裁员|裁走)(?:了|约|近|逾|超过)?$")
+# A running total is stated as one (累计确诊355人, 至今共, 总共支取) whatever was counted.
+_RUNNING_TOTAL = re.compile(r"累计|至今共|总共|合共")
 NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
 
 
@@ -215,7 +290,9 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
              as_of_text: str | None) -> tuple[str, str | None]:
     """(measure, base_text) of quantity `q` in the clause starting at c_start."""
     before = text[max(c_start, q.start - _CHANGE_WINDOW) : q.start]
-    if _CHANGE_BEFORE.search(before):
+    if _NEW_BEFORE.search(before):
+        return metrics.MEASURE_NEW, None
+    if q.unit == "百分点" or _CHANGE_BEFORE.search(before):
         head = text[c_start : q.start]
         base = _BASE_RE.search(head)
         if base:
@@ -226,10 +303,11 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
         return MEASURE_SHARE, None
     if lexicon_measure == metrics.MEASURE_NEW:
         return lexicon_measure, None
+    if (lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止")))
+            or _RUNNING_TOTAL.search(text, c_start, q.start)):
+        return metrics.MEASURE_CUMULATIVE, None
     if NEW_EVENT_WORDS.search(text, c_start, min(len(text), phrase_end + 2)):
         return metrics.MEASURE_NEW, None
-    if lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止"))):
-        return metrics.MEASURE_CUMULATIVE, None
     return MEASURE_LEVEL, None
 
 
@@ -310,6 +388,9 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     # in text order, so each looks back for a sentence break only as far as the one before it.
     sentence_start = 0
     looked_to = 0
+    carried_subject: str | None = None
+    prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
+    carried_sentence = -1
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
         region = _region(text, article, places, place_starts, c_start, c_end)
@@ -319,13 +400,29 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
         looked_to = c_start
         for i, q in enumerate(in_clause):
             subject, verb, phrase_end = _subject_verb(text, q, seg_start, c_end)
+            if subject is None and carried_sentence == sentence_start:
+                # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
+                # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
+                subject = carried_subject
+            if subject is not None:
+                carried_subject, carried_sentence = subject, sentence_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
-            ev_end = c_end if i == len(in_clause) - 1 else max(phrase_end, q.end)
-            evidence = text[c_start:ev_end]
+            # (It stops before the next figure, so two facts of a clause never share a span.)
+            ev_end = c_end if i == len(in_clause) - 1 else max(q.end, q.num_end, min(phrase_end, in_clause[i + 1].start))
+            ev_start = c_start
+            if i < len(in_clause) - 1 and ev_end == c_end:
+                # a range's low end written up to the high end (四至六成) reaches the clause end: its
+                # span starts at its own number, so the two facts keep distinct spans and ids
+                ev_start = q.start
+            evidence = text[ev_start:ev_end]
             as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[c_start:c_end])
             measure, base_text = _measure(text, c_start, q, phrase_end, lexicon_measure, as_of_text)
+            if i > 0 and _JOINED.fullmatch(text, in_clause[i - 1].end, q.start):
+                # 分别下跌0.2%和0.1%, 由14至36%: a figure joined to the one before is the same kind
+                measure, base_text = prev_measure
+            prev_measure = (measure, base_text)
             if measure in (MEASURE_CHANGE, MEASURE_SHARE):
                 metric = None  # a tracked metric is a level or a count; its change is not it
             currency = None
@@ -333,10 +430,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
             facts.append(
                 Fact(
-                    fact_id=_fact_id(article.article_id, field, c_start, ev_end),
+                    fact_id=_fact_id(article.article_id, field, ev_start, ev_end),
                     article_id=article.article_id,
                     evidence=evidence,
-                    char_start=c_start,
+                    char_start=ev_start,
                     char_end=ev_end,
                     value=q.value,
                     unit=q.unit,

@@ -49,6 +49,8 @@ UNIT_FORMS: dict[str, str] = {
     "台币": "元", "人民币": "元", "美金": "元", "日圆": "元",
     "欧": "元",  # 4欧请兼职: Hong Kong writing shortens 欧元 to 欧
     "元": "元", "%": "%", "％": "%",
+    # A change in a rate, in percentage points (回落0.3个百分点).
+    "个百分点": "百分点", "百分点": "百分点",
     # Lengths of time and ages are claims when they are what the sentence states (连续居港满七年,
     # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
     # only date a sentence (五年前, 20多年来, 三日内) out.
@@ -59,6 +61,8 @@ UNIT_FORMS: dict[str, str] = {
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
     "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
     "宗": "宗", "票": "票", "种": "种", "班": "班", "架": "架", "层": "层",
+    # Seats in a legislature or an election committee (取得327席), and charges laid (加控两罪).
+    "席": "席", "罪": "罪",
 }
 MONEY_UNITS = frozenset({"元"})
 # ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
@@ -115,6 +119,8 @@ _UNIT_GUARDS: dict[str, str] = {
     "班": r"(?!子|长|级|主|车|机|底)",
     "层": r"(?!次|面|级|楼)",
     "票": r"(?!价|据|房|务)",
+    "席": r"(?!位|卷|间|上|之|次|话|地)",
+    "罪": r"(?!名|行|案|犯|证|责|恶|人)",
 }
 
 
@@ -164,7 +170,7 @@ _TEN = frozenset({"十", "拾"})
 # A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
 _BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
-_IDIOM_ONE = frozenset({"一", "壹"})
+_IDIOM_ONE = frozenset({"一", "壹", "零", "〇"})  # ... and a lone 零 is a word (零件, 零售), not zero
 # Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
 # and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
 _CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
@@ -178,7 +184,7 @@ SET_PHRASES: tuple[str, ...] = tuple(
     if ln.strip() and not ln.startswith("#")
 )
 _SET_PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(SET_PHRASES, key=len, reverse=True)))
-_ORDINAL_BEFORE = ("第",)
+_ORDINAL_BEFORE = ("第", "首")  # 第三, 首两宗: a rank or "the first N", not a count
 # A number glued to letters, digits or a point belongs to a code or a list label, not a claim.
 _GLUED_BEFORE = re.compile(r"[0-9A-Za-z.．\-_/]")
 # A numeral right after an opening quote is a slogan: “两个确立”, “三个逻辑”.
@@ -190,7 +196,17 @@ _DATE_UNITS = frozenset({"年", "日", "天"})
 _YEAR_DIGITS = re.compile(r"^[0-9０-９]{4}$")
 # A two-digit year: 97年回归, 03年沙士. Counts of years this high are rare in news (a length of
 # 40 years or more is written with 多/余 or in full), a year of the 1940s-1990s is common.
-_SHORT_YEAR = re.compile(r"^[4-9][0-9]$")
+_SHORT_YEAR = re.compile(r"^(?:[4-9][0-9]|0[0-9])$")  # 97年回归, 03年沙士
+
+
+# A length of time right after these dates the sentence (过去两日, 未来两年, 首两个月, 今明两日): it
+# says when, not how much. Units of time only.
+TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明")
+_TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期"})
+# A day of the month written alone (23日通知员工, 到 23 日为止): 日 after a bare number up to 31, with
+# spaces allowed around the digits as some sites set dates (2021 年 5 月 29 日).
+_DAY_OF_MONTH = re.compile(r"^(?:[1-9]|[12][0-9]|3[01])$")
+_DAY_FOLLOWERS = ("为止", "通知", "起", "晚", "早", "上午", "下午", "凌晨", "期间", "及")
 
 
 def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
@@ -198,8 +214,10 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
     unit = text[unit_end - 1]
     if unit == "年":
         return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
-    before = text[num_start - 1 : num_start] if num_start else ""
-    if before in ("月", "(", "（", "今", "号") or text[unit_end : unit_end + 1] in (")", "）"):
+    before = text[:num_start].rstrip()[-1:]
+    if before in ("月", "(", "（", "今", "号", "、", "及", "和") or text[unit_end : unit_end + 1] in (")", "）"):
+        return True
+    if unit == "日" and not qualified and _DAY_OF_MONTH.match(num) and text.startswith(_DAY_FOLLOWERS, unit_end):
         return True
     return False
 
@@ -281,11 +299,132 @@ def find_quantities(text: str) -> list[Quantity]:
         q = _to_quantity(text, m)
         if q is not None:
             out.append(q)
+    extra: list[Quantity] = []
     if "$" in text:  # dollar amounts (HK$5,800, $2亿) have their currency sign in front
+        extra += _dollar_quantities(text)
+    extra += _share_quantities(text)
+    if extra:
+        # A fraction (六份之五, 4分1人手) is read whole: a count it overlaps (六份, 1人) is part of it.
+        fractions = [(q.start, q.end) for q in extra if q.unit_text[0] in "分份"]
+        out = [q for q in out if not any(a < q.end and q.start < b for a, b in fractions)]
         taken = [(q.start, q.end) for q in out]
-        extra = [q for q in _dollar_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
-        if extra:
-            out = sorted(out + extra, key=lambda q: q.start)
+        extra = [q for q in extra if not any(a < q.end and q.start < b for a, b in taken)]
+        out = sorted(out + extra, key=lambda q: q.start)
+    if out:
+        lows = _range_lows(text, out)
+        if lows:
+            out = sorted(out + lows, key=lambda q: q.start)
+    return out
+
+
+# Shares written in tenths (三成, 9成几, 四成多: 成 is a tenth) and as fractions (三分之二, 六份之五,
+# Cantonese 3分1, 三份一). Stored as percentages. 成 after a numeral is a word of its own before these
+# (一成不变, 七成员, 三成立): the guard lists them.
+_TENTHS_RE = re.compile(
+    rf"(?P<q1>{_PREFIX_Q})?(?P<num>[0-9]|[一二两三四五六七八九十])(?P<unit>成)(?P<q2>[多几余])?"
+    r"(?!立|员|本|功|果|绩|就|长|熟|交|年|都|效|品|分|型|份|语|千|百|万|不变|群|事|全|器|材|形|因)")
+_FRACTION_RE = re.compile(
+    rf"(?P<q1>{_PREFIX_Q})?(?P<den>[0-9]|[一二两三四五六七八九十])(?P<unit>[分份]之?)(?P<num>[0-9]|[一二两三四五六七八九])"
+    r"(?![0-9一二三四五六七八九十百千万])")
+
+
+# A share's unit word (成 分 份) is looked up first and the pattern tried only just before it: a
+# scan of the whole text with an optional leading qualifier tried at every position cost a fifth of
+# extraction. The window is the longest prefix qualifier plus a numeral and the unit.
+_SHARE_NUMERALS = frozenset("0123456789一二两三四五六七八九十")
+_SHARE_WINDOW = 4
+
+
+def _near_share_units(pattern: re.Pattern[str], text: str, units: str) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    for unit in units:
+        end = 0
+        i = text.find(unit, 1)
+        while i != -1:
+            if text[i - 1] in _SHARE_NUMERALS:
+                m = pattern.search(text, max(end, i - _SHARE_WINDOW), i + 3)
+                if m is not None and m.start("unit") == i:
+                    found.append(m)
+                    end = m.end()
+            i = text.find(unit, i + 1)
+    return sorted(found, key=lambda m: m.start())
+
+
+def _share_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    if "成" not in text and "分" not in text and "份" not in text:
+        return out
+    for m in _near_share_units(_TENTHS_RE, text, "成"):
+        if m.start("num") > 0 and _GLUED_BEFORE.match(text[m.start("num") - 1]):
+            continue
+        n = parse_number(m.group("num"))
+        if n is None or not 1 <= n <= 10:
+            continue
+        words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") else []
+        if m.group("q2"):
+            words.append("多")
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=m.end("unit"),
+                            number_text=m.group("num") + "成", value=n * 10, unit="%", unit_text="成",
+                            qualifier=combine_qualifiers(words) if words else None))
+    for m in _near_share_units(_FRACTION_RE, text, "分份"):
+        if m.start("den") > 0 and _GLUED_BEFORE.match(text[m.start("den") - 1]):
+            continue
+        den, num = parse_number(m.group("den")), parse_number(m.group("num"))
+        if den is None or num is None or not 0 < num < den:
+            continue
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=m.start("den"), num_end=m.end("num"),
+                            number_text=text[m.start("den") : m.end("num")], value=round(100 * num / den, 1),
+                            unit="%", unit_text=m.group("unit"),
+                            qualifier=PREFIX_QUALIFIERS[m.group("q1")] if m.group("q1") else None))
+    return out
+
+
+# The low end of a range or the first item of a list that shares the next figure's scale and unit
+# (1.3至1.4万元, 14至36%, 15亿至20亿港元, 三至四小时, 回落0.7和0.4个百分点): a bare number right
+# before a joining word and a found quantity is a claim of its own in that unit.
+_RANGE_JOIN = r"(?:至|到|和|及|或|-|~|～|—)"
+_BARE_LOW = re.compile(rf"(?P<num>{_ARABIC}|[一二两三四五六七八九十]+)(?P<scale>[万亿]+)?\s?{_RANGE_JOIN}\s?$")
+# How far back from a quantity its bare low end is looked for (the longest number plus a join).
+_RANGE_LOOKBACK = 16
+
+
+def _range_lows(text: str, found: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for q in found:
+        m = _BARE_LOW.search(text, max(0, q.start - _RANGE_LOOKBACK), q.num_start)
+        if m is None or any(f.start < m.end("num") and m.start("num") < f.end for f in found):
+            continue
+        start = m.start("num")
+        if start > 0 and (_GLUED_BEFORE.match(text[start - 1]) or text[start - 1] in _ORDINAL_BEFORE
+                          or text[start - 1] in "年月日"):
+            continue
+        num, scale = m.group("num"), m.group("scale")
+        if num in _IDIOM_ONE and scale is None and q.unit != "%":
+            continue  # 一至两成 is a range; 一和 before a count is an article
+        high_scale = text[q.num_start : q.num_end].lstrip("0123456789.,，０１２３４５６７８９．"
+                                                          "零〇一二三四五六七八九十两百千")
+        if scale is None and high_scale:
+            scale = high_scale if set(high_scale) <= set("万亿") else None
+        value = parse_number(num + scale if scale else num)
+        if value is None:
+            continue
+        if q.unit == "%" and q.unit_text == "成":
+            value *= 10
+        elif q.unit == "%" and q.unit_text not in ("%", "％"):
+            continue  # 三分之一至二: a fraction's low end is not written bare
+        q1 = next((w for w in sorted(PREFIX_QUALIFIERS, key=len, reverse=True) if text.endswith(w, 0, start)), None)
+        if q1:
+            start -= len(q1)
+        low_end = m.end("scale") if m.group("scale") else m.end("num")
+        # The number as written: the low end alone, or up to the high end's scale word when it takes
+        # that scale (1.3至1.4万: read_back reads it as 1.3万).
+        written_end = q.num_end if (scale and not m.group("scale")) or q.unit_text == "成" else low_end
+        out.append(Quantity(start=start, end=low_end,
+                            num_start=m.start("num"), num_end=written_end,
+                            number_text=text[m.start("num") : written_end],
+                            value=value, unit=q.unit, unit_text=q.unit_text,
+                            qualifier=PREFIX_QUALIFIERS[q1] if q1 else None,
+                            currency=q.currency))
     return out
 
 
@@ -346,6 +485,9 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
         return None
+    if UNIT_FORMS[unit_text] in _TIME_UNITS and not q1 and text[max(0, num_start - 2) : num_start].endswith(
+            TIME_REFERENCE_BEFORE):
+        return None
     if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
         preceding = text[max(0, num_start - 2) : num_start]
         if not preceding.endswith(_BARE_SCALE_OK_BEFORE):
@@ -378,6 +520,32 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         qualifier=combine_qualifiers(words) if words else None,
         currency=_currency_of(text, m.start(), unit, unit_text),
     )
+
+
+_READ_RANGE = re.compile(rf"^(?P<lo>.+?)\s?{_RANGE_JOIN}\s?(?P<hi>.+?)$")
+
+
+def read_back(number_text: str) -> float | None:
+    """The value a Quantity's number_text stands for, as find_quantities read it: a numeral
+    (parse_number), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
+    end of a range written with the high end's scale (1.3至1.4万 → 13000)."""
+    s = number_text.strip()
+    rng = _READ_RANGE.match(s)
+    if rng and rng.group("hi").endswith("成"):  # 五至六成: the low end of a share in tenths
+        n = parse_number(rng.group("lo"))
+        return n * 10 if n is not None else None
+    if s.endswith("成"):
+        n = parse_number(s[:-1])
+        return n * 10 if n is not None else None
+    frac = re.fullmatch(r"(.+?)[分份]之?(.+)", s)
+    if frac:
+        den, num = parse_number(frac.group(1)), parse_number(frac.group(2))
+        return round(100 * num / den, 1) if den and num is not None else None
+    if rng:
+        hi = _normalise(rng.group("hi"))
+        scale = hi.lstrip("0123456789.零〇一二三四五六七八九十两百千")
+        return parse_number(rng.group("lo") + scale)
+    return parse_number(s)
 
 
 # --- money, in JioNLP's output shape (for running its test vectors and the peer bench) -----------
