@@ -20,6 +20,7 @@ from transforms.dates import parse_publish_date, parse_publish_time, valid_publi
 from transforms.formats import MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
+from transforms.pathmeta import date_from_path, parse_epaper_header
 from transforms.records import Article, CleanDoc
 from transforms.regions import province_of
 
@@ -81,6 +82,21 @@ HEADER = "header"
 TRAILER = "trailer"
 TEXT = "text"
 MANIFEST = "manifest"
+PATH = "path"
+HTML_META = "html_meta"
+EXPORT_COLUMN = "export_column"
+# Which origin wins when two name a field (README "Metadata: where it comes from"): the manifest, which
+# the user wrote for this run; then a crawler export's own column (the crawler read it from the site's
+# database); then the page's <meta> tags; then what the text prints (header line, dateline, CMS
+# trailer); last the file's path, which names the day an archive filed it under. A lower origin that
+# disagrees is kept visible: flag FLAG_CONFLICT and metadata_origin["<field>_conflict"].
+PRECEDENCE: tuple[str, ...] = (MANIFEST, EXPORT_COLUMN, HTML_META, TRAILER, HEADER, TEXT, PATH)
+FLAG_CONFLICT = "metadata_conflict"
+# Fields whose disagreement between origins is reported (the ones the article suite requires or that
+# locate the article: a different page or url is routine between a print page and its web copy).
+CONFLICT_FIELDS: tuple[str, ...] = ("publish_date", "source")
+# An e-paper header stands above the head block: within the first lines of the file.
+EPAPER_HEADER_MAX_LINE = 3
 FLAG_ORPHAN = "orphan_fragment"
 FLAG_BAD_DATE = "invalid_publish_date"
 
@@ -495,11 +511,22 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     """Split a cleaned document into articles with metadata; `manifest` supplies or overrides fields."""
     today = today or date.today()
     lines = [s for s in (ln.strip() for ln in doc.text.split("\n")) if s]
+    # An e-paper header line (paper, date, page) above the head block is metadata, never the headline.
+    epaper = None
+    for k in range(min(EPAPER_HEADER_MAX_LINE, len(lines))):
+        epaper = parse_epaper_header(lines[k])
+        if epaper is not None:
+            del lines[k]
+            break
     fmt = detect_format(doc, lines)
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
     meta, known_title = _doc_metadata(doc)
+    title_origin = TRAILER
+    supplied_title = next(((v, o) for k, v, o in doc.supplied if k == "title"), None)
+    if supplied_title is not None and not known_title:
+        known_title, title_origin = supplied_title
     if not lines:
         return []
     if fmt == MULTI_ARTICLE_PAGE:
@@ -513,6 +540,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             sb = _bigrams(summary)
             max(drafts, key=lambda x: len(sb & _bigrams("".join(x.body)))).summary = summary
     single = len(drafts) == 1
+    path_date = date_from_path(doc.source_file, today)
     out: list[Article] = []
     for seq, d in enumerate(drafts, start=1):
         origin: dict[str, str] = {}
@@ -524,11 +552,16 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             for key, val in zip(("publish_date", "publish_time", "source"), d.header_date, strict=True):
                 if val and key not in values:
                     values[key], origin[key] = val, HEADER
+        if epaper is not None:
+            for key, val in (("source", epaper.source), ("publish_date", epaper.publish_date),
+                             ("page", epaper.page), ("page_name", epaper.page_name)):
+                if val and key not in values:
+                    values[key], origin[key] = val, HEADER
         for key in ("title", "kicker", "subtitle"):
             if getattr(d, key):
                 origin[key] = TEXT
         if d.title and known_title == d.title:
-            origin["title"] = TRAILER
+            origin["title"] = title_origin
         for key in ("authors", "correspondents", "photographers"):
             if getattr(d.credits, key):
                 origin[key] = TEXT
@@ -536,21 +569,48 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         authors = d.credits.authors
         if not authors and single and "authors" in values:  # only an author box at the foot names them
             authors = tuple(values["authors"])  # type: ignore[arg-type]
+        # every origin's candidates, best first (PRECEDENCE); the text's own pick (above) is one of them
+        cands: dict[str, list[tuple[object, str]]] = {k: [(v, origin[k])] for k, v in values.items()}
+        for key, val, org in doc.supplied:
+            if key in ("title", "authors"):
+                continue
+            cands.setdefault(key, []).append((val, org))
+        if path_date is not None and path_date.iso:
+            cands.setdefault("publish_date", []).append((path_date.iso, PATH))
         if manifest is not None:
             for key in ("publish_date", "publish_time", "source", "page", "url"):
                 val = getattr(manifest, key)
                 if val:
-                    values[key], origin[key] = val, MANIFEST
+                    cands.setdefault(key, []).append((val, MANIFEST))
+        flags = [*doc.flags, *(f for f in d.flags if f not in doc.flags)]
+        for key, found in cands.items():
+            found.sort(key=lambda vo: _RANK.get(vo[1], len(PRECEDENCE)))
+            if key == "publish_date":
+                ok = [vo for vo in found if valid_publish_date(str(vo[0]), today)]
+                if len(ok) < len(found):
+                    flags.append(FLAG_BAD_DATE)
+                found[:] = ok
+            if not found:
+                values.pop(key, None)
+                origin.pop(key, None)
+                continue
+            values[key], origin[key] = found[0]
+            if key in CONFLICT_FIELDS:
+                other = next((vo for vo in found[1:] if str(vo[0]) != str(found[0][0])), None)
+                if other is not None:
+                    origin[f"{key}_conflict"] = f"{other[1]}:{other[0]}"
+                    if FLAG_CONFLICT not in flags:
+                        flags.append(FLAG_CONFLICT)
+        if single and supplied_title is not None and title != supplied_title[0]:
+            title, origin["title"] = supplied_title  # the page/export names it; the text did not print it
+        supplied_authors = next(((v, o) for k, v, o in doc.supplied if k == "authors"), None)
+        if single and supplied_authors is not None:
+            authors, origin["authors"] = tuple(a for a in supplied_authors[0].split("、") if a), supplied_authors[1]
+        if manifest is not None:
             if single and manifest.title:
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
-        flags = [*doc.flags, *(f for f in d.flags if f not in doc.flags)]
-        pdate = values.get("publish_date")
-        if pdate is not None and not valid_publish_date(str(pdate), today):
-            values.pop("publish_date")
-            origin.pop("publish_date", None)
-            flags.append(FLAG_BAD_DATE)
         body = "\n".join(d.body)
         place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
         region = province_of(body, place_title or None)
@@ -563,12 +623,16 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             editors=tuple(values.get("editors", ())),  # type: ignore[arg-type]
             publish_date=_opt(values.get("publish_date")), publish_time=_opt(values.get("publish_time")),
             source=_opt(values.get("source")), page=_opt(values.get("page")),
+            page_name=_opt(values.get("page_name")),
             channel=_opt(values.get("channel")), region=region, url=_opt(values.get("url")),
             captions=tuple(d.captions), summary=d.summary, section_headings=tuple(d.headings),
             section_banner=" ".join(d.banner) or None, format=fmt,
             original_id=_opt(values.get("original_id")), metadata_origin=origin, flags=tuple(flags),
         ))
     return out
+
+
+_RANK = {o: i for i, o in enumerate(PRECEDENCE)}
 
 
 def _opt(v: object) -> str | None:
