@@ -203,3 +203,56 @@ def test_exports_read_row_by_row(archive_run: tuple[Path, str]) -> None:
     # accounting: every file has one state; an export counts once
     runs = _rows(db, "SELECT files_seen, files_loaded, files_quarantined FROM runs")
     assert runs == [(len([p for p in ARCHIVES.rglob("*") if p.is_file()]) - 1, runs[0][1], runs[0][2])]
+
+
+# --- saved web pages -------------------------------------------------------------------------------------
+FURNITURE = ("网站首页", "分享到", "版权所有", "相关阅读", "全省职工技能大赛开幕", "备案号")
+
+
+@pytest.mark.parametrize(("title", "site", "expected"), [
+    ("城区新建十二座户外劳动者驿站_示例新闻网", None, "城区新建十二座户外劳动者驿站"),
+    ("城区新建十二座户外劳动者驿站 - 示例新闻网", None, "城区新建十二座户外劳动者驿站"),
+    ("城区新建十二座户外劳动者驿站|示例频道|示例网", "示例网", "城区新建十二座户外劳动者驿站|示例频道"),
+    ("工会 - 职工", None, "工会 - 职工"),  # too short a head to be a headline with a suffix
+])
+def test_strip_site_suffix(title: str, site: str | None, expected: str) -> None:
+    from transforms.html import strip_site_suffix
+
+    assert strip_site_suffix(title, site) == expected
+
+
+def test_page_meta_and_main_text() -> None:
+    from transforms.decode import decode_bytes
+    from transforms.html import extract_page, page_meta
+
+    raw = (ARCHIVES / "pages" / "驿站_lying_charset.html").read_bytes()
+    assert b"charset=gb2312" in raw
+    d = decode_bytes(raw)
+    assert d.encoding == "utf-8"  # the bytes, not the <meta>, decide
+    page = extract_page(d.text or "")
+    assert page.extractor == "trafilatura"
+    assert page.meta["title"] == "城区新建十二座户外劳动者驿站"
+    assert (page.meta["publish_date"], page.meta["source"], page.meta["authors"], page.meta["site_name"]) == (
+        "2020-05-06", "示例日报", "林海", "示例新闻网")
+    assert not any(f in page.text for f in FURNITURE)
+    assert "驿站选址充分听取职工意见" in page.text
+    # script variables and article:published_time; a URL is no author
+    assert page_meta('<script>var pubtime = "2020-05-06 08:30";</script>')["publish_date"] == "2020-05-06"
+    assert page_meta('<meta property="article:published_time" content="2020-05-07T10:00:00+08:00">') == {
+        "publish_date": "2020-05-07", "publish_time": "10:00"}
+    assert "authors" not in page_meta('<meta name="author" content="https://example.org/about">')
+
+
+def test_saved_pages_load(archive_run: tuple[Path, str]) -> None:
+    db, _ = archive_run
+    got = _articles(db)
+    a = got["pages/驿站_lying_charset.html"]
+    assert a[:3] == ("城区新建十二座户外劳动者驿站", "示例日报", "2020-05-06")
+    assert json.loads(a[5])["title"] == "html_meta" and a[6] == ["林海"]
+    b = got["pages/培训_gbk_saved.txt"]  # a page saved as .txt in GBK; only the site names a source
+    assert b[:3] == ("千名一线职工取得新证书", "示例新闻网", "2020-05-07")
+    bodies = dict(_rows(db, "SELECT source_file, body FROM articles WHERE source_file LIKE 'pages/%'"))
+    for body in bodies.values():
+        assert not any(f in body for f in FURNITURE)
+    flags = _rows(db, "SELECT source_file, flags FROM articles WHERE source_file LIKE 'pages/%'")
+    assert all("boilerplate_left" not in f for _, f in flags)

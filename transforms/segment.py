@@ -572,7 +572,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         # every origin's candidates, best first (PRECEDENCE); the text's own pick (above) is one of them
         cands: dict[str, list[tuple[object, str]]] = {k: [(v, origin[k])] for k, v in values.items()}
         for key, val, org in doc.supplied:
-            if key in ("title", "authors"):
+            if key in ("title", "authors", "site_name"):
                 continue
             cands.setdefault(key, []).append((val, org))
         if path_date is not None and path_date.iso:
@@ -603,6 +603,9 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                         flags.append(FLAG_CONFLICT)
         if single and supplied_title is not None and title != supplied_title[0]:
             title, origin["title"] = supplied_title  # the page/export names it; the text did not print it
+        site = next(((v, o) for k, v, o in doc.supplied if k == "site_name"), None)
+        if site is not None and "source" not in values:  # the site's name: the source of last resort
+            values["source"], origin["source"] = site
         supplied_authors = next(((v, o) for k, v, o in doc.supplied if k == "authors"), None)
         if single and supplied_authors is not None:
             authors, origin["authors"] = tuple(a for a in supplied_authors[0].split("、") if a), supplied_authors[1]
