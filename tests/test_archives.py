@@ -256,3 +256,36 @@ def test_saved_pages_load(archive_run: tuple[Path, str]) -> None:
         assert not any(f in body for f in FURNITURE)
     flags = _rows(db, "SELECT source_file, flags FROM articles WHERE source_file LIKE 'pages/%'")
     assert all("boilerplate_left" not in f for _, f in flags)
+
+
+# --- editorial furniture is never the headline ---------------------------------------------------------
+@pytest.mark.parametrize(("line", "label", "decree"), [
+    ("核心阅读", True, False), ("编者按", True, False), ("短评", True, False), ("链接：", True, False),
+    ("相关阅读", True, False), ("【绝活看点】", True, False), ("【新闻链接】", True, False),
+    ("中华人民共和国国务院令", False, True), ("第724号", False, True), ("某某省人民政府令", False, True),
+    ("保障农民工工资支付条例", False, False), ("【一句完整的句子写在方括号里面，长度超过十五个字】", False, False),
+    ("高温作业禁令", False, False),
+])
+def test_furniture_vocabulary(line: str, label: bool, decree: bool) -> None:
+    from transforms.segment import is_decree_line, is_editorial_label
+
+    assert is_editorial_label(line) is label
+    assert is_decree_line(line) is decree
+
+
+def test_furniture_never_the_headline(archive_run: tuple[Path, str]) -> None:
+    db, _ = archive_run
+    got = {r[0]: r[1:] for r in _rows(db, """
+        SELECT source_file, title, section_banner, summary, body, section_headings, CAST(publish_date AS VARCHAR)
+        FROM articles WHERE source_file LIKE 'furniture/%'""")}
+    title, banner, summary, body, _, pdate = got["furniture/核心阅读.txt"]
+    assert (title, pdate) == ("新就业形态劳动者入会人数持续增长", "2020-01-08")
+    assert summary.startswith("各级工会推进新就业形态劳动者入会") and "核心阅读" not in body
+    title, banner, *_ = got["furniture/绝活看点.txt"]
+    assert (title, banner) == ("焊花飞溅中练就毫米级手艺", "绝活看点")
+    title, banner, _, body, headings, _ = got["furniture/条例.txt"]
+    assert title == "示例劳动者工资支付条例"
+    assert body.startswith("中华人民共和国国务院令\n第999号\n")  # the decree stays in the body, marked
+    assert "中华人民共和国国务院令" in headings
+    title, banner, *_ = got["furniture/短评.txt"]
+    assert (title, banner) == ("让驿站真正暖到劳动者心里", "短评")

@@ -56,7 +56,25 @@ MARKED_CAPTION_MAX_CHARS = 200
 SCENE_CAPTION = re.compile(r"^在[^,。!?;]{4,80}(?:上|现场),[^。!?;]{4,60}。$")
 SCENE_CAPTION_MAX_CHARS = 120
 # The reading tip box (阅读提示) printed with a page article is a summary, not body text.
-READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按")
+# 核心阅读 is a national daily's standard summary box printed after the head block: the same kind of box.
+READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按", "核心阅读")
+# Editorial furniture printed on a line of its own above or inside an article: a column or box label,
+# never a headline (issue 18: 核心阅读, 编者按, 短评, 链接, 相关阅读 and their common variants). Above the
+# headline a label names the column: it becomes the section banner (栏目).
+EDITORIAL_LABELS: frozenset[str] = frozenset({
+    "核心阅读", "核心提示", "阅读提示", "编者按", "编后", "编后语", "短评", "链接", "相关链接", "新闻链接",
+    "背景链接", "知识链接", "相关阅读", "延伸阅读", "相关新闻", "记者手记", "评论员文章",
+})
+# A bracketed label alone on its line (【绝活看点】, 【新闻链接】): a box's or column's name. Labels in the
+# real-text dev set run up to 8 characters inside the brackets; 15 leaves room and stays below any
+# headline printed in brackets with its sentence.
+_BRACKET_LABEL_RE = re.compile(r"^[【\[]([^】\]]{1,15})[】\]]$")
+# A decree printed with a law: the issuing body's decree line (中华人民共和国国务院令, 中华人民共和国主席令,
+# 某某省人民政府令) and its number line (第724号), under the law's own headline.
+_DECREE_RE = re.compile(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{0,16}(?:国务院|主席|人民政府|委员会|部|局|署|办公厅)令$")
+_DECREE_NO_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百千零〇]+\s*号$")
+# Labels and decree lines are looked for among the first lines of a one-article file only.
+HEAD_FURNITURE_MAX_LINES = 4
 # Evidence needed to stitch a column-jump fragment to a dangling article: the join must form a
 # string of at least this many characters that occurs elsewhere in the document (市北+供电公司).
 MIN_JOIN_EVIDENCE = 4
@@ -328,9 +346,39 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     return j
 
 
+def is_editorial_label(line: str) -> bool:
+    """A box or column label on a line of its own (核心阅读, 短评, 【绝活看点】), never a headline."""
+    s = line.strip().rstrip(":：")
+    return s in EDITORIAL_LABELS or bool(_BRACKET_LABEL_RE.match(s))
+
+
+def is_decree_line(line: str) -> bool:
+    """The decree line or the number line of a decree printed with a law (国务院令 / 第724号)."""
+    s = line.strip()
+    return bool(_DECREE_RE.match(s) or _DECREE_NO_RE.match(s))
+
+
+def _head_furniture(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(labels, decree lines, the lines without them) for the first lines of a one-article file: labels
+    above the headline name the column (the banner); decree lines go back into the body after the head."""
+    labels: list[str] = []
+    decree: list[str] = []
+    rest: list[str] = []
+    for k, ln in enumerate(lines):
+        if k < HEAD_FURNITURE_MAX_LINES and not rest and is_editorial_label(ln) and k + 1 < len(lines):
+            labels.append(ln)
+        elif k < HEAD_FURNITURE_MAX_LINES + len(labels) and is_decree_line(ln) and k + 1 < len(lines):
+            decree.append(ln)
+        else:
+            rest.append(ln)
+    return labels, decree, rest
+
+
 def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[str], fmt: str) -> _Draft:
     d = _Draft(start=0)
     i = 0
+    labels, decree, lines = _head_furniture(lines)
+    d.banner.extend(s.strip("【】[]") for s in labels)
     if known_title and known_title in lines[:6]:
         t = lines.index(known_title)
         j = t + 1
@@ -356,6 +404,8 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
             i += 1
             continue
         break
+    if decree:  # the decree's lines stand in the body, first, as printed under the head
+        lines = [*lines[:i], *decree, *lines[i:]]
     caps, i = _take_caption_block(lines, i)
     d.captions.extend(caps)
     _fill_body(d, lines[i:], doc_captions)
