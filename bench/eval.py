@@ -388,6 +388,7 @@ def run_all(work: Path, only: set[str] | None = None) -> tuple[list[CorpusResult
     results: list[CorpusResult] = []
     skipped: list[str] = []
     jobs: list[tuple[str, Any]] = [("samples", eval_samples), ("synthetic", eval_synthetic)]
+    jobs.append(("archives", lambda w: (sys.path.insert(0, str(ROOT / "bench")), __import__("eval_archives"))[1].evaluate(w)))  # issue 18
     real = realtext_corpora()
     if not real:
         skipped.append(f"real-text corpora skipped: {SHARED / 'realtext'} not found (CI and `make eval` have it)")
