@@ -289,3 +289,32 @@ def test_furniture_never_the_headline(archive_run: tuple[Path, str]) -> None:
     assert "中华人民共和国国务院令" in headings
     title, banner, *_ = got["furniture/短评.txt"]
     assert (title, banner) == ("让驿站真正暖到劳动者心里", "短评")
+
+
+# --- export readers and the extractor's fallback ---------------------------------------------------------
+def test_read_export_shapes() -> None:
+    from transforms.readers import parse_columns_override, read_export
+
+    rows = '{"pubDate": "2021-08-03 07:05", "headline": "标题甲", "text": "正文甲。"}\n'
+    nd = read_export(rows, ".ndjson")
+    assert nd.problem is None and nd.rows[0].row == 1 and nd.rows[0].text == "标题甲\n正文甲。"
+    assert dict((k, v) for k, v, _ in nd.rows[0].supplied) == {
+        "title": "标题甲", "publish_date": "2021-08-03", "publish_time": "07:05"}
+    wrapped = read_export(json.dumps({"total": 1, "data": [{"标题": "乙", "内容": "正文乙。"}]}), ".json")
+    assert [r.text for r in wrapped.rows] == ["乙\n正文乙。"]
+    assert read_export("not json", ".json").problem == "export_unreadable"
+    assert read_export("[1, 2]", ".json").problem == "export_unreadable"
+    refused = read_export("file,source\na.txt,某报\n", ".csv")
+    assert refused.problem == "export_missing_columns" and refused.detail["missing"] == ["content"]
+    assert parse_columns_override("title=题,date=发布时间") == {"title": "题", "publish_date": "发布时间"}
+    own = read_export("题,发布时间,正文\n丙,2021-01-02,正文丙。\n", ".csv",
+                      parse_columns_override("title=题"))
+    assert own.rows[0].supplied[0] == ("title", "丙", "export_column")
+
+
+def test_extractor_falls_back_to_the_tag_stripper() -> None:
+    from transforms.html import extract_page
+
+    assert extract_page("<html><body><p>短</p></body></html>").text == "短"
+    page = extract_page("<html><head><title>标题甲乙丙_示例网</title></head><body></body></html>")
+    assert page.extractor == "strip_tags" and page.meta["title"] == "标题甲乙丙"
