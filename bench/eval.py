@@ -388,7 +388,9 @@ def run_all(work: Path, only: set[str] | None = None) -> tuple[list[CorpusResult
     results: list[CorpusResult] = []
     skipped: list[str] = []
     jobs: list[tuple[str, Any]] = [("samples", eval_samples), ("synthetic", eval_synthetic)]
+    sys.path.insert(0, str(ROOT / "bench"))
     jobs.append(("pages", lambda w: __import__("eval_pages").evaluate(w)))  # issue 21: page corpora
+    jobs.append(("archives", lambda w: __import__("eval_archives").evaluate(w)))  # issue 18: archive shapes
     real = realtext_corpora()
     if not real:
         skipped.append(f"real-text corpora skipped: {SHARED / 'realtext'} not found (CI and `make eval` have it)")

@@ -116,14 +116,20 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         # Discovery streams: files are found chunk by chunk as batches are drawn, inside loading() so
         # its warehouse lookups share the loader's connection; the totals are complete at the end.
         tally = t.Tally()
+        kept: str | None = None
         with wh.loading(db_path):
             if mode == "reprocess":
                 total = wh.count_staged(db_path)
                 found = t.discover_staged(db_path, tally)
             else:
                 total = t.count_files(input_dir)
+                kept = t.manifest_in(input_dir)
+                manifest_path = manifest_path or kept
                 found = t.discover(input_dir, db_path, manifest_path, tally)
             say(f"gonghui run {run_id}: {total} files in {'the warehouse' if mode == 'reprocess' else input_dir}")
+            if mode != "reprocess" and kept is not None:
+                say(f"  manifest: {Path(kept).name} in the input folder "
+                    + ("is used as the manifest" if manifest_path == kept else f"is ignored (--manifest {manifest_path} given)"))
             todo = t.batches(clock.iter("discover", found), batch_size)
             loads = _parallel_batches(todo, run_id, db_path, clock, in_flight) if parallel else \
                 _sequential_batches(todo, run_id, db_path, gx_dir, clock)

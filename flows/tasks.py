@@ -35,6 +35,11 @@ HASH_CHUNK = 1 << 20
 MAX_FILE_BYTES = 32 << 20
 # Text files gonghui reads; everything else under the input folder is still accounted for.
 TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".md", ""}
+# Crawler exports (transforms.readers): one article per row.
+EXPORT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
+# A manifest kept with the archive it describes: manifest.csv (or .jsonl/.json/.ndjson/.tsv) at the top of
+# the input folder is the run's manifest when --manifest is not given; either way it is not an input file.
+MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl", "manifest.ndjson", "manifest.json", "manifest.tsv")
 # Discovery streams: files are listed, hashed and looked up in the warehouse this many at a time, so a
 # run never holds the whole corpus's file list (the plan of a 100k-article corpus, 66,824 files, held
 # as a list took 84 MB in the flow process; a chunk of 10,000 takes ~12 MB). Each chunk is one task
@@ -58,6 +63,7 @@ class FileItem:
     encoding: str | None = None
     mtime_ns: int | None = None
     is_copy: bool = False  # same bytes as a file this run took earlier (held back as duplicate_file_hash)
+    export_row: tuple[Any, Any, Any] | None = None  # --reprocess: (parent_file_id, row, supplied) of an export row
 
 
 @dataclass
@@ -188,9 +194,25 @@ def _manifest_rows(manifest_path: str | None, mtime_ns: int) -> tuple[Any, ...]:
     return tuple(parse_manifest(mp.read_text(encoding="utf-8-sig"), mp.name))
 
 
+def manifest_in(input_dir: str) -> str | None:
+    """The manifest kept at the top of the input folder (MANIFEST_NAMES, first found), if any."""
+    for name in MANIFEST_NAMES:
+        p = Path(input_dir) / name
+        if p.is_file():
+            return str(p)
+    return None
+
+
+def _listing(input_dir: str) -> Iterator[tuple[str, str | None]]:
+    """_walk, without the manifest files at the top of the folder (they describe the input, they are
+    not part of it)."""
+    skip = {os.path.join(input_dir, n) for n in MANIFEST_NAMES}
+    return (e for e in _walk(Path(input_dir)) if e[0] not in skip)
+
+
 def count_files(input_dir: str) -> int:
     """How many files discovery will see (a listing, nothing read): the denominator of the progress."""
-    return sum(1 for _ in _walk(Path(input_dir)))
+    return sum(1 for _ in _listing(input_dir))
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -208,7 +230,8 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
     seen_paths = wh.known_paths(db_path, [path[prefix:] for path, _ in entries]) if look_up else {}
     items: list[FileItem] = []
     for path, problem in entries:
-        if _suffix(os.path.basename(path)).lower() not in TEXT_SUFFIXES and problem is None:
+        sfx = _suffix(os.path.basename(path)).lower()
+        if sfx not in TEXT_SUFFIXES and sfx not in EXPORT_SUFFIXES and problem is None:
             problem = "unsupported_file_type"
         rel = path[prefix:]
         size = 0
@@ -248,7 +271,7 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None, tally: Tal
     taken: set[bytes] = set()
     # A first run (no file in the warehouse when it began) looks nothing up: nothing can be unchanged.
     look_up = wh.has_files(db_path)
-    for entries in _chunks(_walk(Path(input_dir)), DISCOVER_CHUNK):
+    for entries in _chunks(_listing(input_dir), DISCOVER_CHUNK):
         found = discover_chunk(quoted(entries), input_dir, db_path, manifest_path, look_up)
         for item, unchanged in zip(found.items, found.unchanged, strict=True):
             tally.files_seen += 1
@@ -271,9 +294,10 @@ def discover_staged_chunk(db_path: str, after: tuple[str, str] | None, limit: in
     from transforms.manifest import ManifestRow
 
     out = []
-    for fid, path, size, enc, text, manifest in wh.staged_files(db_path, after, limit):
+    for fid, path, size, enc, text, manifest, export_row in wh.staged_files(db_path, after, limit):
         row = ManifestRow(**{**manifest, "authors": tuple(manifest.get("authors") or ())}) if manifest else None
-        out.append(FileItem(path, path, fid, size, row, _fingerprint(row), staged_text=text, encoding=enc))
+        out.append(FileItem(path, path, fid, size, row, _fingerprint(row), staged_text=text, encoding=enc,
+                            export_row=export_row if export_row[0] else None))
     return Found(out, [False] * len(out))
 
 
@@ -333,7 +357,9 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
                                             (it.problem or "unreadable_file",), {"path": it.rel_path}))
             continue
         if it.staged_text is not None:  # reprocessing: the warehouse kept the decoded text
-            staged.append(StagedFile(it.file_id, it.rel_path, it.size_bytes, it.encoding, it.staged_text))
+            parent, row_no, supplied = it.export_row or (None, None, ())
+            staged.append(StagedFile(it.file_id, it.rel_path, it.size_bytes, it.encoding, it.staged_text,
+                                     supplied=supplied, parent_id=parent, row=row_no))
             continue
         try:
             data = Path(it.abs_path).read_bytes()
@@ -342,6 +368,9 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
                                             {"path": it.rel_path, "error": str(exc)}))
             continue
         d = decode_bytes(data)
+        if _suffix(it.rel_path).lower() in EXPORT_SUFFIXES and d.text is not None and not it.is_copy:
+            staged.extend(_export_rows(it, d.text, d.encoding, res))
+            continue
         staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason, it.is_copy))
     out = _check("staged_files", frames.staged_frame(staged), run_id, gx_dir)
     res.dq_rows = out.rows
@@ -349,6 +378,30 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
         "stage", "file", f.file_id, f.path, reasons,
         {"path": f.path, "size_bytes": f.size_bytes, "encoding": f.encoding}))
     return res
+
+
+def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult) -> list[StagedFile]:
+    """A crawler export's rows as documents: each its own id, sha256(file hash + ":row:" + n), and its
+    path `file#row=n`; parent_id and row keep the provenance. A table that names no articles is one
+    rejection naming the columns it lacked."""
+    from transforms.readers import read_export
+
+    assert it.file_id is not None
+    ex = read_export(text, _suffix(it.rel_path).lower())
+    if ex.problem is not None and not ex.rows:
+        res.rejections.append(Rejection("stage", "file", it.file_id, it.rel_path, (ex.problem,),
+                                        {"path": it.rel_path, **ex.detail}))
+        return []
+    if ex.problem is not None:  # a broken tail: the rows before it are read, the break is reported
+        res.rejections.append(Rejection("stage", "document", it.file_id, it.rel_path, (ex.problem,),
+                                        {"path": it.rel_path, **ex.detail}))
+    out = []
+    for r in ex.rows:
+        rid = hashlib.sha256(f"{it.file_id}:row:{r.row}".encode()).hexdigest()
+        out.append(StagedFile(rid, f"{it.rel_path}#row={r.row}", len(r.text.encode()), encoding, r.text,
+                              None if r.text.strip() else "empty_file", supplied=r.supplied,
+                              parent_id=it.file_id, row=r.row))
+    return out
 
 
 @task(name="clean", cache_policy=NO_CACHE)
@@ -364,6 +417,8 @@ def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResul
     for f in files:
         try:
             doc = clean_document(f.file_id, f.path, f.text or "", repeated_lines=repeated)
+            if f.supplied or f.parent_id:  # an export row's columns (before what the page's <meta> said)
+                doc = dataclasses.replace(doc, supplied=(*f.supplied, *doc.supplied), parent_id=f.parent_id)
         except Exception as exc:  # one bad file never stops the run: it is quarantined with the error
             res.rejections.append(Rejection("clean", "document", f.file_id, f.path, ("transform_error",),
                                             _error_reason(exc)))
@@ -391,7 +446,7 @@ def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir
     arts: list[Article] = []
     for d in docs:
         try:
-            found = segment_document(d, manifests.get(d.file_id))
+            found = segment_document(d, manifests.get(d.file_id) or manifests.get(d.parent_id or ""))
         except Exception as exc:
             res.rejections.append(Rejection("segment", "document", d.file_id, d.source_file,
                                             ("transform_error",), _error_reason(exc)))
@@ -479,6 +534,8 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
     b = wh.BatchResult(run_id=run_id, batch=batch_no, version=PIPELINE_VERSION)
     fp = {it.file_id: it.manifest_fingerprint for it in items if it.file_id}
     loaded_files = {a.file_id for a in segmented.passed}
+    # an export is loaded when one of its rows is (its rows are documents of their own)
+    loaded_files |= {f.parent_id for f in staged.passed if f.parent_id and f.file_id in loaded_files}
     staged_all: dict[str, StagedFile] = {}
     for f in staged.passed:
         staged_all.setdefault(f.file_id, f)
@@ -486,6 +543,8 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
         if "duplicate_file_hash" not in reasons:  # a later copy: its first copy carries the content
             staged_all.setdefault(f.file_id, f)
     manifest_of = {it.file_id: it.manifest for it in items if it.file_id}
+    manifest_of.update({f.file_id: manifest_of.get(f.parent_id) for f in staged_all.values() if f.parent_id})
+    fp.update({f.file_id: fp.get(f.parent_id) for f in staged_all.values() if f.parent_id})
     mtime_of = {it.rel_path: it.mtime_ns for it in items}
     docs = {d.file_id: d for d in [*cleaned.passed, *(d for d, _ in cleaned.held)]}
     for fid, f in staged_all.items():
@@ -496,6 +555,7 @@ def assemble(run_id: str, batch_no: int, items: list[FileItem], staged: StepResu
                                       doc.script if doc else None, dict(doc.removed_counts) if doc else None,
                                       mtime_of.get(f.path)))
     first_path = {f.file_id: f.path for f in staged.passed}
+    first_path.update({f.parent_id: f.path.rsplit("#row=", 1)[0] for f in staged.passed if f.parent_id})
     # Every input path ends in exactly one state: loaded (its content's articles loaded, and it is the
     # copy that was staged) or quarantined (the file, its document or all its articles were held back).
     b.file_states = {it.rel_path: ("loaded" if it.file_id in loaded_files

@@ -7,7 +7,7 @@ from collections import Counter
 
 from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
 from transforms.chinese import to_simplified
-from transforms.html import html_to_text, looks_like_html
+from transforms.html import extract_page, looks_like_html
 from transforms.mojibake import repair_mojibake
 from transforms.normalize import normalize_text
 from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
@@ -90,8 +90,13 @@ def clean_document(
     paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction.
     """
     was_html = looks_like_html(raw_text)
+    supplied: tuple[tuple[str, str, str], ...] = ()
     if was_html:
-        raw_text, _ = html_to_text(raw_text)
+        page = extract_page(raw_text)
+        raw_text = page.text
+        # the page's own metadata, through the same steps as its text (a Traditional <title> ...)
+        supplied = tuple((k, v if k in ("publish_date", "publish_time", "url") else prepare_line(v), "html_meta")
+                         for k, v in page.meta.items() if v)
     text, issues, script = prepare_text(raw_text)
     result = remove_boilerplate(text, repeated_lines)
     paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text))
@@ -109,4 +114,5 @@ def clean_document(
         issues=tuple(issues),
         removed_counts=counts,
         summary=result.summary,
+        supplied=supplied,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -149,8 +150,44 @@ def _norm_path(p: str) -> str:
     return p
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def is_pattern(file: str) -> bool:
+    """A `file` cell naming many files: a glob (人民日报/**, 2019/*/*.txt) or a folder (人民日报/)."""
+    return file.endswith("/") or any(c in _GLOB_CHARS for c in file)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_re(pattern: str) -> re.Pattern[str]:
+    """A glob as a regex over the relative path: ** crosses folders, * and ? stay within one; a folder
+    (trailing /) covers everything under it."""
+    p = _norm_path(pattern)
+    if p.endswith("/"):
+        p += "**"
+    out, i = [], 0
+    while i < len(p):
+        if p.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif p.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif p[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif p[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(p[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
 def match_manifest(rows: list[ManifestRow], file_id: str, rel_path: str) -> ManifestRow | None:
-    """The row about this file: by sha256, else by relative path, else by bare file name."""
+    """The row about this file: by sha256, else by relative path, else by bare file name, else the
+    first row whose folder or glob covers the path (one row for a whole archive: 人民日报/**)."""
     fid = file_id.lower()
     rel = _norm_path(rel_path)
     bare = PurePosixPath(rel).name
@@ -162,5 +199,8 @@ def match_manifest(rows: list[ManifestRow], file_id: str, rel_path: str) -> Mani
             return r
     for r in rows:
         if r.file and "/" not in _norm_path(r.file) and _norm_path(r.file) == bare:
+            return r
+    for r in rows:
+        if r.file and is_pattern(r.file) and _pattern_re(r.file).fullmatch(rel):
             return r
     return None

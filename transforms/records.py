@@ -26,6 +26,10 @@ class StagedFile:
     text: str | None  # decoded text; None when undecodable
     decode_problem: str | None = None  # empty_file | binary_content | undecodable_bytes
     is_copy: bool = False  # an earlier file of the same run has the same bytes (its first copy loads)
+    # a crawler export's row: its columns as metadata (field, value, "export_column")
+    supplied: tuple[tuple[str, str, str], ...] = ()
+    parent_id: str | None = None  # an export row: sha256 of the export file it was read from
+    row: int | None = None  # an export row: its 1-based row number (header excluded)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class CleanDoc:
     summary: str | None = None  # 阅读提示 box, kept apart from the body
     captions: tuple[str, ...] = ()  # paragraphs recognised as photo captions (also still in text)
     flags: tuple[str, ...] = ()  # warnings of the clean suite (mojibake_left ...): every article inherits them
+    # metadata found outside the text: (field, value, origin) with origin html_meta | export_column
+    supplied: tuple[tuple[str, str, str], ...] = ()
+    parent_id: str | None = None  # an export row: sha256 of the export file it was read from
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class Article:
     publish_time: str | None = None  # HH:MM
     source: str | None = None  # paper / site name, e.g. 工人日报
     page: str | None = None
+    page_name: str | None = None  # the page's name in an e-paper header (第4版:要闻 -> 要闻)
     channel: str | None = None
     region: str | None = None  # province-level short name: 贵州, 宁夏, 香港 ...
     url: str | None = None
@@ -96,7 +104,7 @@ class Article:
     section_banner: str | None = None
     format: str = "plain"  # people_com_cn | epaper_trailer | multi_article_page | plain
     original_id: str | None = None  # e.g. content_74878.html from the CMS trailer
-    metadata_origin: dict[str, str] = field(default_factory=dict)  # field -> text|trailer|header|manifest
+    metadata_origin: dict[str, str] = field(default_factory=dict)  # field -> text|header|trailer|html_meta|export_column|path|manifest
     flags: tuple[str, ...] = ()  # e.g. orphan_fragment
 
 

@@ -20,6 +20,7 @@ from transforms.dates import FULLWIDTH_DIGITS, parse_publish_date, parse_publish
 from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
+from transforms.pathmeta import date_from_path, parse_epaper_header
 from transforms.records import Article, CleanDoc
 from transforms.regions import province_of
 
@@ -55,7 +56,25 @@ MARKED_CAPTION_MAX_CHARS = 200
 SCENE_CAPTION = re.compile(r"^在[^,。!?;]{4,80}(?:上|现场),[^。!?;]{4,60}。$")
 SCENE_CAPTION_MAX_CHARS = 120
 # The reading tip box (阅读提示) printed with a page article is a summary, not body text.
-READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按")
+# 核心阅读 is a national daily's standard summary box printed after the head block: the same kind of box.
+READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按", "核心阅读")
+# Editorial furniture printed on a line of its own above or inside an article: a column or box label,
+# never a headline (issue 18: 核心阅读, 编者按, 短评, 链接, 相关阅读 and their common variants). Above the
+# headline a label names the column: it becomes the section banner (栏目).
+EDITORIAL_LABELS: frozenset[str] = frozenset({
+    "核心阅读", "核心提示", "阅读提示", "编者按", "编后", "编后语", "短评", "链接", "相关链接", "新闻链接",
+    "背景链接", "知识链接", "相关阅读", "延伸阅读", "相关新闻", "记者手记", "评论员文章",
+})
+# A bracketed label alone on its line (【绝活看点】, 【新闻链接】): a box's or column's name. Labels in the
+# real-text dev set run up to 8 characters inside the brackets; 15 leaves room and stays below any
+# headline printed in brackets with its sentence.
+_BRACKET_LABEL_RE = re.compile(r"^[【\[]([^】\]]{1,15})[】\]]$")
+# A decree printed with a law: the issuing body's decree line (中华人民共和国国务院令, 中华人民共和国主席令,
+# 某某省人民政府令) and its number line (第724号), under the law's own headline.
+_DECREE_RE = re.compile(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{0,16}(?:国务院|主席|人民政府|委员会|部|局|署|办公厅)令$")
+_DECREE_NO_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百千零〇]+\s*号$")
+# Labels and decree lines are looked for among the first lines of a one-article file only.
+HEAD_FURNITURE_MAX_LINES = 4
 # Evidence needed to stitch a column-jump fragment to a dangling article: the join must form a
 # string of at least this many characters that occurs elsewhere in the document (市北+供电公司).
 MIN_JOIN_EVIDENCE = 4
@@ -81,6 +100,21 @@ HEADER = "header"
 TRAILER = "trailer"
 TEXT = "text"
 MANIFEST = "manifest"
+PATH = "path"
+HTML_META = "html_meta"
+EXPORT_COLUMN = "export_column"
+# Which origin wins when two name a field (README "Metadata: where it comes from"): the manifest, which
+# the user wrote for this run; then a crawler export's own column (the crawler read it from the site's
+# database); then the page's <meta> tags; then what the text prints (header line, dateline, CMS
+# trailer); last the file's path, which names the day an archive filed it under. A lower origin that
+# disagrees is kept visible: flag FLAG_CONFLICT and metadata_origin["<field>_conflict"].
+PRECEDENCE: tuple[str, ...] = (MANIFEST, EXPORT_COLUMN, HTML_META, TRAILER, HEADER, TEXT, PATH)
+FLAG_CONFLICT = "metadata_conflict"
+# Fields whose disagreement between origins is reported (the ones the article suite requires or that
+# locate the article: a different page or url is routine between a print page and its web copy).
+CONFLICT_FIELDS: tuple[str, ...] = ("publish_date", "source")
+# An e-paper header stands above the head block: within the first lines of the file.
+EPAPER_HEADER_MAX_LINE = 3
 FLAG_ORPHAN = "orphan_fragment"
 FLAG_BAD_DATE = "invalid_publish_date"
 FLAG_PICTURE_NOTE = "picture_note"  # the page printed （附图片N张） by the head: the picture is not in the text
@@ -355,9 +389,39 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     return j
 
 
+def is_editorial_label(line: str) -> bool:
+    """A box or column label on a line of its own (核心阅读, 短评, 【绝活看点】), never a headline."""
+    s = line.strip().rstrip(":：")
+    return s in EDITORIAL_LABELS or bool(_BRACKET_LABEL_RE.match(s))
+
+
+def is_decree_line(line: str) -> bool:
+    """The decree line or the number line of a decree printed with a law (国务院令 / 第724号)."""
+    s = line.strip()
+    return bool(_DECREE_RE.match(s) or _DECREE_NO_RE.match(s))
+
+
+def _head_furniture(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(labels, decree lines, the lines without them) for the first lines of a one-article file: labels
+    above the headline name the column (the banner); decree lines go back into the body after the head."""
+    labels: list[str] = []
+    decree: list[str] = []
+    rest: list[str] = []
+    for k, ln in enumerate(lines):
+        if k < HEAD_FURNITURE_MAX_LINES and not rest and is_editorial_label(ln) and k + 1 < len(lines):
+            labels.append(ln)
+        elif k < HEAD_FURNITURE_MAX_LINES + len(labels) and is_decree_line(ln) and k + 1 < len(lines):
+            decree.append(ln)
+        else:
+            rest.append(ln)
+    return labels, decree, rest
+
+
 def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[str], fmt: str) -> _Draft:
     d = _Draft(start=0)
     i = 0
+    labels, decree, lines = _head_furniture(lines)
+    d.banner.extend(s.strip("【】[]") for s in labels)
     if known_title and known_title in lines[:6]:
         t = lines.index(known_title)
         j = t + 1
@@ -383,6 +447,8 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
             i += 1
             continue
         break
+    if decree:  # the decree's lines stand in the body, first, as printed under the head
+        lines = [*lines[:i], *decree, *lines[i:]]
     caps, i = _take_caption_block(lines, i)
     d.captions.extend(caps)
     _fill_body(d, lines[i:], doc_captions)
@@ -783,11 +849,22 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     """Split a cleaned document into articles with metadata; `manifest` supplies or overrides fields."""
     today = today or date.today()
     lines = [s for s in (ln.strip() for ln in doc.text.split("\n")) if s]
+    # An e-paper header line (paper, date, page) above the head block is metadata, never the headline.
+    epaper = None
+    for k in range(min(EPAPER_HEADER_MAX_LINE, len(lines))):
+        epaper = parse_epaper_header(lines[k])
+        if epaper is not None:
+            del lines[k]
+            break
     fmt = detect_format(doc, lines)
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
     meta, known_title = _doc_metadata(doc)
+    title_origin = TRAILER
+    supplied_title = next(((v, o) for k, v, o in doc.supplied if k == "title"), None)
+    if supplied_title is not None and not known_title:
+        known_title, title_origin = supplied_title
     if not lines:
         return []
     if fmt == MARKDOWN_DAY:
@@ -803,6 +880,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             sb = _bigrams(summary)
             max(drafts, key=lambda x: len(sb & _bigrams("".join(x.body)))).summary = summary
     single = len(drafts) == 1
+    path_date = date_from_path(doc.source_file, today)
     out: list[Article] = []
     for seq, d in enumerate(drafts, start=1):
         origin: dict[str, str] = {}
@@ -818,11 +896,16 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             values["page"], origin["page"] = d.page, HEADER
         if d.split_reason:
             origin["split_reason"] = d.split_reason
+        if epaper is not None:
+            for key, val in (("source", epaper.source), ("publish_date", epaper.publish_date),
+                             ("page", epaper.page), ("page_name", epaper.page_name)):
+                if val and key not in values:
+                    values[key], origin[key] = val, HEADER
         for key in ("title", "kicker", "subtitle"):
             if getattr(d, key):
                 origin[key] = TEXT
         if d.title and known_title == d.title:
-            origin["title"] = TRAILER
+            origin["title"] = title_origin
         for key in ("authors", "correspondents", "photographers"):
             if getattr(d.credits, key):
                 origin[key] = TEXT
@@ -830,22 +913,53 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         authors = d.credits.authors
         if not authors and single and "authors" in values:  # only an author box at the foot names them
             authors = tuple(values["authors"])  # type: ignore[arg-type]
+        # every origin's candidates, best first (PRECEDENCE); the text's own pick (above) is one of them
+        cands: dict[str, list[tuple[object, str]]] = {k: [(v, origin[k])] for k, v in values.items()}
+        for key, val, org in doc.supplied:
+            if key in ("title", "authors", "site_name"):
+                continue
+            cands.setdefault(key, []).append((val, org))
+        if path_date is not None and path_date.iso:
+            cands.setdefault("publish_date", []).append((path_date.iso, PATH))
         if manifest is not None:
             for key in ("publish_date", "publish_time", "source", "page", "url"):
                 val = getattr(manifest, key)
                 if val:
-                    values[key], origin[key] = val, MANIFEST
+                    cands.setdefault(key, []).append((val, MANIFEST))
+        # a page's document-level warnings stay with the article whose text holds them (issue 21)
+        doc_flags = list(doc.flags) if single else _page_flags(doc.flags, d)
+        flags = [*doc_flags, *(f for f in d.flags if f not in doc_flags)]
+        for key, found in cands.items():
+            found.sort(key=lambda vo: _RANK.get(vo[1], len(PRECEDENCE)))
+            if key == "publish_date":
+                ok = [vo for vo in found if valid_publish_date(str(vo[0]), today)]
+                if len(ok) < len(found):
+                    flags.append(FLAG_BAD_DATE)
+                found[:] = ok
+            if not found:
+                values.pop(key, None)
+                origin.pop(key, None)
+                continue
+            values[key], origin[key] = found[0]
+            if key in CONFLICT_FIELDS:
+                other = next((vo for vo in found[1:] if str(vo[0]) != str(found[0][0])), None)
+                if other is not None:
+                    origin[f"{key}_conflict"] = f"{other[1]}:{other[0]}"
+                    if FLAG_CONFLICT not in flags:
+                        flags.append(FLAG_CONFLICT)
+        if single and supplied_title is not None and title != supplied_title[0]:
+            title, origin["title"] = supplied_title  # the page/export names it; the text did not print it
+        site = next(((v, o) for k, v, o in doc.supplied if k == "site_name"), None)
+        if site is not None and "source" not in values:  # the site's name: the source of last resort
+            values["source"], origin["source"] = site
+        supplied_authors = next(((v, o) for k, v, o in doc.supplied if k == "authors"), None)
+        if single and supplied_authors is not None:
+            authors, origin["authors"] = tuple(a for a in supplied_authors[0].split("、") if a), supplied_authors[1]
+        if manifest is not None:
             if single and manifest.title:
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
-        doc_flags = list(doc.flags) if single else _page_flags(doc.flags, d)
-        flags = [*doc_flags, *(f for f in d.flags if f not in doc_flags)]
-        pdate = values.get("publish_date")
-        if pdate is not None and not valid_publish_date(str(pdate), today):
-            values.pop("publish_date")
-            origin.pop("publish_date", None)
-            flags.append(FLAG_BAD_DATE)
         body = "\n".join(d.body)
         place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
         region = province_of(body, place_title or None)
@@ -858,12 +972,16 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             editors=tuple(values.get("editors", ())),  # type: ignore[arg-type]
             publish_date=_opt(values.get("publish_date")), publish_time=_opt(values.get("publish_time")),
             source=_opt(values.get("source")), page=_opt(values.get("page")),
+            page_name=_opt(values.get("page_name")),
             channel=_opt(values.get("channel")), region=region, url=_opt(values.get("url")),
             captions=tuple(d.captions), summary=d.summary, section_headings=tuple(d.headings),
             section_banner=" ".join(d.banner) or None, format=fmt,
             original_id=_opt(values.get("original_id")), metadata_origin=origin, flags=tuple(flags),
         ))
     return out
+
+
+_RANK = {o: i for i, o in enumerate(PRECEDENCE)}
 
 
 def _opt(v: object) -> str | None:

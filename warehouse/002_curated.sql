@@ -58,7 +58,7 @@ COMMENT ON COLUMN articles.section_headings IS 'section headings inside the body
 COMMENT ON COLUMN articles.section_banner IS 'page banner above the article (栏目)';
 COMMENT ON COLUMN articles.format IS 'recognised file format: people_com_cn | epaper_trailer | multi_article_page | plain';
 COMMENT ON COLUMN articles.original_id IS 'id of the article in the source CMS (content_74878.html)';
-COMMENT ON COLUMN articles.metadata_origin IS 'for each metadata field, where it came from: text | header | trailer | manifest';
+COMMENT ON COLUMN articles.metadata_origin IS 'for each metadata field, where it came from: text | header (e-paper header, dateline) | trailer (CMS trailer) | html_meta (the saved page''s <meta> tags) | export_column (a crawler export''s column) | path (a date in the file or folder name) | manifest; <field>_conflict names a lower-precedence origin that disagreed (origin:value)';
 COMMENT ON COLUMN articles.flags IS 'processing flags (orphan_fragment, invalid_publish_date ...) and the warning expectations its text failed (mojibake_left, traditional_chars_left, inline_pinyin_left, boilerplate_left): loaded, but doubtful';
 COMMENT ON COLUMN articles.run_id IS 'run that loaded this row';
 COMMENT ON COLUMN articles.pipeline_version IS 'transforms version that produced this row';

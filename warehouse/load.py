@@ -279,8 +279,13 @@ def has_files(db_path: str | Path) -> bool:
 
 def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
     """file_id -> (manifest_fingerprint, pipeline_version) of those of `file_ids` already processed."""
+    # an export file is known by its rows (parent_file_id): it has no raw_files row of its own
     rows = _lookup(db_path, """SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files
-                               WHERE file_id IN (SELECT k FROM in_keys)""", file_ids)
+                               WHERE file_id IN (SELECT k FROM in_keys)
+                               UNION ALL
+                               SELECT parent_file_id, any_value(manifest_fingerprint), any_value(pipeline_version)
+                               FROM raw_files WHERE parent_file_id IN (SELECT k FROM in_keys)
+                               GROUP BY parent_file_id""", file_ids)
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
@@ -293,18 +298,21 @@ def known_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[in
 
 
 def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
-                 ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None]]:
-    """(file_id, path, size, encoding, text, manifest row) of staged files that have text, in (path,
+                 ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None, tuple[Any, Any, Any]]]:
+    """(file_id, path, size, encoding, text, manifest row, (parent_file_id, row_number, supplied)) of
+    staged files that have text, in (path,
     file_id) order: the first `limit` after `after` (a page; all of them without a limit)."""
     path, fid = after or ("", "")
     with _reader(db_path) as con:
         if con is None:
             return []
-        rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest FROM raw_files
+        rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest, parent_file_id,
+                                      row_number, supplied FROM raw_files
                                WHERE text IS NOT NULL AND (path > ? OR (path = ? AND file_id > ?))
                                ORDER BY path, file_id {'LIMIT ' + str(int(limit)) if limit else ''}""",
                            [path, path, fid]).fetchall()
-    return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None) for r in rows]
+    return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None,
+             (r[6], r[7], tuple(tuple(x) for x in json.loads(r[8])) if r[8] else ())) for r in rows]
 
 
 def count_staged(db_path: str | Path) -> int:
@@ -436,14 +444,15 @@ LS = pa.list_(pa.string())
 RAW_SCHEMA = pa.schema([("file_id", S), ("path", S), ("size_bytes", INT), ("encoding", S),
                         ("run_id", S), ("state", S), ("manifest_fingerprint", S),
                         ("pipeline_version", S), ("text", S), ("manifest", S), ("script", S),
-                        ("removed_counts", S), ("mtime_ns", INT)])
+                        ("removed_counts", S), ("mtime_ns", INT), ("parent_file_id", S),
+                        ("row_number", INT), ("supplied", S)])
 ARTICLE_SCHEMA = pa.schema([
     ("article_id", S), ("file_id", S), ("source_file", S), ("seq", INT), ("title", S), ("kicker", S),
     ("subtitle", S), ("authors", LS), ("correspondents", LS), ("photographers", LS), ("editors", LS),
     ("publish_date", pa.date32()), ("publish_time", S), ("source", S), ("page", S), ("channel", S),
     ("region", S), ("url", S), ("body", S), ("captions", LS), ("summary", S), ("section_headings", LS),
     ("section_banner", S), ("format", S), ("original_id", S), ("metadata_origin", S), ("flags", LS),
-    ("run_id", S), ("pipeline_version", S), ("duplicate_of", S)])
+    ("run_id", S), ("pipeline_version", S), ("duplicate_of", S), ("page_name", S)])
 FACT_SCHEMA = pa.schema([
     ("fact_id", S), ("article_id", S), ("file_id", S), ("evidence", S), ("char_start", INT), ("char_end", INT),
     ("field", S), ("subject", S), ("verb", S), ("metric", S), ("measure", S), ("value", F), ("unit", S),
@@ -493,7 +502,8 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
                 manifest_fingerprint=f.manifest_fingerprint, pipeline_version=b.version, text=f.staged.text,
                 manifest=_json(f.manifest) if f.manifest is not None else None, script=f.script,
                 removed_counts=_json(f.removed_counts) if f.removed_counts is not None else None,
-                mtime_ns=f.mtime_ns)
+                mtime_ns=f.mtime_ns, parent_file_id=f.staged.parent_id, row_number=f.staged.row,
+                supplied=_json([list(x) for x in f.staged.supplied]) if f.staged.supplied else None)
            for f in b.files]
     arts = []
     for a in b.articles:
@@ -712,9 +722,10 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
             con.execute("""
                 INSERT INTO raw_files (file_id, path, size_bytes, encoding, first_run_id, last_run_id, state,
                                        manifest_fingerprint, pipeline_version, text, manifest, script,
-                                       removed_counts, mtime_ns)
+                                       removed_counts, mtime_ns, parent_file_id, row_number, supplied)
                 SELECT file_id, path, size_bytes, encoding, run_id, run_id, state, manifest_fingerprint,
-                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON, mtime_ns
+                       pipeline_version, text, manifest::JSON, script, removed_counts::JSON, mtime_ns,
+                       parent_file_id, row_number, supplied::JSON
                 FROM in_raw
                 ON CONFLICT (file_id) DO UPDATE SET last_run_id = excluded.last_run_id, state = excluded.state,
                     manifest_fingerprint = excluded.manifest_fingerprint, manifest = excluded.manifest,
