@@ -35,6 +35,18 @@ def looks_like_html(text: str) -> bool:
     return bool(HTML_START.match(head)) or len(HTML_TAGS.findall(head)) >= MIN_TAGS_FOR_HTML
 
 
+# Tags only a whole page has. Text that carries paragraph markup and nothing more (a broadcast's Markdown day
+# file with each story's raw <p> text) is a text with tags, not a page: every line of it is content, and a
+# main-text extractor would drop its headings and running order as furniture.
+_PAGE_TAGS = re.compile(r"<(?:html|head|body|div|meta|title|script|nav|header|footer)\b", re.IGNORECASE)
+
+
+def is_web_page(text: str) -> bool:
+    """A saved web page (opens like one, or has page-level tags), not text with a few paragraph tags."""
+    head = text[:4096]
+    return bool(HTML_START.match(head)) or _PAGE_TAGS.search(head) is not None
+
+
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -161,6 +173,8 @@ def extract_page(html: str) -> Page:
     text = None
     title = None
     try:
+        if not is_web_page(html):
+            raise LookupError("text with paragraph tags, not a page")  # read by the fallback, line by line
         import trafilatura
 
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
