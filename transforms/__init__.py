@@ -2,4 +2,4 @@
 
 # Bump when a change to any transform changes its output: every derived row records the version
 # that made it, and a run reprocesses files whose rows came from another version.
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"  # 0.2.0: real-text headlines, severities, facts (currency, measure), pages, archives
