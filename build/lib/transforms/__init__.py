@@ -1,5 +1,0 @@
-"""Pure transforms: text in, records out (no I/O, no Prefect, no DuckDB)."""
-
-# Bump when a change to any transform changes its output: every derived row records the version
-# that made it, and a run reprocesses files whose rows came from another version.
-PIPELINE_VERSION = "0.1.0"
