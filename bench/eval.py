@@ -55,6 +55,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# bench/'s own modules (facts_eval, quality, eval_pages, eval_archives) are imported by name
+if str(ROOT / "bench") not in sys.path:
+    sys.path.insert(0, str(ROOT / "bench"))
 
 BASELINE = ROOT / "bench" / "eval_baseline.json"
 SHARED = Path(os.environ.get("GONGHUI_SHARED", ROOT.parent / "shared"))
@@ -141,7 +144,6 @@ FACT_FIELDS = ("unit", "subject", "qualifier", "measure", "region", "as_of", "cu
 
 def fact_golds_for(folder: Path) -> list[Path]:
     """The fact golds (tests/gold/*facts*.yaml) whose files all stand in `folder`."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import facts_eval
 
     out = []
@@ -154,7 +156,6 @@ def fact_golds_for(folder: Path) -> list[Path]:
 
 def add_fact_figures(res: CorpusResult, db: Path, gold_path: Path) -> None:
     """Recall (value + unit) and, on an exhaustive gold, precision; accuracy of each field on matched pairs."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import facts_eval
 
     q = facts_eval.score(db, gold_path)
@@ -287,7 +288,6 @@ def eval_samples(work: Path) -> CorpusResult:
 
 
 def eval_synthetic(work: Path) -> CorpusResult:
-    sys.path.insert(0, str(ROOT / "bench"))
     import quality  # bench/quality.py: the synthetic corpus's scorer
 
     res = CorpusResult("synthetic")
@@ -388,7 +388,6 @@ def run_all(work: Path, only: set[str] | None = None) -> tuple[list[CorpusResult
     results: list[CorpusResult] = []
     skipped: list[str] = []
     jobs: list[tuple[str, Any]] = [("samples", eval_samples), ("synthetic", eval_synthetic)]
-    sys.path.insert(0, str(ROOT / "bench"))
     jobs.append(("pages", lambda w: __import__("eval_pages").evaluate(w)))  # issue 21: page corpora
     jobs.append(("archives", lambda w: __import__("eval_archives").evaluate(w)))  # issue 18: archive shapes
     real = realtext_corpora()

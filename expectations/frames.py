@@ -59,22 +59,25 @@ def cjk_share(text: str) -> float:
     return han / n if n else 0.0
 
 
-def han_chars(text: str) -> int:
-    """Han characters in the text (its first 100,000 characters, as cjk_share reads it)."""
-    return _han_and_others(text)[0]
+def _chinese_share(text: str) -> tuple[float, float]:
+    """(cjk_share, chinese_share) of one cleaned text from one count: the Han share, and what
+    not_chinese_text checks — the share, counted as whole (1.0) where the text holds a Chinese article's
+    worth of Han characters whatever else it holds (MIN_HAN_CHARS, expectations/suites.py)."""
+    if not text.strip():
+        return 1.0, 1.0  # empty texts are named by empty_after_cleaning alone
+    han, n = _han_and_others(text)
+    share = han / n if n else 0.0
+    return share, 1.0 if han >= MIN_HAN_CHARS else share
 
 
 def clean_frame(docs: Sequence[CleanDoc]) -> pd.DataFrame:
+    shares = [_chinese_share(d.text) for d in docs]
     return pd.DataFrame({
         "file_id": [d.file_id for d in docs],
         "text": [d.text for d in docs],
         "text_chars": [len(d.text.strip()) for d in docs],
-        # empty texts are named by empty_after_cleaning alone
-        "cjk_share": [cjk_share(d.text) if d.text.strip() else 1.0 for d in docs],
-        # what not_chinese_text checks: the Han share, counted as whole (1.0) where the text holds a Chinese
-        # article's worth of Han characters whatever else it holds (MIN_HAN_CHARS, expectations/suites.py)
-        "chinese_share": [1.0 if not d.text.strip() or han_chars(d.text) >= MIN_HAN_CHARS else cjk_share(d.text)
-                          for d in docs],
+        "cjk_share": [c for c, _ in shares],
+        "chinese_share": [c for _, c in shares],
         "damage_share": [damage_share(d.text) for d in docs],
         "damage_left": [len(damage_left_spans(d.text)) for d in docs],
     })

@@ -429,5 +429,11 @@ def _convert_variants_left(text: str) -> str:
     rx, _, _ = _variant_re()
     if rx.search(text) is None:
         return text
-    table = {**opencc_dict("TWVariantsRev"), **opencc_dict("HKVariantsRev")}
+    table = _variant_table()
     return rx.sub(lambda m: convert(table[m.group(0)].split(" ")[0], "t2s"), text)
+
+
+@cache
+def _variant_table() -> dict[str, str]:
+    """Both regions' variant tables in one (built once, not per document)."""
+    return {**opencc_dict("TWVariantsRev"), **opencc_dict("HKVariantsRev")}
