@@ -100,6 +100,8 @@ def article_frame(articles: Sequence[Article]) -> pd.DataFrame:
         "source": [a.source or None for a in articles],
         "publish_date": pd.Series([_date(a.publish_date) for a in articles], dtype="object"),
         "body_chars": [len(a.body.strip()) for a in articles],
+        # fields whose origins disagree (segment records "<field>_conflict" in metadata_origin)
+        "metadata_conflicts": [sum(k.endswith("_conflict") for k in a.metadata_origin) for a in articles],
     })
 
 

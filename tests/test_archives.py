@@ -169,6 +169,14 @@ def test_dated_tree_loads_with_date_and_source(archive_run: tuple[Path, str]) ->
     held = _held(db)
     assert "missing_publish_date" in held["dated/tree/2099/01/01/未来.txt"]
     assert not any(k.startswith("dated/") and k != "dated/tree/2099/01/01/未来.txt" for k in held)
+    # The folder (27th) and the header (26th) disagree: the article loads with the header's date, and the
+    # disagreement is a warning in dq_results (issue 18: "a conflict between two origins is a warning in
+    # dq_results, not silently resolved"), counted and carried as a flag.
+    warned = _rows(db, """SELECT sum(unexpected_count), any_value(details->>'$.severity') FROM dq_results
+                          WHERE expectation = 'metadata_conflict' AND NOT success""")
+    assert warned[0][0] >= 1 and warned[0][1] == "warning"
+    flags = _rows(db, "SELECT flags FROM articles WHERE source_file = 'dated/tree/2019-10-27/观摩会.txt'")
+    assert "metadata_conflict" in flags[0][0]
     # page_name is a commented warehouse column
     assert _rows(db, """SELECT count(*) FROM duckdb_columns()
                         WHERE table_name = 'articles' AND column_name = 'page_name'

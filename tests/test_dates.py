@@ -55,3 +55,19 @@ def test_valid(iso, ok):  # type: ignore[no-untyped-def]
 def test_never_raises(text: str) -> None:
     iso = parse_publish_date(text)
     assert iso is None or len(iso) == 10
+
+
+def test_publish_dates_are_judged_in_the_sources_time_zone() -> None:
+    """Issue 20 class 7: a run at 06:00 Asia/Shanghai on a UTC server (22:00 UTC the day before) meets
+    that morning's paper, dated the next UTC day: not a future date. Two days ahead still is."""
+    from datetime import UTC, datetime
+
+    from transforms.dates import latest_today
+
+    server_evening = datetime(2026, 12, 4, 22, 0, tzinfo=UTC)  # = 2026-12-05 06:00 in Shanghai
+    today = latest_today(server_evening)
+    assert today == date(2026, 12, 5)
+    assert valid_publish_date("2026-12-05", today)
+    assert not valid_publish_date("2026-12-06", today)
+    # just after UTC midnight it is already the 5th at UTC+14, never the 6th
+    assert latest_today(datetime(2026, 12, 4, 0, 1, tzinfo=UTC)) == date(2026, 12, 4)

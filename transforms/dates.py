@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 # The warehouse holds PRC-era news: nothing can be published before the founding day.
 EARLIEST_PUBLISH_DATE = date(1949, 10, 1)
+# A paper dates its issue in its own time zone: the morning paper of Beijing or Hong Kong (UTC+8) is
+# already "tomorrow" for a server on UTC for eight hours a day, and a run scheduled at 06:00 Asia/Shanghai
+# meets exactly that. The latest civil date anywhere is that of UTC+14 (Kiribati's Line Islands, the
+# furthest-ahead time zone), so a publish date up to that day is not in the future for any source.
+LATEST_UTC_OFFSET = timedelta(hours=14)
 
 # Only dates that carry their year count: 8月16日 or 今年5月 are relative to an unknown "now" and
 # never become a publish date.
@@ -84,6 +89,11 @@ def parse_publish_time(text: str | None) -> str | None:
         return None
     m = _TIME_RE.search(text)
     return f"{int(m.group(1)):02d}:{m.group(2)}" if m else None
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """Today's date where it is latest on Earth (UTC+14): no source's publish date can be after it."""
+    return ((now or datetime.now(UTC)).astimezone(UTC) + LATEST_UTC_OFFSET).date()
 
 
 def valid_publish_date(iso: str, today: date) -> bool:

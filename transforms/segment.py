@@ -16,7 +16,13 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import FULLWIDTH_DIGITS, parse_publish_date, parse_publish_time, valid_publish_date
+from transforms.dates import (
+    FULLWIDTH_DIGITS,
+    latest_today,
+    parse_publish_date,
+    parse_publish_time,
+    valid_publish_date,
+)
 from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
@@ -847,7 +853,7 @@ def article_id(file_id: str, seq: int) -> str:
 def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                      today: date | None = None) -> list[Article]:
     """Split a cleaned document into articles with metadata; `manifest` supplies or overrides fields."""
-    today = today or date.today()
+    today = today or latest_today()  # the source's today, not the server's (dates.LATEST_UTC_OFFSET)
     lines = [s for s in (ln.strip() for ln in doc.text.split("\n")) if s]
     # An e-paper header line (paper, date, page) above the head block is metadata, never the headline.
     epaper = None
