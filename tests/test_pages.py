@@ -41,8 +41,9 @@ def test_page_articles_match_gold(name: str) -> None:
         for key in ("kicker", "subtitle", "publish_date"):
             if key in want:
                 assert getattr(a, key) == want[key], (a.title, key)
-        if "authors" in want:
-            assert list(a.authors) == want["authors"], a.title
+        for key in ("authors", "editors", "photographers"):
+            if key in want:
+                assert list(getattr(a, key)) == want[key], (a.title, key)
         for flag in want.get("flags", []):
             if flag == FLAG_PICTURE_NOTE:  # the clean-suite flags come from the run below
                 assert flag in a.flags, a.title

@@ -84,6 +84,11 @@ def test_should_join_refusals() -> None:
     )
     assert not should_join("省总工会 凝聚磅礴力量 建功伟大事业", "栉风沐雨、砥砺前行。")  # title, not body
     assert should_join(body, "8.5万人参加了培训。")  # a number is not a numbered heading
+    # a headline in parts whose first part is a question or exclamation is no sentence of body text
+    long_next = "地铁新线工程接连被揭发有问题,主席今日出席记者会,被问到高层会否问责时表示,当务之急是处理工程问题。"
+    assert not should_join("地铁高层会否问责? 主席:当务之急是处理工程问题", long_next)
+    assert not should_join("工运大佬挪威比,香港一啲唔失礼!——写于大罢工前夕", long_next)
+    assert should_join("他问:工会为何要管职工读书?市总工会负责人说,读书是职工提升技能的", "重要途径。")
 
 
 @settings(max_examples=300, deadline=None)

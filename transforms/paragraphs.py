@@ -59,6 +59,9 @@ _BYLINE_START_RE = re.compile(
     r"^(?:本报讯|本报记者|本报通讯员|本报评论员|记者|通讯员|特约记者|文/|图/|文图/|图文/|摄影|图为|图:|图片|"
     r"新华社|中新社|人民网|——|—)"
 )
+# A question or exclamation mark closing one part of a headline in parts: the space between the parts, or
+# the dash of a subtitle run on (…香港一啲唔失礼!——写于8月5日大罢工前夕), follows.
+_PART_END_RE = re.compile(r"[?!？！]+(?: |——)")
 # "本报记者 王伟伟 摄", "张三 摄", "(张三 摄)".
 _PHOTO_CREDIT_RE = re.compile(r"(?:^|\s)摄(?:影)?[)]?$")
 
@@ -78,7 +81,9 @@ def looks_like_body(paragraph: str) -> bool:
     """Long enough, and opening like running text rather than a heading or byline."""
     n = len(paragraph)
     if n < BODY_MIN_CHARS:
-        inner = paragraph[:-1]
+        # A ? or ! followed by a space or —— closes one part of a headline in parts (港铁高层会否问责引咎辞职?
+        # 马时亨:当务之急…, a real Hong Kong headline), not a sentence of running text: it does not count.
+        inner = _PART_END_RE.sub("", paragraph[:-1])
         if n < BODY_MIN_CHARS_WITH_STOP or SENTENCE_END.isdisjoint(inner):
             return False
     return not (_HEADING_START_RE.match(paragraph) or _BYLINE_START_RE.match(paragraph))

@@ -42,6 +42,9 @@ _NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?![\d年月日.%,、:：\-])\s*\S")
 # A kicker and a title flattened onto one line by text extraction (源头维护 参与治理 暖心服务 莱钢…):
 # single-deck titles in the samples are at most 22 characters, so a spaced head this long is two decks.
 TWO_DECK_MIN_CHARS = 24
+# A kicker of parallel slogans (源头维护 参与治理 暖心服务): phrases of one length, 4 in the samples; 6 leaves
+# room for 五字/六字 slogans and stays below the 8-character parts of real web headlines in parts.
+SLOGAN_MAX_CHARS = 6
 # A caption block (003): several short scene lines, each a full sentence, between head and body.
 CAPTION_MAX_CHARS = 30
 CAPTION_BLOCK_MIN_LINES = 2
@@ -223,6 +226,8 @@ class _Draft:
     # The evidence a page split rests on (head_block, head+lead, after_end_mark, markdown_heading, ...):
     # stored in the article's metadata_origin as "split_reason", so a wrong boundary can be traced.
     split_reason: str | None = None
+    # editors named by the article's own end mark (（责任编辑：X）) on a page: theirs, not the page-mates'
+    editors: tuple[str, ...] = ()
 
 
 def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True) -> None:
@@ -252,10 +257,29 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     if before:
         d.kicker = before[-1]
         d.banner = before[:-1]
-    elif two_deck and known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
-        k, _, t2 = d.title.rpartition(" ")
-        if _HAN_RE.search(k) and _HAN_RE.search(t2):
-            d.kicker, d.title = k.strip(), t2.strip()
+    elif two_deck and known_title is None:
+        decks = _flattened_decks(d.title)
+        if decks is not None:
+            d.kicker, d.title = decks
+
+
+def _flattened_decks(line: str) -> tuple[str, str] | None:
+    """(kicker, title) of a print head whose 引题 and 主题 text extraction put on one line, else None.
+
+    A flattened print head has two parts (南通海门区总整合资源打造可移动的“家” “纳凉公交”开进货车司机集聚地), or a
+    kicker of parallel slogans of one length before the title (源头维护 参与治理 暖心服务 莱钢集团构建…: the
+    samples' page). A headline of three or more unequal parts is one headline in parts (上海市总工会 擦亮“四送
+    品牌” 共享创新成果促共赢; the real Hong Kong headlines, 叶蔚琳暂停工业行动 寄语九巴… 车长力撑…)."""
+    if " " not in line or len(line) < TWO_DECK_MIN_CHARS:
+        return None
+    parts = line.split()
+    kick, title = parts[:-1], parts[-1]
+    if not all(_HAN_RE.search(p) for p in parts):
+        return None
+    parallel = len({len(p) for p in kick}) == 1 and len(kick[0]) <= SLOGAN_MAX_CHARS and len(title) > len(kick[0])
+    if len(kick) == 1 or parallel:
+        return " ".join(kick), title
+    return None
 
 
 def _take_caption_block(lines: list[str], i: int) -> tuple[list[str], int]:
@@ -506,8 +530,9 @@ def _page_kind(line: str) -> str:
     return k
 
 
-# A ? or ! that closes one part of a headline in parts: followed by the space between the parts.
-_PART_END_RE = re.compile(r"[?!？！]+\s")
+# A ? or ! that closes one part of a headline in parts: followed by the space between the parts or by the
+# dash of a subtitle run on (…香港一啲唔失礼!——写于8月5日大罢工前夕).
+_PART_END_RE = re.compile(r"[?!？！]+(?:\s|——)")
 # A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
 _TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
 
@@ -547,6 +572,7 @@ def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
     out: list[str] = []
     for line in seg:
         if _END_MARK_RE.match(line):
+            d.editors = d.editors or parse_editor_line(line)
             continue
         m = _END_CREDIT_RE.match(line) or _STATIONED_BYLINE_RE.match(line)
         if m:
@@ -576,11 +602,35 @@ def _strip_picture_notes(lines: list[str]) -> tuple[list[str], list[bool]]:
     return out, noted
 
 
-def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+def _restore_end_marks(lines: list[str], marks: list[tuple[str, str]]) -> list[str]:
+    """Put the end marks the cleaner took off as boilerplate (（责任编辑：X）: `marks` = (the text line they
+    followed, the mark)) back where they stood, so the page split sees the article end they print. A mark
+    whose line is no longer found (the cleaner rejoined it) is left out: no boundary is guessed."""
+    if not marks:
+        return lines
+    out = list(lines)
+    pos = 0
+    for after, mark in marks:
+        if not _END_MARK_RE.match(mark):
+            continue
+        after = after.strip()
+        k = next((i for i in range(pos, len(out)) if after and out[i].endswith(after)), None)
+        if k is None:
+            continue
+        out.insert(k + 1, mark)
+        pos = k + 2
+    return out
+
+
+def _split_page(lines: list[str], doc_captions: frozenset[str],
+                end_marks: list[tuple[str, str]] | None = None, *, print_heads: bool = True) -> list[_Draft]:
     """A whole newspaper page -> article drafts in page order; column-jump fragments stitched back.
 
     Every draft records the evidence its boundary rests on in `split_reason`; the page's header line
-    (paper, date, page number) is given to every article on it."""
+    (paper, date, page number) is given to every article on it. `end_marks`: end marks the cleaner took
+    off, with the line each followed (see _restore_end_marks). `print_heads`: False for text set in Traditional
+    script (see _split_page_lines)."""
+    lines = _restore_end_marks(lines, end_marks or [])
     header: tuple[str, str, str] | None = None
     for k in range(min(PAGE_HEADER_SCAN_LINES, len(lines))):
         header = _page_header(lines[k])
@@ -588,7 +638,7 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
             lines = lines[:k] + lines[k + 1:]
             break
     lines, noted = _strip_picture_notes(lines)
-    drafts = _split_page_lines(lines, doc_captions)
+    drafts = _split_page_lines(lines, doc_captions, print_heads=print_heads)
     for d in drafts:
         if header is not None:
             iso, paper, page = header
@@ -605,7 +655,11 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
     return drafts
 
 
-def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_heads: bool = True) -> list[_Draft]:
+    """`print_heads`: a spaced head line may be a print kicker and title flattened onto one line (see
+    _flattened_decks). Text the cleaner converted from Traditional script comes from Hong Kong, Taiwan or
+    Macau, where a headline is printed in parts on one line (甲　乙: 604 of the 896 real Hong Kong headlines in
+    ../shared/realtext are, 558 with an ideographic space): there a spaced head is one headline."""
     n = len(lines)
     kinds = [_page_kind(ln) for ln in lines]
     weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
@@ -662,7 +716,8 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
             reasons[a] = "photo_story"
     starts = sorted(heads)
     drafts: list[_Draft] = []
-    fragments: list[tuple[int, list[str]]] = []
+    # (position, lines, the draft a photo credit cut them from: None for text above the first head)
+    fragments: list[tuple[int, list[str], _Draft | None]] = []
     if not starts:
         d0 = _Draft(start=0)
         rest = _take_page_marks(d0, lines)
@@ -672,23 +727,29 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
         single.split_reason = "no_boundary"
         return [single]
     if starts[0] > 0:
-        fragments.append((0, lines[: starts[0]]))
+        fragments.append((0, lines[: starts[0]], None))
     for idx, a in enumerate(starts):
         b = heads[a]
         end = starts[idx + 1] if idx + 1 < len(starts) else n
         d = _Draft(start=a, split_reason=reasons[a])
-        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1]))
+        two_deck = print_heads and (b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1])
+        _apply_head(d, lines[a:b], two_deck=two_deck)
         seg = lines[b:end]
-        photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
+        # a photo credit closes a picture story only after its text: right under the head (k = 0) it credits
+        # the head's picture, and the article goes on (a real Hong Kong column: head, 周满铿摄, text)
+        photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo" and k > 0), None)
         tail: list[str] = []
         if photo is not None:
             seg, tail = seg[: photo + 1], seg[photo + 1:]
         _fill_body(d, _take_page_marks(d, seg), doc_captions)
         drafts.append(d)
         if tail:
-            fragments.append((b + photo + 1 if photo is not None else end, tail))
+            # the tail goes back to the article it was cut from when it runs to an end mark of its own: that
+            # mark closes the cut article (no head stands between), so the photo was printed inside it
+            closed = any(kinds[k] in ("end", "end_credit") for k in range(b + len(seg), end))
+            fragments.append((b + photo + 1 if photo is not None else end, tail, d if closed else None))
     corpus = "\n".join(lines)
-    for pos, frag_lines in fragments:
+    for pos, frag_lines, cut_from in fragments:
         f = _Draft(start=pos, split_reason="fragment")
         _fill_body(f, _take_page_marks(f, frag_lines), doc_captions)
         if not f.body:
@@ -699,10 +760,17 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
                 ev = _join_evidence(d.body[-1], f.body[0], corpus)
                 if ev >= MIN_JOIN_EVIDENCE and (best is None or ev > best[0]):
                     best = (ev, d)
+        if best is None and cut_from is not None:
+            # no other article's text runs on into it and it runs to an end mark: the photo was printed
+            # inside the article it was cut from (a real Hong Kong column: text, 周满铿摄, text, (完))
+            best = (0, cut_from)
         if best is not None:
             d = best[1]
-            d.body[-1] = d.body[-1] + f.body[0]
-            d.body.extend(f.body[1:])
+            if best[0]:  # joined mid-sentence
+                d.body[-1] = d.body[-1] + f.body[0]
+                d.body.extend(f.body[1:])
+            else:
+                d.body.extend(f.body)
             d.headings.extend(f.headings)
             d.captions.extend(f.captions)
             d.credits = d.credits.merge(f.credits)
@@ -870,7 +938,9 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     if fmt == MARKDOWN_DAY:
         drafts = _split_markdown(lines, doc_captions)
     elif fmt == MULTI_ARTICLE_PAGE:
-        drafts = _split_page(lines, doc_captions)
+        marks = [(str(h.fields.get("after") or ""), h.text.strip()) for h in doc.boilerplate
+                 if h.kind in ("editor_line", "repeated_line")]
+        drafts = _split_page(lines, doc_captions, marks, print_heads=doc.script in ("", "simplified"))
     else:
         drafts = [_single(lines, known_title, doc_captions, fmt)]
     if summary:
@@ -960,6 +1030,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
+        # on a page the editor lines are the articles' end marks: each article gets its own (issue 21)
+        editors = d.editors if any(x.editors for x in drafts) else tuple(values.get("editors", ()))  # type: ignore[arg-type]
         body = "\n".join(d.body)
         place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
         region = province_of(body, place_title or None)
@@ -969,7 +1041,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             article_id=article_id(doc.file_id, seq), file_id=doc.file_id, source_file=doc.source_file,
             seq=seq, title=title, body=body, kicker=d.kicker, subtitle=d.subtitle, authors=authors,
             correspondents=d.credits.correspondents, photographers=d.credits.photographers,
-            editors=tuple(values.get("editors", ())),  # type: ignore[arg-type]
+            editors=editors,
             publish_date=_opt(values.get("publish_date")), publish_time=_opt(values.get("publish_time")),
             source=_opt(values.get("source")), page=_opt(values.get("page")),
             page_name=_opt(values.get("page_name")),
