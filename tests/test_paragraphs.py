@@ -103,3 +103,16 @@ def test_rejoin_is_idempotent(paragraphs: list[str]) -> None:
     once, _ = rejoin_paragraphs(ps)
     twice, n = rejoin_paragraphs(once)
     assert twice == once and n == 0
+
+
+def test_no_join_across_an_end_mark() -> None:
+    """A page: the line after an end mark, or under the page header, is the next headline, however long."""
+    head = "【谈判破裂】医管局拒承诺向政府施压全面封关 工会料九千人今日罢工 紧急服务将受影响 市民需留意"
+    body = "医管局员工阵线周一发起首阶段罢工,要求港府回应诉求。"
+    last = "对于工会的批评,公司发言人未有回应,只表示会研究有关建议并在稍后时间作出详细的回应及说明"
+    for before in (["众新闻 2020年2月4日 第7版 港闻"], ["一则新闻的标题", "正文第一段。", "(完)"]):
+        out, _ = rejoin_paragraphs([*before, head, body])
+        assert head in out, before
+    # an end mark the cleaner took off (kept as the line it followed): no join across where it stood
+    out, _ = rejoin_paragraphs(["标题", last, head, body], keep_apart=[last])
+    assert out == ["标题", last, head, body]

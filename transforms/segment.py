@@ -16,7 +16,7 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import FULLWIDTH_DIGITS, parse_publish_date, parse_publish_time, valid_publish_date
+from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
 from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
@@ -137,6 +137,8 @@ _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20
 _END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
 # A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
 _STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
+# A writer credited in brackets under a head: 【撰文:X】, 【文:X】 (X a person or a group, 香港…联盟): a byline.
+_BRACKET_CREDIT_RE = re.compile(r"^【(?:撰文|文|作者|撰稿)[:：][^】]{1,30}】$")
 # （附图片1张）: older pages note the picture printed with a story, by its head or its dateline.
 _PICTURE_NOTE_RE = re.compile(r"\s*[（(]附(?:图片|照片|图)\s*[0-9一二三四五六七八九十]+\s*[张幅][)）]")
 # A date alone in brackets under a head: (一九九八年一月一日), (1998年1月1日).
@@ -145,15 +147,13 @@ _PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
 _LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
 # Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
 # (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X), a
-# picture's label under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片).
+# picture's label or credit under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片, 《众新闻》制图, 图:X,
+# …照片由笔者提供, a caption closed by its credit: …(曾港深摄)), a note set in *…* (*编按:原文刊于…*).
 _NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]"
-                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图)$")
+                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图|制图)$|^图[:：]\S{1,20}$"
+                           r"|^.{0,40}(?:照片|图片|相片)由.{1,12}提供$|[(（][^()（）]{1,12}摄[)）]$|^\*.+\*$")
 # A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
 CLAUSE_TAIL = ",，、"
-# The page's own header line, printed at the top: <paper> <date> 第N版 [page name]. Paper names end in
-# 报 (日报, 晚报, 工人报), 新闻 (a news site's print edition) or 周刊.
-_PAGE_HEADER_RE = re.compile(
-    r"^(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|新闻|周刊))\s+(?P<date>\S+?[日号])\s*第\s*(?P<page>[0-9０-９]{1,3})\s*版\s*(?P<name>\S{0,12})$")
 # Lines at the top of a page searched for its header (a header is printed above every article).
 PAGE_HEADER_SCAN_LINES = 3
 
@@ -236,7 +236,9 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
     page passes False for a web-style headline (see _is_weak_head), which in parts is one headline."""
     lines = list(run)
-    if len(lines) >= 2:
+    # a bare name may close a head block (讲话 / 王志刚), but the line right under a kicker (——) is its title
+    # even when it reads like a name (港闻追踪—— / 同路人)
+    if len(lines) >= 2 and not lines[-2].endswith(KICKER_TAIL):
         c = parse_byline_line(lines[-1], allow_bare_names=True)
         if c:
             d.credits = d.credits.merge(c)
@@ -498,14 +500,12 @@ def _paren_date(line: str) -> str | None:
 
 
 def _page_header(line: str) -> tuple[str, str, str] | None:
-    """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻)."""
-    m = _PAGE_HEADER_RE.match(line)
-    if not m:
+    """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻): the one
+    header parser, transforms.pathmeta.parse_epaper_header, read for a page split."""
+    h = parse_epaper_header(line)
+    if h is None or h.publish_date is None or h.source is None:
         return None
-    iso = parse_publish_date(m.group("date"))
-    if iso is None:
-        return None
-    return iso, m.group("paper"), str(int(m.group("page").translate(FULLWIDTH_DIGITS)))
+    return h.publish_date, h.source, h.page
 
 
 def _page_kind(line: str) -> str:
@@ -516,7 +516,7 @@ def _page_kind(line: str) -> str:
         return "end"
     if _END_CREDIT_RE.match(line):
         return "end_credit"
-    if _STATIONED_BYLINE_RE.match(line):
+    if _STATIONED_BYLINE_RE.match(line) or _BRACKET_CREDIT_RE.match(line):
         return "byline"
     if _is_box_label(line) or _is_address(line):
         return "label"
@@ -530,22 +530,28 @@ def _page_kind(line: str) -> str:
     return k
 
 
-# A ? or ! that closes one part of a headline in parts: followed by the space between the parts or by the
-# dash of a subtitle run on (…香港一啲唔失礼!——写于8月5日大罢工前夕).
-_PART_END_RE = re.compile(r"[?!？！]+(?:\s|——)")
 # A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
 _TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
+
+
+# A short quotation inside a headline (「八五。三罢」, “…”): its punctuation is the quoted text's.
+_SHORT_QUOTE_RE = re.compile(r"「[^」]{1,12}」|“[^”]{1,12}”")
+_FULL_STOP_RE = re.compile("[。;；]")
 
 
 def _is_weak_head(line: str) -> bool:
     """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
     only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
     (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
-    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；…":
+    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；":
         return False
-    # a question or exclamation may also close one part of a headline in parts (会否辞职? 马时亨:…)
-    inner = _PART_END_RE.sub(" ", line.rstrip("?!？！"))
-    return not _SENTENCE_PUNCT_RE.search(inner) and not starts_news_lead(line)
+    if line.endswith("…") and not line.endswith("……"):
+        return False  # a web headline may trail off in a full ellipsis (如果你我是教宗方济各……); one … is a cut
+    # a question or exclamation may close any part of a web headline (会否辞职? 马时亨:…; 任何人都可做心肺复苏?
+    # 医生补白…; 问:唔够政治中立?在公司揾人入会?); a full stop inside a short quotation is the quoted name's
+    # (支持「八五。三罢」). A full stop or semicolon anywhere else makes it a sentence.
+    inner = _SHORT_QUOTE_RE.sub("", line)
+    return not _FULL_STOP_RE.search(inner) and not starts_news_lead(line)
 
 
 def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
@@ -664,6 +670,11 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
     kinds = [_page_kind(ln) for ln in lines]
     weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
     _promote_weak_heads(kinds, lines)
+    # under a kicker (——) stands its title, whatever its punctuation (痛心疾首,夫复何言;言论自由,命悬一心)
+    for k in range(1, n):
+        if (kinds[k] == "body" and kinds[k - 1] == "head" and lines[k - 1].endswith(KICKER_TAIL)
+                and len(lines[k]) <= PLAIN_TITLE_MAX_CHARS and lines[k][-1] not in "。"):
+            kinds[k] = "head"
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -898,9 +909,12 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
 
 
 def _take_reading_tip(lines: list[str]) -> tuple[list[str], str | None]:
+    """The summary box (核心阅读, 阅读提示, 编者按 on a line of its own, its text on the next): its text is the
+    article's summary, and it stays in the body where it was printed, its label a section heading (issue 18:
+    a box's text is never lost from the body, and never the headline)."""
     for k, ln in enumerate(lines):
         if ln.strip() in READING_TIP_HEADS and k + 1 < len(lines):
-            return lines[:k] + lines[k + 2:], lines[k + 1]
+            return lines, lines[k + 1]
     return lines, None
 
 
