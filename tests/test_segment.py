@@ -237,3 +237,25 @@ def test_photo_credit_inside_an_article_that_runs_to_its_end_mark() -> None:
     arts = segment_document(_doc(text))
     assert [a.title for a in arts] == ["某市工会举办技能大赛", "另一场活动启动"]
     assert arts[0].body.endswith("比赛设置了焊工、电工等工种。") and not arts[0].flags
+
+
+@pytest.mark.parametrize("header", ["", "示例日报　2020年01月08日　第2版\n"])
+def test_one_article_head_block_of_three_decks(header: str) -> None:
+    """Issue 18 point 4: the headline is chosen from the whole head block (引题 / 主题 / 副题), with or without
+    an e-paper header line above; a 核心阅读 box under it is never the headline and stays in the body."""
+    text = (header + "全国总工会发出通知要求\n做好困难职工两节送温暖工作\n——确保困难职工过一个欢乐祥和的节日\n"
+            "本报记者 林海\n核心阅读\n各级工会将走访慰问困难职工十万余户。\n"
+            "本报北京12月31日讯 全国总工会日前发出通知,要求各级工会做好两节送温暖工作。")
+    (a,) = segment_document(_doc(text), today=date(2021, 1, 1))
+    assert (a.kicker, a.title, a.subtitle) == ("全国总工会发出通知要求", "做好困难职工两节送温暖工作",
+                                               "——确保困难职工过一个欢乐祥和的节日")
+    assert a.authors == ("林海",)
+    assert a.body.startswith("核心阅读\n各级工会将走访慰问困难职工十万余户。\n全国总工会日前发出通知")
+    assert a.summary == "各级工会将走访慰问困难职工十万余户。" and "核心阅读" in a.section_headings
+    if header:
+        assert (a.source, a.publish_date, a.page) == ("示例日报", "2020-01-08", "2")
+
+
+def test_a_second_short_line_without_evidence_is_no_deck() -> None:
+    (a,) = segment_document(_doc("做好困难职工两节送温暖工作\n一线见闻\n全国总工会日前发出通知,要求各级工会做好工作。"))
+    assert (a.kicker, a.title) == (None, "做好困难职工两节送温暖工作")

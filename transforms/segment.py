@@ -388,6 +388,21 @@ def _is_plain_title(line: str) -> bool:
     return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(_LETTER_RE.search(line)) and line[-1] not in "。;；"
 
 
+def _print_head_block(lines: list[str]) -> bool:
+    """A print head block of three decks at the top of a one-article file: 引题 / 主题 (two print heads, the
+    first not ending in ——), closed by a 副题 (——…) or standing right over a byline or a news lead (全国总工会
+    发出通知要求 / 做好困难职工两节送温暖工作 / ——确保…; 人民日报's head blocks). Without that evidence a second
+    short line is not a deck (a section head, a photo credit, a caption: the body step reads it)."""
+    if len(lines) < 3 or not (is_headline(lines[0]) and is_headline(lines[1])):
+        return False
+    if lines[1].startswith(SUBTITLE_HEAD) or is_editorial_label(lines[0]) or is_editorial_label(lines[1]):
+        return False
+    if _kind(lines[0]) != "head" or _kind(lines[1]) != "head":
+        return False
+    nxt = lines[2]
+    return (nxt.startswith(SUBTITLE_HEAD) and is_headline(nxt)) or _kind(nxt) in ("lead", "byline")
+
+
 def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     """Kicker / title / subtitle of a one-article file; returns the index of the first line after them.
 
@@ -400,6 +415,9 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     j = 0
     if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and _kind(lines[0]) == "head":
         d.kicker = lines[0]
+        j = 1
+    elif _print_head_block(lines):
+        d.kicker = lines[0]  # 引题 without a dash: the head block's evidence says the title is the next line
         j = 1
     if j < len(lines) and (_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
         d.title = lines[j]
