@@ -116,3 +116,8 @@ def test_no_join_across_an_end_mark() -> None:
     # an end mark the cleaner took off (kept as the line it followed): no join across where it stood
     out, _ = rejoin_paragraphs(["标题", last, head, body], keep_apart=[last])
     assert out == ["标题", last, head, body]
+    # ... also when the paragraph it followed was itself the rest of a column-cut sentence
+    cut = "在肯雅首都奈罗比,民众抗议警察杀害示威者及反对派支持者,多国首脑在会前倾谈,左起依次为各国的领导人和"
+    tail = "随行官员,南韩民众在首尔的美国大使馆前举行示威,要求撤走部署在当地的导弹防御系统,"
+    out, _ = rejoin_paragraphs(["标题", cut, tail, "二十年前,工联会如何出卖工人?", body], keep_apart=[tail])
+    assert out == ["标题", cut + tail, "二十年前,工联会如何出卖工人?", body]

@@ -121,6 +121,11 @@ def _opens_next_article(paragraph: str) -> bool:
     return bool(_END_MARK_RE.match(paragraph))
 
 
+def _kept_apart(paragraph: str, keep_apart: frozenset[str]) -> bool:
+    """Did an end mark follow this paragraph? (It may have been joined with the one before it already.)"""
+    return bool(keep_apart) and any(paragraph.endswith(k) for k in keep_apart)
+
+
 def _rejoin_pass(paragraphs: Iterable[str], keep_apart: frozenset[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joins = 0
@@ -128,10 +133,10 @@ def _rejoin_pass(paragraphs: Iterable[str], keep_apart: frozenset[str]) -> tuple
         if len(out) == 1 and len(out[0]) <= OPENING_HEADLINE_MAX_CHARS:
             out.append(p)  # rule 3: the opening line stays a line of its own
         elif (len(out) >= 2 and len(out[-1]) <= OPENING_HEADLINE_MAX_CHARS
-              and (_opens_next_article(out[-2]) or out[-2] in keep_apart
+              and (_opens_next_article(out[-2]) or _kept_apart(out[-2], keep_apart)
                    or (len(out) == 2 and parse_epaper_header(out[0]) is not None))):
             out.append(p)  # rule 3 on a page: a head after an end mark or under the page header
-        elif out and out[-1] not in keep_apart and should_join(out[-1], p):
+        elif out and not _kept_apart(out[-1], keep_apart) and should_join(out[-1], p):
             out[-1] = out[-1] + p
             joins += 1
         else:
