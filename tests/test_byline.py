@@ -52,6 +52,11 @@ def test_news_lead():
     assert credits.authors == ("马学礼",) and credits.correspondents == ("胡相宁", "顾娟")
     assert rest == "“工会干部和志愿者帮助我家"
     assert split_news_lead("本报记者日前获悉") is None
+    # a paper's own dateline ending in 讯 is a news lead like one ending in 电
+    got = split_news_lead("本报北京12月31日讯(记者 张三)全国总工会日前召开会议")
+    assert got is not None and got[0] is not None and got[0].authors == ("张三",)
+    assert got[1] == "全国总工会日前召开会议"
+    assert split_news_lead("本报北京1月7日电 记者从全国总工会获悉") == (None, "记者从全国总工会获悉")
 
 
 def test_editor_line():

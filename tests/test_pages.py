@@ -41,8 +41,9 @@ def test_page_articles_match_gold(name: str) -> None:
         for key in ("kicker", "subtitle", "publish_date"):
             if key in want:
                 assert getattr(a, key) == want[key], (a.title, key)
-        if "authors" in want:
-            assert list(a.authors) == want["authors"], a.title
+        for key in ("authors", "editors", "photographers"):
+            if key in want:
+                assert list(getattr(a, key)) == want[key], (a.title, key)
         for flag in want.get("flags", []):
             if flag == FLAG_PICTURE_NOTE:  # the clean-suite flags come from the run below
                 assert flag in a.flags, a.title
@@ -72,6 +73,17 @@ def test_labels_and_speech_openings_are_never_headlines() -> None:
     assert "同志们" in speech.body and "新的五年" in speech.body  # the box after 前 言 stays with the speech
     reasons = [a.metadata_origin["split_reason"] for a in arts]
     assert reasons[1] == "after_end_mark"  # a one-line head after （完）: no lead, no byline under it
+
+
+def test_box_text_stays_in_the_body_marked_by_its_label() -> None:
+    """A 核心阅读 / 短评 / 编者按 box is never the headline; its text stays in its article's body, in print
+    order, and its label is a section heading (issue 18 point 4)."""
+    arts = {a.title: a for a in _segment("p01_labels.txt")}
+    first = arts["全国职工技能大赛在津开幕"]
+    assert "核心阅读\n大赛设置焊工、电工、数控车工等12个赛项" in first.body and "核心阅读" in first.section_headings
+    assert first.summary and first.summary.startswith("大赛设置焊工")
+    assert arts["把技能人才的舞台搭得更大"].section_headings == ("短评",)
+    assert "编者按\n工会之间的交流" in arts["外国工会代表团访问山东"].body
 
 
 def test_markdown_running_order_is_not_an_article() -> None:
@@ -141,3 +153,25 @@ def test_lists_notes_and_tagged_headlines() -> None:
              "工会代表昨日出庭,讲述了事件经过,主要诉求如下:", "1. 补发拖欠的工资", "2. 补缴社会保险",
              "(本文原载于工会通讯)", "法庭将于下月再审。"]
     assert _titles(lines) == ["【劳工聆讯】工会代表出庭作证 称公司拖欠工资三个月"]
+
+
+def test_web_heads_credits_and_picture_labels() -> None:
+    """Shapes of real Hong Kong pages: a headline trailing off in ……, a name-like title under a kicker, a
+    bracketed writer credit under a head, picture credits and labels that are never heads."""
+    lines = ["港闻追踪——", "同路人", "本报记者 陈明", "街坊在社区中心聚会,交流近况。", "（完）",
+             "如果你我都是打工仔……", "【撰文:一群关注劳工权益的大学生】", "打工仔的处境,我们都看在眼里。",
+             "《众新闻》制图", "大家要团结起来。", "（完）",
+             "工会为何要管职工读书?其实答案很简单", "本报记者 李四", "工会负责人说,读书是提升技能的重要途径。"]
+    assert _titles(lines) == ["同路人", "如果你我都是打工仔……", "工会为何要管职工读书?其实答案很简单"]
+
+
+def test_page_header_parser_is_one() -> None:
+    from transforms.pathmeta import parse_epaper_header
+    from transforms.segment import _page_header
+
+    for line, want in [("众新闻 2019年8月2日 第5版 港闻", ("2019-08-02", "众新闻", "5")),
+                       ("人民日报 一九九八年一月一日 第４版", ("1998-01-01", "人民日报", "4")),
+                       ("工人日报 2023年9月18日 第3版 新闻", ("2023-09-18", "工人日报", "3"))]:
+        assert _page_header(line) == want
+        h = parse_epaper_header(line)
+        assert h is not None and (h.publish_date, h.source, h.page) == want

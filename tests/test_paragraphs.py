@@ -84,6 +84,11 @@ def test_should_join_refusals() -> None:
     )
     assert not should_join("省总工会 凝聚磅礴力量 建功伟大事业", "栉风沐雨、砥砺前行。")  # title, not body
     assert should_join(body, "8.5万人参加了培训。")  # a number is not a numbered heading
+    # a headline in parts whose first part is a question or exclamation is no sentence of body text
+    long_next = "地铁新线工程接连被揭发有问题,主席今日出席记者会,被问到高层会否问责时表示,当务之急是处理工程问题。"
+    assert not should_join("地铁高层会否问责? 主席:当务之急是处理工程问题", long_next)
+    assert not should_join("工运大佬挪威比,香港一啲唔失礼!——写于大罢工前夕", long_next)
+    assert should_join("他问:工会为何要管职工读书?市总工会负责人说,读书是职工提升技能的", "重要途径。")
 
 
 @settings(max_examples=300, deadline=None)
@@ -98,3 +103,21 @@ def test_rejoin_is_idempotent(paragraphs: list[str]) -> None:
     once, _ = rejoin_paragraphs(ps)
     twice, n = rejoin_paragraphs(once)
     assert twice == once and n == 0
+
+
+def test_no_join_across_an_end_mark() -> None:
+    """A page: the line after an end mark, or under the page header, is the next headline, however long."""
+    head = "【谈判破裂】医管局拒承诺向政府施压全面封关 工会料九千人今日罢工 紧急服务将受影响 市民需留意"
+    body = "医管局员工阵线周一发起首阶段罢工,要求港府回应诉求。"
+    last = "对于工会的批评,公司发言人未有回应,只表示会研究有关建议并在稍后时间作出详细的回应及说明"
+    for before in (["众新闻 2020年2月4日 第7版 港闻"], ["一则新闻的标题", "正文第一段。", "(完)"]):
+        out, _ = rejoin_paragraphs([*before, head, body])
+        assert head in out, before
+    # an end mark the cleaner took off (kept as the line it followed): no join across where it stood
+    out, _ = rejoin_paragraphs(["标题", last, head, body], keep_apart=[last])
+    assert out == ["标题", last, head, body]
+    # ... also when the paragraph it followed was itself the rest of a column-cut sentence
+    cut = "在肯雅首都奈罗比,民众抗议警察杀害示威者及反对派支持者,多国首脑在会前倾谈,左起依次为各国的领导人和"
+    tail = "随行官员,南韩民众在首尔的美国大使馆前举行示威,要求撤走部署在当地的导弹防御系统,"
+    out, _ = rejoin_paragraphs(["标题", cut, tail, "二十年前,工联会如何出卖工人?", body], keep_apart=[tail])
+    assert out == ["标题", cut + tail, "二十年前,工联会如何出卖工人?", body]

@@ -202,3 +202,60 @@ def test_segment_never_raises(text: str) -> None:
 def test_no_boilerplate_markers_in_bodies(articles_by_file, name):  # type: ignore[no-untyped-def]
     for a in articles_by_file[name]:
         assert "■" not in a.body and "本报讯" not in a.body and "enpproperty" not in a.body
+
+
+def _page_titles(text: str, script: str = "simplified") -> list[tuple[str | None, str | None]]:
+    doc = CleanDoc(file_id="f" * 64, source_file="p.txt", text=text, script=script)
+    return [(a.kicker, a.title) for a in segment_document(doc)]
+
+
+_LEAD = "本报讯(记者张三)近日,某市工会举办活动,共有200名职工参加。"
+
+
+@pytest.mark.parametrize(("head", "script", "want"), [
+    # a print kicker and title flattened onto one line: two parts
+    ("南通海门区总整合资源打造可移动的“家” “纳凉公交”开进货车司机集聚地", "simplified",
+     ("南通海门区总整合资源打造可移动的“家”", "“纳凉公交”开进货车司机集聚地")),
+    # a kicker of parallel slogans of one length before the title
+    ("源头维护 参与治理 暖心服务 莱钢集团构建维权普惠“三体系”", "simplified",
+     ("源头维护 参与治理 暖心服务", "莱钢集团构建维权普惠“三体系”")),
+    # three unequal parts: one headline in parts
+    ("上海市总工会 擦亮“四送品牌” 共享创新成果促共赢", "simplified",
+     (None, "上海市总工会 擦亮“四送品牌” 共享创新成果促共赢")),
+    # text set in Traditional script (converted by the cleaner): a two-part head is one headline
+    ("林郑称雇主灾后弹性处理员工上班安排 众新闻解构她怎样呼吁雇主", "hk2s",
+     (None, "林郑称雇主灾后弹性处理员工上班安排 众新闻解构她怎样呼吁雇主")),
+])
+def test_spaced_head_on_a_page(head: str, script: str, want: tuple[str | None, str]) -> None:
+    text = f"{head}\n{_LEAD}\n另一场活动启动\n本报讯(记者王五)近日,另一场活动在某区启动。"
+    assert _page_titles(text, script)[0] == want
+
+
+def test_photo_credit_inside_an_article_that_runs_to_its_end_mark() -> None:
+    text = ("某市工会举办技能大赛\n" + _LEAD + "\n本报记者 李四 摄\n比赛设置了焊工、电工等工种。\n(完)\n"
+            "另一场活动启动\n本报讯(记者王五)近日,另一场活动在某区启动。")
+    arts = segment_document(_doc(text))
+    assert [a.title for a in arts] == ["某市工会举办技能大赛", "另一场活动启动"]
+    assert arts[0].body.endswith("比赛设置了焊工、电工等工种。") and not arts[0].flags
+
+
+@pytest.mark.parametrize("header", ["", "示例日报　2020年01月08日　第2版\n"])
+def test_one_article_head_block_of_three_decks(header: str) -> None:
+    """Issue 18 point 4: the headline is chosen from the whole head block (引题 / 主题 / 副题), with or without
+    an e-paper header line above; a 核心阅读 box under it is never the headline and stays in the body."""
+    text = (header + "全国总工会发出通知要求\n做好困难职工两节送温暖工作\n——确保困难职工过一个欢乐祥和的节日\n"
+            "本报记者 林海\n核心阅读\n各级工会将走访慰问困难职工十万余户。\n"
+            "本报北京12月31日讯 全国总工会日前发出通知,要求各级工会做好两节送温暖工作。")
+    (a,) = segment_document(_doc(text), today=date(2021, 1, 1))
+    assert (a.kicker, a.title, a.subtitle) == ("全国总工会发出通知要求", "做好困难职工两节送温暖工作",
+                                               "——确保困难职工过一个欢乐祥和的节日")
+    assert a.authors == ("林海",)
+    assert a.body.startswith("核心阅读\n各级工会将走访慰问困难职工十万余户。\n全国总工会日前发出通知")
+    assert a.summary == "各级工会将走访慰问困难职工十万余户。" and "核心阅读" in a.section_headings
+    if header:
+        assert (a.source, a.publish_date, a.page) == ("示例日报", "2020-01-08", "2")
+
+
+def test_a_second_short_line_without_evidence_is_no_deck() -> None:
+    (a,) = segment_document(_doc("做好困难职工两节送温暖工作\n一线见闻\n全国总工会日前发出通知,要求各级工会做好工作。"))
+    assert (a.kicker, a.title) == (None, "做好困难职工两节送温暖工作")

@@ -348,6 +348,11 @@ def remove_boilerplate(text: str, repeated_lines: frozenset[str] = frozenset()) 
                 tip_pending = line
             continue
         removed = line if not rest else line[len(rest) :].strip()
+        if kind == KIND_EDITOR_LINE or (kind == KIND_REPEATED_LINE and "编" in line and parse_editor_line(line)):
+            # An editor line is an article's end mark (and one repeated across a batch is learned as a repeated
+            # line): the page split (transforms.segment) needs where it stood, so the hit keeps the last text
+            # line before it (issue 21: boundary evidence).
+            fields = {**fields, "after": rest or next((k for k in reversed(kept) if k.strip()), "")}
         hits.append(BoilerplateHit(kind, removed, fields))
         if rest:
             kept.append(rest)

@@ -15,7 +15,8 @@ PHOTO_ROLES: tuple[str, ...] = ("摄影", "摄")  # as a trailing mark: 王伟�
 EDITOR_ROLES: tuple[str, ...] = ("责任编辑", "责编", "编辑", "校对")
 # Openers of a news lead that carry the credits in parentheses: 本报讯(记者马学礼 通讯员胡相宁)
 NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯")
-# ... or a wire dateline: 新华社北京8月16日电(记者 X); the place/date part is at most 12 characters.
+# ... or a wire dateline: 新华社北京8月16日电(记者 X), 本报北京12月31日讯 (a paper's own dateline ends in 讯 as
+# often as in 电); the place/date part is at most 12 characters.
 WIRE_SOURCES: tuple[str, ...] = ("新华社", "中新社", "人民网", "本报")
 # A block marker some papers print before a byline or a section head (■ 樊园芳 彭婷婷).
 BYLINE_MARKERS = "■□◆●▲"
@@ -33,7 +34,7 @@ _ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_R
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
 _NEWS_LEAD_RE = re.compile(
-    r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日电)"
+    r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日[电讯])"
     r"\s*(?:[(（]([^()（）]{1,60})[)）])?\s*"
 )
 # Every news lead starts with one of these (a cheap test before the regex, run for every paragraph).

@@ -99,7 +99,9 @@ def clean_document(
                          for k, v in page.meta.items() if v)
     text, issues, script = prepare_text(raw_text)
     result = remove_boilerplate(text, repeated_lines)
-    paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text))
+    # an end mark the cleaner took off still ends its article: no column join across it (issue 21)
+    ends = [str(h.fields["after"]) for h in result.hits if h.fields.get("after")]
+    paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text), ends)
     counts: dict[str, int] = dict(Counter(h.kind for h in result.hits))
     if repeated_lines:
         counts.setdefault(KIND_REPEATED_LINE, 0)

@@ -12,6 +12,8 @@ with the next paragraph N (no separator: Chinese has no spaces between words) wh
 3. P is not the document's opening line when that line is headline-sized (at most
    ``OPENING_HEADLINE_MAX_CHARS``): a file's first line is where its headline stands, and a headline may
    be long or hold a ``?`` (``七一在台言论惹祸? 陈浩天:为香港人权而出席,非谈港独``) without being body text.
+   On a page the same holds for the line after an end mark (``(完)``) and the line under the page's
+   header line (``众新闻 2020年12月16日 第12版 港闻``): that is where the next headline stands.
 4. N does not look like a heading, banner, byline or caption start: it is not a short line without a
    final stop (< ``NEXT_TITLE_MAX_CHARS``: headlines, ``团结奋斗开新局 喜迎工会十八大 工会工作巡礼``,
    a lone name), does not open with a heading/byline/caption marker (``■``, ``本报讯``, ``本报记者``,
@@ -27,6 +29,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from transforms.pathmeta import parse_epaper_header
 
 # Headlines in Chinese papers run up to ~40 characters (the longest in the samples, a numbered heading
 # with commas, has 43); a cut body paragraph is a sentence or more. 45 separates them; below it a
@@ -59,6 +63,11 @@ _BYLINE_START_RE = re.compile(
     r"^(?:本报讯|本报记者|本报通讯员|本报评论员|记者|通讯员|特约记者|文/|图/|文图/|图文/|摄影|图为|图:|图片|"
     r"新华社|中新社|人民网|——|—)"
 )
+# A question or exclamation mark closing one part of a headline in parts: the space between the parts, or
+# the dash of a subtitle run on (…香港一啲唔失礼!——写于8月5日大罢工前夕), follows.
+_PART_END_RE = re.compile(r"[?!？！]+(?: |——)")
+# End marks close an article on a page: (完), （责任编辑：X）, （编辑：X）.
+_END_MARK_RE = re.compile(r"^[（(](?:完|终|(?:责任编辑|责编|编辑)[:：][^()（）]{1,20})[)）]$")
 # "本报记者 王伟伟 摄", "张三 摄", "(张三 摄)".
 _PHOTO_CREDIT_RE = re.compile(r"(?:^|\s)摄(?:影)?[)]?$")
 
@@ -78,7 +87,9 @@ def looks_like_body(paragraph: str) -> bool:
     """Long enough, and opening like running text rather than a heading or byline."""
     n = len(paragraph)
     if n < BODY_MIN_CHARS:
-        inner = paragraph[:-1]
+        # A ? or ! followed by a space or —— closes one part of a headline in parts (港铁高层会否问责引咎辞职?
+        # 马时亨:当务之急…, a real Hong Kong headline), not a sentence of running text: it does not count.
+        inner = _PART_END_RE.sub("", paragraph[:-1])
         if n < BODY_MIN_CHARS_WITH_STOP or SENTENCE_END.isdisjoint(inner):
             return False
     return not (_HEADING_START_RE.match(paragraph) or _BYLINE_START_RE.match(paragraph))
@@ -105,13 +116,27 @@ def should_join(prev: str, nxt: str) -> bool:
     return looks_like_body(prev) and not looks_like_heading(nxt)
 
 
-def _rejoin_pass(paragraphs: Iterable[str]) -> tuple[list[str], int]:
+def _opens_next_article(paragraph: str) -> bool:
+    """An end mark ((完), （责任编辑：X）): the paragraph after it opens the next article on a page."""
+    return bool(_END_MARK_RE.match(paragraph))
+
+
+def _kept_apart(paragraph: str, keep_apart: frozenset[str]) -> bool:
+    """Did an end mark follow this paragraph? (It may have been joined with the one before it already.)"""
+    return bool(keep_apart) and any(paragraph.endswith(k) for k in keep_apart)
+
+
+def _rejoin_pass(paragraphs: Iterable[str], keep_apart: frozenset[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joins = 0
     for p in paragraphs:
         if len(out) == 1 and len(out[0]) <= OPENING_HEADLINE_MAX_CHARS:
             out.append(p)  # rule 3: the opening line stays a line of its own
-        elif out and should_join(out[-1], p):
+        elif (len(out) >= 2 and len(out[-1]) <= OPENING_HEADLINE_MAX_CHARS
+              and (_opens_next_article(out[-2]) or _kept_apart(out[-2], keep_apart)
+                   or (len(out) == 2 and parse_epaper_header(out[0]) is not None))):
+            out.append(p)  # rule 3 on a page: a head after an end mark or under the page header
+        elif out and not _kept_apart(out[-1], keep_apart) and should_join(out[-1], p):
             out[-1] = out[-1] + p
             joins += 1
         else:
@@ -119,16 +144,21 @@ def _rejoin_pass(paragraphs: Iterable[str]) -> tuple[list[str], int]:
     return out, joins
 
 
-def rejoin_paragraphs(paragraphs: Iterable[str]) -> tuple[list[str], int]:
+def rejoin_paragraphs(paragraphs: Iterable[str], keep_apart: Iterable[str] = ()) -> tuple[list[str], int]:
     """Rejoin column-cut paragraphs; returns (paragraphs, number of joins made).
+
+    `keep_apart`: paragraphs an article's end mark followed before the cleaner took it off (（责任编辑：X）):
+    the next paragraph opens another article, never the rest of their sentence (a real Hong Kong page:
+    an article's last line ends in a photo credit, 林励摄, and the next headline was glued onto it).
 
     Repeated until nothing changes: a join can turn the *next* paragraph's shape (a short fragment that
     gained its sentence end is no longer heading-like), so one pass is not a fixpoint. Real pages need
     one or two passes.
     """
-    out, joins = _rejoin_pass(paragraphs)
+    apart = frozenset(p.strip() for p in keep_apart if p.strip())
+    out, joins = _rejoin_pass(paragraphs, apart)
     n = joins
     while n:
-        out, n = _rejoin_pass(out)
+        out, n = _rejoin_pass(out, apart)
         joins += n
     return out, joins

@@ -106,9 +106,13 @@ def date_from_path(rel_path: str, today: date) -> PathDate | None:
 # An e-paper page prints (and crawlers copy) a header line naming the paper, the date and the page:
 #   解放日报　2022年05月28日　第1版        人民日报 2019年10月29日 第4/5版:要闻
 #   2022年05月28日 第01版：要闻 解放日报
-# A paper's name ends in 报 (日报, 晚报, 工人报, 青年报 …) or 周刊/画报; 2-12 characters.
-_PAPER = r"(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|周刊|画报))"
-_DATE = r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s*星期[一二三四五六日天])?"
+# A paper's name ends in 报 (日报, 晚报, 工人报, 青年报 …), 周刊/画报, or 新闻 (a news site's print edition:
+# 众新闻); 2-12 characters. Older typesetting prints the date in full-width digits (１９９８年１月１日) or
+# Chinese numerals (一九九八年一月一日): `\d` takes the full-width digits, the second form the numerals.
+_PAPER = r"(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|周刊|画报|新闻))"
+_CN_NUM = "〇○零一二三四五六七八九十"
+_DATE = (r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+         rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}[日号])(?:\s*星期[一二三四五六日天])?")
 _PAGE = r"第\s*(?P<page>\d{1,3}(?:\s*/\s*\d{1,3})?)\s*版(?:\s*[:：]?\s*(?P<name>[\u4e00-\u9fffA-Za-z·]{1,12}))?"
 _SEP = r"[\s　|·/,，]*"
 _HEADER_RES = (
@@ -116,6 +120,7 @@ _HEADER_RES = (
     re.compile(rf"^{_DATE}{_SEP}{_PAGE}{_SEP}{_PAPER}?$"),
     re.compile(rf"^{_PAPER}{_SEP}{_PAGE}{_SEP}{_DATE}$"),
 )
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 # A header line is short: the longest layout above with a 12-character page name is ~40 characters.
 EPAPER_HEADER_MAX_CHARS = 60
 
@@ -142,7 +147,7 @@ def parse_epaper_header(line: str) -> EpaperHeader | None:
         from transforms.dates import parse_publish_date
 
         iso = parse_publish_date(re.sub(r"\s+", "", m.group("date")))
-        page = re.sub(r"\s+", "", m.group("page"))
+        page = re.sub(r"\s+", "", m.group("page")).translate(_FULLWIDTH_DIGITS)
         return EpaperHeader(m.group("paper"), iso, page, m.group("name"))
     return None
 

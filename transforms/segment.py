@@ -16,13 +16,7 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import (
-    FULLWIDTH_DIGITS,
-    latest_today,
-    parse_publish_date,
-    parse_publish_time,
-    valid_publish_date,
-)
+from transforms.dates import latest_today, parse_publish_date, parse_publish_time, valid_publish_date
 from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
@@ -48,6 +42,9 @@ _NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?![\d年月日.%,、:：\-])\s*\S")
 # A kicker and a title flattened onto one line by text extraction (源头维护 参与治理 暖心服务 莱钢…):
 # single-deck titles in the samples are at most 22 characters, so a spaced head this long is two decks.
 TWO_DECK_MIN_CHARS = 24
+# A kicker of parallel slogans (源头维护 参与治理 暖心服务): phrases of one length, 4 in the samples; 6 leaves
+# room for 五字/六字 slogans and stays below the 8-character parts of real web headlines in parts.
+SLOGAN_MAX_CHARS = 6
 # A caption block (003): several short scene lines, each a full sentence, between head and body.
 CAPTION_MAX_CHARS = 30
 CAPTION_BLOCK_MIN_LINES = 2
@@ -140,6 +137,8 @@ _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20
 _END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
 # A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
 _STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
+# A writer credited in brackets under a head: 【撰文:X】, 【文:X】 (X a person or a group, 香港…联盟): a byline.
+_BRACKET_CREDIT_RE = re.compile(r"^【(?:撰文|文|作者|撰稿)[:：][^】]{1,30}】$")
 # （附图片1张）: older pages note the picture printed with a story, by its head or its dateline.
 _PICTURE_NOTE_RE = re.compile(r"\s*[（(]附(?:图片|照片|图)\s*[0-9一二三四五六七八九十]+\s*[张幅][)）]")
 # A date alone in brackets under a head: (一九九八年一月一日), (1998年1月1日).
@@ -148,15 +147,13 @@ _PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
 _LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
 # Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
 # (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X), a
-# picture's label under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片).
+# picture's label or credit under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片, 《众新闻》制图, 图:X,
+# …照片由笔者提供, a caption closed by its credit: …(曾港深摄)), a note set in *…* (*编按:原文刊于…*).
 _NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]"
-                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图)$")
+                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图|制图)$|^图[:：]\S{1,20}$"
+                           r"|^.{0,40}(?:照片|图片|相片)由.{1,12}提供$|[(（][^()（）]{1,12}摄[)）]$|^\*.+\*$")
 # A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
 CLAUSE_TAIL = ",，、"
-# The page's own header line, printed at the top: <paper> <date> 第N版 [page name]. Paper names end in
-# 报 (日报, 晚报, 工人报), 新闻 (a news site's print edition) or 周刊.
-_PAGE_HEADER_RE = re.compile(
-    r"^(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|新闻|周刊))\s+(?P<date>\S+?[日号])\s*第\s*(?P<page>[0-9０-９]{1,3})\s*版\s*(?P<name>\S{0,12})$")
 # Lines at the top of a page searched for its header (a header is printed above every article).
 PAGE_HEADER_SCAN_LINES = 3
 
@@ -229,6 +226,8 @@ class _Draft:
     # The evidence a page split rests on (head_block, head+lead, after_end_mark, markdown_heading, ...):
     # stored in the article's metadata_origin as "split_reason", so a wrong boundary can be traced.
     split_reason: str | None = None
+    # editors named by the article's own end mark (（责任编辑：X）) on a page: theirs, not the page-mates'
+    editors: tuple[str, ...] = ()
 
 
 def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True) -> None:
@@ -237,7 +236,9 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
     page passes False for a web-style headline (see _is_weak_head), which in parts is one headline."""
     lines = list(run)
-    if len(lines) >= 2:
+    # a bare name may close a head block (讲话 / 王志刚), but the line right under a kicker (——) is its title
+    # even when it reads like a name (港闻追踪—— / 同路人)
+    if len(lines) >= 2 and not lines[-2].endswith(KICKER_TAIL):
         c = parse_byline_line(lines[-1], allow_bare_names=True)
         if c:
             d.credits = d.credits.merge(c)
@@ -258,10 +259,29 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     if before:
         d.kicker = before[-1]
         d.banner = before[:-1]
-    elif two_deck and known_title is None and " " in d.title and len(d.title) >= TWO_DECK_MIN_CHARS:
-        k, _, t2 = d.title.rpartition(" ")
-        if _HAN_RE.search(k) and _HAN_RE.search(t2):
-            d.kicker, d.title = k.strip(), t2.strip()
+    elif two_deck and known_title is None:
+        decks = _flattened_decks(d.title)
+        if decks is not None:
+            d.kicker, d.title = decks
+
+
+def _flattened_decks(line: str) -> tuple[str, str] | None:
+    """(kicker, title) of a print head whose 引题 and 主题 text extraction put on one line, else None.
+
+    A flattened print head has two parts (南通海门区总整合资源打造可移动的“家” “纳凉公交”开进货车司机集聚地), or a
+    kicker of parallel slogans of one length before the title (源头维护 参与治理 暖心服务 莱钢集团构建…: the
+    samples' page). A headline of three or more unequal parts is one headline in parts (上海市总工会 擦亮“四送
+    品牌” 共享创新成果促共赢; the real Hong Kong headlines, 叶蔚琳暂停工业行动 寄语九巴… 车长力撑…)."""
+    if " " not in line or len(line) < TWO_DECK_MIN_CHARS:
+        return None
+    parts = line.split()
+    kick, title = parts[:-1], parts[-1]
+    if not all(_HAN_RE.search(p) for p in parts):
+        return None
+    parallel = len({len(p) for p in kick}) == 1 and len(kick[0]) <= SLOGAN_MAX_CHARS and len(title) > len(kick[0])
+    if len(kick) == 1 or parallel:
+        return " ".join(kick), title
+    return None
 
 
 def _take_caption_block(lines: list[str], i: int) -> tuple[list[str], int]:
@@ -368,6 +388,21 @@ def _is_plain_title(line: str) -> bool:
     return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(_LETTER_RE.search(line)) and line[-1] not in "。;；"
 
 
+def _print_head_block(lines: list[str]) -> bool:
+    """A print head block of three decks at the top of a one-article file: 引题 / 主题 (two print heads, the
+    first not ending in ——), closed by a 副题 (——…) or standing right over a byline or a news lead (全国总工会
+    发出通知要求 / 做好困难职工两节送温暖工作 / ——确保…; 人民日报's head blocks). Without that evidence a second
+    short line is not a deck (a section head, a photo credit, a caption: the body step reads it)."""
+    if len(lines) < 3 or not (is_headline(lines[0]) and is_headline(lines[1])):
+        return False
+    if lines[1].startswith(SUBTITLE_HEAD) or is_editorial_label(lines[0]) or is_editorial_label(lines[1]):
+        return False
+    if _kind(lines[0]) != "head" or _kind(lines[1]) != "head":
+        return False
+    nxt = lines[2]
+    return (nxt.startswith(SUBTITLE_HEAD) and is_headline(nxt)) or _kind(nxt) in ("lead", "byline")
+
+
 def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     """Kicker / title / subtitle of a one-article file; returns the index of the first line after them.
 
@@ -380,6 +415,9 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     j = 0
     if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and _kind(lines[0]) == "head":
         d.kicker = lines[0]
+        j = 1
+    elif _print_head_block(lines):
+        d.kicker = lines[0]  # 引题 without a dash: the head block's evidence says the title is the next line
         j = 1
     if j < len(lines) and (_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
         d.title = lines[j]
@@ -480,14 +518,12 @@ def _paren_date(line: str) -> str | None:
 
 
 def _page_header(line: str) -> tuple[str, str, str] | None:
-    """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻)."""
-    m = _PAGE_HEADER_RE.match(line)
-    if not m:
+    """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻): the one
+    header parser, transforms.pathmeta.parse_epaper_header, read for a page split."""
+    h = parse_epaper_header(line)
+    if h is None or h.publish_date is None or h.source is None:
         return None
-    iso = parse_publish_date(m.group("date"))
-    if iso is None:
-        return None
-    return iso, m.group("paper"), str(int(m.group("page").translate(FULLWIDTH_DIGITS)))
+    return h.publish_date, h.source, h.page
 
 
 def _page_kind(line: str) -> str:
@@ -498,7 +534,7 @@ def _page_kind(line: str) -> str:
         return "end"
     if _END_CREDIT_RE.match(line):
         return "end_credit"
-    if _STATIONED_BYLINE_RE.match(line):
+    if _STATIONED_BYLINE_RE.match(line) or _BRACKET_CREDIT_RE.match(line):
         return "byline"
     if _is_box_label(line) or _is_address(line):
         return "label"
@@ -512,21 +548,28 @@ def _page_kind(line: str) -> str:
     return k
 
 
-# A ? or ! that closes one part of a headline in parts: followed by the space between the parts.
-_PART_END_RE = re.compile(r"[?!？！]+\s")
 # A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
 _TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
+
+
+# A short quotation inside a headline (「八五。三罢」, “…”): its punctuation is the quoted text's.
+_SHORT_QUOTE_RE = re.compile(r"「[^」]{1,12}」|“[^”]{1,12}”")
+_FULL_STOP_RE = re.compile("[。;；]")
 
 
 def _is_weak_head(line: str) -> bool:
     """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
     only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
     (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
-    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；…":
+    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；":
         return False
-    # a question or exclamation may also close one part of a headline in parts (会否辞职? 马时亨:…)
-    inner = _PART_END_RE.sub(" ", line.rstrip("?!？！"))
-    return not _SENTENCE_PUNCT_RE.search(inner) and not starts_news_lead(line)
+    if line.endswith("…") and not line.endswith("……"):
+        return False  # a web headline may trail off in a full ellipsis (如果你我是教宗方济各……); one … is a cut
+    # a question or exclamation may close any part of a web headline (会否辞职? 马时亨:…; 任何人都可做心肺复苏?
+    # 医生补白…; 问:唔够政治中立?在公司揾人入会?); a full stop inside a short quotation is the quoted name's
+    # (支持「八五。三罢」). A full stop or semicolon anywhere else makes it a sentence.
+    inner = _SHORT_QUOTE_RE.sub("", line)
+    return not _FULL_STOP_RE.search(inner) and not starts_news_lead(line)
 
 
 def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
@@ -553,6 +596,7 @@ def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
     out: list[str] = []
     for line in seg:
         if _END_MARK_RE.match(line):
+            d.editors = d.editors or parse_editor_line(line)
             continue
         m = _END_CREDIT_RE.match(line) or _STATIONED_BYLINE_RE.match(line)
         if m:
@@ -582,11 +626,35 @@ def _strip_picture_notes(lines: list[str]) -> tuple[list[str], list[bool]]:
     return out, noted
 
 
-def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+def _restore_end_marks(lines: list[str], marks: list[tuple[str, str]]) -> list[str]:
+    """Put the end marks the cleaner took off as boilerplate (（责任编辑：X）: `marks` = (the text line they
+    followed, the mark)) back where they stood, so the page split sees the article end they print. A mark
+    whose line is no longer found (the cleaner rejoined it) is left out: no boundary is guessed."""
+    if not marks:
+        return lines
+    out = list(lines)
+    pos = 0
+    for after, mark in marks:
+        if not _END_MARK_RE.match(mark):
+            continue
+        after = after.strip()
+        k = next((i for i in range(pos, len(out)) if after and out[i].endswith(after)), None)
+        if k is None:
+            continue
+        out.insert(k + 1, mark)
+        pos = k + 2
+    return out
+
+
+def _split_page(lines: list[str], doc_captions: frozenset[str],
+                end_marks: list[tuple[str, str]] | None = None, *, print_heads: bool = True) -> list[_Draft]:
     """A whole newspaper page -> article drafts in page order; column-jump fragments stitched back.
 
     Every draft records the evidence its boundary rests on in `split_reason`; the page's header line
-    (paper, date, page number) is given to every article on it."""
+    (paper, date, page number) is given to every article on it. `end_marks`: end marks the cleaner took
+    off, with the line each followed (see _restore_end_marks). `print_heads`: False for text set in Traditional
+    script (see _split_page_lines)."""
+    lines = _restore_end_marks(lines, end_marks or [])
     header: tuple[str, str, str] | None = None
     for k in range(min(PAGE_HEADER_SCAN_LINES, len(lines))):
         header = _page_header(lines[k])
@@ -594,7 +662,7 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
             lines = lines[:k] + lines[k + 1:]
             break
     lines, noted = _strip_picture_notes(lines)
-    drafts = _split_page_lines(lines, doc_captions)
+    drafts = _split_page_lines(lines, doc_captions, print_heads=print_heads)
     for d in drafts:
         if header is not None:
             iso, paper, page = header
@@ -611,11 +679,20 @@ def _split_page(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
     return drafts
 
 
-def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_Draft]:
+def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_heads: bool = True) -> list[_Draft]:
+    """`print_heads`: a spaced head line may be a print kicker and title flattened onto one line (see
+    _flattened_decks). Text the cleaner converted from Traditional script comes from Hong Kong, Taiwan or
+    Macau, where a headline is printed in parts on one line (甲　乙: 604 of the 896 real Hong Kong headlines in
+    ../shared/realtext are, 558 with an ideographic space): there a spaced head is one headline."""
     n = len(lines)
     kinds = [_page_kind(ln) for ln in lines]
     weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
     _promote_weak_heads(kinds, lines)
+    # under a kicker (——) stands its title, whatever its punctuation (痛心疾首,夫复何言;言论自由,命悬一心)
+    for k in range(1, n):
+        if (kinds[k] == "body" and kinds[k - 1] == "head" and lines[k - 1].endswith(KICKER_TAIL)
+                and len(lines[k]) <= PLAIN_TITLE_MAX_CHARS and lines[k][-1] not in "。"):
+            kinds[k] = "head"
     runs: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -668,7 +745,8 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
             reasons[a] = "photo_story"
     starts = sorted(heads)
     drafts: list[_Draft] = []
-    fragments: list[tuple[int, list[str]]] = []
+    # (position, lines, the draft a photo credit cut them from: None for text above the first head)
+    fragments: list[tuple[int, list[str], _Draft | None]] = []
     if not starts:
         d0 = _Draft(start=0)
         rest = _take_page_marks(d0, lines)
@@ -678,23 +756,29 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
         single.split_reason = "no_boundary"
         return [single]
     if starts[0] > 0:
-        fragments.append((0, lines[: starts[0]]))
+        fragments.append((0, lines[: starts[0]], None))
     for idx, a in enumerate(starts):
         b = heads[a]
         end = starts[idx + 1] if idx + 1 < len(starts) else n
         d = _Draft(start=a, split_reason=reasons[a])
-        _apply_head(d, lines[a:b], two_deck=(b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1]))
+        two_deck = print_heads and (b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1])
+        _apply_head(d, lines[a:b], two_deck=two_deck)
         seg = lines[b:end]
-        photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo"), None)
+        # a photo credit closes a picture story only after its text: right under the head (k = 0) it credits
+        # the head's picture, and the article goes on (a real Hong Kong column: head, 周满铿摄, text)
+        photo = next((k for k, ln in enumerate(seg) if kinds[b + k] == "photo" and k > 0), None)
         tail: list[str] = []
         if photo is not None:
             seg, tail = seg[: photo + 1], seg[photo + 1:]
         _fill_body(d, _take_page_marks(d, seg), doc_captions)
         drafts.append(d)
         if tail:
-            fragments.append((b + photo + 1 if photo is not None else end, tail))
+            # the tail goes back to the article it was cut from when it runs to an end mark of its own: that
+            # mark closes the cut article (no head stands between), so the photo was printed inside it
+            closed = any(kinds[k] in ("end", "end_credit") for k in range(b + len(seg), end))
+            fragments.append((b + photo + 1 if photo is not None else end, tail, d if closed else None))
     corpus = "\n".join(lines)
-    for pos, frag_lines in fragments:
+    for pos, frag_lines, cut_from in fragments:
         f = _Draft(start=pos, split_reason="fragment")
         _fill_body(f, _take_page_marks(f, frag_lines), doc_captions)
         if not f.body:
@@ -705,10 +789,17 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str]) -> list[_D
                 ev = _join_evidence(d.body[-1], f.body[0], corpus)
                 if ev >= MIN_JOIN_EVIDENCE and (best is None or ev > best[0]):
                     best = (ev, d)
+        if best is None and cut_from is not None:
+            # no other article's text runs on into it and it runs to an end mark: the photo was printed
+            # inside the article it was cut from (a real Hong Kong column: text, 周满铿摄, text, (完))
+            best = (0, cut_from)
         if best is not None:
             d = best[1]
-            d.body[-1] = d.body[-1] + f.body[0]
-            d.body.extend(f.body[1:])
+            if best[0]:  # joined mid-sentence
+                d.body[-1] = d.body[-1] + f.body[0]
+                d.body.extend(f.body[1:])
+            else:
+                d.body.extend(f.body)
             d.headings.extend(f.headings)
             d.captions.extend(f.captions)
             d.credits = d.credits.merge(f.credits)
@@ -836,9 +927,12 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
 
 
 def _take_reading_tip(lines: list[str]) -> tuple[list[str], str | None]:
+    """The summary box (核心阅读, 阅读提示, 编者按 on a line of its own, its text on the next): its text is the
+    article's summary, and it stays in the body where it was printed, its label a section heading (issue 18:
+    a box's text is never lost from the body, and never the headline)."""
     for k, ln in enumerate(lines):
         if ln.strip() in READING_TIP_HEADS and k + 1 < len(lines):
-            return lines[:k] + lines[k + 2:], lines[k + 1]
+            return lines, lines[k + 1]
     return lines, None
 
 
@@ -876,7 +970,9 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     if fmt == MARKDOWN_DAY:
         drafts = _split_markdown(lines, doc_captions)
     elif fmt == MULTI_ARTICLE_PAGE:
-        drafts = _split_page(lines, doc_captions)
+        marks = [(str(h.fields.get("after") or ""), h.text.strip()) for h in doc.boilerplate
+                 if h.kind in ("editor_line", "repeated_line")]
+        drafts = _split_page(lines, doc_captions, marks, print_heads=doc.script in ("", "simplified"))
     else:
         drafts = [_single(lines, known_title, doc_captions, fmt)]
     if summary:
@@ -966,6 +1062,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 title, origin["title"] = manifest.title, MANIFEST
             if single and manifest.authors:
                 authors, origin["authors"] = manifest.authors, MANIFEST
+        # on a page the editor lines are the articles' end marks: each article gets its own (issue 21)
+        editors = d.editors if any(x.editors for x in drafts) else tuple(values.get("editors", ()))  # type: ignore[arg-type]
         body = "\n".join(d.body)
         place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
         region = province_of(body, place_title or None)
@@ -975,7 +1073,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             article_id=article_id(doc.file_id, seq), file_id=doc.file_id, source_file=doc.source_file,
             seq=seq, title=title, body=body, kicker=d.kicker, subtitle=d.subtitle, authors=authors,
             correspondents=d.credits.correspondents, photographers=d.credits.photographers,
-            editors=tuple(values.get("editors", ())),  # type: ignore[arg-type]
+            editors=editors,
             publish_date=_opt(values.get("publish_date")), publish_time=_opt(values.get("publish_time")),
             source=_opt(values.get("source")), page=_opt(values.get("page")),
             page_name=_opt(values.get("page_name")),
