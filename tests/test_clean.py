@@ -277,3 +277,10 @@ def test_markdown_front_matter_is_metadata() -> None:
     assert doc.removed_counts["front_matter"] == 1
     # a "---" rule further down is no front matter
     assert clean_document("id", "x.md", "标题\n---\ndate: 2023-01-01\n---\n正文。").supplied == ()
+
+
+@pytest.mark.parametrize("text", ["&amp;#24037;工会", "&lt;script&gt;x=1", "&amp;amp;lt;", "R&amp;D 工会&#24037;"])
+def test_reference_decoding_stays_idempotent(text: str) -> None:
+    """An escaped "&" or "<" that would form a new reference or script block stays escaped."""
+    once = clean_document("id", "x.txt", text).text
+    assert clean_document("id", "x.txt", once).text == once

@@ -217,6 +217,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
 # character references (&#24037;&#20250; is 工会; a page written that way read as "not Chinese").
 
 _BLOCK_OPEN_RE = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
+_BLOCK_NAME_RE = re.compile(r"(?:script|style)\b", re.IGNORECASE)
 # A reference as HTML writes it, terminated by ";" (the legacy forms without ";" would eat "&copy" in a
 # URL query): decimal, hex, or a name of at most 32 letters and digits.
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -269,6 +270,13 @@ def decode_entities(text: str) -> tuple[str, int]:
     def one(m: re.Match[str]) -> str:
         nonlocal n
         out = unescape(m.group())
+        # An escaped "&" or "<" that would start a new reference or a <script> block once decoded
+        # (&amp;#24037; is the text "&#24037;") stays escaped: decoding is then idempotent (cleaning twice
+        # changes nothing more).
+        ahead = text[m.end():m.end() + 64]
+        if (out == "&" and _ENTITY_RE.match("&" + ahead) is not None
+                or out == "<" and _BLOCK_NAME_RE.match(ahead) is not None):
+            return m.group()
         if out != m.group():
             n += 1
         return out
