@@ -142,3 +142,11 @@ def test_heavy_damage_still_decodes_and_is_left_to_the_damaged_text_check(page: 
     d = decode_bytes(raw)
     assert d.text is not None and d.encoding == "utf-8"
     assert damage_share(d.text) > MAX_DAMAGE_SHARE
+
+
+def test_a_file_cut_mid_character_ends_in_one_hole_not_a_legacy_character(page: str) -> None:
+    """E6 B8 (the first two bytes of 温) read as GBK are 娓: a cut is damage, not a switch of encoding."""
+    data = (page.rstrip("\n") + "温").encode()[:-1]
+    d = decode_bytes(data)
+    assert d.encoding == "utf-8" and d.text == page.rstrip("\n") + "\ufffd"
+    assert d.removed == {KIND_BAD_BYTES: 1}

@@ -60,6 +60,10 @@ _SURROGATE_PAIR = re.compile(rb"\xed([\xa0-\xaf])([\x80-\xbf])\xed([\xb0-\xbf])(
 _LONE_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 _FFFD_UTF8 = "\ufffd".encode()
 
+# A line's tail is read in a legacy encoding only when it holds at least four legacy characters that read
+# strictly and as Chinese: one or two bytes after valid UTF-8 are a cut or damaged UTF-8 character (a file
+# cut mid-character: E6 B8 is also the GBK character 娓), not a switch of encoding.
+MIN_SPLIT_TAIL_BYTES = 8
 KIND_MIXED_ENCODING = "mixed_encoding"  # text_issues: a region read in another encoding than the file's
 KIND_BAD_BYTES = "undecodable_bytes"  # removed_counts: bytes no candidate could read (now U+FFFD)
 KIND_NUL_PADDING = "nul_padding"  # removed_counts: trailing NUL bytes trimmed
@@ -168,11 +172,15 @@ def _per_region(data: bytes) -> _Reading:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if exc.start > 0:
+            tail = line[exc.start:]
+            if exc.start > 0 and len(tail) >= MIN_SPLIT_TAIL_BYTES:
                 head = line[: exc.start].decode("utf-8")
                 for legacy in LEGACY_CANDIDATES:
+                    rest = _strict(tail, legacy)
+                    if rest is None or not _reads_as_chinese(rest):
+                        continue
                     split = f"{UTF8}>{legacy}"
-                    read[split] = head + _read(line[exc.start:], legacy)
+                    read[split] = head + rest
                     score[split] = _score(read[split])
         readings.append(read)
         scores.append(score)

@@ -429,6 +429,7 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
     d = _Draft(start=0)
     i = 0
     labels, decree, lines = _head_furniture(lines)
+    above: list[str] = []
     d.banner.extend(s.strip("【】[]") for s in labels)
     if known_title and known_title in lines[:6]:
         t = lines.index(known_title)
@@ -439,6 +440,9 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         while k > 0 and is_headline(lines[k - 1]) and _kind(lines[k - 1]) == "head":
             k -= 1
         _apply_head(d, lines[k:j], known_title=known_title)
+        # a paragraph standing above the known headline (a 5,000-character first line) is text, not head
+        # furniture: it goes to the body (after the head and byline), never silently away (issue 16)
+        above = [ln for ln in lines[:k] if len(ln) > KICKER_MAX_CHARS]
         i = j
     else:
         i = _single_head(d, lines, fmt)
@@ -457,6 +461,8 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         break
     if decree:  # the decree's lines stand in the body, first, as printed under the head
         lines = [*lines[:i], *decree, *lines[i:]]
+    if above:
+        lines = [*lines[:i], *above, *lines[i:]]
     caps, i = _take_caption_block(lines, i)
     d.captions.extend(caps)
     _fill_body(d, lines[i:], doc_captions)
