@@ -150,3 +150,10 @@ def test_a_file_cut_mid_character_ends_in_one_hole_not_a_legacy_character(page: 
     d = decode_bytes(data)
     assert d.encoding == "utf-8" and d.text == page.rstrip("\n") + "\ufffd"
     assert d.removed == {KIND_BAD_BYTES: 1}
+
+
+def test_nul_bytes_and_a_bad_byte_in_utf8_text_do_not_make_it_utf16(page: str) -> None:
+    data = page.replace("。", "。\x00", 3).encode()
+    i = _mid(data)
+    d = decode_bytes(data[:i] + b"\x93" + data[i:])
+    assert d.encoding == "utf-8" and d.text is not None and d.text.count("\ufffd") == 1

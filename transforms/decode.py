@@ -52,8 +52,6 @@ REGION_SWITCH_MARGIN = 12.0
 # clean suite's not_chinese_text judges the text). Bad bytes that stay U+FFFD are judged by share later:
 # the clean suite's damaged_text holds a text back past 1 in 30 characters.
 MIN_MEAN_LOGP = -10.0
-# A crashed writer leaves its pre-allocated block as NUL bytes after the text; any run of trailing NULs
-# is padding (text ends in a character, never in NUL).
 # WTF-8 / CESU-8: a surrogate written as three UTF-8-like bytes (ED A0-BF xx). A high+low pair is one
 # astral character written in two halves (CESU-8): joined; a lone one is one damaged character.
 _SURROGATE_PAIR = re.compile(rb"\xed([\xa0-\xaf])([\x80-\xbf])\xed([\xb0-\xbf])([\x80-\xbf])")
@@ -257,7 +255,8 @@ def _bom(data: bytes) -> tuple[str, int] | None:
 
 
 def _trim_nul_padding(data: bytes, unit: int) -> tuple[bytes, int]:
-    """Trailing NUL bytes beyond the last code unit of text."""
+    """Trailing NUL bytes beyond the last code unit of text: a crashed writer leaves its pre-allocated
+    block as NULs after the text, and text ends in a character, never in NUL (any run of them is padding)."""
     core = data.rstrip(b"\x00")
     if unit > 1 and len(core) % unit:
         core = data[: len(core) + unit - len(core) % unit]  # the last unit's own NUL bytes belong to it
@@ -294,7 +293,8 @@ def _decode_body(data: bytes, removed: dict[str, int]) -> Decoded:
     if b"\x00" in data[:4096]:  # NUL bytes among the first characters: UTF-16 is a candidate
         full, pad16 = _trim_nul_padding(data + b"\x00" * pad, 2)
         u16 = _utf16(full)
-        if u16 is not None and (_strict(data, UTF8) is None or _score(u16.text) > _score(data.decode(UTF8))):
+        # against UTF-8 as read with its holes: a few NULs and a bad byte in UTF-8 text are no UTF-16
+        if u16 is not None and _score(u16.text) > _score(_read(data, UTF8)):
             removed[KIND_NUL_PADDING] = pad16
             return _decided(u16, removed)
     removed[KIND_NUL_PADDING] = pad
