@@ -183,6 +183,10 @@ def _per_region(data: bytes) -> _Reading:
         readings.append(read)
         scores.append(score)
     main = max(cands, key=lambda e: (votes[e], e == UTF8))
+    # The file's second encoding (the one most of the other lines vote for): a short line leaving the main
+    # encoding reads alike in GB18030 and Big5 ("李娜" is 4 bytes either way), so it takes the second
+    # encoding unless its own evidence for a third beats that by the same margin.
+    second = max((e for e in cands if e != main), key=lambda e: (votes[e], e == UTF8))
     out: list[str] = []
     issues: list[TextIssue] = []
     used = {main}
@@ -202,6 +206,9 @@ def _per_region(data: bytes) -> _Reading:
         else:
             best = max(s, key=s.__getitem__)
             enc = best if best != main and s[best] - s[main] >= REGION_SWITCH_MARGIN else main
+            if enc not in (main, second) and second in s and s[best] - s[second] < REGION_SWITCH_MARGIN \
+                    and "\ufffd" not in r[second]:
+                enc = second
             text = r[enc]
         if enc is not None and enc != main:
             assert r is not None
