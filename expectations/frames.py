@@ -99,6 +99,9 @@ def article_frame(articles: Sequence[Article]) -> pd.DataFrame:
         "title": [a.title or None for a in articles],
         "source": [a.source or None for a in articles],
         "publish_date": pd.Series([_date(a.publish_date) for a in articles], dtype="object"),
+        # a date was found but names no day or lies out of range: invalid_publish_date, not missing
+        "publish_date_found": [bool(a.publish_date) or "invalid_publish_date" in a.flags for a in articles],
+        "publish_date_valid": [bool(a.publish_date) or "invalid_publish_date" not in a.flags for a in articles],
         "body_chars": [len(a.body.strip()) for a in articles],
         # fields whose origins disagree (segment records "<field>_conflict" in metadata_origin)
         "metadata_conflicts": [sum(k.endswith("_conflict") for k in a.metadata_origin) for a in articles],

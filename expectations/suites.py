@@ -102,6 +102,7 @@ def _staged_files() -> list[Expectation]:
 def _clean_documents() -> list[Expectation]:
     from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
     from transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from transforms.normalize import PRIVATE_USE_REGEX
     from transforms.pinyin import INLINE_PINYIN_REGEX
 
     E = gx.expectations
@@ -119,6 +120,10 @@ def _clean_documents() -> list[Expectation]:
         _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=BOILERPLATE_MARKERS_REGEX),
                "boilerplate_left", "no known boilerplate (CMS trailer, masthead, editor line, SEO footer) is left",
                WARNING),
+        # Private-use code points: rare characters an e-paper font drew from its own slots; no other reader
+        # sees them (issue 20, class 3). Kept, flagged, listed in text_issues.
+        _named(E.ExpectColumnValuesToNotMatchRegex(column="text", regex=PRIVATE_USE_REGEX), "private_use_chars",
+               "no private-use character (a glyph only the source's font can show) is in the text", WARNING),
         # Critical: nothing usable is left.
         _named(E.ExpectColumnValuesToBeBetween(column="damage_share", max_value=MAX_DAMAGE_SHARE), "damaged_text",
                f"damaged characters (U+FFFD, 〓) cover less than 1/{round(1 / MAX_DAMAGE_SHARE)} of the text"),
@@ -141,8 +146,11 @@ def _articles() -> list[Expectation]:
     # what a file lacks.
     return [
         _named(E.ExpectColumnValuesToNotBeNull(column="title"), "missing_title", "every article has a title"),
-        _named(E.ExpectColumnValuesToNotBeNull(column="publish_date"), "missing_publish_date",
+        _named(E.ExpectColumnValuesToBeInSet(column="publish_date_found", value_set=[True]), "missing_publish_date",
                "every article has a publish date"),
+        _named(E.ExpectColumnValuesToBeInSet(column="publish_date_valid", value_set=[True]), "invalid_publish_date",
+               "the date found for an article names a real day between 1949-10-01 and today "
+               "(the text found is in metadata_origin.publish_date_invalid)"),
         _named(E.ExpectColumnValuesToNotBeNull(column="source"), "missing_source",
                "every article names its source (paper or site)"),
         _named(E.ExpectColumnValuesToBeBetween(column="publish_date",
@@ -204,10 +212,12 @@ FINDINGS_PER_DOCUMENT = 20
 def _finding_patterns() -> dict[str, re.Pattern[str]]:
     from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
     from transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from transforms.normalize import PRIVATE_USE_REGEX
     from transforms.pinyin import INLINE_PINYIN_REGEX
 
     # compiled without flags, as GX's pandas backend applies them (Series.str.contains)
     return {"inline_pinyin_left": re.compile(INLINE_PINYIN_REGEX),
+            "private_use_chars": re.compile(PRIVATE_USE_REGEX),
             "traditional_chars_left": re.compile(TRADITIONAL_ONLY_REGEX),
             "boilerplate_left": re.compile(BOILERPLATE_MARKERS_REGEX)}
 

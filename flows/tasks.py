@@ -371,7 +371,8 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
         if _suffix(it.rel_path).lower() in EXPORT_SUFFIXES and d.text is not None and not it.is_copy:
             staged.extend(_export_rows(it, d.text, d.encoding, res))
             continue
-        staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason, it.is_copy))
+        staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason, it.is_copy,
+                                 decode_issues=d.issues, decode_removed=d.removed))
     out = _check("staged_files", frames.staged_frame(staged), run_id, gx_dir)
     res.dq_rows = out.rows
     _sort_out(res, staged, out, lambda f: f.path, lambda f, reasons: Rejection(
@@ -408,23 +409,26 @@ def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult)
 def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResult:
     """Repair, strip, convert and normalise each text; check with the clean-documents suite."""
     inject("clean")
-    from transforms.boilerplate import learn_repeated_lines
+    from transforms.boilerplate import learn_boilerplate
     from transforms.clean import clean_document
 
     res = StepResult()
-    repeated = learn_repeated_lines([f.text or "" for f in files])
+    learned = learn_boilerplate([f.text or "" for f in files])
     docs: list[CleanDoc] = []
-    for f in files:
+    for i, f in enumerate(files):
         try:
-            doc = clean_document(f.file_id, f.path, f.text or "", repeated_lines=repeated)
+            # a line other pages quote from this file's article is furniture there, not here
+            doc = clean_document(f.file_id, f.path, f.text or "", repeated_lines=learned.for_document(i))
             if f.supplied or f.parent_id:  # an export row's columns (before what the page's <meta> said)
                 doc = dataclasses.replace(doc, supplied=(*f.supplied, *doc.supplied), parent_id=f.parent_id)
+            if f.decode_removed:  # what decoding trimmed or could not read counts with what cleaning removed
+                doc = dataclasses.replace(doc, removed_counts={**f.decode_removed, **doc.removed_counts})
         except Exception as exc:  # one bad file never stops the run: it is quarantined with the error
             res.rejections.append(Rejection("clean", "document", f.file_id, f.path, ("transform_error",),
                                             _error_reason(exc)))
             continue
         docs.append(doc)
-        res.issues.extend((f.file_id, f.path, i) for i in doc.issues)
+        res.issues.extend((f.file_id, f.path, i) for i in (*f.decode_issues, *doc.issues))
     out = _check("clean_documents", frames.clean_frame(docs), run_id, gx_dir)
     res.dq_rows = out.rows
     for d in docs:  # what a warning found stays visible: its spans in text_issues

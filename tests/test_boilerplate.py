@@ -186,3 +186,37 @@ def test_seo_items_regex_finds_exactly_the_texts_the_plain_form_finds(text: str)
     """SEO_ITEMS_REGEX is the fast form of "five short |-separated items"; search results must agree."""
     plain = re.compile(r"(?:[^|\n]{1,10}\|\s*){5,}")
     assert (re.search(SEO_ITEMS_REGEX, text) is None) == (plain.search(text) is None)
+
+
+def test_a_quoted_article_keeps_its_headline_and_paragraph() -> None:
+    """Issue 20, class 6: five pages quote a page's headline and a paragraph in a 相关新闻 box. The lines are
+    learned (furniture on the quoting pages) but stay in the article they come from."""
+    from tests.hostile.gen_text import synthetic
+    from transforms.boilerplate import learn_boilerplate
+
+    home = synthetic(0)
+    quote = f"相关新闻\n{home.title}\n{home.lines[2]}"
+    quoting = [synthetic(i).text + quote for i in range(1, 6)]
+    texts = [home.text, *quoting]
+    learned = learn_boilerplate(texts)
+    assert home.title in learned.lines and home.lines[2] in learned.lines
+    assert learned.for_document(0).isdisjoint({home.title, home.lines[2]})
+    doc = clean_document("id", "home.txt", home.text, repeated_lines=learned.for_document(0))
+    assert doc.text.split("\n")[0] == home.title and home.lines[2] in doc.text
+    for i in range(1, 6):
+        doc = clean_document("id", f"q{i}.txt", texts[i], repeated_lines=learned.for_document(i))
+        assert home.title not in doc.text and home.lines[2] not in doc.text
+        assert doc.text.startswith(synthetic(i).title)
+
+
+def test_a_header_line_on_every_page_is_still_furniture() -> None:
+    """A line opening most pages (a site's name bar) is a header, not a headline: learned everywhere."""
+    from tests.hostile.gen_text import synthetic
+    from transforms.boilerplate import learn_boilerplate
+
+    bar = "欢迎访问示例新闻网工会频道"
+    texts = [f"{bar}\n{synthetic(i).text}" for i in range(6)]
+    learned = learn_boilerplate(texts)
+    assert bar in learned.lines
+    assert all(bar in learned.for_document(i) for i in range(6))
+    assert learned.own == {}  # no page's own article holds it

@@ -194,3 +194,93 @@ def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]|  |^ | $", once, re.MULTILINE)
+
+
+# --- issue 20 class 3, issue 16 point 6: text forms read, every removal counted ------------------------
+
+
+def test_kangxi_and_supplement_radicals_become_ideographs() -> None:
+    from transforms.normalize import normalize_text
+
+    # ⼯⼈ (Kangxi radicals U+2F2F, U+2F08) as PDF extraction emits them; ⻓⻔⻅ from the supplement
+    doc = clean_document("id", "x.txt", "\u2f2f\u2f08代表大会\n\u2ed4前\u2ec5面,\u2ed3期坚持。")
+    assert doc.text == "工人代表大会\n门前见面,长期坚持。"
+    # Traditional through a radical: ⾨ (gate) is 門, converted like any Traditional character
+    assert clean_document("id", "x.txt", "工會大\u2fa8").text == "工会大门"
+    assert normalize_text("\u2f2f") == "工" and normalize_text(normalize_text("\u2ed3")) == "长"
+
+
+def test_invisible_format_characters_and_stray_marks_are_removed_and_counted() -> None:
+    text = "贵\u200b州\u200d日报\u202e讯\u202c 工\ufeff会\u2060主席\u0301说,\u0308好。\u200f"
+    doc = clean_document("id", "x.txt", text)
+    assert doc.text == "贵州日报讯 工会主席说,好。"
+    assert doc.removed_counts["invisible_format_chars"] == 7
+    assert doc.removed_counts["stray_combining_marks"] == 2
+
+
+def test_combining_marks_on_letters_stay() -> None:
+    doc = clean_document("id", "x.txt", "café Zoe\u0308 gōng hui\u0300 工会")
+    assert doc.text == "café Zoë gōng huì 工会"
+    assert "stray_combining_marks" not in doc.removed_counts
+
+
+def test_control_characters_are_counted() -> None:
+    doc = clean_document("id", "x.txt", "工会\x00主席\x07说。")
+    assert doc.text == "工会主席说。" and doc.removed_counts["control_chars"] == 2
+
+
+def test_entities_in_plain_text_are_decoded_and_counted() -> None:
+    text = "&#24037;&#20250;&#x4e3b;&#x5e2d;说:&ldquo;好&rdquo;&nbsp;AT&amp;T R&D &bogus;"
+    doc = clean_document("id", "x.txt", text)
+    assert doc.text == "工会主席说:“好” AT&T R&D &bogus;"
+    assert doc.removed_counts["html_entities"] == 8
+
+
+def test_script_and_style_blocks_in_plain_text_are_removed_and_counted() -> None:
+    text = "工会主席说。\n<script>var n = 98765;</script>\n<style>p{margin:0}</style>\n建成站点12个。\n<SCRIPT>x=1"
+    doc = clean_document("id", "x.txt", text)
+    assert "98765" not in doc.text and "margin" not in doc.text and "x=1" not in doc.text
+    assert "建成站点12个" in doc.text
+    assert doc.removed_counts["script_block"] == 2 and doc.removed_counts["style_block"] == 1
+
+
+def test_script_stripping_is_linear() -> None:
+    import time
+
+    from transforms.html import strip_script_blocks
+
+    for n in (20_000, 80_000):  # many opening tags without a closing one
+        t0 = time.perf_counter()
+        out, counts = strip_script_blocks("工会<script>" * n)
+        took = time.perf_counter() - t0
+        assert out == "工会" and counts == {"script_block": 1}
+        assert took < 0.5, took
+
+
+def test_private_use_characters_stay_and_are_found_by_the_suite_pattern() -> None:
+    import re
+
+    from transforms.normalize import PRIVATE_USE_REGEX
+
+    doc = clean_document("id", "x.txt", "走访\ue3c5慰问困难职工。")
+    assert "\ue3c5" in doc.text
+    assert re.search(PRIVATE_USE_REGEX, doc.text) and not re.search(PRIVATE_USE_REGEX, "工会\u3000〓")
+
+
+def test_markdown_front_matter_is_metadata() -> None:
+    text = "---\ntitle: \"工會送清涼\"\ndate: 2023年6月18日\nsource: 工人日报\ntags: [工会]\n---\n工会送清凉\n本报讯 全省建成站点12个。"
+    doc = clean_document("id", "x.md", text)
+    assert doc.text == "工会送清凉\n本报讯 全省建成站点12个。"
+    assert dict((k, v) for k, v, _ in doc.supplied) == {"title": "工会送清凉", "publish_date": "2023-06-18",
+                                                        "source": "工人日报"}
+    assert {o for _, _, o in doc.supplied} == {"front_matter"}
+    assert doc.removed_counts["front_matter"] == 1
+    # a "---" rule further down is no front matter
+    assert clean_document("id", "x.md", "标题\n---\ndate: 2023-01-01\n---\n正文。").supplied == ()
+
+
+@pytest.mark.parametrize("text", ["&amp;#24037;工会", "&lt;script&gt;x=1", "&amp;amp;lt;", "R&amp;D 工会&#24037;"])
+def test_reference_decoding_stays_idempotent(text: str) -> None:
+    """An escaped "&" or "<" that would form a new reference or script block stays escaped."""
+    once = clean_document("id", "x.txt", text).text
+    assert clean_document("id", "x.txt", once).text == once

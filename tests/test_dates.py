@@ -71,3 +71,18 @@ def test_publish_dates_are_judged_in_the_sources_time_zone() -> None:
     assert not valid_publish_date("2026-12-06", today)
     # just after UTC midnight it is already the 5th at UTC+14, never the 6th
     assert latest_today(datetime(2026, 12, 4, 0, 1, tzinfo=UTC)) == date(2026, 12, 4)
+
+
+def test_invalid_date_text_names_an_impossible_or_out_of_range_date():
+    """Issue 16: a date that is there but names no day, or lies out of range, is reported as found."""
+    from datetime import date
+
+    from transforms.dates import invalid_date_text
+
+    today = date(2024, 1, 1)
+    assert invalid_date_text("日期:2023年2月30日 星期四", today) == "2023年2月30日"
+    assert invalid_date_text("1900年1月1日", today) == "1900年1月1日"
+    assert invalid_date_text("发布于 2099-01-01", today) == "2099-01-01"
+    assert invalid_date_text("2023年5月6日 来源:工人日报", today) is None  # a valid date: nothing to report
+    assert invalid_date_text("2023年2月30日与2023年3月1日", today) is None  # one valid date is enough
+    assert invalid_date_text("没有日期", today) is None

@@ -315,3 +315,17 @@ def test_logp_is_the_formula() -> None:
             for c in chars[:-1:11]:
                 assert c is not None
                 assert mj._logp(prev, c, cache_used) == _logp_reference(prev, c, cache_used), (prev, c)
+
+
+def test_text_logp_prefers_the_real_reading_of_chinese_bytes() -> None:
+    """The decoder's evidence: the same bytes read in their own encoding score far above any misreading."""
+    from transforms.mojibake import text_logp
+
+    s = "各级工会累计建成户外劳动者服务站点1000个。"
+    for enc in ("utf-8", "gb18030", "big5"):
+        data = s.encode(enc, "replace") if enc != "big5" else "各級工會累計建成戶外勞動者服務站點1000個。".encode(enc)
+        right = text_logp(data.decode(enc))
+        for other in {"utf-8", "gb18030", "big5", "cp949"} - {enc}:
+            assert text_logp(data.decode(other, "replace")) < right - 50, (enc, other)
+    assert text_logp("plain ASCII") == 0.0
+    assert text_logp("工\ufffd") < text_logp("工鑫")  # a hole costs more than any character

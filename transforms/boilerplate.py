@@ -444,6 +444,65 @@ def is_learnable_line(key: str) -> bool:
     return True
 
 
+# A headline stands among a document's first lines: after an e-paper's header (masthead, page line, date
+# line, kicker) it is at most the sixth non-empty line in the samples and the dev set's pages.
+HEADLINE_TOP_LINES = 6
+# ... and is a heading: at most this long (the segmenter's plain-title bound) and not a sentence.
+HEADLINE_MAX_CHARS = 60
+_SENTENCE_END_RE = re.compile(r"[。!?;]$")
+
+
+@dataclass
+class _Group:
+    """One article's documents (copies and near-copies): the lines they hold, the lines at their tops."""
+
+    fingerprint: frozenset[str]
+    keys: set[str]
+    top: set[str]
+    opening: list[list[str]]  # per member, its heading-like opening lines in order
+    members: list[int]
+
+
+def _top_keys(text: str) -> list[str]:
+    """The heading-like lines a document opens with: its first HEADLINE_TOP_LINES non-empty lines, up to
+    the first sentence or long line (the body has begun: a footer below a short body is no headline)."""
+    out: list[str] = []
+    seen = 0
+    for line in text.split("\n"):
+        key = line_key(line) if line.strip() else ""
+        if not key:
+            continue
+        if len(key) > HEADLINE_MAX_CHARS or _SENTENCE_END_RE.search(key):
+            break
+        # furniture the classifier knows (a masthead, breadcrumb, dateline) heads no article
+        if not _HINT_RE.search(key) and _classify(key, frozenset(), False)[0] is None:
+            out.append(key)
+        seen += 1
+        if seen >= HEADLINE_TOP_LINES:
+            break
+    return out
+
+
+def _group_documents(texts: Iterable[str]) -> list[_Group]:
+    """Documents grouped by article: copies share their FINGERPRINT_LINES longest lines."""
+    groups: dict[frozenset[str], _Group] = {}
+    for i, text in enumerate(texts):
+        keys = _line_keys(text)
+        if not keys:
+            continue
+        # Longest first, equal lengths in string order: a stable sort by length of the sorted keys.
+        fp = frozenset(sorted(sorted(keys), key=len, reverse=True)[:FINGERPRINT_LINES])
+        g = groups.get(fp)
+        if g is None:
+            g = groups[fp] = _Group(fp, set(), set(), [], [])
+        g.keys.update(keys)
+        opening = _top_keys(text)
+        g.top.update(opening)
+        g.opening.append(opening)
+        g.members.append(i)
+    return list(groups.values())
+
+
 def count_line_documents(texts: Iterable[str]) -> Counter[str]:
     """Normalised line -> number of *distinct* documents containing it.
 
@@ -451,19 +510,80 @@ def count_line_documents(texts: Iterable[str]) -> Counter[str]:
     look repeated, so documents are told apart by their FINGERPRINT_LINES longest lines (body paragraphs
     identify an article): copies share them and count once; pages that share only furniture do not.
     """
-    # The lines of all documents sharing a fingerprint, as one set each (a copy adds nothing), then counted.
-    by_fingerprint: dict[str, set[str]] = {}
-    for text in texts:
-        keys = _line_keys(text)
-        if not keys:
-            continue
-        # Longest first, equal lengths in string order: a stable sort by length of the sorted keys.
-        fingerprint = "\n".join(sorted(sorted(keys), key=len, reverse=True)[:FINGERPRINT_LINES])
-        if fingerprint in by_fingerprint:
-            by_fingerprint[fingerprint].update(keys)
-        else:
-            by_fingerprint[fingerprint] = keys
-    return Counter(chain.from_iterable(by_fingerprint.values()))
+    return Counter(chain.from_iterable(g.keys for g in _group_documents(texts)))
+
+
+@dataclass(frozen=True)
+class LearnedLines:
+    """Lines learned as a batch's furniture, and per document the learned lines that are its own article's.
+
+    A line repeated because other pages quote an article (a 相关新闻 box: its headline and a paragraph) is
+    furniture on the quoting pages, not in the article it comes from: there it is kept (issue 20, class 6).
+    """
+
+    lines: frozenset[str]
+    own: dict[int, frozenset[str]]  # document index -> learned lines its own article holds
+
+    def for_document(self, index: int) -> frozenset[str]:
+        own = self.own.get(index)
+        return self.lines - own if own else self.lines
+
+
+def learn_boilerplate(
+    texts: Sequence[str],
+    min_docs: int = DEFAULT_MIN_DOCS,
+    *,
+    prepare: Callable[[str], str] | None = None,
+) -> LearnedLines:
+    """Lines found verbatim in at least `min_docs` of `texts` (one source's documents): its furniture;
+    and, per document, the learned lines that are its own.
+
+    A page's headline is its first heading-like opening line that is not a header (a line at the top of
+    most pages holding it). A headline heading a minority of the pages holding it is their article's (the
+    other pages quote it): it is theirs, and so is every learned line that only ever appears where that
+    headline appears (the quoted paragraph travels with its headline). Corpus-learned repetition thus never takes a headline from its
+    article. Each learned line is returned both as normalised and as it stands after the cleaner's
+    repair/annotation/Simplified steps (`prepare`, by default the cleaner's own), so the set matches the
+    lines `clean_document(..., repeated_lines=...)` sees.
+    """
+    groups = _group_documents(texts)
+    counts = Counter(chain.from_iterable(g.keys for g in groups))
+    learned = {key for key, n in counts.items() if n >= min_docs and is_learnable_line(key)}
+    if prepare is None:
+        from transforms.clean import prepare_line  # late import: clean imports this module
+
+        prepare = prepare_line
+    forms: dict[str, set[str]] = {}
+    for key in learned:
+        forms[key] = {key}
+        prepared = prepare(key)
+        if prepared and is_learnable_line(prepared):
+            forms[key].add(prepared)
+    # A page's headline is its first opening line that is not a header (a line at the top of most pages
+    # holding it: a site name, a channel bar).
+    top_groups: Counter[str] = Counter(key for g in groups for key in g.top)
+    header = {key for key, n in top_groups.items() if 2 * n >= counts[key] and counts[key] >= min_docs}
+    heads: dict[str, set[int]] = {}  # headline -> groups it heads
+    for gi, g in enumerate(groups):
+        for opening in g.opening:
+            head = next((k for k in opening if k not in header), None)
+            if head is not None and counts[head] >= min_docs:
+                heads.setdefault(head, set()).add(gi)
+    where: dict[str, set[int]] = {key: set() for key in learned | heads.keys()}  # line -> groups holding it
+    for gi, g in enumerate(groups):
+        for key in g.keys & where.keys():
+            where[key].add(gi)
+    own: dict[int, set[str]] = {}
+    for head, homes in heads.items():
+        if 2 * len(homes) >= len(where[head]):
+            continue  # heads most pages holding it: furniture after all
+        quoted = {key for key in learned if where[key] <= where[head]}  # travels with the headline
+        for gi in homes:
+            mine = quoted & groups[gi].keys
+            for doc in groups[gi].members:
+                own.setdefault(doc, set()).update(chain.from_iterable(forms[k] for k in mine))
+    lines = frozenset(chain.from_iterable(forms.values()))
+    return LearnedLines(lines, {doc: frozenset(v) for doc, v in own.items()})
 
 
 def learn_repeated_lines(
@@ -472,21 +592,5 @@ def learn_repeated_lines(
     *,
     prepare: Callable[[str], str] | None = None,
 ) -> frozenset[str]:
-    """Lines found verbatim in at least `min_docs` of `texts` (one source's documents): its furniture.
-
-    Pass one source's raw (or cleaned) texts. Each learned line is returned both as normalised and as
-    it stands after the cleaner's repair/annotation/Simplified steps (`prepare`, by default the cleaner's
-    own), so the set matches the lines `clean_document(..., repeated_lines=...)` sees.
-    """
-    counts = count_line_documents(texts)
-    learned = {key for key, n in counts.items() if n >= min_docs and is_learnable_line(key)}
-    if prepare is None:
-        from transforms.clean import prepare_line  # late import: clean imports this module
-
-        prepare = prepare_line
-    out = set(learned)
-    for key in learned:
-        prepared = prepare(key)
-        if prepared and is_learnable_line(prepared):
-            out.add(prepared)
-    return frozenset(out)
+    """Every line learn_boilerplate learns (for all documents alike)."""
+    return learn_boilerplate(texts, min_docs, prepare=prepare).lines

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
 from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
 from transforms.chinese import to_simplified
-from transforms.html import extract_page, looks_like_html
+from transforms.dates import parse_publish_date
+from transforms.html import KIND_ENTITY, decode_entities, extract_page, looks_like_html, strip_script_blocks
 from transforms.mojibake import repair_mojibake
-from transforms.normalize import normalize_text
+from transforms.normalize import fold_radicals, normalize_text, removal_counts
 from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
 from transforms.pinyin import strip_pinyin_annotations
 from transforms.records import CleanDoc, TextIssue
@@ -33,6 +35,8 @@ def _repair(text: str) -> tuple[str, list[TextIssue]]:
 def _after_repair(text: str) -> tuple[str, str]:
     """Steps 2-4 on repaired text: (text, script)."""
     text, _ = strip_pinyin_annotations(text)
+    # radical forms before converting: ⾨ (Kangxi radical gate) is 門, which conversion makes 门
+    text = fold_radicals(text)
     # NFC before converting: it maps CJK compatibility ideographs (U+F900..) to the unified ones, which
     # may be Traditional (U+F900 -> 豈); converting first would leave them for the final normalisation.
     if not unicodedata.is_normalized("NFC", text):
@@ -76,6 +80,63 @@ def prepare_line(line: str) -> str:
     return prepare_text(line)[0].strip()
 
 
+# Markdown front matter (a static-site export, a note-taking tool): "---", key: value lines, "---" at the
+# very top. At most FRONT_MATTER_MAX_CHARS: front matter is a handful of short fields (Jekyll, Hugo and
+# Obsidian write 3-15 lines), and the bound keeps a stray "---" rule far down a page from being read as one.
+FRONT_MATTER_MAX_CHARS = 4000
+_FRONT_MATTER_RE = re.compile(rf"\A\ufeff?---[ \t]*\r?\n(.{{0,{FRONT_MATTER_MAX_CHARS}}}?)\r?\n---[ \t]*(?:\r?\n|\Z)",
+                              re.DOTALL)
+_FRONT_MATTER_LINE_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+# front-matter keys -> the metadata fields they supply (lower-cased keys)
+FRONT_MATTER_KEYS: dict[str, str] = {
+    "title": "title", "date": "publish_date", "publish_date": "publish_date", "pubdate": "publish_date",
+    "published": "publish_date", "source": "source", "author": "authors", "authors": "authors",
+    "url": "url", "link": "url",
+}
+KIND_FRONT_MATTER = "front_matter"
+ORIGIN_FRONT_MATTER = "front_matter"
+
+
+def read_front_matter(text: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
+    """(text without the block, supplied metadata) when `text` opens with Markdown front matter."""
+    m = _FRONT_MATTER_RE.match(text)
+    if m is None:
+        return None
+    fields: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        lm = _FRONT_MATTER_LINE_RE.match(line)
+        if lm is None:
+            continue
+        key, value = FRONT_MATTER_KEYS.get(lm.group(1).lower()), lm.group(2).strip().strip("\"'")
+        if key is None or not value or key in fields:
+            continue
+        if key == "publish_date":
+            iso = parse_publish_date(value)
+            if iso is None:
+                continue
+            value = iso
+        elif key != "url":
+            value = prepare_line(value)
+        fields[key] = value
+    return text[m.end():], tuple((k, v, ORIGIN_FRONT_MATTER) for k, v in fields.items())
+
+
+def _plain_text_markup(raw_text: str) -> tuple[str, dict[str, int], tuple[tuple[str, str, str], ...]]:
+    """Front matter, script/style blocks and character references in plain text: (text, counts, supplied)."""
+    counts: dict[str, int] = {}
+    supplied: tuple[tuple[str, str, str], ...] = ()
+    front = read_front_matter(raw_text)
+    if front is not None:
+        raw_text, supplied = front
+        counts[KIND_FRONT_MATTER] = 1
+    raw_text, blocks = strip_script_blocks(raw_text)
+    counts.update(blocks)
+    raw_text, entities = decode_entities(raw_text)
+    if entities:
+        counts[KIND_ENTITY] = entities
+    return raw_text, counts, supplied
+
+
 def clean_document(
     file_id: str,
     source_file: str,
@@ -85,24 +146,30 @@ def clean_document(
 ) -> CleanDoc:
     """Clean one file's decoded text into a CleanDoc (paragraphs joined by a single "\\n").
 
-    Order: (HTML pages: extract their text) -> repair mojibake -> strip pinyin annotations ->
+    Order: (HTML pages: extract their text; plain text: read Markdown front matter as metadata, remove
+    <script>/<style> blocks, decode character references) -> repair mojibake -> strip pinyin annotations ->
     Traditional to Simplified -> normalise -> remove boilerplate (metadata kept in the hits) -> rejoin
-    paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction.
+    paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction (plain text:
+    after the front matter, script blocks and references). removed_counts counts every kind removed.
     """
     was_html = looks_like_html(raw_text)
     supplied: tuple[tuple[str, str, str], ...] = ()
+    markup: dict[str, int] = {}
+    if not was_html:  # an HTML page's extraction drops scripts and decodes references itself
+        raw_text, markup, supplied = _plain_text_markup(raw_text)
     if was_html:
         page = extract_page(raw_text)
         raw_text = page.text
         # the page's own metadata, through the same steps as its text (a Traditional <title> ...)
         supplied = tuple((k, v if k in ("publish_date", "publish_time", "url") else prepare_line(v), "html_meta")
                          for k, v in page.meta.items() if v)
+    chars_removed = removal_counts(raw_text)
     text, issues, script = prepare_text(raw_text)
     result = remove_boilerplate(text, repeated_lines)
     # an end mark the cleaner took off still ends its article: no column join across it (issue 21)
     ends = [str(h.fields["after"]) for h in result.hits if h.fields.get("after")]
     paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text), ends)
-    counts: dict[str, int] = dict(Counter(h.kind for h in result.hits))
+    counts: dict[str, int] = {**markup, **chars_removed, **Counter(h.kind for h in result.hits)}
     if repeated_lines:
         counts.setdefault(KIND_REPEATED_LINE, 0)
     if was_html:

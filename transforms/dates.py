@@ -103,3 +103,21 @@ def valid_publish_date(iso: str, today: date) -> bool:
     except (TypeError, ValueError):
         return False
     return EARLIEST_PUBLISH_DATE <= d <= today
+
+
+def date_texts(text: str) -> list[tuple[int, str, str | None]]:
+    """Every full date written in `text` (年月日 and numeric forms): (offset, as written, ISO or None when
+    it names no calendar day, such as 2023年2月30日)."""
+    text = text.translate(FULLWIDTH_DIGITS)
+    out = [(m.start(), m.group(0), _iso(m.group(1), m.group(2), m.group(3))) for m in _CN_DATE_RE.finditer(text)]
+    out += [(m.start(), m.group(0), _iso(m.group(1), m.group(3), m.group(4))) for m in _NUM_DATE_RE.finditer(text)]
+    return sorted(out)
+
+
+def invalid_date_text(text: str, today: date) -> str | None:
+    """The first date written in `text` when none of its dates is a valid publish date (a real day between
+    1949-10-01 and `today`) and at least one is written: what a quarantine row shows as the text found."""
+    found = date_texts(text)
+    if not found or any(iso is not None and valid_publish_date(iso, today) for _, _, iso in found):
+        return None
+    return found[0][1]

@@ -209,3 +209,76 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     """(main text with one block per line, the page's title). Never raises on malformed markup."""
     p = extract_page(html)
     return p.text, p.meta.get("title")
+
+
+# ------------------------------------------------------------------------------------------------------
+# Markup left in plain (scraped) text, issue 20 class 3. A page saved as text keeps what the scraper did
+# not strip: <script>/<style> blocks (never article text: a fact read from a script's numbers is false) and
+# character references (&#24037;&#20250; is 工会; a page written that way read as "not Chinese").
+
+_BLOCK_OPEN_RE = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
+_BLOCK_NAME_RE = re.compile(r"(?:script|style)\b", re.IGNORECASE)
+# A reference as HTML writes it, terminated by ";" (the legacy forms without ";" would eat "&copy" in a
+# URL query): decimal, hex, or a name of at most 32 letters and digits.
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+KIND_SCRIPT_BLOCK = "script_block"
+KIND_STYLE_BLOCK = "style_block"
+KIND_ENTITY = "html_entities"
+
+
+def strip_script_blocks(text: str) -> tuple[str, dict[str, int]]:
+    """Remove <script>...</script> and <style>...</style> blocks from text; count them per kind.
+
+    One forward pass: each block's end is found from its start (str.find), and an opening tag without a
+    closing one ends the search (its block runs to the end of the text: removed) — linear in the text.
+    """
+    if "<" not in text:
+        return text, {}
+    lower: str | None = None
+    parts: list[str] = []
+    counts: dict[str, int] = {}
+    pos = 0
+    while True:
+        m = _BLOCK_OPEN_RE.search(text, pos)
+        if m is None:
+            break
+        if lower is None:
+            lower = text.lower()
+        tag = m.group(1).lower()
+        close = lower.find(f"</{tag}", m.end())
+        end = len(text) if close < 0 else lower.find(">", close) + 1 or len(text)
+        parts.append(text[pos:m.start()])
+        kind = KIND_SCRIPT_BLOCK if tag == "script" else KIND_STYLE_BLOCK
+        counts[kind] = counts.get(kind, 0) + 1
+        pos = end
+    if not counts:
+        return text, {}
+    parts.append(text[pos:])
+    return "".join(parts), counts
+
+
+def decode_entities(text: str) -> tuple[str, int]:
+    """Character references in plain text decoded (&#24037; &#x5de5; &amp; &ldquo;); (text, how many).
+
+    An unknown name stays as written; a reference to a control character or a surrogate becomes what
+    HTML5 says (U+FFFD or the Windows-1252 character), as html.unescape does.
+    """
+    if "&" not in text:
+        return text, 0
+    n = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal n
+        out = unescape(m.group())
+        # An escaped "&" or "<" that would start a new reference or a <script> block once decoded
+        # (&amp;#24037; is the text "&#24037;") stays escaped: decoding is then idempotent (cleaning twice
+        # changes nothing more).
+        ahead = text[m.end():m.end() + 64]
+        if (out == "&" and _ENTITY_RE.match("&" + ahead) is not None
+                or out == "<" and _BLOCK_NAME_RE.match(ahead) is not None):
+            return m.group()
+        if out != m.group():
+            n += 1
+        return out
+
+    return _ENTITY_RE.sub(one, text), n

@@ -30,6 +30,10 @@ class StagedFile:
     supplied: tuple[tuple[str, str, str], ...] = ()
     parent_id: str | None = None  # an export row: sha256 of the export file it was read from
     row: int | None = None  # an export row: its 1-based row number (header excluded)
+    # decoding's findings: regions read in another encoding (text_issues rows, offsets into `text`) and
+    # what it removed or could not read, per kind (nul_padding, undecodable_bytes ...: removed_counts)
+    decode_issues: tuple[TextIssue, ...] = ()
+    decode_removed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

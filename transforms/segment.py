@@ -16,7 +16,13 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import latest_today, parse_publish_date, parse_publish_time, valid_publish_date
+from transforms.dates import (
+    invalid_date_text,
+    latest_today,
+    parse_publish_date,
+    parse_publish_time,
+    valid_publish_date,
+)
 from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
 from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
@@ -120,6 +126,8 @@ CONFLICT_FIELDS: tuple[str, ...] = ("publish_date", "source")
 EPAPER_HEADER_MAX_LINE = 3
 FLAG_ORPHAN = "orphan_fragment"
 FLAG_BAD_DATE = "invalid_publish_date"
+# A line that states a publish date is short (日期:2023年5月6日 星期六, 发布时间 ...): 40 characters.
+DATE_LINE_MAX_CHARS = 40
 FLAG_PICTURE_NOTE = "picture_note"  # the page printed （附图片N张） by the head: the picture is not in the text
 
 # --- page evidence (issue 21): what a printed page shows about where its articles begin and end ---------
@@ -465,6 +473,7 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
     d = _Draft(start=0)
     i = 0
     labels, decree, lines = _head_furniture(lines)
+    above: list[str] = []
     d.banner.extend(s.strip("【】[]") for s in labels)
     if known_title and known_title in lines[:6]:
         t = lines.index(known_title)
@@ -475,6 +484,9 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         while k > 0 and is_headline(lines[k - 1]) and _kind(lines[k - 1]) == "head":
             k -= 1
         _apply_head(d, lines[k:j], known_title=known_title)
+        # a paragraph standing above the known headline (a 5,000-character first line) is text, not head
+        # furniture: it goes to the body (after the head and byline), never silently away (issue 16)
+        above = [ln for ln in lines[:k] if len(ln) > KICKER_MAX_CHARS]
         i = j
     else:
         i = _single_head(d, lines, fmt)
@@ -493,6 +505,8 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         break
     if decree:  # the decree's lines stand in the body, first, as printed under the head
         lines = [*lines[:i], *decree, *lines[i:]]
+    if above:
+        lines = [*lines[:i], *above, *lines[i:]]
     caps, i = _take_caption_block(lines, i)
     d.captions.extend(caps)
     _fill_body(d, lines[i:], doc_captions)
@@ -1037,6 +1051,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                 ok = [vo for vo in found if valid_publish_date(str(vo[0]), today)]
                 if len(ok) < len(found):
                     flags.append(FLAG_BAD_DATE)
+                    if not ok:  # the date found, as found: the quarantine row shows it (issue 16)
+                        origin["publish_date_invalid"] = str(next(vo for vo in found if vo not in ok)[0])
                 found[:] = ok
             if not found:
                 values.pop(key, None)
@@ -1049,6 +1065,15 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
                     origin[f"{key}_conflict"] = f"{other[1]}:{other[0]}"
                     if FLAG_CONFLICT not in flags:
                         flags.append(FLAG_CONFLICT)
+        if "publish_date" not in values and FLAG_BAD_DATE not in flags:
+            # no date anywhere but an impossible or out-of-range one (2023年2月30日, 2099年1月1日)
+            # (where a publish date stands: a short date line, or a dateline opening the first paragraph; a
+            # historical date in a body sentence is no publish date, valid or not)
+            heads = [x for x in (d.title, d.subtitle, *d.body) if x and len(x) <= DATE_LINE_MAX_CHARS]
+            bad = invalid_date_text("\n".join([*heads, *(p[:DATE_LINE_MAX_CHARS] for p in d.body[:1])]), today)
+            if bad is not None:
+                flags.append(FLAG_BAD_DATE)
+                origin["publish_date_invalid"] = bad
         if single and supplied_title is not None and title != supplied_title[0]:
             title, origin["title"] = supplied_title  # the page/export names it; the text did not print it
         site = next(((v, o) for k, v, o in doc.supplied if k == "site_name"), None)

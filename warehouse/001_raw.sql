@@ -32,7 +32,7 @@ ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
 COMMENT ON COLUMN raw_files.mtime_ns IS 'modification time (ns) of the file at path when staged; same path, size and mtime on a later run means unchanged, so it is not hashed again';
 COMMENT ON COLUMN raw_files.manifest IS 'the manifest row applied to this file (kept so --reprocess needs no manifest file)';
 COMMENT ON COLUMN raw_files.script IS 'script cleaning converted from: simplified (nothing converted) | t2s | hk2s | tw2s';
-COMMENT ON COLUMN raw_files.removed_counts IS 'boilerplate removed while cleaning, per kind (breadcrumb, dateline, masthead, cms_trailer, editor_line, seo_footer, reading_tip, repeated_line, html_markup)';
+COMMENT ON COLUMN raw_files.removed_counts IS 'what decoding and cleaning removed, per kind: boilerplate pieces (breadcrumb, dateline, masthead, cms_trailer, editor_line, seo_footer, reading_tip, repeated_line, author_box, html_markup, front_matter, script_block, style_block), characters (invisible_format_chars, control_chars, stray_combining_marks, nul_padding, undecodable_bytes: bytes now U+FFFD), html_entities decoded, misleading_bom';
 
 -- one row per pipeline run (a flow run of `pipeline`)
 CREATE TABLE IF NOT EXISTS runs (

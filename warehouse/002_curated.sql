@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS text_issues (
 COMMENT ON TABLE text_issues IS 'One row per damaged or doubtful span of a file: what it was, what it was repaired to, or NULL and a 〓 marker in the text; and the spans a clean-suite warning found.';
 COMMENT ON COLUMN text_issues.file_id IS 'raw_files.file_id';
 COMMENT ON COLUMN text_issues.source_file IS 'path of the file relative to the input folder';
-COMMENT ON COLUMN text_issues.kind IS 'repairs: gbk_phase_shift | utf8_as_gbk | utf8_as_latin1 | replacement_chars; warnings of the clean suite: mojibake_left | traditional_chars_left | inline_pinyin_left | boilerplate_left';
+COMMENT ON COLUMN text_issues.kind IS 'repairs: gbk_phase_shift | utf8_as_gbk | utf8_as_latin1 | replacement_chars; decoding: mixed_encoding (raw: the region as the main encoding reads it, repaired: [encoding] the region as decoded); warnings of the clean suite: mojibake_left | traditional_chars_left | inline_pinyin_left | boilerplate_left | private_use_chars';
 COMMENT ON COLUMN text_issues."offset" IS 'character offset of the span: in the decoded raw text for repairs, in the cleaned text for warnings';
 COMMENT ON COLUMN text_issues.raw IS 'the span as it stood';
 COMMENT ON COLUMN text_issues.repaired IS 'repaired text; NULL when it could not be repaired (then marked 〓 in the text)';
