@@ -43,9 +43,9 @@ def _snapshot(db: Path, to: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Four runs over one input folder: the samples 000-002; then 000 corrected in place keeping its
+    """Five runs over one input folder: the samples 000-002; then 000 corrected in place keeping its
     size and modification time (as `cp -p` or `rsync -a` leave it), 002 deleted and 001 copied under a
-    new name; then the same with --prune; then 002 put back."""
+    new name; then the same with --prune; then 002 put back; then --reprocess."""
     from flows.pipeline import pipeline
 
     tmp = tmp_path_factory.mktemp("revisions")
@@ -82,6 +82,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     shutil.copy2(SAMPLES / DELETED, inp / DELETED)
     out["fourth"] = run()
+    out["after_fourth"] = _snapshot(db, tmp / "after-fourth.duckdb")
+    out["fifth"] = run(mode="reprocess")
     return out
 
 
@@ -198,7 +200,7 @@ def test_prune_retires_the_missing_file(runs):
 def test_a_file_put_back_is_loaded_again(runs):
     fourth = runs["fourth"]
     assert fourth["status"] == "completed" and fourth["files_missing"] == 0
-    db = runs["db"]
+    db = runs["after_fourth"]
     assert _q(db, "SELECT state, valid_to IS NULL FROM raw_files WHERE file_id = ?", [runs["deleted_id"]]) == [
         ("loaded", True)]
     assert _q(db, "SELECT count(*) FROM articles WHERE file_id = ? AND valid_to IS NULL",
@@ -206,6 +208,17 @@ def test_a_file_put_back_is_loaded_again(runs):
     assert _q(db, "SELECT state FROM file_paths WHERE path = ? AND valid_to IS NULL", [DELETED]) == [("present",)]
     assert _q(db, "SELECT value FROM metric_by_region WHERE region = '贵州' "
                   "AND metric = 'outdoor_worker_stations'") == [(20017.0,)]
+
+
+def test_reprocess_rebuilds_the_current_versions_and_leaves_history_alone(runs):
+    fifth = runs["fifth"]
+    assert fifth["status"] == "completed" and fifth["files_seen"] == 3  # 000 (new), 001, 002: not the old 000
+    assert fifth["changes"]["facts"]["added"] == fifth["changes"]["facts"]["removed"] == 0
+    db = runs["db"]
+    assert _q(db, "SELECT value FROM metric_by_region WHERE region = '贵州' "
+                  "AND metric = 'outdoor_worker_stations'") == [(20017.0,)]
+    assert _q(db, "SELECT retired_run_id FROM facts WHERE metric = 'outdoor_worker_stations' AND value = 10017") == [
+        (runs["second"]["run_id"],)]
 
 
 def test_a_file_changed_after_it_was_hashed_is_held_back(tmp_path):

@@ -421,7 +421,7 @@ def current_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[
 def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
                  ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None, tuple[Any, Any, Any]]]:
     """(file_id, path, size, encoding, text, manifest row, (parent_file_id, row_number, supplied)) of
-    staged files that have text, in (path,
+    current staged files that have text (a version a revision or --prune retired stays as it was), in (path,
     file_id) order: the first `limit` after `after` (a page; all of them without a limit)."""
     path, fid = after or ("", "")
     with _reader(db_path) as con:
@@ -429,7 +429,8 @@ def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limi
             return []
         rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest, parent_file_id,
                                       row_number, supplied FROM raw_files
-                               WHERE text IS NOT NULL AND (path > ? OR (path = ? AND file_id > ?))
+                               WHERE text IS NOT NULL AND valid_to IS NULL
+                                 AND (path > ? OR (path = ? AND file_id > ?))
                                ORDER BY path, file_id {'LIMIT ' + str(int(limit)) if limit else ''}""",
                            [path, path, fid]).fetchall()
     return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None,
@@ -437,14 +438,14 @@ def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limi
 
 
 def count_staged(db_path: str | Path) -> int:
-    """How many staged files have text (what --reprocess goes through)."""
+    """How many current staged files have text (what --reprocess goes through)."""
     with _reader(db_path) as con:
-        row = _first(con, "SELECT count(*) FROM raw_files WHERE text IS NOT NULL") if con else None
+        row = _first(con, "SELECT count(*) FROM raw_files WHERE text IS NOT NULL AND valid_to IS NULL") if con else None
     return int(row[0]) if row else 0
 
 
 # What --reprocess compares: the data of each row, not which run or version wrote it.
-SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at"}
+SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at", "valid_from"}
 
 
 def snapshot(db_path: str | Path) -> dict[str, dict[str, str]]:
