@@ -371,13 +371,15 @@ def _index_page(runs: list[dict[str, Any]], rates: Sequence[RunRate], out: Path,
         rows.append(f"<tr><td>{rid}</td><td>{e(r['status'])}</td><td>{_ts(r['started_at'])}</td>"
                     f"<td class=n>{e(r['files_seen'])}</td><td class=n>{e(r['files_new'])}</td>"
                     f"<td class=n>{e(r['articles_loaded'])}</td><td class=n>{e(r['articles_quarantined'])}</td>"
-                    f"<td class=n>{e(r['facts_loaded'])}</td><td class=n>{e(r['expectations_failed'])}</td>"
+                    f"<td class=n>{e(r['facts_loaded'])}</td><td class=n>{e(r.get('files_revised'))}</td>"
+                    f"<td class=n>{e(r.get('files_missing'))}</td><td class=n>{e(r['expectations_failed'])}</td>"
                     f"<td class=n>{_pct(rr.overall if rr else None)}</td></tr>")
     docs = f'<nav><a id="data-docs" href="{e(docs_href)}">Great Expectations Data Docs</a></nav>' if docs_href else ""
     body = f"""<h1>gonghui — data-quality runs</h1>{docs}
 <h2>Pass rates across runs</h2>{_chart_figure(rates, None)}
 <h2>Runs</h2><table id="runs"><tr><th>run</th><th>status</th><th>started (UTC)</th><th>files seen</th>
-<th>processed</th><th>articles loaded</th><th>quarantined</th><th>facts</th><th>expectations failed</th>
+<th>processed</th><th>articles loaded</th><th>quarantined</th><th>facts</th><th>files revised</th>
+<th>files missing</th><th>expectations failed</th>
 <th>checks passed</th></tr>{''.join(rows)}</table>"""
     return _page("gonghui data quality", body)
 
