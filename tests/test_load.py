@@ -233,3 +233,27 @@ def test_a_copy_at_a_second_path_keeps_the_content_current(tmp_path):
         assert con.execute("SELECT count(*) FROM articles WHERE file_id = ? AND valid_to IS NULL",
                            [fid]).fetchone()[0] == 1
         assert con.execute("SELECT state FROM raw_files WHERE file_id = ?", [fid]).fetchone() == ("loaded",)
+
+
+def test_the_same_name_in_another_input_folder_is_not_a_revision(tmp_path):
+    """Paths are relative to their input folder: f0.txt of folder b is another file than f0.txt of
+    folder a, and a run over b marks nothing of a missing."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    first = _batch("r1", ["一号文本"])
+    first.paths = [("f0.txt", first.files[0].staged.file_id, a)]
+    wh.load_batch(db, first)
+    second = _batch("r2", ["二号文本"])
+    second.paths = [("f0.txt", second.files[0].staged.file_id, b)]
+    assert wh.load_batch(db, second)["files_revised"] == 0
+    assert wh.mark_missing(db, "r2", b, {wh.path_key("f0.txt")}) == {"missing": 0, "pruned": 0}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE valid_to IS NULL").fetchone()[0] == 2
+        assert con.execute("SELECT input_dir, state FROM file_paths WHERE valid_to IS NULL ORDER BY input_dir"
+                           ).fetchall() == [(a, "present"), (b, "present")]
+    # a run over a that no longer finds f0.txt marks it missing there, and b's file stays present
+    assert wh.mark_missing(db, "r3", a, set()) == {"missing": 1, "pruned": 0}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT input_dir, state FROM file_paths WHERE valid_to IS NULL ORDER BY input_dir"
+                           ).fetchall() == [(a, "missing"), (b, "present")]

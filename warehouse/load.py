@@ -410,12 +410,18 @@ def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple
     return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
 
 
-def current_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """path -> (file_id, state) of the content each of `paths` held when last seen (file_paths rows
-    with valid_to NULL): the same bytes at the same path are unchanged, other bytes a revision."""
-    rows = _lookup(db_path, """SELECT path, file_id, state FROM file_paths
-                               WHERE valid_to IS NULL AND path IN (SELECT k FROM in_keys)""", paths)
+def current_paths(db_path: str | Path, input_dir: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """path -> (file_id, state) of the content each of `paths` of the folder `input_dir` (absolute)
+    held when last seen (file_paths rows with valid_to NULL): the same bytes at the same path are
+    unchanged, other bytes a revision. Rows recorded before schema version 2 (no folder) match any."""
+    rows = _lookup(db_path, f"""SELECT path, file_id, state FROM file_paths
+                                WHERE valid_to IS NULL AND (input_dir = '{_sql_str(input_dir)}' OR input_dir IS NULL)
+                                  AND path IN (SELECT k FROM in_keys)""", paths)
     return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _sql_str(v: str) -> str:
+    return v.replace("'", "''")
 
 
 def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
@@ -904,21 +910,29 @@ def _apply_revisions(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         return 0
     run_id = row[0]
     con.execute("""CREATE OR REPLACE TEMP TABLE rev_old AS
-                   SELECT DISTINCT fp.path, fp.file_id FROM file_paths fp JOIN in_paths i USING (path)
+                   SELECT DISTINCT fp.path, fp.file_id, fp.input_dir FROM file_paths fp JOIN in_paths i
+                       ON fp.path = i.path AND (fp.input_dir = i.input_dir OR fp.input_dir IS NULL)
                    WHERE fp.valid_to IS NULL AND fp.file_id <> i.file_id""")
     try:
         con.execute("""UPDATE file_paths SET valid_to = ?, retired_run_id = ?, state = 'revised'
                        WHERE valid_to IS NULL AND EXISTS (SELECT 1 FROM rev_old r WHERE r.path = file_paths.path
-                                                          AND r.file_id = file_paths.file_id)""", [now, run_id])
+                                                          AND r.file_id = file_paths.file_id
+                                                          AND r.input_dir IS NOT DISTINCT FROM file_paths.input_dir)""",
+                    [now, run_id])
         # a path seen again after it went missing is present again
-        con.execute("""UPDATE file_paths SET state = 'present', missing_run_id = NULL
-                       WHERE valid_to IS NULL AND state = 'missing' AND EXISTS (
-                           SELECT 1 FROM in_paths i WHERE i.path = file_paths.path AND i.file_id = file_paths.file_id)""")
-        con.execute("""INSERT INTO file_paths (path, file_id, input_dir, state, first_run_id, valid_from)
-                       SELECT path, any_value(file_id), any_value(input_dir), 'present', any_value(run_id), ?
+        # (a path recorded before schema version 2, without its folder, is claimed by the folder seen)
+        con.execute("""UPDATE file_paths SET state = 'present', missing_run_id = NULL,
+                           input_dir = coalesce(file_paths.input_dir, i.input_dir)
                        FROM in_paths i
-                       WHERE NOT EXISTS (SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL AND fp.path = i.path)
-                       GROUP BY path""", [now])
+                       WHERE file_paths.valid_to IS NULL AND i.path = file_paths.path
+                         AND i.file_id = file_paths.file_id
+                         AND (file_paths.input_dir = i.input_dir OR file_paths.input_dir IS NULL)""")
+        con.execute("""INSERT INTO file_paths (path, file_id, input_dir, state, first_run_id, valid_from)
+                       SELECT path, any_value(file_id), input_dir, 'present', any_value(run_id), ?
+                       FROM in_paths i
+                       WHERE NOT EXISTS (SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL AND fp.path = i.path
+                                         AND (fp.input_dir = i.input_dir OR fp.input_dir IS NULL))
+                       GROUP BY path, input_dir""", [now])
         # contents no current path holds any more (and not loaded again by this batch) are retired
         con.execute("""CREATE OR REPLACE TEMP TABLE rev_gone AS
                        SELECT DISTINCT r.file_id FROM rev_old r
@@ -976,16 +990,17 @@ def mark_missing(db_path: str | Path, run_id: str, input_dir: str, seen: set[byt
     now = datetime.now(UTC).replace(tzinfo=None)
     pruned = 0
     with connect(db_path) as con:
-        rows = con.execute("""SELECT path, file_id FROM file_paths
+        rows = con.execute("""SELECT path, file_id, input_dir FROM file_paths
                               WHERE valid_to IS NULL AND (input_dir = ? OR input_dir IS NULL)""", [root]).fetchall()
-        gone = [(p, fid) for p, fid in rows if path_key(p) not in seen]
+        gone = [(p, fid) for p, fid, _ in rows if path_key(p) not in seen]
+        gone_keys = {path_key(p) for p, _ in gone}
         con.register("in_gone", pa.table({"path": pa.array([g[0] for g in gone], S),
                                           "file_id": pa.array([g[1] for g in gone], S)}))
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("""UPDATE file_paths SET state = 'missing', missing_run_id = ?
-                           WHERE valid_to IS NULL AND state <> 'missing'
-                             AND path IN (SELECT path FROM in_gone)""", [run_id])
+                           WHERE valid_to IS NULL AND state <> 'missing' AND (input_dir = ? OR input_dir IS NULL)
+                             AND path IN (SELECT path FROM in_gone)""", [run_id, root])
             con.execute("""UPDATE raw_files SET state = 'missing', missing_run_id = ?
                            WHERE state <> 'missing' AND (file_id IN (SELECT file_id FROM in_gone)
                                  OR parent_file_id IN (SELECT file_id FROM in_gone))
@@ -993,9 +1008,17 @@ def mark_missing(db_path: str | Path, run_id: str, input_dir: str, seen: set[byt
                                  AND fp.state = 'present'
                                  AND fp.file_id = coalesce(raw_files.parent_file_id, raw_files.file_id))""",
                         [run_id])
+            # paths recorded before schema version 2 that this run saw belong to its folder from now on
+            seen_null = [p for p, fid, folder in rows if folder is None and path_key(p) not in gone_keys]
+            if seen_null:
+                con.register("in_claimed", pa.table({"path": pa.array(seen_null, S)}))
+                con.execute("""UPDATE file_paths SET input_dir = ? WHERE valid_to IS NULL AND input_dir IS NULL
+                               AND path IN (SELECT path FROM in_claimed)""", [root])
+                con.unregister("in_claimed")
             if prune and gone:
                 con.execute("""UPDATE file_paths SET valid_to = ?, retired_run_id = ?
-                               WHERE valid_to IS NULL AND path IN (SELECT path FROM in_gone)""", [now, run_id])
+                               WHERE valid_to IS NULL AND (input_dir = ? OR input_dir IS NULL)
+                                 AND path IN (SELECT path FROM in_gone)""", [now, run_id, root])
                 con.execute("""CREATE OR REPLACE TEMP TABLE prune_gone AS
                                SELECT DISTINCT g.file_id FROM in_gone g WHERE NOT EXISTS (
                                    SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL AND fp.file_id = g.file_id)""")
@@ -1050,6 +1073,7 @@ def revisions_of_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[s
     """The paths a run revised: path, old and new file_id, and what changed in their facts."""
     rows = con.execute("""SELECT o.path, o.file_id, n.file_id FROM file_paths o
                           JOIN file_paths n ON n.path = o.path AND n.valid_to IS NULL
+                               AND coalesce(n.input_dir, '') = coalesce(o.input_dir, n.input_dir, '')
                           WHERE o.retired_run_id = ? AND o.state = 'revised'
                           ORDER BY o.path""", [run_id]).fetchall()
     return [{"path": p, "old_file_id": old, "new_file_id": new, "facts": revision_changes(con, old, new)}
