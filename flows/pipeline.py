@@ -75,7 +75,7 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
              show_progress: bool = True, parallel: bool = False, mode: str = "incremental",
-             in_flight: int = DEFAULT_IN_FLIGHT) -> dict[str, Any]:
+             in_flight: int = DEFAULT_IN_FLIGHT, prune: bool = False) -> dict[str, Any]:
     """Stage → clean → segment → extract → load, batch by batch; then the data-quality report.
 
     parallel=False: each stage is its own task run, batches one after another in this process.
@@ -87,18 +87,21 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
     mode="incremental": new or changed files only. mode="reprocess": every staged file again, from the
     text the warehouse kept (the input folder is not read), reporting articles/facts added, removed,
     altered. mode="full_refresh": forget all derived rows, then process the input folder from scratch.
+
+    Paths the warehouse knows in this input folder and the run did not find are marked missing;
+    prune=True retires their rows as a revision does.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     say = _stderr if show_progress else (lambda _m: None)
     with wh.run_lock(db_path):
         return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel, mode,
-                    in_flight)
+                    in_flight, prune)
 
 
 def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
          data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str,
-         in_flight: int = DEFAULT_IN_FLIGHT) -> dict[str, Any]:
+         in_flight: int = DEFAULT_IN_FLIGHT, prune: bool = False) -> dict[str, Any]:
     run_id = new_run_id()
     # Workers validate in memory (one GX project cannot take writes from many processes): a parallel
     # run's results are in dq_results and the report, not in the GX Data Docs.
@@ -106,7 +109,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
     wh.start_run(db_path, run_id, str(flow_run.get_id() or ""), input_dir, PIPELINE_VERSION, mode)
     counts: dict[str, int] = {"articles_loaded": 0, "articles_quarantined": 0, "facts_loaded": 0,
                               "people_loaded": 0, "files_loaded": 0, "files_quarantined": 0,
-                              "expectations_failed": 0}
+                              "expectations_failed": 0, "files_revised": 0, "files_missing": 0, "files_pruned": 0}
     status = "failed"
     clock = StageClock()
     before = wh.snapshot(db_path) if mode != "incremental" else {}
@@ -144,6 +147,8 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         counts.update(files_seen=tally.files_seen, files_new=tally.files_new, files_skipped=tally.files_skipped)
         if tally.files_skipped:
             say(f"  {tally.files_skipped} files unchanged since they were loaded: skipped")
+        if mode != "reprocess":
+            counts.update(_paths_accounting(db_path, run_id, input_dir, tally, prune, say))
         # Accounting: every file seen ends in exactly one state.
         accounted = counts["files_loaded"] + counts["files_quarantined"] + counts["files_skipped"]
         if accounted != tally.files_seen:
@@ -162,6 +167,23 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
     wh.finish_run(db_path, run_id, status, counts, report_path, clock.seconds)
     return {"run_id": run_id, "status": status, "report": report_path, "db": db_path, "mode": mode,
             "changes": changes, "stage_seconds": dict(clock.seconds), **counts}
+
+
+def _paths_accounting(db_path: str, run_id: str, input_dir: str, tally: t.Tally, prune: bool,
+                      say: Callable[[str], None]) -> dict[str, int]:
+    """Revised and missing files of a complete run over the input folder (see wh.mark_missing), said
+    in one line each."""
+    gone = wh.mark_missing(db_path, run_id, input_dir, tally.seen, prune)
+    with wh.connect(db_path, read_only=True) as con:
+        revised = wh.revisions_of_run(con, run_id)
+    for r in revised:
+        f = r["facts"]
+        say(f"  revised: {r['path']} (facts: {f['added']} added, {f['removed']} removed, {f['altered']} altered)")
+    if gone["missing"]:
+        say(f"  {gone['missing']} files no longer in the input: "
+            + (f"{gone['pruned']} pruned (their rows retired)" if gone["pruned"] else
+               "marked missing, rows kept (gonghui run --prune retires them)"))
+    return {"files_missing": gone["missing"], "files_pruned": gone["pruned"]}
 
 
 def _manifests(items: list[t.FileItem]) -> dict[str, Any]:

@@ -214,6 +214,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunInProgress as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    from warehouse.load import WarehouseTooNew, check_schema
+
+    try:  # a warehouse written by a newer gonghui is refused before anything starts
+        check_schema(args.db)
+    except WarehouseTooNew as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
     t0 = time.monotonic()
     api = None
@@ -228,7 +235,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         mode = "reprocess" if args.reprocess else "full_refresh" if args.full_refresh else "incremental"
         summary = run_pipeline(workers=args.workers, dask_address=args.dask_address, input_dir=str(inp),
                                db_path=args.db, manifest_path=args.manifest, report_dir=args.report_dir,
-                               batch_size=args.batch_size, mode=mode)
+                               batch_size=args.batch_size, mode=mode, prune=args.prune)
     except ManifestError as exc:
         print(f"error: manifest: {exc}", file=sys.stderr)
         return 2
@@ -338,6 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "text (the input folder is not read) and report what changed")
     again.add_argument("--full-refresh", action="store_true", help="forget every derived row and process the "
                        "input folder from scratch")
+    r.add_argument("--prune", action="store_true", help="retire the rows of files no longer in the input "
+                   "(without it they are marked missing and kept)")
     r.add_argument("--workers", type=int, default=None,
                    help="run the transforms on a local Dask cluster of N worker processes")
     r.add_argument("--dask-address", default=None, help="run the transforms on an existing Dask cluster "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warehouse.load import connect
+from warehouse.load import connect, revisions_of_run
 
 CSS = """
 body{font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;margin:2rem;color:#222;max-width:76rem}
@@ -39,7 +39,8 @@ CHART_RUNS = 30
 SNIPPET_CHARS = 80
 RUN_FIELDS = ("status", "started_at", "finished_at", "input_dir", "pipeline_version", "files_seen", "files_new",
               "files_skipped", "files_loaded", "files_quarantined", "articles_loaded", "articles_quarantined",
-              "facts_loaded", "people_loaded", "expectations_failed", "prefect_flow_run_id")
+              "facts_loaded", "people_loaded", "expectations_failed", "files_revised", "files_missing",
+              "files_pruned", "prefect_flow_run_id")
 
 # Chart geometry (px) and one colour per line; "all" is the run's overall pass rate.
 CHART_W, CHART_H = 760, 280
@@ -313,6 +314,36 @@ def _articles_table(con: Any, rid: str) -> str:
             f'<th>file</th><th>facts</th><th>copy of</th></tr>{rows or none}</table>{more}')
 
 
+def _revised_table(con: Any, rid: str) -> str:
+    """Paths whose content the run replaced, with what changed in their facts (warehouse.load.revision_changes)."""
+    if not _has_column(con, "file_paths", "retired_run_id"):
+        return "<p>this warehouse predates revision tracking (schema version 1)</p>"
+    rows = "".join(
+        f"<tr><td>{e(r['path'])}</td><td><code>{e(r['old_file_id'][:16])}</code></td>"
+        f"<td><code>{e(r['new_file_id'][:16])}</code></td><td class=n>{r['facts']['added']}</td>"
+        f"<td class=n>{r['facts']['removed']}</td><td class=n>{r['facts']['altered']}</td>"
+        f"<td class=n>{r['facts']['unchanged']}</td></tr>" for r in revisions_of_run(con, rid))
+    none = "<tr><td colspan=7>no file revised in this run</td></tr>"
+    return ('<table id="revised"><tr><th>file</th><th>old content</th><th>new content</th><th>facts added</th>'
+            f'<th>removed</th><th>altered</th><th>unchanged</th></tr>{rows or none}</table>')
+
+
+def _missing_table(con: Any, rid: str) -> str:
+    """Paths the run found gone from the input (rows kept), or whose rows it retired (--prune)."""
+    if not _has_column(con, "file_paths", "missing_run_id"):
+        return ""
+    gone = _rows(con, """SELECT path, file_id, missing_run_id, retired_run_id FROM file_paths
+                         WHERE state = 'missing' AND (missing_run_id = ? OR retired_run_id = ?)
+                         ORDER BY path""", [rid, rid])
+    rows = "".join(f"<tr><td>{e(g['path'])}</td><td><code>{e(g['file_id'][:16])}</code></td>"
+                   f"<td><code>{e(g['missing_run_id'])}</code></td>"
+                   f"<td>{'rows retired by this run (--prune)' if g['retired_run_id'] == rid else 'rows kept'}</td></tr>"
+                   for g in gone)
+    none = "<tr><td colspan=4>no file went missing in this run</td></tr>"
+    return ('<table id="missing"><tr><th>file</th><th>content</th><th>noticed by run</th><th>its rows</th></tr>'
+            f'{rows or none}</table>')
+
+
 def _run_page(con: Any, run: dict[str, Any], docs_href: str | None, rates: Sequence[RunRate]) -> str:
     rid = run["run_id"]
     counts = "".join(f"<tr><th>{e(k)}</th><td>{_ts(run.get(k)) if k.endswith('_at') else e(run.get(k))}</td></tr>"
@@ -324,6 +355,8 @@ def _run_page(con: Any, run: dict[str, Any], docs_href: str | None, rates: Seque
 <h2>Failing expectations</h2>{_failing_table(con, rid)}
 <h2>Pass rates across runs</h2>{_chart_figure(rates, rid)}
 <h2>Run</h2><table id="run">{counts}</table>
+<h2>Revised files</h2>{_revised_table(con, rid)}
+<h2>Files no longer in the input</h2>{_missing_table(con, rid)}
 <h2>Articles loaded in this run</h2>{_articles_table(con, rid)}"""
     return _page(f"gonghui run {rid}", body)
 
@@ -338,13 +371,15 @@ def _index_page(runs: list[dict[str, Any]], rates: Sequence[RunRate], out: Path,
         rows.append(f"<tr><td>{rid}</td><td>{e(r['status'])}</td><td>{_ts(r['started_at'])}</td>"
                     f"<td class=n>{e(r['files_seen'])}</td><td class=n>{e(r['files_new'])}</td>"
                     f"<td class=n>{e(r['articles_loaded'])}</td><td class=n>{e(r['articles_quarantined'])}</td>"
-                    f"<td class=n>{e(r['facts_loaded'])}</td><td class=n>{e(r['expectations_failed'])}</td>"
+                    f"<td class=n>{e(r['facts_loaded'])}</td><td class=n>{e(r.get('files_revised'))}</td>"
+                    f"<td class=n>{e(r.get('files_missing'))}</td><td class=n>{e(r['expectations_failed'])}</td>"
                     f"<td class=n>{_pct(rr.overall if rr else None)}</td></tr>")
     docs = f'<nav><a id="data-docs" href="{e(docs_href)}">Great Expectations Data Docs</a></nav>' if docs_href else ""
     body = f"""<h1>gonghui — data-quality runs</h1>{docs}
 <h2>Pass rates across runs</h2>{_chart_figure(rates, None)}
 <h2>Runs</h2><table id="runs"><tr><th>run</th><th>status</th><th>started (UTC)</th><th>files seen</th>
-<th>processed</th><th>articles loaded</th><th>quarantined</th><th>facts</th><th>expectations failed</th>
+<th>processed</th><th>articles loaded</th><th>quarantined</th><th>facts</th><th>files revised</th>
+<th>files missing</th><th>expectations failed</th>
 <th>checks passed</th></tr>{''.join(rows)}</table>"""
     return _page("gonghui data quality", body)
 

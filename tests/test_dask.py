@@ -12,9 +12,9 @@ from tests.conftest import SAMPLES
 pytestmark = pytest.mark.slow
 
 # Columns that name the run or the moment, not the data.
-RUN_COLUMNS = {"run_id", "first_run_id", "last_run_id", "created_at", "evaluated_at"}
+RUN_COLUMNS = {"run_id", "first_run_id", "last_run_id", "created_at", "evaluated_at", "valid_from"}
 TABLES = ("raw_files", "articles", "facts", "people", "text_issues", "quarantine", "dq_results",
-          "article_signatures")
+          "article_signatures", "file_paths")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -85,7 +85,7 @@ def test_a_shard_loads_like_the_batch_it_was_written_from(tmp_path):
         for db in (direct, via_shard):
             with duckdb.connect(str(db), read_only=True) as con:
                 cols = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
-                                                  [table]).fetchall() if c not in ("created_at", "evaluated_at")]
+                                                  [table]).fetchall() if c not in ("created_at", "evaluated_at", "valid_from")]
                 rows.append(con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall())
         assert rows[0] == rows[1] and rows[0], table
 
@@ -121,7 +121,9 @@ def _rows(db) -> dict[str, list[tuple]]:
     with duckdb.connect(str(db), read_only=True) as con:
         out = {}
         for t in ("raw_files", "articles", "facts", "people", "quarantine", "article_signatures"):
-            cols = "* EXCLUDE (created_at)" if t == "quarantine" else "*"  # a load timestamp differs
+            # a load timestamp differs
+            cols = {"quarantine": "* EXCLUDE (created_at)", "articles": "* EXCLUDE (valid_from)",
+                    "facts": "* EXCLUDE (valid_from)", "people": "* EXCLUDE (valid_from)"}.get(t, "*")
             out[t] = sorted(con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr)
         return out
 
@@ -177,3 +179,81 @@ def test_staged_files_pages_cover_every_row_once(tmp_path):
             after = (page[-1][1], page[-1][0])
         assert pages == everything
     assert wh.count_staged(db) == 4
+
+
+def _paths(db) -> list[tuple[str, str, str, bool]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT path, file_id, state, valid_to IS NULL FROM file_paths ORDER BY path, valid_from"
+                           ).fetchall()
+
+
+def test_a_revision_is_applied_with_its_batch_or_not_at_all(tmp_path):
+    """New bytes at a known path retire the old content's rows in the batch's transaction: a batch
+    that fails leaves the paths and the old rows as they were; the next good batch retires them."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    first = _batch("r1", ["一号文本"])
+    first.paths = [("f0.txt", first.files[0].staged.file_id, str(tmp_path))]
+    wh.load_batch(db, first)
+    old_id = first.files[0].staged.file_id
+    assert _paths(db) == [("f0.txt", old_id, "present", True)]
+
+    bad = _batch("r2", ["一号文本（更正）"], dup_fact=True)
+    new_id = bad.files[0].staged.file_id
+    bad.paths = [("f0.txt", new_id, str(tmp_path))]
+    with pytest.raises(wh.DuplicateKey):
+        wh.load_batch(db, bad)
+    assert _paths(db) == [("f0.txt", old_id, "present", True)]
+
+    good = _batch("r2", ["一号文本（更正）"])
+    good.paths = [("f0.txt", new_id, str(tmp_path))]
+    assert wh.load_batch(db, good)["files_revised"] == 1
+    assert _paths(db) == [("f0.txt", old_id, "revised", False), ("f0.txt", new_id, "present", True)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ("articles", "facts"):
+            assert con.execute(f"SELECT file_id, retired_run_id FROM {table} ORDER BY valid_from").fetchall() == [
+                (old_id, "r2"), (new_id, None)], table
+        assert con.execute("SELECT state, retired_run_id FROM raw_files WHERE file_id = ?", [old_id]).fetchone() == (
+            "revised", "r2")
+
+
+def test_a_copy_at_a_second_path_keeps_the_content_current(tmp_path):
+    """Content held at two paths is retired only when neither holds it: revising one path of a copied
+    file leaves its rows current."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    first = _batch("r1", ["一号文本"])
+    fid = first.files[0].staged.file_id
+    first.paths = [("a.txt", fid, str(tmp_path)), ("copy/a.txt", fid, str(tmp_path))]
+    wh.load_batch(db, first)
+    second = _batch("r2", ["二号文本"])
+    second.paths = [("a.txt", second.files[0].staged.file_id, str(tmp_path))]
+    assert wh.load_batch(db, second)["files_revised"] == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE file_id = ? AND valid_to IS NULL",
+                           [fid]).fetchone()[0] == 1
+        assert con.execute("SELECT state FROM raw_files WHERE file_id = ?", [fid]).fetchone() == ("loaded",)
+
+
+def test_the_same_name_in_another_input_folder_is_not_a_revision(tmp_path):
+    """Paths are relative to their input folder: f0.txt of folder b is another file than f0.txt of
+    folder a, and a run over b marks nothing of a missing."""
+    db = tmp_path / "wh.duckdb"
+    wh.ensure_schema(db)
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    first = _batch("r1", ["一号文本"])
+    first.paths = [("f0.txt", first.files[0].staged.file_id, a)]
+    wh.load_batch(db, first)
+    second = _batch("r2", ["二号文本"])
+    second.paths = [("f0.txt", second.files[0].staged.file_id, b)]
+    assert wh.load_batch(db, second)["files_revised"] == 0
+    assert wh.mark_missing(db, "r2", b, {wh.path_key("f0.txt")}) == {"missing": 0, "pruned": 0}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE valid_to IS NULL").fetchone()[0] == 2
+        assert con.execute("SELECT input_dir, state FROM file_paths WHERE valid_to IS NULL ORDER BY input_dir"
+                           ).fetchall() == [(a, "present"), (b, "present")]
+    # a run over a that no longer finds f0.txt marks it missing there, and b's file stays present
+    assert wh.mark_missing(db, "r3", a, set()) == {"missing": 1, "pruned": 0}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT input_dir, state FROM file_paths WHERE valid_to IS NULL ORDER BY input_dir"
+                           ).fetchall() == [(a, "missing"), (b, "present")]

@@ -192,12 +192,131 @@ def _writer(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise
 
 
-def ensure_schema(db_path: str | Path) -> None:
-    """Create every table and view (idempotent), and write the metrics table from the lexicon."""
+def ensure_schema(db_path: str | Path, say: Callable[[str], None] | None = None) -> None:
+    """Create every table and view, or bring an older warehouse to SCHEMA_VERSION (see migrate), and
+    write the metrics table from the lexicon."""
+    migrate(db_path, say)
     with connect(db_path) as con:
-        for f in ddl_files():
-            con.execute(f.read_text(encoding="utf-8"))
         write_metrics(con)
+
+
+# ---- schema versions and migrations (issue 16) ------------------------------------------------------
+# Version 1 is the warehouse the numbered DDL files above make (gonghui before issue 16: no
+# schema_version table). warehouse/migrations/NNN_<what>.sql brings a warehouse to version NNN; a new
+# warehouse is made by the version-1 DDL and every migration in order, so new and upgraded warehouses
+# cannot differ.
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """(version, file) of every migration, in version order."""
+    found = sorted((int(p.name[:3]), p) for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+    versions = [v for v, _ in found]
+    if versions != list(range(2, len(versions) + 2)):
+        raise RuntimeError(f"warehouse/migrations: versions must run 002, 003, … without gaps: {versions}")
+    return found
+
+
+def latest_schema_version() -> int:
+    return 1 + len(migrations())
+
+
+class WarehouseTooNew(RuntimeError):
+    """The warehouse was made or upgraded by a newer gonghui than this one."""
+
+
+def _table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The warehouse's schema version: 0 when it has none of gonghui's tables yet, 1 when it predates
+    the schema_version table."""
+    tables = _table_names(con)
+    if "schema_version" in tables:
+        row = _first(con, "SELECT max(version) FROM schema_version")
+        if row and row[0] is not None:
+            return int(row[0])
+    return 1 if "raw_files" in tables else 0
+
+
+def check_schema(db_path: str | Path) -> int:
+    """The schema version of an existing warehouse (0: none yet), read-only; WarehouseTooNew when a
+    newer gonghui wrote it."""
+    if not Path(db_path).is_file():
+        return 0
+    with connect(db_path, read_only=True) as con:
+        found = schema_version(con)
+    if found > latest_schema_version():
+        raise WarehouseTooNew(_too_new(db_path, found))
+    return found
+
+
+def _too_new(db_path: str | Path, found: int) -> str:
+    from transforms import PIPELINE_VERSION
+
+    return (f"{db_path} has warehouse schema version {found}, written by a newer gonghui; this one "
+            f"({PIPELINE_VERSION}) knows versions up to {latest_schema_version()}. Upgrade gonghui, or "
+            f"point --db at another file")
+
+
+def backup_path(db_path: str | Path, version: int) -> Path:
+    """Where the file is copied before a migration from `version`."""
+    return Path(f"{db_path}.pre-migration-v{version}")
+
+
+def migrate(db_path: str | Path, say: Callable[[str], None] | None = None) -> tuple[int, int]:
+    """Bring the warehouse to the latest schema version; (version found, version now).
+
+    A new file gets the version-1 DDL and every migration. An older warehouse is first copied aside
+    (backup_path: checkpointed, so the copy is the whole warehouse), then migrated in one transaction:
+    all of it or, on any error, none of it (the file is as it was). A warehouse newer than this release
+    is refused (WarehouseTooNew) before anything is written. The DDL files and views are applied on
+    every open (idempotent), inside the same transaction."""
+    from transforms import PIPELINE_VERSION
+
+    latest = latest_schema_version()
+    with connect(db_path) as con:
+        found = schema_version(con)
+        if found > latest:
+            raise WarehouseTooNew(_too_new(db_path, found))
+        if 0 < found < latest:
+            con.execute("CHECKPOINT")  # the copy must hold everything (nothing left in the WAL)
+    if 0 < found < latest:
+        import shutil
+
+        backup = backup_path(db_path, found)
+        shutil.copy2(db_path, backup)
+    numbered = [f for f in ddl_files() if f.name != "views.sql"]
+    views = [f for f in ddl_files() if f.name == "views.sql"]
+    with connect(db_path) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for f in numbered:
+                con.execute(f.read_text(encoding="utf-8"))
+            now = datetime.now(UTC).replace(tzinfo=None)
+            for version, f in migrations():
+                if version > max(found, 1):
+                    con.execute(f.read_text(encoding="utf-8"))
+                    con.execute("INSERT INTO schema_version VALUES (?, ?, ?, ?)",
+                                [version, now, PIPELINE_VERSION, None if found == 0 else f.name])
+            for f in views:
+                con.execute(f.read_text(encoding="utf-8"))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    if 0 < found < latest:
+        (say or _say)(f"warehouse {db_path}: upgraded from schema version {found} to {latest} "
+                      f"(the old file is kept as {backup_path(db_path, found)})")
+    return found, latest
+
+
+def _say(msg: str) -> None:
+    import sys
+
+    print(msg, file=sys.stderr, flush=True)
 
 
 def write_metrics(con: duckdb.DuckDBPyConnection) -> None:
@@ -277,30 +396,38 @@ def has_files(db_path: str | Path) -> bool:
             return False
 
 
-def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple[str | None, str]]:
-    """file_id -> (manifest_fingerprint, pipeline_version) of those of `file_ids` already processed."""
+def known_files(db_path: str | Path, file_ids: Sequence[str]) -> dict[str, tuple[str | None, str, bool]]:
+    """file_id -> (manifest_fingerprint, pipeline_version, current) of those of `file_ids` already
+    processed; current is False when a revision or --prune retired the content's rows."""
     # an export file is known by its rows (parent_file_id): it has no raw_files row of its own
-    rows = _lookup(db_path, """SELECT file_id, manifest_fingerprint, pipeline_version FROM raw_files
+    rows = _lookup(db_path, """SELECT file_id, manifest_fingerprint, pipeline_version, valid_to IS NULL FROM raw_files
                                WHERE file_id IN (SELECT k FROM in_keys)
                                UNION ALL
-                               SELECT parent_file_id, any_value(manifest_fingerprint), any_value(pipeline_version)
+                               SELECT parent_file_id, any_value(manifest_fingerprint), any_value(pipeline_version),
+                                      bool_or(valid_to IS NULL)
                                FROM raw_files WHERE parent_file_id IN (SELECT k FROM in_keys)
                                GROUP BY parent_file_id""", file_ids)
+    return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
+
+
+def current_paths(db_path: str | Path, input_dir: str, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """path -> (file_id, state) of the content each of `paths` of the folder `input_dir` (absolute)
+    held when last seen (file_paths rows with valid_to NULL): the same bytes at the same path are
+    unchanged, other bytes a revision. Rows recorded before schema version 2 (no folder) match any."""
+    rows = _lookup(db_path, f"""SELECT path, file_id, state FROM file_paths
+                                WHERE valid_to IS NULL AND (input_dir = '{_sql_str(input_dir)}' OR input_dir IS NULL)
+                                  AND path IN (SELECT k FROM in_keys)""", paths)
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def known_paths(db_path: str | Path, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
-    """path -> (size_bytes, mtime_ns, file_id) as last seen, for those of `paths` the warehouse has: an
-    unchanged re-run skips hashing them."""
-    rows = _lookup(db_path, """SELECT path, size_bytes, mtime_ns, file_id FROM raw_files
-                               WHERE mtime_ns IS NOT NULL AND path IN (SELECT k FROM in_keys)""", paths)
-    return {r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows}
+def _sql_str(v: str) -> str:
+    return v.replace("'", "''")
 
 
 def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limit: int | None = None,
                  ) -> list[tuple[str, str, int, str | None, str, dict[str, Any] | None, tuple[Any, Any, Any]]]:
     """(file_id, path, size, encoding, text, manifest row, (parent_file_id, row_number, supplied)) of
-    staged files that have text, in (path,
+    current staged files that have text (a version a revision or --prune retired stays as it was), in (path,
     file_id) order: the first `limit` after `after` (a page; all of them without a limit)."""
     path, fid = after or ("", "")
     with _reader(db_path) as con:
@@ -308,7 +435,8 @@ def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limi
             return []
         rows = con.execute(f"""SELECT file_id, path, size_bytes, encoding, text, manifest, parent_file_id,
                                       row_number, supplied FROM raw_files
-                               WHERE text IS NOT NULL AND (path > ? OR (path = ? AND file_id > ?))
+                               WHERE text IS NOT NULL AND valid_to IS NULL
+                                 AND (path > ? OR (path = ? AND file_id > ?))
                                ORDER BY path, file_id {'LIMIT ' + str(int(limit)) if limit else ''}""",
                            [path, path, fid]).fetchall()
     return [(r[0], r[1], int(r[2]), r[3], r[4], json.loads(r[5]) if r[5] else None,
@@ -316,14 +444,14 @@ def staged_files(db_path: str | Path, after: tuple[str, str] | None = None, limi
 
 
 def count_staged(db_path: str | Path) -> int:
-    """How many staged files have text (what --reprocess goes through)."""
+    """How many current staged files have text (what --reprocess goes through)."""
     with _reader(db_path) as con:
-        row = _first(con, "SELECT count(*) FROM raw_files WHERE text IS NOT NULL") if con else None
+        row = _first(con, "SELECT count(*) FROM raw_files WHERE text IS NOT NULL AND valid_to IS NULL") if con else None
     return int(row[0]) if row else 0
 
 
 # What --reprocess compares: the data of each row, not which run or version wrote it.
-SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at"}
+SNAPSHOT_IGNORE = {"run_id", "pipeline_version", "first_run_id", "last_run_id", "created_at", "valid_from"}
 
 
 def snapshot(db_path: str | Path) -> dict[str, dict[str, str]]:
@@ -360,7 +488,7 @@ def full_refresh(db_path: str | Path) -> None:
     with _writer(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         for table in ("facts", "people", "article_signatures", "articles", "text_issues", "quarantine",
-                      "raw_files"):
+                      "raw_files", "file_paths"):
             con.execute(f"DELETE FROM {table}")
         con.execute("COMMIT")
 
@@ -387,7 +515,8 @@ def start_run(db_path: str | Path, run_id: str, prefect_flow_run_id: str | None,
 def finish_run(db_path: str | Path, run_id: str, status: str, counts: dict[str, int],
                report_path: str | None, stage_seconds: dict[str, float] | None = None) -> None:
     cols = ["files_seen", "files_new", "files_skipped", "files_loaded", "files_quarantined",
-            "articles_loaded", "articles_quarantined", "facts_loaded", "people_loaded", "expectations_failed"]
+            "articles_loaded", "articles_quarantined", "facts_loaded", "people_loaded", "expectations_failed",
+            "files_revised", "files_missing", "files_pruned"]
     sets = ", ".join(f"{c} = ?" for c in cols)
     with connect(db_path) as con:
         con.execute(
@@ -428,6 +557,7 @@ class BatchResult:
     dq_rows: list[dict[str, Any]] = field(default_factory=list)
     file_states: dict[str, str] = field(default_factory=dict)  # input path -> loaded | quarantined
     signatures: list[tuple[str, str, tuple[int, ...], list[int]]] = field(default_factory=list)
+    paths: list[tuple[str, str, str]] = field(default_factory=list)  # (path, file_id, input_dir) seen
 
 
 def _json(v: Any) -> str:
@@ -468,7 +598,8 @@ QUARANTINE_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("record_kind", S), 
 SIG_SCHEMA = pa.schema([("article_id", S), ("file_id", S), ("signature", pa.list_(pa.uint64())),
                         ("bands", pa.list_(pa.int64())), ("run_id", S), ("pipeline_version", S)])
 # The tables of a packed batch (and the Parquet files of a shard), in load order.
-TABLES = ("raw", "articles", "signatures", "facts", "people", "issues", "quarantine", "dq")
+TABLES = ("raw", "articles", "signatures", "facts", "people", "issues", "quarantine", "dq", "paths")
+PATHS_SCHEMA = pa.schema([("path", S), ("file_id", S), ("input_dir", S), ("run_id", S)])
 DQ_SCHEMA = pa.schema([("run_id", S), ("stage", S), ("suite", S), ("expectation", S), ("batch", INT),
                        ("success", B), ("element_count", INT), ("unexpected_count", INT), ("details", S)])
 
@@ -533,6 +664,8 @@ def _frames(b: BatchResult) -> dict[str, pa.Table]:
         "facts": _table(facts, FACT_SCHEMA), "people": _table(people, PEOPLE_SCHEMA),
         "issues": _table(issues, ISSUE_SCHEMA), "quarantine": _table(quarantine, QUARANTINE_SCHEMA),
         "dq": _table(dq, DQ_SCHEMA), "signatures": _table(sigs, SIG_SCHEMA),
+        "paths": _table([dict(path=pth, file_id=fid, input_dir=root, run_id=b.run_id)
+                         for pth, fid, root in b.paths], PATHS_SCHEMA),
     }
 
 
@@ -643,7 +776,7 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, file_ids: list[str], versio
                       >= ? * len(n.signature))
             SELECT s.article_id, s.signature FROM close c JOIN article_signatures s ON s.article_id = c.old_id
             JOIN articles a USING (article_id)
-            WHERE a.duplicate_of IS NULL
+            WHERE a.duplicate_of IS NULL AND a.valid_to IS NULL
             ORDER BY a.publish_date NULLS LAST, s.article_id""",
             [version, min_shared_bands(DEFAULT_THRESHOLD), DEFAULT_THRESHOLD]).fetchall()
         existing = [(r[0], tuple(int(x) for x in r[1])) for r in rows]
@@ -716,6 +849,8 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
             con.execute("""DELETE FROM quarantine q WHERE q.file_id IS NULL AND EXISTS (
                                SELECT 1 FROM in_quarantine i WHERE i.file_id IS NULL AND i.stage = q.stage
                                AND i.record_kind = q.record_kind AND i.record_id = q.record_id)""")
+            now = datetime.now(UTC).replace(tzinfo=None)
+            revised = _apply_revisions(con, now)
             _check_unique(con)
             row = _first(con, "SELECT pipeline_version FROM in_raw LIMIT 1")
             _link_duplicates(con, file_ids, row[0] if row else "")
@@ -731,16 +866,17 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
                     manifest_fingerprint = excluded.manifest_fingerprint, manifest = excluded.manifest,
                     pipeline_version = excluded.pipeline_version, encoding = excluded.encoding,
                     script = excluded.script, removed_counts = excluded.removed_counts,
-                    mtime_ns = coalesce(excluded.mtime_ns, raw_files.mtime_ns)
+                    mtime_ns = coalesce(excluded.mtime_ns, raw_files.mtime_ns),
+                    valid_to = NULL, retired_run_id = NULL, missing_run_id = NULL
             """)
             con.execute("""INSERT INTO articles BY NAME
-                           SELECT a.* REPLACE (d.duplicate_of AS duplicate_of)
-                           FROM in_articles a LEFT JOIN in_dups d USING (article_id)""")
+                           SELECT a.* REPLACE (d.duplicate_of AS duplicate_of), ?::TIMESTAMP AS valid_from
+                           FROM in_articles a LEFT JOIN in_dups d USING (article_id)""", [now])
             if midway is not None:
                 midway()  # crash-safety tests kill the process here, mid-transaction
             con.execute("INSERT INTO article_signatures BY NAME SELECT * FROM in_signatures")
-            con.execute("INSERT INTO facts BY NAME SELECT * FROM in_facts")
-            con.execute("INSERT INTO people BY NAME SELECT * FROM in_people")
+            con.execute("INSERT INTO facts BY NAME SELECT *, ?::TIMESTAMP AS valid_from FROM in_facts", [now])
+            con.execute("INSERT INTO people BY NAME SELECT *, ?::TIMESTAMP AS valid_from FROM in_people", [now])
             con.execute('INSERT INTO text_issues BY NAME SELECT * FROM in_issues')
             con.execute("INSERT INTO quarantine BY NAME SELECT * REPLACE (payload::JSON AS payload) FROM in_quarantine")
             con.execute("INSERT INTO dq_results BY NAME SELECT * REPLACE (details::JSON AS details) FROM in_dq")
@@ -755,4 +891,190 @@ def load_packed(db_path: str | Path, p: Packed, midway: Callable[[], None] | Non
                     con.unregister(name)
                 except duckdb.Error:
                     pass
-    return dict(p.counts)
+    return {**p.counts, "files_revised": revised}
+
+
+# ---- revisions and deletions (issue 16) -------------------------------------------------------------
+# A file is known by its path as well as its content (file_paths). New bytes at a known path are a
+# revision: the path's older content is retired when no other path still holds it, its articles, facts
+# and people kept with valid_to and the run that retired them; the curated views show current rows
+# only. A path gone from the input is marked missing; --prune retires it as a revision would.
+
+
+def _apply_revisions(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Inside a batch's load transaction, before duplicates are linked: record the batch's paths
+    (in_paths) in file_paths, and retire the content each revised path held when no current path
+    holds it any more. Returns the number of paths revised."""
+    row = _first(con, "SELECT any_value(run_id), count(*) FROM in_paths")
+    if not row or not row[1]:
+        return 0
+    run_id = row[0]
+    con.execute("""CREATE OR REPLACE TEMP TABLE rev_old AS
+                   SELECT DISTINCT fp.path, fp.file_id, fp.input_dir FROM file_paths fp JOIN in_paths i
+                       ON fp.path = i.path AND (fp.input_dir = i.input_dir OR fp.input_dir IS NULL)
+                   WHERE fp.valid_to IS NULL AND fp.file_id <> i.file_id""")
+    try:
+        con.execute("""UPDATE file_paths SET valid_to = ?, retired_run_id = ?, state = 'revised'
+                       WHERE valid_to IS NULL AND EXISTS (SELECT 1 FROM rev_old r WHERE r.path = file_paths.path
+                                                          AND r.file_id = file_paths.file_id
+                                                          AND r.input_dir IS NOT DISTINCT FROM file_paths.input_dir)""",
+                    [now, run_id])
+        # a path seen again after it went missing is present again
+        # (a path recorded before schema version 2, without its folder, is claimed by the folder seen)
+        con.execute("""UPDATE file_paths SET state = 'present', missing_run_id = NULL,
+                           input_dir = coalesce(file_paths.input_dir, i.input_dir)
+                       FROM in_paths i
+                       WHERE file_paths.valid_to IS NULL AND i.path = file_paths.path
+                         AND i.file_id = file_paths.file_id
+                         AND (file_paths.input_dir = i.input_dir OR file_paths.input_dir IS NULL)""")
+        con.execute("""INSERT INTO file_paths (path, file_id, input_dir, state, first_run_id, valid_from)
+                       SELECT path, any_value(file_id), input_dir, 'present', any_value(run_id), ?
+                       FROM in_paths i
+                       WHERE NOT EXISTS (SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL AND fp.path = i.path
+                                         AND (fp.input_dir = i.input_dir OR fp.input_dir IS NULL))
+                       GROUP BY path, input_dir""", [now])
+        # contents no current path holds any more (and not loaded again by this batch) are retired
+        con.execute("""CREATE OR REPLACE TEMP TABLE rev_gone AS
+                       SELECT DISTINCT r.file_id FROM rev_old r
+                       WHERE NOT EXISTS (SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL
+                                         AND fp.file_id = r.file_id)
+                         AND r.file_id NOT IN (SELECT file_id FROM in_files)""")
+        _retire_contents(con, "rev_gone", run_id, now, "revised")
+        n = _first(con, "SELECT count(DISTINCT path) FROM rev_old")
+        return int(n[0]) if n else 0
+    finally:
+        con.execute("DROP TABLE IF EXISTS rev_old")
+        con.execute("DROP TABLE IF EXISTS rev_gone")
+
+
+def _retire_contents(con: duckdb.DuckDBPyConnection, ids_table: str, run_id: str, now: datetime,
+                     state: str) -> None:
+    """Retire the derived rows of the contents listed in `ids_table` (file_id), an export file's rows
+    with it. Copies of their articles lose their link: they carry the story now."""
+    ids = f"""(SELECT file_id FROM {ids_table}
+               UNION ALL SELECT file_id FROM raw_files WHERE parent_file_id IN (SELECT file_id FROM {ids_table}))"""
+    con.execute(f"""UPDATE articles SET duplicate_of = NULL WHERE duplicate_of IN
+                    (SELECT article_id FROM articles WHERE file_id IN {ids}) AND file_id NOT IN {ids}""")
+    for table in ("articles", "facts", "people"):
+        con.execute(f"UPDATE {table} SET valid_to = ?, retired_run_id = ? "
+                    f"WHERE valid_to IS NULL AND file_id IN {ids}", [now, run_id])
+    con.execute(f"UPDATE raw_files SET valid_to = ?, retired_run_id = ?, "
+                f"state = CASE WHEN state = 'missing' THEN state ELSE ? END "
+                f"WHERE valid_to IS NULL AND file_id IN {ids}", [now, run_id, state])
+
+
+def path_key(path: str) -> bytes:
+    """16 bytes identifying a relative path: what a run keeps of each path it saw (~75 bytes in a set,
+    7 MB per 100k files, instead of the paths themselves)."""
+    import hashlib
+
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).digest()[:16]
+
+
+class AccountingError(RuntimeError):
+    """The warehouse's paths and what a run saw do not add up."""
+
+
+def mark_missing(db_path: str | Path, run_id: str, input_dir: str, seen: set[bytes],
+                 prune: bool = False) -> dict[str, int]:
+    """After a complete run over `input_dir`: its known paths the run did not see (`seen`: path_key of
+    every path listed) are marked missing, noticed by this run, and their content too (raw_files.state)
+    when no present path holds it; their rows stay. With prune, every missing path of the folder is
+    retired, and the content no current path holds any more, as a revision retires it. Paths recorded
+    before schema version 2 (input_dir NULL) belong to whichever folder a run is given.
+
+    Returns {"missing": paths of the folder missing now (pruned ones included), "pruned": paths retired
+    by this run}, after
+    checking that every current path of the folder was seen or is missing (AccountingError)."""
+    root = os.path.realpath(input_dir)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    pruned = 0
+    with connect(db_path) as con:
+        rows = con.execute("""SELECT path, file_id, input_dir FROM file_paths
+                              WHERE valid_to IS NULL AND (input_dir = ? OR input_dir IS NULL)""", [root]).fetchall()
+        gone = [(p, fid) for p, fid, _ in rows if path_key(p) not in seen]
+        gone_keys = {path_key(p) for p, _ in gone}
+        con.register("in_gone", pa.table({"path": pa.array([g[0] for g in gone], S),
+                                          "file_id": pa.array([g[1] for g in gone], S)}))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("""UPDATE file_paths SET state = 'missing', missing_run_id = ?
+                           WHERE valid_to IS NULL AND state <> 'missing' AND (input_dir = ? OR input_dir IS NULL)
+                             AND path IN (SELECT path FROM in_gone)""", [run_id, root])
+            con.execute("""UPDATE raw_files SET state = 'missing', missing_run_id = ?
+                           WHERE state <> 'missing' AND (file_id IN (SELECT file_id FROM in_gone)
+                                 OR parent_file_id IN (SELECT file_id FROM in_gone))
+                             AND NOT EXISTS (SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL
+                                 AND fp.state = 'present'
+                                 AND fp.file_id = coalesce(raw_files.parent_file_id, raw_files.file_id))""",
+                        [run_id])
+            # paths recorded before schema version 2 that this run saw belong to its folder from now on
+            seen_null = [p for p, fid, folder in rows if folder is None and path_key(p) not in gone_keys]
+            if seen_null:
+                con.register("in_claimed", pa.table({"path": pa.array(seen_null, S)}))
+                con.execute("""UPDATE file_paths SET input_dir = ? WHERE valid_to IS NULL AND input_dir IS NULL
+                               AND path IN (SELECT path FROM in_claimed)""", [root])
+                con.unregister("in_claimed")
+            if prune and gone:
+                con.execute("""UPDATE file_paths SET valid_to = ?, retired_run_id = ?
+                               WHERE valid_to IS NULL AND (input_dir = ? OR input_dir IS NULL)
+                                 AND path IN (SELECT path FROM in_gone)""", [now, run_id, root])
+                con.execute("""CREATE OR REPLACE TEMP TABLE prune_gone AS
+                               SELECT DISTINCT g.file_id FROM in_gone g WHERE NOT EXISTS (
+                                   SELECT 1 FROM file_paths fp WHERE fp.valid_to IS NULL AND fp.file_id = g.file_id)""")
+                _retire_contents(con, "prune_gone", run_id, now, "missing")
+                con.execute("DROP TABLE prune_gone")
+                pruned = len(gone)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("in_gone")
+        # accounting: every current path of the folder was seen by this run or is marked missing
+        after = con.execute("""SELECT path, state FROM file_paths
+                               WHERE valid_to IS NULL AND (input_dir = ? OR input_dir IS NULL)""", [root]).fetchall()
+    unaccounted = [p for p, state in after if state != "missing" and path_key(p) not in seen]
+    if unaccounted:
+        raise AccountingError(f"accounting mismatch: {len(unaccounted)} known paths neither seen nor marked "
+                              f"missing (first: {unaccounted[0]})")
+    return {"missing": sum(1 for _, state in after if state == "missing") + pruned, "pruned": pruned}
+
+
+def revision_changes(con: duckdb.DuckDBPyConnection, old_id: str, new_id: str) -> dict[str, int]:
+    """What a revision changed in the facts. Fact ids hash the content's id, so the old content's facts
+    are matched to the new one's by article position, field, subject, unit, metric and measure (the
+    n-th fact of each such key to the n-th); a matched pair with another value, number or date is
+    altered, an unmatched old one removed, an unmatched new one added."""
+    def facts_of(fid: str) -> dict[tuple[Any, ...], list[tuple[Any, ...]]]:
+        rows = con.execute("""SELECT a.seq, f.field, f.subject, f.unit, f.metric, f.measure,
+                                     f.value, f.number_text, f.as_of
+                              FROM facts f JOIN articles a USING (article_id)
+                              WHERE f.file_id IN (SELECT ? UNION ALL SELECT file_id FROM raw_files
+                                                  WHERE parent_file_id = ?)
+                              ORDER BY a.seq, f.field, f.char_start""", [fid, fid]).fetchall()
+        out: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        for r in rows:
+            out.setdefault(tuple(r[:6]), []).append(tuple(r[6:]))
+        return out
+
+    old, new = facts_of(old_id), facts_of(new_id)
+    c = {"added": 0, "removed": 0, "altered": 0, "unchanged": 0}
+    for key in old.keys() | new.keys():
+        a, b = old.get(key, []), new.get(key, [])
+        for x, y in zip(a, b, strict=False):
+            c["altered" if x != y else "unchanged"] += 1
+        c["removed"] += max(0, len(a) - len(b))
+        c["added"] += max(0, len(b) - len(a))
+    return c
+
+
+def revisions_of_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """The paths a run revised: path, old and new file_id, and what changed in their facts."""
+    rows = con.execute("""SELECT o.path, o.file_id, n.file_id FROM file_paths o
+                          JOIN file_paths n ON n.path = o.path AND n.valid_to IS NULL
+                               AND coalesce(n.input_dir, '') = coalesce(o.input_dir, n.input_dir, '')
+                          WHERE o.retired_run_id = ? AND o.state = 'revised'
+                          ORDER BY o.path""", [run_id]).fetchall()
+    return [{"path": p, "old_file_id": old, "new_file_id": new, "facts": revision_changes(con, old, new)}
+            for p, old, new in rows]

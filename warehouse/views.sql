@@ -19,8 +19,9 @@ SELECT
     (f.metric IS NOT NULL AND coalesce(f.measure, '') <> 'restatement' AND a.duplicate_of IS NULL) AS counted,
     f.run_id, f.pipeline_version
 FROM facts f
-JOIN articles a USING (article_id);
-COMMENT ON VIEW facts_enriched IS 'One row per fact of a loaded article, with the article''s title, source and date beside it.';
+JOIN articles a USING (article_id)
+WHERE f.valid_to IS NULL AND a.valid_to IS NULL;
+COMMENT ON VIEW facts_enriched IS 'One row per current fact of a loaded article, with the article''s title, source and date beside it (facts retired by a revision of their file or by --prune are in facts, with valid_to set, not here).';
 COMMENT ON COLUMN facts_enriched.fact_id IS 'facts.fact_id';
 COMMENT ON COLUMN facts_enriched.article_id IS 'articles.article_id of the article stating it';
 COMMENT ON COLUMN facts_enriched.file_id IS 'raw_files.file_id (sha256) of the source file';
@@ -138,7 +139,7 @@ COMMENT ON COLUMN metric_timeline.conflicting_values IS 'the different values gi
 CREATE OR REPLACE VIEW articles_by_source_month AS
 WITH fact_counts AS (
     SELECT article_id, count(*) AS facts, count(*) FILTER (WHERE metric IS NOT NULL) AS tracked
-    FROM facts GROUP BY article_id
+    FROM facts WHERE valid_to IS NULL GROUP BY article_id
 )
 SELECT a.source,
        date_trunc('month', a.publish_date)::DATE AS month,
@@ -152,8 +153,9 @@ SELECT a.source,
        max(a.publish_date) AS last_date
 FROM articles a
 LEFT JOIN fact_counts fc USING (article_id)
+WHERE a.valid_to IS NULL
 GROUP BY ALL;
-COMMENT ON VIEW articles_by_source_month IS 'One row per source and month of publication: how many articles, how many of them copies, how many facts.';
+COMMENT ON VIEW articles_by_source_month IS 'One row per source and month of publication: how many current articles (not retired by a revision or --prune), how many of them copies, how many facts.';
 COMMENT ON COLUMN articles_by_source_month.source IS 'paper or site (articles.source)';
 COMMENT ON COLUMN articles_by_source_month.month IS 'first day of the month of publication';
 COMMENT ON COLUMN articles_by_source_month.articles IS 'loaded articles of this source published that month';
@@ -214,3 +216,32 @@ COMMENT ON COLUMN dq_trend.checked IS 'records checked (sum of element_count)';
 COMMENT ON COLUMN dq_trend.failed IS 'records that failed it (sum of unexpected_count)';
 COMMENT ON COLUMN dq_trend.pass_rate IS '1 - failed / checked, in [0, 1]; NULL when nothing was checked';
 COMMENT ON COLUMN dq_trend.success IS 'true when it passed on every batch of the run';
+
+
+-- grain: one row per (path, content) the input held: the current version of each path and the older
+-- ones, with what each left in the warehouse
+CREATE OR REPLACE VIEW file_versions AS
+WITH counts AS (
+    SELECT coalesce(r.parent_file_id, a.file_id) AS file_id, count(DISTINCT a.article_id) AS articles,
+           count(f.fact_id) AS facts
+    FROM articles a LEFT JOIN facts f USING (article_id) LEFT JOIN raw_files r ON r.file_id = a.file_id
+    GROUP BY 1
+)
+SELECT p.path, p.file_id, p.state, p.valid_to IS NULL AS current, p.valid_from, p.valid_to,
+       p.first_run_id, p.retired_run_id, p.missing_run_id, p.input_dir,
+       coalesce(c.articles, 0) AS articles, coalesce(c.facts, 0)::BIGINT AS facts
+FROM file_paths p
+LEFT JOIN counts c USING (file_id);
+COMMENT ON VIEW file_versions IS 'One row per path of the input and content it held: current (the content the path holds now, or held when it went missing) or retired by a revision or --prune; a copy under another path is a row of its own with the same file_id.';
+COMMENT ON COLUMN file_versions.path IS 'path relative to the input folder';
+COMMENT ON COLUMN file_versions.file_id IS 'raw_files.file_id (sha256) of the content';
+COMMENT ON COLUMN file_versions.state IS 'present | missing | revised (see file_paths.state)';
+COMMENT ON COLUMN file_versions.current IS 'true for the content the path holds now (valid_to NULL)';
+COMMENT ON COLUMN file_versions.valid_from IS 'UTC time the content was first seen at the path';
+COMMENT ON COLUMN file_versions.valid_to IS 'UTC time a revision or --prune retired it; NULL while current';
+COMMENT ON COLUMN file_versions.first_run_id IS 'run that first saw it there';
+COMMENT ON COLUMN file_versions.retired_run_id IS 'run that retired it';
+COMMENT ON COLUMN file_versions.missing_run_id IS 'run that found the path gone from the input';
+COMMENT ON COLUMN file_versions.input_dir IS 'absolute input folder (NULL: recorded before schema version 2)';
+COMMENT ON COLUMN file_versions.articles IS 'articles loaded from this content (current or retired)';
+COMMENT ON COLUMN file_versions.facts IS 'facts of those articles';
