@@ -379,6 +379,10 @@ def _drain_prefect() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        # A failing run is one line of ours (exit 1, -v for the traceback); Prefect's ERROR records of
+        # the same failure were ~90 lines of tracebacks (a bad manifest) and ~100 on Ctrl-C.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     quiet_environment(args.verbose)
     from gonghui.stopping import RunStopped, ignore_signals, stop_on_signals
 

@@ -8,17 +8,18 @@ real signals, real DuckDB files, real mounts where the machine allows them (root
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.hostile.gen_ops import SAMPLE, build_accounting_tree, gonghui, stop_run, write_manifest
+from tests.conftest import ROOT
+from tests.hostile.gen_ops import SAMPLE, build_accounting_tree, env_for, gonghui, stop_run, write_manifest
 
 pytestmark = pytest.mark.slow
 ROOT_USER = os.geteuid() == 0
@@ -64,14 +65,12 @@ def walked(tmp_path_factory):
         # root reads a mode-000 folder anyway: drop the two capabilities that let it, as a user lacks them
         cmd_prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
                       "-dac_override,-dac_read_search", "--"]
-    import sys
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cmd_prefix, sys.executable, "-m", "gonghui.cli", *args], capture_output=True,
+                              text=True, timeout=900, cwd=str(ROOT), env=env_for(tmp))
 
-    from tests.hostile.gen_ops import env_for
-
-    proc = subprocess.run([*cmd_prefix, sys.executable, "-m", "gonghui.cli", *args], capture_output=True,
-                          text=True, timeout=900, cwd=str(Path(__file__).resolve().parents[1]),
-                          env=env_for(tmp))
-    second = gonghui(args, tmp)  # the second run sees the warehouse, lock and reports of the first
+    proc = run()
+    second = run()  # the second run sees the warehouse, lock and reports of the first
     unreadable.chmod(0o755)
     return {"tmp": tmp, "inp": inp, "db": inp / "wh.duckdb", "proc": proc, "second": second, "cases": cases,
             "caps_dropped": bool(cmd_prefix) or not ROOT_USER}
@@ -83,8 +82,8 @@ def _state(walked, path: str) -> str | None:
 
 
 def _quarantined(walked) -> dict[str, list[str]]:
-    return {r[0]: json.loads(r[1]) for r in _rows(walked["db"], "SELECT record_id, reasons::VARCHAR FROM "
-                                                                 "quarantine WHERE stage = 'stage'")}
+    return {r[0]: list(r[1]) for r in _rows(walked["db"], "SELECT record_id, reasons FROM quarantine "
+                                                          "WHERE stage = 'stage'")}
 
 
 def test_run_over_a_hostile_tree_completes(walked):
@@ -129,9 +128,10 @@ def test_own_outputs_inside_the_input_are_excluded(walked):
     assert not [p for p in paths if p.startswith(("wh.duckdb", "reports/"))], paths
 
 
-def test_second_run_sees_every_file_unchanged(walked):
-    assert "0 processed" not in walked["proc"].stdout
-    assert " 0 processed" in walked["second"].stdout or "unchanged" in walked["second"].stderr
+def test_second_run_skips_what_the_first_loaded(walked):
+    runs = _rows(walked["db"], "SELECT files_seen, files_loaded, files_skipped FROM runs ORDER BY started_at")
+    assert len(runs) == 2 and runs[1][0] == runs[0][0], runs  # the same entries, outputs not among them
+    assert runs[1][2] >= runs[0][1], runs  # every file loaded by the first run is unchanged
 
 
 def test_linked_folder_on_another_disk_is_followed(walked):
@@ -454,3 +454,36 @@ def test_safe_name_round_trip(raw):
     stored = safe_name(os.fsdecode(raw))
     stored.encode("utf-8")  # storable as text
     assert restore_name(stored) == raw
+
+
+# --- quiet: `--workers 2` runs end with the summary, nothing after it ----------------------------------
+# What a run may print on stderr: its progress lines. Anything else (nanobind's "leaked function" list,
+# GX's "Created temporary directory … for ephemeral docs site", resource_tracker warnings, Prefect's
+# "Error logging to API") is noise. Measured before: nanobind lines in 2 of 5 runs, GX INFO in each.
+EXPECTED_STDERR_PREFIXES = ("gonghui run ", "  batch ", "  not read: ", "  manifest: ", "  ")
+WORKER_RUNS = 3
+
+
+@pytest.fixture(scope="module")
+def worker_runs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("workers")
+    inp = tmp / "in"
+    inp.mkdir()
+    for p in SAMPLE:
+        shutil.copy(p, inp / p.name)
+    out = []
+    for n in range(WORKER_RUNS):
+        out.append(gonghui(["run", "--input", str(inp), "--db", str(tmp / f"wh{n}.duckdb"), "--report-dir",
+                            str(tmp / f"reports{n}"), "--workers", "2"], tmp))
+    return out
+
+
+def test_workers_runs_end_clean(worker_runs):
+    for proc in worker_runs:
+        assert proc.returncode == 0, proc.stderr
+        bad = [ln for ln in proc.stderr.splitlines() if ln.strip()
+               and not ln.startswith(EXPECTED_STDERR_PREFIXES)]
+        assert bad == [], proc.stderr
+        assert "nanobind" not in proc.stderr and "leaked" not in proc.stderr
+        assert "Created temporary directory" not in proc.stderr
+        assert proc.stdout.rstrip().splitlines()[-1].lstrip().startswith("report:"), proc.stdout
