@@ -487,3 +487,26 @@ def test_workers_runs_end_clean(worker_runs):
         assert "nanobind" not in proc.stderr and "leaked" not in proc.stderr
         assert "Created temporary directory" not in proc.stderr
         assert proc.stdout.rstrip().splitlines()[-1].lstrip().startswith("report:"), proc.stdout
+
+
+def test_full_disk_during_a_run_is_exit_4(tmp_path, inp):
+    """A warehouse on a 1.5 MB file system: the load's WAL write fails with ENOSPC (measured: after the
+    batch's inserts, at COMMIT). One line naming the write and the way out, exit 4, no traceback."""
+    if not ROOT_USER:
+        pytest.skip("mounting a small file system needs root")
+    full = tmp_path / "full"
+    full.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(full)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a file system here")
+    try:
+        for p in SAMPLE:
+            shutil.copy(p, inp / p.name)
+        proc = gonghui(["run", "--input", str(inp), "--db", str(full / "w.duckdb"), "--report-dir",
+                        str(tmp_path / "reports")], tmp_path)
+    finally:
+        subprocess.run(["umount", str(full)], check=False)
+    assert proc.returncode == 4, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "No space left on device" in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr and "nanobind" not in proc.stderr
