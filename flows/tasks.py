@@ -199,6 +199,8 @@ def _walk(root: Path, skipped: Skipped | None = None,
     seen_dirs: set[str] = set()
     sk = skipped if skipped is not None else Skipped()
     rel0 = len(str(root)) + 1
+    # names an own output can have: a string test per entry before joining its path (a 100k-file walk)
+    own_heads = tuple({os.path.basename(o[:-2] if o.endswith(".*") else o) for o in own})
 
     def visit(dirpath: str, real: str, ancestors: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
         seen_dirs.add(real)
@@ -211,13 +213,13 @@ def _walk(root: Path, skipped: Skipped | None = None,
         dirs: list[os.DirEntry[str]] = []
         files: list[os.DirEntry[str]] = []
         for e in entries:
-            if _is_own(os.path.join(real, e.name), own):
-                sk.own.append(safe_name(e.path[rel0:]) + ("/" if e.is_dir() else ""))
-                continue
             try:
                 is_dir = e.is_dir()  # follows links, like os.walk(followlinks=True)
             except OSError:
                 is_dir = False
+            if own and e.name.startswith(own_heads) and _is_own(os.path.join(real, e.name), own):
+                sk.own.append(safe_name(e.path[rel0:]) + ("/" if is_dir else ""))
+                continue
             if e.name in VCS_DIRS and is_dir:
                 sk.vcs.append(safe_name(e.path[rel0:]) + "/")
                 continue
