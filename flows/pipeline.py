@@ -20,6 +20,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows import tasks as t
+from gonghui.stopping import RunStopped, stop_on_signals
 from transforms import PIPELINE_VERSION
 from warehouse import load as wh
 
@@ -75,7 +76,8 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
              show_progress: bool = True, parallel: bool = False, mode: str = "incremental",
-             in_flight: int = DEFAULT_IN_FLIGHT, prune: bool = False) -> dict[str, Any]:
+             in_flight: int = DEFAULT_IN_FLIGHT, quiet: bool = True, columns: str | None = None,
+             prune: bool = False) -> dict[str, Any]:
     """Stage → clean → segment → extract → load, batch by batch; then the data-quality report.
 
     parallel=False: each stage is its own task run, batches one after another in this process.
@@ -90,18 +92,23 @@ def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.
 
     Paths the warehouse knows in this input folder and the run did not find are marked missing;
     prune=True retires their rows as a revision does.
+
+    SIGINT/SIGTERM stop the run (gonghui.stopping, in place of Prefect's SIGTERM handler): the batch in
+    flight rolls back, the run is recorded as `interrupted` and the flow returns with that status and
+    the signal's number (`stopped_by`); no report is written.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     say = _stderr if show_progress else (lambda _m: None)
-    with wh.run_lock(db_path):
+    with stop_on_signals(quiet), wh.run_lock(db_path):
         return _run(input_dir, db_path, manifest_path, report_dir, batch_size, data_docs, say, parallel, mode,
-                    in_flight, prune)
+                    in_flight, columns, prune)
 
 
 def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: str, batch_size: int,
          data_docs: bool, say: Callable[[str], None], parallel: bool, mode: str,
-         in_flight: int = DEFAULT_IN_FLIGHT, prune: bool = False) -> dict[str, Any]:
+         in_flight: int = DEFAULT_IN_FLIGHT, columns: str | None = None,
+         prune: bool = False) -> dict[str, Any]:
     run_id = new_run_id()
     # Workers validate in memory (one GX project cannot take writes from many processes): a parallel
     # run's results are in dq_results and the report, not in the GX Data Docs.
@@ -111,6 +118,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
                               "people_loaded": 0, "files_loaded": 0, "files_quarantined": 0,
                               "expectations_failed": 0, "files_revised": 0, "files_missing": 0, "files_pruned": 0}
     status = "failed"
+    stopped: RunStopped | None = None
     clock = StageClock()
     before = wh.snapshot(db_path) if mode != "incremental" else {}
     if mode == "full_refresh":
@@ -120,22 +128,27 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         # its warehouse lookups share the loader's connection; the totals are complete at the end.
         tally = t.Tally()
         kept: str | None = None
+        skipped = t.Skipped()
         with wh.loading(db_path):
             if mode == "reprocess":
                 total = wh.count_staged(db_path)
                 found = t.discover_staged(db_path, tally)
             else:
-                total = t.count_files(input_dir)
+                # gonghui's own outputs (warehouse, lock, report folder) inside the input are not input
+                own = t.own_outputs(db_path, report_dir)
+                total = t.count_files(input_dir, skipped, own)
                 kept = t.manifest_in(input_dir)
                 manifest_path = manifest_path or kept
-                found = t.discover(input_dir, db_path, manifest_path, tally)
+                found = t.discover(input_dir, db_path, manifest_path, tally, own)
             say(f"gonghui run {run_id}: {total} files in {'the warehouse' if mode == 'reprocess' else input_dir}")
+            if mode != "reprocess" and (line := skipped.line()):
+                say(f"  not read: {line}")
             if mode != "reprocess" and kept is not None:
                 say(f"  manifest: {Path(kept).name} in the input folder "
                     + ("is used as the manifest" if manifest_path == kept else f"is ignored (--manifest {manifest_path} given)"))
             todo = t.batches(clock.iter("discover", found), batch_size)
-            loads = _parallel_batches(todo, run_id, db_path, clock, in_flight) if parallel else \
-                _sequential_batches(todo, run_id, db_path, gx_dir, clock)
+            loads = _parallel_batches(todo, run_id, db_path, clock, in_flight, columns) if parallel else \
+                _sequential_batches(todo, run_id, db_path, gx_dir, clock, columns)
             done = 0
             for n, (n_files, loaded) in enumerate(loads):
                 for k, v in loaded.items():
@@ -149,13 +162,20 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
             say(f"  {tally.files_skipped} files unchanged since they were loaded: skipped")
         if mode != "reprocess":
             counts.update(_paths_accounting(db_path, run_id, input_dir, tally, prune, say))
+        if mode != "reprocess" and manifest_path:
+            _say_unmatched(say, manifest_path, tally)
         # Accounting: every file seen ends in exactly one state.
         accounted = counts["files_loaded"] + counts["files_quarantined"] + counts["files_skipped"]
         if accounted != tally.files_seen:
             raise RuntimeError(f"accounting mismatch: {tally.files_seen} files seen, {accounted} accounted for")
         status = "completed"
+    except RunStopped as exc:
+        status, stopped = "interrupted", exc
     finally:
-        wh.finish_run(db_path, run_id, status, counts, None)
+        wh.finish_run(db_path, run_id, status, counts, None, clock.seconds)
+    if stopped is not None:  # no report: the next run's report covers this one
+        return {"run_id": run_id, "status": status, "report": None, "db": db_path, "mode": mode,
+                "changes": None, "stage_seconds": dict(clock.seconds), "stopped_by": stopped.signum, **counts}
     changes = None
     if mode != "incremental":
         changes = wh.diff_snapshots(before, wh.snapshot(db_path))
@@ -184,6 +204,17 @@ def _paths_accounting(db_path: str, run_id: str, input_dir: str, tally: t.Tally,
             + (f"{gone['pruned']} pruned (their rows retired)" if gone["pruned"] else
                "marked missing, rows kept (gonghui run --prune retires them)"))
     return {"files_missing": gone["missing"], "files_pruned": gone["pruned"]}
+def _say_unmatched(say: Callable[[str], None], manifest_path: str, tally: t.Tally) -> None:
+    """One line for the manifest rows that named no file of the input (a typo, a file not copied)."""
+    from transforms.manifest import unmatched_rows
+
+    mp = Path(manifest_path)
+    rows = list(t._manifest_rows(manifest_path, mp.stat().st_mtime_ns))
+    missing = unmatched_rows(rows, tally.manifest_rows_used)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        say(f"  manifest: {len(missing)} row{'s' if len(missing) != 1 else ''} of {mp.name} "
+            f"name{'s' if len(missing) == 1 else ''} no file in the input: {shown}")
 
 
 def _manifests(items: list[t.FileItem]) -> dict[str, Any]:
@@ -191,9 +222,9 @@ def _manifests(items: list[t.FileItem]) -> dict[str, Any]:
 
 
 def _sequential_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: str, gx_dir: str | None,
-                        clock: StageClock) -> Iterator[tuple[int, dict[str, int]]]:
+                        clock: StageClock, columns: str | None = None) -> Iterator[tuple[int, dict[str, int]]]:
     for n, items in enumerate(todo):
-        staged = clock("stage", t.stage, t.quoted(items), run_id, gx_dir)
+        staged = clock("stage", t.stage, t.quoted(items), run_id, gx_dir, columns)
         cleaned = clock("clean", t.clean, t.quoted(staged.passed), run_id, gx_dir)
         segmented = clock("segment", t.segment, t.quoted(cleaned.passed), _manifests(items), run_id, gx_dir)
         extracted = clock("extract", t.extract, t.quoted(segmented.passed), t.quoted(segmented.held), run_id, gx_dir)
@@ -202,7 +233,8 @@ def _sequential_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: 
 
 
 def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: str, clock: StageClock,
-                      in_flight: int = DEFAULT_IN_FLIGHT) -> Iterator[tuple[int, dict[str, int]]]:
+                      in_flight: int = DEFAULT_IN_FLIGHT,
+                      columns: str | None = None) -> Iterator[tuple[int, dict[str, int]]]:
     shard_dir = shard_root(db_path) / run_id
     futures: deque[tuple[int, Any]] = deque()
     pending = iter(enumerate(todo))
@@ -213,7 +245,7 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
             n, items = nxt
             # not quoted(): over Dask the worker would receive the quote itself, not the list
             futures.append((len(items), t.transform_batch.submit(n, items, _manifests(items), run_id,
-                                                                  str(shard_dir))))
+                                                                  str(shard_dir), columns)))
 
     # A window of batches in flight, not the whole corpus: submitted batches' inputs live in the Dask
     # scheduler (this process) until they finish, and submitting all 34 batches of 100k articles up

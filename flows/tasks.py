@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ from expectations.suites import finding_issues
 from gonghui.faults import inject
 from transforms import PIPELINE_VERSION
 from transforms.dedup import band_keys, signature
+from transforms.manifest import MANIFEST_NAMES
 from transforms.records import Article, CleanDoc, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
 from warehouse import load as wh
 
@@ -37,9 +39,6 @@ MAX_FILE_BYTES = 32 << 20
 TEXT_SUFFIXES = {".txt", ".text", ".htm", ".html", ".md", ""}
 # Crawler exports (transforms.readers): one article per row.
 EXPORT_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
-# A manifest kept with the archive it describes: manifest.csv (or .jsonl/.json/.ndjson/.tsv) at the top of
-# the input folder is the run's manifest when --manifest is not given; either way it is not an input file.
-MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl", "manifest.ndjson", "manifest.json", "manifest.tsv")
 # Discovery streams: files are listed, hashed and looked up in the warehouse this many at a time, so a
 # run never holds the whole corpus's file list (the plan of a 100k-article corpus, 66,824 files, held
 # as a list took 84 MB in the flow process; a chunk of 10,000 takes ~12 MB). Each chunk is one task
@@ -87,6 +86,7 @@ class Tally:
     files_new: int = 0  # handed on to be processed (copies and unreadable files included)
     files_skipped: int = 0  # unchanged since the warehouse took them
     seen: set[bytes] = field(default_factory=set)  # wh.path_key of every path listed (missing files)
+    manifest_rows_used: set[Any] = field(default_factory=set)  # rows some file matched (the rest: unmatched)
 
 
 @dataclass
@@ -120,26 +120,105 @@ def _sha256_file(path: Path, buf: bytearray | None = None) -> str:
     return h.hexdigest()
 
 
-def _walk(root: Path) -> Iterable[tuple[str, str | None]]:
-    """Every regular file under root, in sorted (= dated-folder) order, never leaving root.
+# Folders of version control kept inside an archive: their files are the tool's internals, never
+# articles (a .git/ in an archive made 40 rows of git objects and hooks).
+VCS_DIRS = frozenset({".git", ".svn", ".hg", ".bzr", "CVS"})
 
-    Yields (path, problem): a folder's files by name, then its subfolders by name. Symlinks are
-    followed only when they resolve inside root; loops and links out of root are reported, not
-    followed. Only links are resolved: an ordinary entry of a folder inside root is inside root
-    (resolving every path cost 9 lstat calls per file: 3.5 s of a 100k-article re-run).
+
+def safe_name(path: str) -> str:
+    """A path as it is stored and shown: the name itself when it is valid UTF-8; otherwise each byte
+    that is not UTF-8 as `\\xNN` and each backslash as `\\x5c` (a name that is not UTF-8 cannot be
+    stored as text; `bad\\xff.txt` crashed the whole run). Lossless: restore_name() gives the bytes
+    back. Names that are valid UTF-8 are unchanged."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+        return raw.replace(b"\\", b"\\x5c").decode("utf-8", "backslashreplace")
+
+
+_ESCAPED_BYTE_RE = re.compile(r"\\x([0-9a-f]{2})")
+
+
+def restore_name(stored: str) -> bytes:
+    """The file name's bytes from safe_name()'s form (for a name that needed escaping)."""
+    parts = _ESCAPED_BYTE_RE.split(stored)
+    return b"".join(bytes([int(p, 16)]) if i % 2 else p.encode("utf-8") for i, p in enumerate(parts))
+
+
+@dataclass
+class Skipped:
+    """What a listing passed over by rule, for the one summary line (nothing is left out silently)."""
+
+    hidden_files: int = 0
+    hidden_folders: int = 0
+    vcs: list[str] = field(default_factory=list)  # relative paths of version-control folders
+    own: list[str] = field(default_factory=list)  # gonghui's own outputs inside the input
+
+    def line(self) -> str | None:
+        parts = []
+        if self.hidden_files or self.hidden_folders:
+            parts.append(f"{self.hidden_files} hidden file{'s' if self.hidden_files != 1 else ''} and "
+                         f"{self.hidden_folders} hidden folder{'s' if self.hidden_folders != 1 else ''} "
+                         f"(names starting with '.') skipped")
+        if self.vcs:
+            parts.append(f"version-control folder{'s' if len(self.vcs) > 1 else ''} "
+                         f"{', '.join(self.vcs[:5])}{' …' if len(self.vcs) > 5 else ''} excluded")
+        if self.own:
+            parts.append(f"gonghui's own output{'s' if len(self.own) > 1 else ''} "
+                         f"{', '.join(self.own[:5])}{' …' if len(self.own) > 5 else ''} excluded")
+        return "; ".join(parts) if parts else None
+
+
+def own_outputs(db_path: str | None, report_dir: str | None) -> frozenset[str]:
+    """Real paths of what gonghui writes, excluded from an input folder that holds them: the warehouse
+    and everything named after it (.wal, .run.lock, .shards/, .prefect/), and the report folder."""
+    out = set()
+    if db_path:
+        db = os.path.realpath(db_path)
+        out.add(db)
+        out.add(db + ".*")  # a prefix marker: names that start with the warehouse's name and a dot
+    if report_dir:
+        out.add(os.path.realpath(report_dir))
+    return frozenset(out)
+
+
+def _is_own(real: str, own: frozenset[str]) -> bool:
+    if real in own:
+        return True
+    return any(o.endswith(".*") and real.startswith(o[:-1]) for o in own)
+
+
+def _walk(root: Path, skipped: Skipped | None = None,
+          own: frozenset[str] = frozenset()) -> Iterable[tuple[str, str | None]]:
+    """Every regular file under root, in sorted (= dated-folder) order.
+
+    Yields (path, problem): a folder's files by name, then its subfolders by name. Every entry is
+    yielded or counted in `skipped`: hidden files and folders (a leading dot), version-control
+    folders and gonghui's own outputs (`own`, see own_outputs) are passed over by rule; a folder that
+    cannot be opened is yielded with `unreadable_folder`. A linked folder is followed wherever it
+    points (an archive on another disk), each real folder once: a link back to a folder already
+    listed is yielded as `symlink_loop` (an ancestor) or `folder_already_listed`. File links are
+    followed only when they resolve inside root (`link_outside_input` otherwise). Only links are
+    resolved: an ordinary entry of a folder is inside it (resolving every path cost 9 lstat calls per
+    file: 3.5 s of a 100k-article re-run).
     """
     root_real = str(root.resolve())
     inside = root_real + os.sep
     seen_dirs: set[str] = set()
+    sk = skipped if skipped is not None else Skipped()
+    rel0 = len(str(root)) + 1
+    # names an own output can have: a string test per entry before joining its path (a 100k-file walk)
+    own_heads = tuple({os.path.basename(o[:-2] if o.endswith(".*") else o) for o in own})
 
-    def visit(dirpath: str, real: str) -> Iterator[tuple[str, str | None]]:
-        if real in seen_dirs or not (real == root_real or real.startswith(inside)):
-            return
+    def visit(dirpath: str, real: str, ancestors: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
         seen_dirs.add(real)
         try:
             with os.scandir(dirpath) as it:
                 entries = list(it)
-        except OSError:  # an unreadable folder is skipped, as os.walk does
+        except OSError:
+            yield dirpath, "unreadable_folder"
             return
         dirs: list[os.DirEntry[str]] = []
         files: list[os.DirEntry[str]] = []
@@ -148,13 +227,23 @@ def _walk(root: Path) -> Iterable[tuple[str, str | None]]:
                 is_dir = e.is_dir()  # follows links, like os.walk(followlinks=True)
             except OSError:
                 is_dir = False
+            if own and e.name.startswith(own_heads) and _is_own(os.path.join(real, e.name), own):
+                sk.own.append(safe_name(e.path[rel0:]) + ("/" if is_dir else ""))
+                continue
+            if e.name in VCS_DIRS and is_dir:
+                sk.vcs.append(safe_name(e.path[rel0:]) + "/")
+                continue
+            if e.name.startswith("."):
+                if is_dir:
+                    sk.hidden_folders += 1
+                else:
+                    sk.hidden_files += 1
+                continue
             (dirs if is_dir else files).append(e)
         for e in sorted(files, key=lambda x: x.name):
-            if e.name.startswith("."):
-                continue
             if e.is_symlink():
                 target = os.path.realpath(e.path)
-                if not target.startswith(inside):
+                if not target.startswith(inside) and not any(target.startswith(a + os.sep) for a in ancestors):
                     yield e.path, "link_outside_input"
                 elif not os.path.isfile(target):
                     yield e.path, "not_a_regular_file"
@@ -165,9 +254,15 @@ def _walk(root: Path) -> Iterable[tuple[str, str | None]]:
             else:
                 yield e.path, "not_a_regular_file"
         for d in sorted(dirs, key=lambda x: x.name):
-            yield from visit(d.path, os.path.realpath(d.path) if d.is_symlink() else os.path.join(real, d.name))
+            sub = os.path.realpath(d.path) if d.is_symlink() else os.path.join(real, d.name)
+            if sub in ancestors or sub == real or root_real.startswith(sub + os.sep):
+                yield d.path, "symlink_loop"
+            elif sub in seen_dirs:
+                yield d.path, "folder_already_listed"
+            else:
+                yield from visit(d.path, sub, (*ancestors, real))
 
-    yield from visit(str(root), root_real)
+    yield from visit(str(root), root_real, ())
 
 
 def _suffix(name: str) -> str:
@@ -196,12 +291,12 @@ def _chunks(it: Iterable[T], size: int) -> Iterator[list[T]]:
 
 @functools.lru_cache(maxsize=4)
 def _manifest_rows(manifest_path: str | None, mtime_ns: int) -> tuple[Any, ...]:
-    from transforms.manifest import parse_manifest
+    from transforms.manifest import read_manifest
 
     if not manifest_path:
         return ()
     mp = Path(manifest_path)
-    return tuple(parse_manifest(mp.read_text(encoding="utf-8-sig"), mp.name))
+    return tuple(read_manifest(mp.read_bytes(), mp.name))
 
 
 def manifest_in(input_dir: str) -> str | None:
@@ -213,16 +308,18 @@ def manifest_in(input_dir: str) -> str | None:
     return None
 
 
-def _listing(input_dir: str) -> Iterator[tuple[str, str | None]]:
+def _listing(input_dir: str, skipped: Skipped | None = None,
+             own: frozenset[str] = frozenset()) -> Iterator[tuple[str, str | None]]:
     """_walk, without the manifest files at the top of the folder (they describe the input, they are
     not part of it)."""
     skip = {os.path.join(input_dir, n) for n in MANIFEST_NAMES}
-    return (e for e in _walk(Path(input_dir)) if e[0] not in skip)
+    return (e for e in _walk(Path(input_dir), skipped, own) if e[0] not in skip)
 
 
-def count_files(input_dir: str) -> int:
-    """How many files discovery will see (a listing, nothing read): the denominator of the progress."""
-    return sum(1 for _ in _listing(input_dir))
+def count_files(input_dir: str, skipped: Skipped | None = None, own: frozenset[str] = frozenset()) -> int:
+    """How many files discovery will see (a listing, nothing read): the denominator of the progress.
+    `skipped` receives what the listing passed over by rule (hidden, version control, own outputs)."""
+    return sum(1 for _ in _listing(input_dir, skipped, own))
 
 
 @task(name="discover", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -239,14 +336,14 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
     # (cp -p, rsync -a, an archive unpacked with its dates) must be read. Trusting path, size and mtime
     # instead saved ~0.2 s per 34 MB (10k-article corpus, _sha256_file) and lost such corrections.
     root = os.path.realpath(input_dir)
-    at_path = wh.current_paths(db_path, root, [path[prefix:] for path, _ in entries]) if look_up else {}
+    at_path = wh.current_paths(db_path, root, [safe_name(path[prefix:]) for path, _ in entries]) if look_up else {}
     items: list[FileItem] = []
     buf = bytearray(HASH_CHUNK)
     for path, problem in entries:
         sfx = _suffix(os.path.basename(path)).lower()
         if sfx not in TEXT_SUFFIXES and sfx not in EXPORT_SUFFIXES and problem is None:
             problem = "unsupported_file_type"
-        rel = path[prefix:]
+        rel = safe_name(path[prefix:])
         size = 0
         fid = None
         mtime = None
@@ -279,7 +376,8 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
     return Found(items, unchanged)
 
 
-def discover(input_dir: str, db_path: str, manifest_path: str | None, tally: Tally) -> Iterator[FileItem]:
+def discover(input_dir: str, db_path: str, manifest_path: str | None, tally: Tally,
+             own: frozenset[str] = frozenset()) -> Iterator[FileItem]:
     """The files of the input folder this run must process, in listing (= dated-folder) order, found
     chunk by chunk as the batches are drawn. Files the warehouse holds unchanged are counted in
     `tally` and skipped; a later copy of bytes this run already takes is marked `is_copy` (the staged
@@ -290,12 +388,14 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None, tally: Tal
     taken: set[bytes] = set()
     # A first run (no file in the warehouse when it began) looks nothing up: nothing can be unchanged.
     look_up = wh.has_files(db_path)
-    for entries in _chunks(_listing(input_dir), DISCOVER_CHUNK):
+    for entries in _chunks(_listing(input_dir, None, own), DISCOVER_CHUNK):
         found = discover_chunk(quoted(entries), input_dir, db_path, manifest_path, look_up)
         prefix = len(str(Path(input_dir))) + 1
-        tally.seen.update(wh.path_key(path[prefix:]) for path, _ in entries)
+        tally.seen.update(wh.path_key(safe_name(path[prefix:])) for path, _ in entries)
         for item, unchanged in zip(found.items, found.unchanged, strict=True):
             tally.files_seen += 1
+            if item.manifest is not None:
+                tally.manifest_rows_used.add(item.manifest)
             if item.file_id is not None and not item.is_copy:
                 key = bytes.fromhex(item.file_id[:32])
                 if key in taken:
@@ -365,10 +465,14 @@ def _sort_out(res: StepResult, records: Sequence[Any], out: Outcome, key: Callab
 
 
 @task(name="stage", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
-    """Read and decode a batch of files; check them with the staged-files suite."""
+def stage(items: list[FileItem], run_id: str, gx_dir: str | None, columns: str | None = None) -> StepResult:
+    """Read and decode a batch of files; check them with the staged-files suite. `columns`: the
+    crawler-export column override (--columns title=标题,date=发布时间)."""
     inject("stage")
     from transforms.decode import decode_bytes
+    from transforms.readers import parse_columns_override
+
+    override = parse_columns_override(columns) if columns else None
 
     res = StepResult()
     staged: list[StagedFile] = []
@@ -393,7 +497,7 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None) -> StepResult:
             continue
         d = decode_bytes(data)
         if _suffix(it.rel_path).lower() in EXPORT_SUFFIXES and d.text is not None and not it.is_copy:
-            staged.extend(_export_rows(it, d.text, d.encoding, res))
+            staged.extend(_export_rows(it, d.text, d.encoding, res, override))
             continue
         staged.append(StagedFile(it.file_id, it.rel_path, len(data), d.encoding, d.text, d.reason, it.is_copy,
                                  decode_issues=d.issues, decode_removed=d.removed))
@@ -421,14 +525,15 @@ def _changed_since_hashed(it: FileItem, data: bytes) -> Rejection | None:
                       "size_bytes": len(data)})
 
 
-def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult) -> list[StagedFile]:
+def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult,
+                 override: dict[str, str] | None = None) -> list[StagedFile]:
     """A crawler export's rows as documents: each its own id, sha256(file hash + ":row:" + n), and its
     path `file#row=n`; parent_id and row keep the provenance. A table that names no articles is one
     rejection naming the columns it lacked."""
     from transforms.readers import read_export
 
     assert it.file_id is not None
-    ex = read_export(text, _suffix(it.rel_path).lower())
+    ex = read_export(text, _suffix(it.rel_path).lower(), override)
     if ex.problem is not None and not ex.rows:
         res.rejections.append(Rejection("stage", "file", it.file_id, it.rel_path, (ex.problem,),
                                         {"path": it.rel_path, **ex.detail}))
@@ -658,7 +763,7 @@ def load(db_path: str, batch: wh.Packed | str) -> dict[str, int]:
 
 @task(name="transform_batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def transform_batch(batch_no: int, items: list[FileItem], manifests: dict[str, Any], run_id: str,
-                    shard_dir: str) -> str:
+                    shard_dir: str, columns: str | None = None) -> str:
     """On a worker: every transform stage of one batch, written as a Parquet shard; returns its path.
 
     The stages are the same task functions the sequential flow calls one by one. Workers validate
@@ -674,7 +779,7 @@ def transform_batch(batch_no: int, items: list[FileItem], manifests: dict[str, A
         finally:
             seconds[name] = time.perf_counter() - t0
 
-    staged = timed("stage", stage.fn, items, run_id, None)
+    staged = timed("stage", stage.fn, items, run_id, None, columns)
     cleaned = timed("clean", clean.fn, staged.passed, run_id, None)
     segmented = timed("segment", segment.fn, cleaned.passed, manifests, run_id, None)
     extracted = timed("extract", extract.fn, segmented.passed, segmented.held, run_id, None)

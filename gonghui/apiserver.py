@@ -94,11 +94,13 @@ class LocalAPI:
     def start(self) -> LocalAPI:
         """Launch the server (returns at once) and point this process's Prefect client at it."""
         if self.home is None:
+            # Its own session: a terminal's Ctrl-C goes to the whole foreground process group, and a
+            # server that died with it left the run hanging ~65 s on connection errors; gonghui run
+            # stops it itself, after the run is recorded. It also stops itself if gonghui run dies
+            # without doing so (kill -9): no server is left behind with parent 1.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--app-dir", _prefect_dir(), "--factory",
-                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--log-level", "error", "--lifespan", "on"],
-                env={**os.environ, **SERVER_ENV},
+                [sys.executable, "-m", "gonghui.apiserver", str(self.port), str(os.getpid())],
+                env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL, start_new_session=True,
             )
         else:
             self.home.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warehouse.load import connect
@@ -17,6 +20,18 @@ DEFAULT_TABLES = CURATED_TABLES + VIEWS
 EXCLUDED_COLUMNS = {"raw_files": ("text",)}
 
 
+# Written beside the Parquet files: which files this export wrote, and when. A later export into the
+# same folder removes the files of the earlier one it does not write again (a table dropped from
+# --tables, a view renamed): before, they stayed and looked as current as the rest.
+MARKER = "gonghui-export.json"
+
+
+@dataclass
+class ExportResult:
+    paths: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # stale files of the earlier export
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -27,6 +42,32 @@ def _sql_string(s: str) -> str:
 
 def export_parquet(db_path: str | Path, out_dir: str | Path,
                    tables: Sequence[str] | None = None) -> list[Path]:
+    """export(), the paths written."""
+    return export(db_path, out_dir, tables).paths
+
+
+def _earlier_export(out: Path) -> list[str]:
+    """The files an earlier export wrote into `out` ([] for a new or empty folder); a folder holding
+    Parquet files that no gonghui export wrote is refused (they would be mixed with this export's)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file; give a folder for the Parquet files")
+    if not out.is_dir():
+        return []
+    marker = out / MARKER
+    if marker.is_file():
+        try:
+            return [str(f) for f in json.loads(marker.read_text(encoding="utf-8")).get("files", [])]
+        except (ValueError, AttributeError):
+            raise ValueError(f"{marker} is not readable; remove it or choose another folder") from None
+    foreign = sorted(p.name for p in out.glob("*.parquet"))
+    if foreign:
+        raise ValueError(f"{out} already holds Parquet files that no gonghui export wrote "
+                         f"({', '.join(foreign[:3])}{' …' if len(foreign) > 3 else ''}); choose an empty "
+                         f"folder, or remove them")
+    return []
+
+
+def export(db_path: str | Path, out_dir: str | Path, tables: Sequence[str] | None = None) -> ExportResult:
     """Write one `<name>.parquet` per table or view into out_dir; return the paths written.
 
     The warehouse is opened read-only, so an export never changes it and can run beside readers.
@@ -38,6 +79,7 @@ def export_parquet(db_path: str | Path, out_dir: str | Path,
     if not db.exists():
         raise FileNotFoundError(f"no warehouse at {db}; run `gonghui run` first")
     out = Path(out_dir)
+    earlier = _earlier_export(out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with connect(db, read_only=True) as con:
@@ -64,4 +106,14 @@ def export_parquet(db_path: str | Path, out_dir: str | Path,
                         f"(FORMAT parquet, COMPRESSION zstd)")
             os.replace(tmp, target)
             written.append(target)
-    return written
+    written_names = {p.name for p in written}
+    removed: list[Path] = []
+    for name in earlier:
+        stale = out / Path(name).name
+        if name not in written_names and stale.is_file():
+            stale.unlink()
+            removed.append(stale)
+    (out / MARKER).write_text(json.dumps({"written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                          "warehouse": str(db), "files": sorted(written_names)}, ensure_ascii=False),
+                              encoding="utf-8")
+    return ExportResult(written, removed)

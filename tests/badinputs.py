@@ -92,6 +92,7 @@ def write_bad_inputs(root: Path) -> list[BadInput]:
         fh.truncate(200 * 1024 * 1024)
     out.append(BadInput("huge.txt", "file_too_large", "a 200 MB file"))
     (root / "loop").symlink_to(".", target_is_directory=True)  # symlink loop: root/loop -> root
+    out.append(BadInput("loop", "symlink_loop", "symlink loop: a link to the input folder itself"))
     (root / "outside.txt").symlink_to("/etc/hostname")
     out.append(BadInput("outside.txt", "link_outside_input", "symlink pointing outside the input folder"))
     return out

@@ -16,6 +16,9 @@ from transforms.dates import parse_publish_date, parse_publish_time
 MANIFEST_COLUMNS: tuple[str, ...] = (
     "file", "sha256", "source", "publish_date", "publish_time", "page", "url", "title", "authors",
 )
+# A manifest kept with the archive it describes: manifest.csv (or .jsonl/.json/.ndjson/.tsv) at the top of
+# the input folder is the run's manifest when --manifest is not given; either way it is not an input file.
+MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl", "manifest.ndjson", "manifest.json", "manifest.tsv")
 # Authors in one CSV cell: 张三;李四 or 张三、李四 or 张三|李四 (a comma would clash with CSV quoting habits).
 _AUTHOR_SPLIT_RE = re.compile(r"[;；、|]")
 _SHA256_RE = re.compile(r"[0-9a-fA-F]{64}")
@@ -95,8 +98,14 @@ def _parse_csv(text: str, name: str) -> list[ManifestRow]:
         raise ManifestError(name, None, f"not valid CSV: {exc}") from None
 
 
+def _delimiter(text: str) -> str:
+    """Tab when the header line is tab-separated (Excel's "Unicode Text" and .tsv), else comma."""
+    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return "\t" if "\t" in header and "," not in header else ","
+
+
 def _parse_csv_rows(text: str, name: str) -> list[ManifestRow]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     if not reader.fieldnames:
         return []
     header = [h.strip() for h in reader.fieldnames]
@@ -135,12 +144,79 @@ def parse_manifest(text: str, name: str) -> list[ManifestRow]:
     """Parse a manifest: CSV with a header row, or JSON Lines; by extension (.csv/.jsonl/.json) or sniffing."""
     text = text.lstrip("\ufeff")
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv", ".txt"):
         return _parse_csv(text, name)
     if suffix in (".jsonl", ".json", ".ndjson"):
         return _parse_jsonl(text, name)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     return _parse_jsonl(text, name) if first.lstrip().startswith("{") else _parse_csv(text, name)
+
+
+# What spreadsheets write when a table is saved as text (Excel's "CSV UTF-8", "CSV" on a Chinese
+# Windows = GB18030's subset GBK, "Unicode Text" = UTF-16 LE with a BOM and tabs; LibreOffice the same
+# choices). A manifest in one of these decoded as UTF-8 was a UnicodeDecodeError traceback.
+MANIFEST_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+MANIFEST_FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode_manifest(data: bytes, name: str) -> str:
+    """The manifest's text: by its BOM (UTF-8, UTF-16), else UTF-8, else GB18030 (a strict decode each:
+    bytes that fit none of them are refused with the line of the first bad byte, not guessed)."""
+    for bom, enc in MANIFEST_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise ManifestError(name, data[: exc.start].count(b"\n") + 1,
+                                    f"starts with a {enc} byte-order mark but is not {enc}") from None
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL
+    if len(data) >= 4 and data[1:2] == b"\x00" and data[3:4] == b"\x00":
+        try:
+            return data.decode("utf-16-le")
+        except UnicodeDecodeError:
+            pass
+    first_bad = 0
+    for enc in MANIFEST_FALLBACK_ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            first_bad = first_bad or exc.start
+    raise ManifestError(name, data[:first_bad].count(b"\n") + 1,
+                        "is neither UTF-8, UTF-16 nor GB18030 text; save it as \"CSV UTF-8\" and try again")
+
+
+def manifest_conflicts(rows: list[ManifestRow]) -> list[str]:
+    """Rows that name the same file (same `file`, or same sha256) with different values: one message
+    each (which row would win is not for gonghui to guess)."""
+    out = []
+    by_key: dict[tuple[str, str], ManifestRow] = {}
+    for r in rows:
+        for key in (("file", _norm_path(r.file)) if r.file else None, ("sha256", r.sha256) if r.sha256 else None):
+            if key is None:
+                continue
+            prior = by_key.setdefault(key, r)
+            if prior is not r and prior != r:
+                diff = [f for f in MANIFEST_COLUMNS if f not in ("file", "sha256")
+                        and getattr(prior, f) != getattr(r, f)]
+                out.append(f"two rows for {key[0]} {key[1]!r} disagree on {', '.join(diff) or 'file/sha256'}")
+    return out
+
+
+def read_manifest(data: bytes, name: str) -> list[ManifestRow]:
+    """A manifest file's rows, from its bytes (decode_manifest), refused when two rows conflict."""
+    rows = parse_manifest(decode_manifest(data, name), name)
+    conflicts = manifest_conflicts(rows)
+    if conflicts:
+        more = f" (and {len(conflicts) - 3} more)" if len(conflicts) > 3 else ""
+        raise ManifestError(name, None, "; ".join(conflicts[:3]) + more + "; keep one row per file")
+    return rows
+
+
+def unmatched_rows(rows: list[ManifestRow], used: set[ManifestRow]) -> list[str]:
+    """Rows no file of the input took: what each named (file or sha256), for the run's summary."""
+    return [r.file or f"sha256 {r.sha256}" for r in rows if r not in used]
 
 
 def _norm_path(p: str) -> str:
