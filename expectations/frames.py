@@ -129,6 +129,8 @@ def value_readable(fact: Fact) -> bool:
 
 
 def fact_frame(facts: Sequence[Fact], articles: dict[str, Article]) -> pd.DataFrame:
+    from transforms.numbers import implausible_reason
+
     def matches(f: Fact) -> bool:
         a = articles.get(f.article_id)
         return a is not None and field_text(a, f.field)[f.char_start:f.char_end] == f.evidence
@@ -139,6 +141,7 @@ def fact_frame(facts: Sequence[Fact], articles: dict[str, Article]) -> pd.DataFr
         "unit": [f.unit for f in facts],
         "evidence_matches_span": [matches(f) for f in facts],
         "value_in_evidence": [value_readable(f) for f in facts],
+        "value_plausible": [implausible_reason(f.value, f.unit) is None for f in facts],
     })
 
 

@@ -185,6 +185,8 @@ def _facts() -> list[Expectation]:
                "evidence_span_mismatch", "evidence equals the article text at [char_start, char_end)"),
         _named(E.ExpectColumnValuesToBeInSet(column="value_in_evidence", value_set=[True]),
                "value_not_in_evidence", "the value can be read back from the number written in the evidence"),
+        _named(E.ExpectColumnValuesToBeInSet(column="value_plausible", value_set=[True]), "implausible_value",
+               "the value is finite and within its unit's bound (transforms/data/plausibility.yaml)"),
         _named(E.ExpectColumnValuesToBeUnique(column="fact_id"), "duplicate_fact_id", "fact ids are unique"),
     ]
 

@@ -19,6 +19,7 @@ from transforms.regions import (
     _stem_at,
     find_places,
     full_name,
+    home_region,
     province_of,
 )
 
@@ -110,3 +111,46 @@ _PIECES = st.one_of(st.sampled_from(sorted(_LENGTHS_BY_PREFIX)), st.sampled_from
 def test_name_starts_are_the_positions_of_name_openers(text: str) -> None:
     # Both ways of finding them: a probe per position (short texts) and the pair table (long ones).
     assert _name_starts(text) == [i for i in range(len(text) - 1) if text[i : i + 2] in _LENGTHS_BY_PREFIX]
+
+
+# --- issue 14 point 4: the article's own region, the country as a whole, foreign countries -------------
+def test_home_region_of_a_publication() -> None:
+    assert home_region("眾新聞") == "香港"
+    assert home_region("众新闻") == "香港"
+    assert home_region("澳门日报") == "澳门"
+    assert home_region("工人日报") is None  # a national paper has no home province
+    assert home_region(None) is None
+
+
+def test_a_local_paper_story_naming_no_place_is_about_its_home() -> None:
+    # a Hong Kong story about a vaccination centre: no place name, no cue word
+    body = "疫苗接种计划开展了近两星期,昨日在8间社区疫苗接种中心的甩底率达36%。"
+    assert province_of(body, "私家医生同现退针潮") is None
+    assert province_of(body, "私家医生同现退针潮", home="香港") == "香港"
+
+
+def test_a_passing_mention_does_not_move_a_local_story() -> None:
+    body = "工会发言人表示,北京早前要求加快立法,但今次罢工的诉求是加薪。"
+    assert province_of(body, "巴士车长工会发起罢工", home="香港") == "香港"
+
+
+def test_a_national_statistics_story_is_about_no_province() -> None:
+    title = "中国首两月消费品零售大跌20.5% 失业率6.2%"
+    body = ("国家统计局今早发表的数据显示,全国今年首两月社会消费品零售总额52,130亿元。"
+            "2月全国城镇调查失业率为6.2%。国家统计局表示,2月份一线城市中,北京和广州分别下跌0.2%和0.1%,上海和深圳分别上涨0.2%和0.5%。"
+            "北京、上海的二手住宅价格持平。")
+    assert province_of(body, title, home="香港") is None
+
+
+def test_a_union_name_with_quanguo_is_not_national() -> None:
+    # mainland union news names 全国 in honours and organisations: no evidence of the country as a whole
+    body = ("福建省总工会召开会议。全国五一劳动奖章获得者、全国劳动模范、全国总工会代表出席。"
+            "福建各级工会全年建成服务站点300个。")
+    assert province_of(body, "福建工会 凝聚磅礴力量") == "福建"
+
+
+def test_a_story_about_a_foreign_country_is_about_no_province() -> None:
+    title = "武汉肺炎大爆发 医院疑爆院内感染 日本疫情严峻"
+    body = ("日本的武汉肺炎疫情扩大,和歌山县一间医院懷疑爆发院内感染。日本政府表示,北海道、千叶至少5个区域"
+            "发生境内感染,日本成为仅次于武汉的第二大病毒聚集地。")
+    assert province_of(body, title, home="香港") is None

@@ -15,12 +15,18 @@ from transforms.numbers import parse_number
 # 至今, 以来, 近5年来) resolve to the article's publish date. A relative expression with no
 # publish date resolves to None, but its words are still returned.
 
-_NUM = r"[0-9０-９]+|[〇零一二三四五六七八九十两]+"
+# A month, a day or a count of years: at most four digits or numerals, and never the tail of a longer run
+# (issue 20 class 7: with an unbounded [0-9]+ before 月, every position of a 20,000-digit run re-read the
+# rest of the run — 44 s for 20,000 digits, quadratic; bounded and anchored to the run's start, each
+# position costs a few steps and a scan is linear in the text).
+_DIGIT = "0-9０-９"
+_CN_NUMERAL = "〇零一二三四五六七八九十两"
+_NUM = rf"(?<![{_DIGIT}])[{_DIGIT}]{{1,4}}|(?<![{_CN_NUMERAL}])[{_CN_NUMERAL}]{{1,4}}"
 _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星"
+AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
@@ -28,7 +34,9 @@ AS_OF_RE = re.compile(
     r"(?:"
     # 今年首两个月 / 首两月: the first N months of the year, up to the end of month N (before 今年 alone).
     rf"(?P<first>今年|去年)?首(?P<fm>{_NUM})个?月|"
-    rf"(?P<y>[0-9０-９]{{4}})年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
+    # a year: four digits, or 民国N年 (the Republic of China's era, still Taiwan's official calendar:
+    # 民国100年 = 2011)
+    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来)?"
     rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来)?"
     r"|(?P<lastm>上月|上个月)"
@@ -51,6 +59,17 @@ BASE_BEFORE: tuple[str, ...] = ("较", "比", "比较", "相比", "对比", "相
 def is_base(text: str, m: re.Match[str]) -> bool:
     """True when the dating expression `m` in `text` names a comparison base (较2019年同月)."""
     return not m.group("cut") and text[max(0, m.start() - 2) : m.start()].endswith(BASE_BEFORE)
+
+
+# 民国 year N is Gregorian year 1911 + N (民国元年 = 1912).
+ROC_ERA_OFFSET = 1911
+# A claim cannot stand at a date after its article was published: "up to" a later day (截至2999年12月31日)
+# or "now" words are no date for it. A forecast or a plan may look ahead (明年, 到2025年; the real-text
+# gold dates 相信会达9% to the next year's end, 14 months after publication), but no labour forecast or
+# plan in the corpora reaches beyond the middle of the century from its article (到2035年, 2050年 in
+# mainland plans: at most 30 years), so a date further ahead than FUTURE_MAX_YEARS is no date either.
+FUTURE_MAX_YEARS = 30
+_CUT_OFF_WORDS = ("截至", "截止")
 
 
 def _num(text: str) -> int | None:
@@ -86,8 +105,14 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         wd = "一二三四五六".find(m.group("wd"))
         wd = 6 if wd < 0 else wd
         return pub - timedelta(days=(pub.weekday() - wd) % 7)
-    if m.group("y"):
-        y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    if m.group("y") or m.group("roc"):
+        if m.group("roc"):
+            era = 1 if m.group("roc") == "元" else _num(m.group("roc"))
+            if era is None or era < 1:
+                return None
+            y = ROC_ERA_OFFSET + era
+        else:
+            y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")
     elif m.group("rel"):
         if pub is None:
@@ -140,10 +165,23 @@ def resolve_as_of(clause: str, publish_date: str | None) -> tuple[str | None, st
     return _answer(last, _parse_iso(publish_date))
 
 
+def _period_start(m: re.Match[str], resolved: date) -> date:
+    """The first day of the period a dating expression names (its month or year when it names no day):
+    截至2023年6月 in an article of 15 June 2023 resolves to 30 June, but the month it names has begun."""
+    if any(m.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now", "lastm")):
+        return resolved
+    if any(m.group(g) for g in ("m", "rm", "md_m", "fm")):
+        return resolved.replace(day=1)
+    return date(resolved.year, 1, 1)
+
+
 def _answer(m: re.Match[str] | None, pub: date | None) -> tuple[str | None, str | None]:
     if m is None:
         return None, None
     resolved = _resolve(m, pub)
+    if resolved is not None and pub is not None and _period_start(m, resolved) > pub and (
+            m.group("cut").startswith(_CUT_OFF_WORDS) or resolved.year > pub.year + FUTURE_MAX_YEARS):
+        resolved = None  # after publication: see FUTURE_MAX_YEARS
     return (resolved.isoformat() if resolved else None), m.group(0)
 
 
@@ -170,7 +208,8 @@ class AsOfIndex:
 
     def match_at(self, start: int, pos: int) -> re.Match[str] | None:
         """The match resolve_as_of(text[start:pos]) answers from (positions in the whole text)."""
-        # Why the one scan gives the prefix scan's answer: the pattern has no anchors or lookbehind
+        # Why the one scan gives the prefix scan's answer: the pattern has no anchors, its only
+        # lookbehinds (no digit or numeral before a number) see a sentence break at a prefix's start,
         # and no match holds a sentence break, so the scan of text[start:pos] finds exactly the
         # matches of the whole scan that lie in [start, pos) — except where a match of the whole
         # scan runs past pos: there the prefix ends inside it, and only from its start on is the

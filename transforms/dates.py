@@ -16,6 +16,9 @@ LATEST_UTC_OFFSET = timedelta(hours=14)
 # Only dates that carry their year count: 8月16日 or 今年5月 are relative to an unknown "now" and
 # never become a publish date.
 _CN_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# Taiwan's official calendar counts years of the Republic (民国/民國 N 年 = 1911 + N: 民国100年 = 2011).
+_ROC_DATE_RE = re.compile(r"民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+ROC_ERA_OFFSET = 1911
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
@@ -68,6 +71,10 @@ def parse_publish_date(text: str | None) -> str | None:
     found: list[tuple[int, str]] = numeral_dates(text)
     for m in _CN_DATE_RE.finditer(text):
         iso = _iso(m.group(1), m.group(2), m.group(3))
+        if iso:
+            found.append((m.start(), iso))
+    for m in _ROC_DATE_RE.finditer(text):
+        iso = _iso(str(ROC_ERA_OFFSET + int(m.group(1))), m.group(2), m.group(3))
         if iso:
             found.append((m.start(), iso))
     for m in _NUM_DATE_RE.finditer(text):

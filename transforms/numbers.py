@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,7 +158,13 @@ _QUANTITY_FIRST = ("".join(sorted({w[0] for w in PREFIX_QUALIFIERS})) + "0-9０-
 QUANTITY_RE = re.compile(
     rf"(?=[{_QUANTITY_FIRST}])"
     rf"(?P<q1>{_PREFIX_Q})?"
-    rf"(?P<num>(?:{_ARABIC})(?:\s?{_SCALE_RUN})?|{_CN_NUM})"
+    # A number starts where its run of digits or numerals starts, never inside one (issue 20 class 7: a
+    # 20,000-digit run followed by no unit was tried from each of its positions, each try reading the rest
+    # of the run: 63 s, quadratic). From the run's start every end of the number is tried already, so a
+    # start inside the run could only find what that try found.
+    # ... nor at a group of three digits after a digit and a comma (999,999,99元: the groups of a
+    # thousands-separated run, tried from the run's start).
+    rf"(?P<num>(?<![0-9０-９])(?!(?<=[0-9０-９][,，])[0-9０-９]{{3}}(?![0-9０-９]))(?:{_ARABIC})(?:\s?{_SCALE_RUN})?|(?<![{CN_DIGITS}{CN_SCALES}])(?<![{CN_DIGITS}]点){_CN_NUM})"
     r"(?P<q2>[余多几])?"
     rf"(?P<scale>[万亿]+)?"
     r"(?P<q3>[余多])?"
@@ -212,9 +219,16 @@ _DAY_FOLLOWERS = ("为止", "通知", "起", "晚", "早", "上午", "下午", "
 def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
     """True when a number with 年 / 日 is a date (2019年, 97年, 6月12日, 周二(3日)), not a length."""
     unit = text[unit_end - 1]
+    if unit == "年" and text[max(0, num_start - 2) : num_start] == "民国":
+        return True  # 民国100年: a year of the Republic of China's era (transforms/asof.py converts it)
     if unit == "年":
         return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
-    before = text[:num_start].rstrip()[-1:]
+    # the last character before the number, spaces skipped (a walk back over the spaces only: copying
+    # text[:num_start] for every number made a page of dates quadratic — issue 20 class 7)
+    i = num_start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    before = text[i] if i >= 0 else ""
     if before in ("月", "(", "（", "今", "号", "、", "及", "和") or text[unit_end : unit_end + 1] in (")", "）"):
         return True
     if unit == "日" and not qualified and _DAY_OF_MONTH.match(num) and text.startswith(_DAY_FOLLOWERS, unit_end):
@@ -724,3 +738,29 @@ def extract_money(text: str) -> list[dict[str, Any]]:
             continue
         out.append({"text": text[start:end], "offset": [start, end], "type": "money"})
     return out
+
+
+# --- plausibility (issue 20 class 7) -----------------------------------------------------------------------
+def _load_bounds() -> tuple[dict[str, tuple[float, str]], tuple[float, str]]:
+    import yaml
+
+    doc = yaml.safe_load((Path(__file__).parent / "data" / "plausibility.yaml").read_text(encoding="utf-8"))
+    bounds = {str(u): (float(b["max"]), str(b["reason"])) for u, b in doc["bounds"].items()}
+    return bounds, (float(doc["default"]["max"]), str(doc["default"]["reason"]))
+
+
+# unit -> (largest plausible value, why): named data in transforms/data/plausibility.yaml
+PLAUSIBLE_MAX, PLAUSIBLE_DEFAULT = _load_bounds()
+
+
+def implausible_reason(value: float, unit: str) -> str | None:
+    """Why `value` (in `unit`) is beyond reason, or None when it is plausible.
+
+    Not a finite number (a 400-digit count reads as inf), or above its unit's bound in
+    transforms/data/plausibility.yaml (99999999999999999999个 stations: 10^20)."""
+    if not math.isfinite(value):
+        return "not a finite number"
+    bound, reason = PLAUSIBLE_MAX.get(unit, PLAUSIBLE_DEFAULT)
+    if value > bound:
+        return f"above {bound:g} {unit}: {reason}"
+    return None

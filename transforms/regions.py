@@ -42,6 +42,24 @@ _TRAP_MAX = max(len(w) for w in TRAP_SUFFIXES)
 # ... and with one of these between them: 山东钢铁集团, 北京同仁堂公司 (at most this many characters).
 _TRAP_GAP = 4
 _TRAP_RE = re.compile(rf"[\u4e00-\u9fff]{{0,{_TRAP_GAP}}}?(?:{'|'.join(map(re.escape, TRAP_SUFFIXES))})")
+# The whole country (中国, 全国, 国家统计局, 内地) and foreign countries compete with the provinces for an
+# article (region_cues.yaml: national, foreign): an article that names them more than any province is
+# about no province. A national word followed by a name or title word (全国总工会, 中国共产党) is no
+# evidence: it names an organisation, not the country's figures.
+NATIONAL_WORDS: tuple[str, ...] = tuple(_CUE_DATA["national"])
+NATIONAL_NOT: tuple[str, ...] = tuple(_CUE_DATA["national_not"])
+FOREIGN_WORDS: tuple[str, ...] = tuple(_CUE_DATA["foreign"])
+_NOT_NAME = "(?!" + "|".join(map(re.escape, NATIONAL_NOT)) + ")"
+_NATIONAL_RE = re.compile("(?:" + "|".join(map(re.escape, sorted(NATIONAL_WORDS, key=len, reverse=True)))
+                          + ")" + _NOT_NAME)
+_FOREIGN_RE = re.compile("|".join(map(re.escape, sorted(FOREIGN_WORDS, key=len, reverse=True))))
+# Contenders that stand for "no province" in province_of's ranking.
+NATIONAL, FOREIGN = "(national)", "(foreign)"
+# A publication's home region (region_cues.yaml: source_home), by the source's name.
+SOURCE_HOME: dict[str, str] = {w: prov for prov, words in _CUE_DATA["source_home"].items() for w in words}
+# A known home is evidence of this weight before any text is read: the weight of a place named in the
+# title (a local paper's story is about its place unless the text names another one more often).
+_W_HOME = _TITLE_BONUS + _W_PROVINCE
 # The words around a place name in a clause that make the clause about that place: a preposition
 # of place before it (在深圳, 来自广东), or an administrative or locative word after it (深圳市,
 # 广东各地). A clause that names a place without them (北京要求, 与台湾相比) keeps its article's region.
@@ -255,10 +273,28 @@ def find_cues(text: str) -> list[tuple[str, int, int, str]]:
     return [(REGION_CUES[m.group(0)], m.start(), m.end(), m.group(0)) for m in _CUE_RE.finditer(text)]
 
 
+def home_region(source: str | None) -> str | None:
+    """The home region of a publication named `source` (region_cues.yaml: source_home), if known."""
+    if not source:
+        return None
+    for name, prov in SOURCE_HOME.items():
+        if name in source:
+            return prov
+    return None
+
+
 def _weights(text: str) -> tuple[Counter[str], Counter[str]]:
-    """(evidence per province, evidence from trap mentions only: 武汉肺炎, 北京大学)."""
+    """(evidence per province, evidence from trap mentions only: 武汉肺炎, 北京大学).
+
+    The country as a whole and foreign countries are counted too, as NATIONAL and FOREIGN."""
     score: dict[str, int] = {}  # a plain dict while counting (Counter's missing-key hook is slow)
     traps: dict[str, int] = {}
+    national = len(_NATIONAL_RE.findall(text))
+    if national:
+        score[NATIONAL] = national * _W_PROVINCE
+    foreign = len(_FOREIGN_RE.findall(text))
+    if foreign:
+        score[FOREIGN] = foreign * _W_PROVINCE
     for prov, _s, _e, _w in find_cues(text):
         score[prov] = score.get(prov, 0) + _W_CUE
     matches = _raw_matches(text)
@@ -275,8 +311,12 @@ def _weights(text: str) -> tuple[Counter[str], Counter[str]]:
     return Counter(score), Counter(traps)
 
 
-def province_of(text: str, title: str | None = None) -> str | None:
+def province_of(text: str, title: str | None = None, home: str | None = None) -> str | None:
     """The province-level unit an article is about, or None when the text names no place.
+
+    `home` is the publication's own region (home_region): evidence of weight _W_HOME, and the answer
+    when the text names no place. An article naming the whole country (国家统计局, 全国) or a foreign
+    country more than any province is about no province (None).
 
     Evidence: place names from the table (a province's name counts most), cue words of places the
     table names only by themselves (港府, 劳工处: Hong Kong), a title's places above the body's. A
@@ -290,14 +330,18 @@ def province_of(text: str, title: str | None = None) -> str | None:
             score[prov] += w + _TITLE_BONUS
         for prov, w in t_traps.items():
             traps[prov] += w + _TITLE_BONUS
+    if home:
+        score[home] += _W_HOME
     if not score:
         score = traps
     if not score:
         return None
     ranked = score.most_common()
+    if ranked[0][0] in (NATIONAL, FOREIGN):
+        return None
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         # Tie: the place named first is usually the subject (datelines and leads come first).
         first = {p: i for i, (p, *_rest) in enumerate(reversed(find_places((title or "") + "\n" + text)))}
-        tied = [p for p, s in ranked if s == ranked[0][1]]
+        tied = [p for p, s in ranked if s == ranked[0][1] and p not in (NATIONAL, FOREIGN)]
         return max(tied, key=lambda p: first.get(p, -1))
     return ranked[0][0]

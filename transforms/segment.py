@@ -28,7 +28,7 @@ from transforms.manifest import ManifestRow
 from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
 from transforms.pathmeta import date_from_path, parse_epaper_header
 from transforms.records import Article, CleanDoc
-from transforms.regions import province_of
+from transforms.regions import home_region, province_of
 
 # --- layout vocabulary and thresholds -------------------------------------------------------------
 # Characters that end a sentence; a headline never contains the first group, a paragraph that ends
@@ -1091,7 +1091,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         editors = d.editors if any(x.editors for x in drafts) else tuple(values.get("editors", ()))  # type: ignore[arg-type]
         body = "\n".join(d.body)
         place_title = " ".join(x for x in (d.kicker, title, d.subtitle) if x)
-        region = province_of(body, place_title or None)
+        region = province_of(body, place_title or None, home_region(_opt(values.get("source"))))
         if region:
             origin["region"] = TEXT
         out.append(Article(
