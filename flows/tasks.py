@@ -746,7 +746,8 @@ def _paths_seen(items: list[FileItem], rejections: list[Rejection]) -> list[tupl
     for it in items:
         if it.file_id is None or it.staged_text is not None or it.rel_path in not_read:
             continue
-        root = it.abs_path[: len(it.abs_path) - len(it.rel_path) - 1]
+        # the listed name, not its stored escaped form (safe_name), is what abs_path ends with
+        root = it.abs_path[: len(it.abs_path) - len(os.fsdecode(restore_name(it.rel_path))) - 1]
         if root not in roots:
             roots[root] = os.path.realpath(root)
         out.append((it.rel_path, it.file_id, roots[root]))
