@@ -21,7 +21,7 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/python tools/typecheck.py
 
 pytest: setup
 	$(BIN)/python -m pytest -q

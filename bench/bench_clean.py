@@ -18,11 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from transforms.boilerplate import remove_boilerplate
-from transforms.clean import clean_document, repair_mojibake, to_simplified
-from transforms.normalize import normalize_text
-from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
-from transforms.pinyin import strip_pinyin_annotations
+from gonghui.transforms.boilerplate import remove_boilerplate
+from gonghui.transforms.clean import clean_document, repair_mojibake, to_simplified
+from gonghui.transforms.normalize import normalize_text
+from gonghui.transforms.paragraphs import rejoin_paragraphs, split_paragraphs
+from gonghui.transforms.pinyin import strip_pinyin_annotations
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

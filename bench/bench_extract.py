@@ -14,10 +14,10 @@ import argparse
 import time
 from pathlib import Path
 
-from transforms.clean import clean_document
-from transforms.facts import extract_facts
-from transforms.records import Article
-from transforms.segment import segment_document
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.facts import extract_facts
+from gonghui.transforms.records import Article
+from gonghui.transforms.segment import segment_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

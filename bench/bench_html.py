@@ -16,8 +16,8 @@ import re
 import time
 from pathlib import Path
 
-from transforms.decode import decode_bytes
-from transforms.html import extract_page, strip_tags
+from gonghui.transforms.decode import decode_bytes
+from gonghui.transforms.html import extract_page, strip_tags
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "fixtures" / "archives" / "pages"

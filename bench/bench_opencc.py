@@ -16,7 +16,7 @@ import resource
 import time
 from pathlib import Path
 
-from transforms.chinese import convert_reference, to_simplified
+from gonghui.transforms.chinese import convert_reference, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

@@ -179,8 +179,8 @@ def realtext_corpora() -> list[Path]:
 
 
 def eval_realtext(folder: Path, work: Path) -> CorpusResult:
-    from transforms.clean import prepare_line
-    from transforms.decode import decode_bytes
+    from gonghui.transforms.clean import prepare_line
+    from gonghui.transforms.decode import decode_bytes
 
     res = CorpusResult(f"realtext/{folder.name}")
     truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]

@@ -54,7 +54,7 @@ def _hk_footer(line: str) -> bool:
 
 def assemble_hk_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
     """Write pages assembled from real single-article text under `out`; returns file -> expected articles."""
-    from transforms.clean import prepare_line
+    from gonghui.transforms.clean import prepare_line
 
     src = SHARED / "realtext" / "hkcnews"
     if not src.is_dir():

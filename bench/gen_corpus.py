@@ -185,10 +185,10 @@ def load_pool() -> Pool:
     """Sentences, title phrases, names and readings from the samples (built once per process)."""
     import yaml
 
-    from transforms.clean import clean_document
-    from transforms.decode import decode_bytes
-    from transforms.regions import find_places, full_name
-    from transforms.segment import segment_document
+    from gonghui.transforms.clean import clean_document
+    from gonghui.transforms.decode import decode_bytes
+    from gonghui.transforms.regions import find_places, full_name
+    from gonghui.transforms.segment import segment_document
 
     full_to_short = {full_name(p): p for p in PROVINCES}
     sentences: list[Sentence] = []
@@ -280,7 +280,7 @@ def _read_lines(path: Path) -> list[str]:
 
 def _roundtrips(ch: str) -> bool:
     """A name character survives Simplified -> Traditional -> Simplified (so Traditional pages are fair)."""
-    from transforms.chinese import to_simplified
+    from gonghui.transforms.chinese import to_simplified
 
     return bool(to_simplified(s2t().convert(ch))[0] == ch) if _CJK_RE.match(ch) else False
 
@@ -338,7 +338,7 @@ def _redraw(rng: random.Random, slot: FactSlot) -> tuple[str, float]:
 def _render_sentence(rng: random.Random, s: Sentence, prov: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The sentence with its province renamed to `prov` and its fact numbers redrawn (as pieces split at
     the edits, so their Traditional forms can be memoised); and its facts."""
-    from transforms.regions import full_name
+    from gonghui.transforms.regions import full_name
 
     edits: list[tuple[int, int, str]] = []
     for start, end, full in s.places:
@@ -399,7 +399,7 @@ class Draft:
 
 
 def _article(rng: random.Random, pool: Pool, *, subtitle: bool) -> Draft:
-    from transforms.regions import full_name
+    from gonghui.transforms.regions import full_name
 
     local_provs = sorted(pool.local_by_prov)
     prov = rng.choice(local_provs) if rng.random() < 0.3 else rng.choice(PROVINCES)

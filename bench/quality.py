@@ -111,7 +111,7 @@ def _left(cls: str, text: str) -> bool:
     if not _marker_res()[cls].search(text):
         return False
     if cls == "mojibake":
-        from transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans
+        from gonghui.transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans
 
         return any(text[s:e] != MOJIBAKE_MARKER for s, e in damage_left_spans(text))
     return True
@@ -127,10 +127,10 @@ _MARKERS: dict[str, re.Pattern[str]] = {}
 
 def _marker_res() -> dict[str, re.Pattern[str]]:
     if not _MARKERS:
-        from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
-        from transforms.chinese import TRADITIONAL_ONLY_REGEX
-        from transforms.mojibake import DAMAGE_LEFT_REGEX
-        from transforms.pinyin import INLINE_PINYIN_REGEX
+        from gonghui.transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+        from gonghui.transforms.chinese import TRADITIONAL_ONLY_REGEX
+        from gonghui.transforms.mojibake import DAMAGE_LEFT_REGEX
+        from gonghui.transforms.pinyin import INLINE_PINYIN_REGEX
 
         _MARKERS.update({
             "pinyin": re.compile(INLINE_PINYIN_REGEX),
@@ -146,11 +146,10 @@ def found_from_transforms(corpus_dir: str | Path, files: Iterable[str], *, facts
 
     Held-back decisions mirror the suites: a cleaned text with a marker left is held back whole; an
     article without title, date or source is quarantined."""
-    from transforms.boilerplate import learn_repeated_lines
-    from transforms.clean import clean_document
-    from transforms.decode import decode_bytes
-    from transforms.facts import extract_facts
-    from transforms.segment import segment_document
+    from gonghui.transforms.clean import clean_document, learn_repeated_lines
+    from gonghui.transforms.decode import decode_bytes
+    from gonghui.transforms.facts import extract_facts
+    from gonghui.transforms.segment import segment_document
 
     paths = list(files)
     out: dict[str, FoundFile] = {}

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from expectations.suites import MIN_HAN_CHARS
-from transforms.decode import looks_textual
-from transforms.mojibake import damage_left_spans, damage_share
-from transforms.records import Article, CleanDoc, Fact, Person, StagedFile
+from gonghui.expectations.suites import MIN_HAN_CHARS
+from gonghui.transforms.decode import looks_textual
+from gonghui.transforms.mojibake import damage_left_spans, damage_share
+from gonghui.transforms.records import Article, CleanDoc, Fact, Person, StagedFile
 
 
 def staged_frame(files: Sequence[StagedFile]) -> pd.DataFrame:
@@ -118,7 +118,7 @@ QUALIFIER_INSIDE = re.compile(r"(?<=[0-9０-９零一二三四五六七八九十
 
 def value_readable(fact: Fact) -> bool:
     """The fact's number is written in its evidence and reads back as its value."""
-    from transforms.numbers import read_back
+    from gonghui.transforms.numbers import read_back
 
     if not fact.number_text or fact.number_text not in fact.evidence:
         return False
@@ -129,7 +129,7 @@ def value_readable(fact: Fact) -> bool:
 
 
 def fact_frame(facts: Sequence[Fact], articles: dict[str, Article]) -> pd.DataFrame:
-    from transforms.numbers import implausible_reason
+    from gonghui.transforms.numbers import implausible_reason
 
     def matches(f: Fact) -> bool:
         a = articles.get(f.article_id)

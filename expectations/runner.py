@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.suites import SUITES, WARNING, SuiteSpec, severity_of
+from gonghui.expectations.suites import SUITES, WARNING, SuiteSpec, severity_of
 
 # How many failing record ids dq_results.details keeps per expectation (quarantine keeps all).
 DETAIL_IDS = 20

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from transforms.dates import latest_today
-from transforms.records import TextIssue
+from gonghui.transforms.dates import latest_today
+from gonghui.transforms.records import TextIssue
 
 if TYPE_CHECKING:  # GX costs ~2.5 s to import: only a run that validates something pays for it
     from great_expectations.expectations import Expectation
@@ -100,10 +100,10 @@ def _staged_files() -> list[Expectation]:
 
 
 def _clean_documents() -> list[Expectation]:
-    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
-    from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.normalize import PRIVATE_USE_REGEX
-    from transforms.pinyin import INLINE_PINYIN_REGEX
+    from gonghui.transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from gonghui.transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from gonghui.transforms.normalize import PRIVATE_USE_REGEX
+    from gonghui.transforms.pinyin import INLINE_PINYIN_REGEX
 
     E = gx.expectations
     return [
@@ -171,7 +171,7 @@ def _articles() -> list[Expectation]:
 
 
 def _facts() -> list[Expectation]:
-    from transforms.numbers import UNIT_FORMS
+    from gonghui.transforms.numbers import UNIT_FORMS
 
     E = gx.expectations
     # All critical, per fact (the article still loads): a figure that cannot be read back from its
@@ -212,10 +212,10 @@ FINDINGS_PER_DOCUMENT = 20
 
 @cache
 def _finding_patterns() -> dict[str, re.Pattern[str]]:
-    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
-    from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.normalize import PRIVATE_USE_REGEX
-    from transforms.pinyin import INLINE_PINYIN_REGEX
+    from gonghui.transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from gonghui.transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from gonghui.transforms.normalize import PRIVATE_USE_REGEX
+    from gonghui.transforms.pinyin import INLINE_PINYIN_REGEX
 
     # compiled without flags, as GX's pandas backend applies them (Series.str.contains)
     return {"inline_pinyin_left": re.compile(INLINE_PINYIN_REGEX),
@@ -227,7 +227,7 @@ def _finding_patterns() -> dict[str, re.Pattern[str]]:
 def finding_issues(reason: str, text: str) -> list[TextIssue]:
     """The spans of a cleaned text that a clean-suite warning found, as text_issues (kind = the warning's
     name; offsets index the cleaned text). 〓 markers are not repeated: the repair listed them already."""
-    from transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans
+    from gonghui.transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans
 
     out: list[TextIssue] = []
     if reason == "mojibake_left":

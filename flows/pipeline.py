@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows import tasks as t
+from gonghui import bundled_samples
+from gonghui.flows import tasks as t
 from gonghui.stopping import RunStopped, stop_on_signals
-from transforms import PIPELINE_VERSION
-from warehouse import load as wh
+from gonghui.transforms import PIPELINE_VERSION
+from gonghui.warehouse import load as wh
 
 # Files per task run. Prefect costs ~10 ms per task run and a GX validation ~0.2 s per suite (measured on
 # a 1,000-file batch: 1.2 s for the five suites, ~0.7 ms per article), so a
@@ -72,7 +73,7 @@ def _stderr(msg: str) -> None:
 
 
 @flow(name="pipeline", log_prints=False)
-def pipeline(input_dir: str = "data/samples", db_path: str = "warehouse/gonghui.duckdb",
+def pipeline(input_dir: str = bundled_samples(), db_path: str = "warehouse/gonghui.duckdb",
              manifest_path: str | None = None, report_dir: str = "reports",
              batch_size: int = DEFAULT_BATCH_SIZE, data_docs: bool = True,
              show_progress: bool = True, parallel: bool = False, mode: str = "incremental",
@@ -206,7 +207,7 @@ def _paths_accounting(db_path: str, run_id: str, input_dir: str, tally: t.Tally,
     return {"files_missing": gone["missing"], "files_pruned": gone["pruned"]}
 def _say_unmatched(say: Callable[[str], None], manifest_path: str, tally: t.Tally) -> None:
     """One line for the manifest rows that named no file of the input (a typo, a file not copied)."""
-    from transforms.manifest import unmatched_rows
+    from gonghui.transforms.manifest import unmatched_rows
 
     mp = Path(manifest_path)
     rows = list(t._manifest_rows(manifest_path, mp.stat().st_mtime_ns))

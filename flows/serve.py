@@ -146,7 +146,7 @@ def last_run_started(db_path: str | Path) -> datetime | None:
         return None
     import duckdb
 
-    from warehouse.load import open_connection
+    from gonghui.warehouse.load import open_connection
 
     con = open_connection(db_path, read_only=True)
     try:
@@ -290,7 +290,7 @@ def serve_pipeline(cron: str | None, interval: float | None, input_dir: str | Pa
         else:
             info.update(api_url=os.environ["PREFECT_API_URL"], ui_url=None)
         try:
-            from flows.pipeline import pipeline  # imports Prefect while the server boots
+            from gonghui.flows.pipeline import pipeline  # imports Prefect while the server boots
 
             if api is not None:
                 api.wait_ready()
@@ -397,7 +397,7 @@ class _RunReporter:
                 self.say(f"{_utc(run.end_time)} {kind} {run.state.name.lower()} (flow run {run.name}){counts}")
 
     def _counts(self, flow_run_id: str) -> str:
-        from warehouse.load import open_connection
+        from gonghui.warehouse.load import open_connection
 
         try:
             # a second at most: the next run may be starting and waits for this read
@@ -452,7 +452,7 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
         flow, name=name, schedule=schedule, paused=False, parameters=params,
         description="gonghui ETL on a schedule: new or changed files under the input folder are processed",
         tags=["gonghui"],
-        # The repo is an installed package, so runs import `flows.pipeline` whatever their directory.
+        # The repo is an installed package, so runs import `gonghui.flows.pipeline` whatever their directory.
         entrypoint_type=EntrypointType.MODULE_PATH)
     info["deployment_id"] = str(deployment_id)
     _write_info(state, info)
@@ -515,9 +515,3 @@ async def _is_paused(client: Any, deployment_id: Any) -> bool:
         return bool((await client.read_deployment(deployment_id)).paused)
     except Exception:
         return False
-
-
-if __name__ == "__main__":  # `python -m flows.serve ARGS` is `gonghui serve ARGS`
-    from gonghui.cli import main
-
-    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -19,15 +19,24 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from expectations import frames
-from expectations.runner import Outcome, get_runner, has_runner
-from expectations.suites import finding_issues
+from gonghui.expectations import frames
+from gonghui.expectations.runner import Outcome, get_runner, has_runner
+from gonghui.expectations.suites import finding_issues
 from gonghui.faults import inject
-from transforms import PIPELINE_VERSION
-from transforms.dedup import band_keys, signature
-from transforms.manifest import MANIFEST_NAMES
-from transforms.records import Article, CleanDoc, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
-from warehouse import load as wh
+from gonghui.transforms import PIPELINE_VERSION
+from gonghui.transforms.dedup import band_keys, signature
+from gonghui.transforms.manifest import MANIFEST_NAMES
+from gonghui.transforms.records import (
+    Article,
+    CleanDoc,
+    Fact,
+    Person,
+    Rejection,
+    StagedFile,
+    TextIssue,
+    to_dict,
+)
+from gonghui.warehouse import load as wh
 
 T = TypeVar("T")
 # Read files in chunks when hashing, so a 200 MB file never sits in memory twice.
@@ -291,7 +300,7 @@ def _chunks(it: Iterable[T], size: int) -> Iterator[list[T]]:
 
 @functools.lru_cache(maxsize=4)
 def _manifest_rows(manifest_path: str | None, mtime_ns: int) -> tuple[Any, ...]:
-    from transforms.manifest import read_manifest
+    from gonghui.transforms.manifest import read_manifest
 
     if not manifest_path:
         return ()
@@ -328,7 +337,7 @@ def discover_chunk(entries: list[tuple[str, str | None]], input_dir: str, db_pat
     """Stat and hash a chunk of listed files: (item, unchanged) each, unchanged when the warehouse
     already holds these bytes with the same manifest row (look_up=False: it held no file when the run
     began, so nothing is; this run's own files are recognised as copies, never as unchanged)."""
-    from transforms.manifest import match_manifest
+    from gonghui.transforms.manifest import match_manifest
 
     rows = list(_manifest_rows(manifest_path, Path(manifest_path).stat().st_mtime_ns if manifest_path else 0))
     prefix = len(str(Path(input_dir))) + 1
@@ -412,7 +421,7 @@ def discover(input_dir: str, db_path: str, manifest_path: str | None, tally: Tal
 @task(name="discover_staged", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_staged_chunk(db_path: str, after: tuple[str, str] | None, limit: int) -> Found:
     """--reprocess: the next `limit` staged files with text after (path, file_id), from the warehouse."""
-    from transforms.manifest import ManifestRow
+    from gonghui.transforms.manifest import ManifestRow
 
     out = []
     for fid, path, size, enc, text, manifest, export_row in wh.staged_files(db_path, after, limit):
@@ -469,8 +478,8 @@ def stage(items: list[FileItem], run_id: str, gx_dir: str | None, columns: str |
     """Read and decode a batch of files; check them with the staged-files suite. `columns`: the
     crawler-export column override (--columns title=标题,date=发布时间)."""
     inject("stage")
-    from transforms.decode import decode_bytes
-    from transforms.readers import parse_columns_override
+    from gonghui.transforms.decode import decode_bytes
+    from gonghui.transforms.readers import parse_columns_override
 
     override = parse_columns_override(columns) if columns else None
 
@@ -530,7 +539,7 @@ def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult,
     """A crawler export's rows as documents: each its own id, sha256(file hash + ":row:" + n), and its
     path `file#row=n`; parent_id and row keep the provenance. A table that names no articles is one
     rejection naming the columns it lacked."""
-    from transforms.readers import read_export
+    from gonghui.transforms.readers import read_export
 
     assert it.file_id is not None
     ex = read_export(text, _suffix(it.rel_path).lower(), override)
@@ -554,8 +563,7 @@ def _export_rows(it: FileItem, text: str, encoding: str | None, res: StepResult,
 def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResult:
     """Repair, strip, convert and normalise each text; check with the clean-documents suite."""
     inject("clean")
-    from transforms.boilerplate import learn_boilerplate
-    from transforms.clean import clean_document
+    from gonghui.transforms.clean import clean_document, learn_boilerplate
 
     res = StepResult()
     learned = learn_boilerplate([f.text or "" for f in files])
@@ -589,7 +597,7 @@ def clean(files: list[StagedFile], run_id: str, gx_dir: str | None) -> StepResul
 def segment(docs: list[CleanDoc], manifests: dict[str, Any], run_id: str, gx_dir: str | None) -> StepResult:
     """Split documents into articles with metadata; check with the articles suite."""
     inject("segment")
-    from transforms.segment import segment_document
+    from gonghui.transforms.segment import segment_document
 
     res = StepResult()
     arts: list[Article] = []
@@ -620,8 +628,8 @@ class Extracted:
 
 
 def _extract_one(a: Article) -> tuple[list[Fact], list[Person]]:
-    from transforms.facts import extract_facts
-    from transforms.people import extract_people
+    from gonghui.transforms.facts import extract_facts
+    from gonghui.transforms.people import extract_people
 
     return extract_facts(a), extract_people(a)
 

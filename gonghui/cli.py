@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import csv
 import errno
-import io
 import json
 import os
 import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from typing import Any
 
-DEFAULT_INPUT = "data/samples"
+from gonghui import bundled_samples
+from gonghui.tables import _csv_cell, format_rows
+
+# The bundled samples (data/samples in a checkout, gonghui/samples when installed): `gonghui run` works from
+# any folder.
+DEFAULT_INPUT = bundled_samples()
 DEFAULT_DB = "warehouse/gonghui.duckdb"
 DEFAULT_REPORTS = "reports"
 # A run holds DuckDB's write lock for at most warehouse.load.LOAD_HOLD_SECONDS (10 s) plus one batch at a
@@ -52,42 +55,6 @@ def quiet_environment(verbose: bool = False) -> None:
         os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _cell(v: Any, limit: int = 60) -> str:
-    s = "NULL" if v is None else (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else str(v))
-    s = s.replace("\n", "⏎")
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def _csv_cell(v: Any) -> Any:
-    return "" if v is None else (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, list | dict) else v)
-
-
-def format_rows(cols: list[str], rows: list[tuple[Any, ...]], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps([dict(zip(cols, r, strict=True)) for r in rows], ensure_ascii=False, default=str,
-                          indent=1)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([_csv_cell(v) for v in r])
-        return buf.getvalue().rstrip("\n")
-    cells = [[_cell(v) for v in r] for r in rows]
-    widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(cols)]
-
-    def line(vals: list[str]) -> str:
-        return " │ ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths, strict=True)).rstrip()
-
-    out = [line(cols), "─┼─".join("─" * w for w in widths)] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
-
-
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -95,7 +62,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if not db.exists():
         print(f"error: no warehouse at {db}; run `gonghui run` first", file=sys.stderr)
         return 2
-    from warehouse.load import WarehouseBusy, open_connection
+    from gonghui.warehouse.load import WarehouseBusy, open_connection
 
     # read_only: DuckDB refuses every write; external access off: no COPY TO / ATTACH / file writes.
     config = {"enable_external_access": False}
@@ -316,7 +283,7 @@ def check_run_args(args: argparse.Namespace) -> None:
     if not _nearest_existing(rep).is_dir():
         raise UsageError(f"--report-dir {rep}: {_nearest_existing(rep)} is a file, not a folder")
     if args.columns:
-        from transforms.readers import parse_columns_override
+        from gonghui.transforms.readers import parse_columns_override
 
         try:
             parse_columns_override(args.columns)
@@ -327,11 +294,11 @@ def check_run_args(args: argparse.Namespace) -> None:
         if not Path(manifest).is_file():
             raise UsageError(f"manifest {manifest} not found (--manifest names a CSV, TSV or JSON Lines file)")
     elif not args.reprocess:
-        from transforms.manifest import MANIFEST_NAMES
+        from gonghui.transforms.manifest import MANIFEST_NAMES
 
         manifest = next((str(inp / n) for n in MANIFEST_NAMES if (inp / n).is_file()), None)
     if manifest:
-        from transforms.manifest import ManifestError, read_manifest
+        from gonghui.transforms.manifest import ManifestError, read_manifest
 
         try:
             read_manifest(Path(manifest).read_bytes(), Path(manifest).name)
@@ -404,8 +371,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     inp = Path(args.input)
     from gonghui.apiserver import LocalAPI, LocalAPIError
     from gonghui.stopping import ignore_signals
-    from transforms.manifest import ManifestError
-    from warehouse.load import RunInProgress, WarehouseBusy, run_lock
+    from gonghui.transforms.manifest import ManifestError
+    from gonghui.warehouse.load import RunInProgress, WarehouseBusy, run_lock
 
     try:  # fail fast, before Prefect starts, when another run holds this warehouse
         with run_lock(args.db):
@@ -416,7 +383,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if (why := storage_problem(exc)) is not None:
             raise UsageError(f"cannot write beside the warehouse {args.db} ({why})", EXIT_STORAGE) from None
         raise
-    from warehouse.load import WarehouseTooNew, check_schema
+    from gonghui.warehouse.load import WarehouseTooNew, check_schema
 
     try:  # a warehouse written by a newer gonghui is refused before anything starts
         check_schema(args.db)
@@ -430,7 +397,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         api = LocalAPI().start()
     summary: dict[str, Any] | None = None
     try:
-        from flows.pipeline import run_pipeline
+        from gonghui.flows.pipeline import run_pipeline
 
         if api is not None:
             api.wait_ready()
@@ -525,8 +492,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     quiet_environment(args.verbose)
-    from flows.serve import ServeBusy, ServeError, serve_pipeline
     from gonghui.apiserver import LocalAPIError
+    from gonghui.flows.serve import ServeBusy, ServeError, serve_pipeline
 
     try:
         serve_pipeline(args.cron, args.interval, args.input, args.db, args.report_dir, args.manifest,
@@ -547,7 +514,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from gonghui.status import status_text
-    from warehouse.load import WarehouseBusy
+    from gonghui.warehouse.load import WarehouseBusy
 
     try:
         print(status_text(args.db, args.name, args.wait))

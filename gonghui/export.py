@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.load import connect
+from gonghui.warehouse.load import connect
 
 # What an analyst takes away: the curated layer, the quality layer they need to judge it, and the views.
 CURATED_TABLES = ("articles", "facts", "people", "raw_files", "quarantine", "runs")

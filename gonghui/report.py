@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warehouse.load import connect, revisions_of_run
+from gonghui.warehouse.load import connect, revisions_of_run
 
 CSS = """
 body{font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;margin:2rem;color:#222;max-width:76rem}

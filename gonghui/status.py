@@ -97,7 +97,7 @@ def _schedule_text(schedules: list[dict[str, Any]]) -> str | None:
         if "cron" in sch:
             out.append(f'cron "{sch["cron"]}" ({sch.get("timezone") or "UTC"})')
         elif "interval" in sch:
-            from flows.serve import _seconds
+            from gonghui.flows.serve import _seconds
 
             out.append(f"every {_seconds(float(sch['interval']))}")
     return ", ".join(out) or None
@@ -122,7 +122,7 @@ def prefect_view(api_url: str, deployment: str) -> dict[str, Any]:
 def warehouse_runs(db_path: str | Path, wait: float, limit: int = LAST_RUNS) -> list[tuple[Any, ...]]:
     import duckdb
 
-    from warehouse.load import open_connection
+    from gonghui.warehouse.load import open_connection
 
     con = open_connection(db_path, read_only=True, wait_seconds=wait)
     try:
@@ -139,8 +139,8 @@ def warehouse_runs(db_path: str | Path, wait: float, limit: int = LAST_RUNS) -> 
 def status_text(db_path: str | Path, name: str | None = None, wait: float = 30.0,
                 now: datetime | None = None) -> str:
     """The one-screen status of a warehouse and its schedule."""
-    from flows.serve import read_serve_info
-    from gonghui.cli import format_rows
+    from gonghui.flows.serve import read_serve_info
+    from gonghui.tables import format_rows
 
     now = now or datetime.now(UTC)
     db = Path(db_path).resolve()
@@ -191,7 +191,7 @@ def status_text(db_path: str | Path, name: str | None = None, wait: float = 30.0
     if not db.exists():
         wh_note = "no warehouse yet (no run has completed a start)"
     else:
-        from warehouse.load import WarehouseBusy
+        from gonghui.warehouse.load import WarehouseBusy
 
         try:
             rows = warehouse_runs(db, wait)

@@ -13,13 +13,13 @@ import prefect  # noqa: F401
 import prefect_dask  # noqa: F401
 import pyarrow.parquet  # noqa: F401
 
-import flows.tasks  # noqa: F401
-import transforms.clean  # noqa: F401
-import transforms.decode  # noqa: F401
-import transforms.dedup  # noqa: F401
-import transforms.facts  # noqa: F401
-import transforms.people  # noqa: F401
-import transforms.segment  # noqa: F401
+import gonghui.flows.tasks  # noqa: F401
+import gonghui.transforms.clean  # noqa: F401
+import gonghui.transforms.decode  # noqa: F401
+import gonghui.transforms.dedup  # noqa: F401
+import gonghui.transforms.facts  # noqa: F401
+import gonghui.transforms.people  # noqa: F401
+import gonghui.transforms.segment  # noqa: F401
 
 # GX sets this logger to INFO when imported: each worker's first validation printed "Created temporary
 # directory … for ephemeral docs site". Only under -v (gonghui.cli.quiet_environment sets the variable).

@@ -8,8 +8,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from gonghui.transforms.pinyin import strip_pinyin_annotations
 from tests.conftest import SAMPLES
-from transforms.pinyin import strip_pinyin_annotations
 
 GUIZHOU = SAMPLES / "000_7e7ea642b88fe6f6.txt"  # has a CMS trailer: date + source, loads
 GANSU = SAMPLES / "002_bdbddf47cf01ef19.txt"  # has a CMS trailer too

@@ -45,7 +45,7 @@ def raw_texts() -> dict[str, tuple[str, str]]:
 @pytest.fixture(scope="session")
 def clean_docs(raw_texts):  # type: ignore[no-untyped-def]
     """file name -> CleanDoc, through the real cleaner."""
-    from transforms.clean import clean_document
+    from gonghui.transforms.clean import clean_document
 
     return {name: clean_document(fid, name, text) for name, (fid, text) in raw_texts.items()}
 
@@ -53,7 +53,7 @@ def clean_docs(raw_texts):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def articles_by_file(clean_docs):  # type: ignore[no-untyped-def]
     """file name -> list[Article], through the real cleaner and segmenter (no manifest)."""
-    from transforms.segment import segment_document
+    from gonghui.transforms.segment import segment_document
 
     return {name: segment_document(doc) for name, doc in clean_docs.items()}
 

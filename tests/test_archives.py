@@ -15,10 +15,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from transforms.clean import clean_document
-from transforms.manifest import match_manifest, parse_manifest
-from transforms.pathmeta import date_from_path, parse_epaper_header
-from transforms.segment import segment_document
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.manifest import match_manifest, parse_manifest
+from gonghui.transforms.pathmeta import date_from_path, parse_epaper_header
+from gonghui.transforms.segment import segment_document
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVES = ROOT / "tests" / "fixtures" / "archives"
@@ -224,14 +224,14 @@ FURNITURE = ("网站首页", "分享到", "版权所有", "相关阅读", "全�
     ("工会 - 职工", None, "工会 - 职工"),  # too short a head to be a headline with a suffix
 ])
 def test_strip_site_suffix(title: str, site: str | None, expected: str) -> None:
-    from transforms.html import strip_site_suffix
+    from gonghui.transforms.html import strip_site_suffix
 
     assert strip_site_suffix(title, site) == expected
 
 
 def test_page_meta_and_main_text() -> None:
-    from transforms.decode import decode_bytes
-    from transforms.html import extract_page, page_meta
+    from gonghui.transforms.decode import decode_bytes
+    from gonghui.transforms.html import extract_page, page_meta
 
     raw = (ARCHIVES / "pages" / "驿站_lying_charset.html").read_bytes()
     assert b"charset=gb2312" in raw
@@ -275,7 +275,7 @@ def test_saved_pages_load(archive_run: tuple[Path, str]) -> None:
     ("高温作业禁令", False, False),
 ])
 def test_furniture_vocabulary(line: str, label: bool, decree: bool) -> None:
-    from transforms.segment import is_decree_line, is_editorial_label
+    from gonghui.transforms.segment import is_decree_line, is_editorial_label
 
     assert is_editorial_label(line) is label
     assert is_decree_line(line) is decree
@@ -303,7 +303,7 @@ def test_furniture_never_the_headline(archive_run: tuple[Path, str]) -> None:
 
 # --- export readers and the extractor's fallback ---------------------------------------------------------
 def test_read_export_shapes() -> None:
-    from transforms.readers import parse_columns_override, read_export
+    from gonghui.transforms.readers import parse_columns_override, read_export
 
     rows = '{"pubDate": "2021-08-03 07:05", "headline": "标题甲", "text": "正文甲。"}\n'
     nd = read_export(rows, ".ndjson")
@@ -323,7 +323,7 @@ def test_read_export_shapes() -> None:
 
 
 def test_extractor_falls_back_to_the_tag_stripper() -> None:
-    from transforms.html import extract_page
+    from gonghui.transforms.html import extract_page
 
     assert extract_page("<html><body><p>短</p></body></html>").text == "短"
     page = extract_page("<html><head><title>标题甲乙丙_示例网</title></head><body></body></html>")

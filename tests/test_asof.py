@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.asof import AS_OF_FIRST, AS_OF_RE, AsOfIndex, resolve_as_of
+from gonghui.transforms.asof import AS_OF_FIRST, AS_OF_RE, AsOfIndex, resolve_as_of
 
 PUB = "2023-10-08"
 

@@ -125,7 +125,7 @@ def test_every_artifact_class_appears_at_its_rate(rate_corpus: tuple[Path, list[
 
 
 def test_pinyin_share_is_near_its_rate(rate_corpus: tuple[Path, list[dict[str, Any]]]) -> None:
-    from transforms.pinyin import strip_pinyin_annotations
+    from gonghui.transforms.pinyin import strip_pinyin_annotations
 
     out, truth = rate_corpus
     annotated = possible = 0

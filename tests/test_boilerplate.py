@@ -8,20 +8,19 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.boilerplate import (
+from gonghui.transforms.boilerplate import (
     BOILERPLATE_MARKERS_REGEX,
     DEFAULT_MIN_DOCS,
     KIND_REPEATED_LINE,
     SEO_ITEMS_REGEX,
     _line_keys,
-    learn_repeated_lines,
     line_key,
     parse_cms_trailer,
     parse_seo_footer,
     remove_boilerplate,
 )
-from transforms.clean import clean_document
-from transforms.records import CleanDoc
+from gonghui.transforms.clean import clean_document, learn_repeated_lines
+from gonghui.transforms.records import CleanDoc
 
 F000 = "000_7e7ea642b88fe6f6.txt"
 F001 = "001_ef19e07390bc0016.txt"
@@ -191,8 +190,8 @@ def test_seo_items_regex_finds_exactly_the_texts_the_plain_form_finds(text: str)
 def test_a_quoted_article_keeps_its_headline_and_paragraph() -> None:
     """Issue 20, class 6: five pages quote a page's headline and a paragraph in a 相关新闻 box. The lines are
     learned (furniture on the quoting pages) but stay in the article they come from."""
+    from gonghui.transforms.clean import learn_boilerplate
     from tests.hostile.gen_text import synthetic
-    from transforms.boilerplate import learn_boilerplate
 
     home = synthetic(0)
     quote = f"相关新闻\n{home.title}\n{home.lines[2]}"
@@ -211,8 +210,8 @@ def test_a_quoted_article_keeps_its_headline_and_paragraph() -> None:
 
 def test_a_header_line_on_every_page_is_still_furniture() -> None:
     """A line opening most pages (a site's name bar) is a header, not a headline: learned everywhere."""
+    from gonghui.transforms.clean import learn_boilerplate
     from tests.hostile.gen_text import synthetic
-    from transforms.boilerplate import learn_boilerplate
 
     bar = "欢迎访问示例新闻网工会频道"
     texts = [f"{bar}\n{synthetic(i).text}" for i in range(6)]

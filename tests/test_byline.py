@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.byline import (
+from gonghui.transforms.byline import (
     _NEWS_LEAD_RE,
     NEWS_LEAD_OPENERS,
     WIRE_SOURCES,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from opencc import OpenCC
 
-from transforms.chinese import (
+from gonghui.transforms.chinese import (
     CONFIGS,
     ENGINE_SEPARATORS,
     HK_MARKERS,

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
-from transforms.clean import clean_document
-from transforms.mojibake import MOJIBAKE_MARKER
-from transforms.normalize import normalize_text
-from transforms.records import CleanDoc
+from gonghui.transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.mojibake import MOJIBAKE_MARKER
+from gonghui.transforms.normalize import normalize_text
+from gonghui.transforms.records import CleanDoc
 
 # Gold keys whose strings must appear verbatim in the cleaned text (titles, kickers, body pieces ...).
 GOLD_INCLUDE_KEYS = ("title", "kicker", "subtitle", "section_banner", "body_starts", "body_ends")
@@ -119,7 +119,7 @@ def test_cleaning_is_idempotent_on_samples(clean_docs: dict[str, CleanDoc]) -> N
 def _marker_regexes() -> dict[str, str]:
     """Every *_REGEX string constant the clean-stage owners publish (pinyin, chinese, mojibake, ours)."""
     out = {"boilerplate.BOILERPLATE_MARKERS_REGEX": BOILERPLATE_MARKERS_REGEX}
-    for mod_name in ("transforms.pinyin", "transforms.chinese", "transforms.mojibake"):
+    for mod_name in ("gonghui.transforms.pinyin", "gonghui.transforms.chinese", "gonghui.transforms.mojibake"):
         try:
             mod = importlib.import_module(mod_name)
         except ImportError:
@@ -200,7 +200,7 @@ def test_normalize_is_idempotent(text: str) -> None:
 
 
 def test_kangxi_and_supplement_radicals_become_ideographs() -> None:
-    from transforms.normalize import normalize_text
+    from gonghui.transforms.normalize import normalize_text
 
     # ⼯⼈ (Kangxi radicals U+2F2F, U+2F08) as PDF extraction emits them; ⻓⻔⻅ from the supplement
     doc = clean_document("id", "x.txt", "\u2f2f\u2f08代表大会\n\u2ed4前\u2ec5面,\u2ed3期坚持。")
@@ -247,7 +247,7 @@ def test_script_and_style_blocks_in_plain_text_are_removed_and_counted() -> None
 def test_script_stripping_is_linear() -> None:
     import time
 
-    from transforms.html import strip_script_blocks
+    from gonghui.transforms.html import strip_script_blocks
 
     for n in (20_000, 80_000):  # many opening tags without a closing one
         t0 = time.perf_counter()
@@ -260,7 +260,7 @@ def test_script_stripping_is_linear() -> None:
 def test_private_use_characters_stay_and_are_found_by_the_suite_pattern() -> None:
     import re
 
-    from transforms.normalize import PRIVATE_USE_REGEX
+    from gonghui.transforms.normalize import PRIVATE_USE_REGEX
 
     doc = clean_document("id", "x.txt", "走访\ue3c5慰问困难职工。")
     assert "\ue3c5" in doc.text

@@ -38,7 +38,7 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def test_two_dask_workers_build_the_same_warehouse(tmp_path):
-    from flows.pipeline import run_pipeline
+    from gonghui.flows.pipeline import run_pipeline
 
     common = dict(input_dir=str(SAMPLES), batch_size=2, show_progress=False)
     seq = run_pipeline(db_path=str(tmp_path / "seq.duckdb"), report_dir=str(tmp_path / "r1"), **common)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from expectations.frames import staged_frame
-from expectations.runner import ExpectationRunner
-from transforms.records import StagedFile
+from gonghui.expectations.frames import staged_frame
+from gonghui.expectations.runner import ExpectationRunner
+from gonghui.transforms.records import StagedFile
 
 HOSTILE = "<script>alert(3)</script>.txt"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
+from gonghui.transforms.dates import parse_publish_date, parse_publish_time, valid_publish_date
 
 TODAY = date(2024, 6, 1)
 
@@ -62,7 +62,7 @@ def test_publish_dates_are_judged_in_the_sources_time_zone() -> None:
     that morning's paper, dated the next UTC day: not a future date. Two days ahead still is."""
     from datetime import UTC, datetime
 
-    from transforms.dates import latest_today
+    from gonghui.transforms.dates import latest_today
 
     server_evening = datetime(2026, 12, 4, 22, 0, tzinfo=UTC)  # = 2026-12-05 06:00 in Shanghai
     today = latest_today(server_evening)
@@ -77,7 +77,7 @@ def test_invalid_date_text_names_an_impossible_or_out_of_range_date():
     """Issue 16: a date that is there but names no day, or lies out of range, is reported as found."""
     from datetime import date
 
-    from transforms.dates import invalid_date_text
+    from gonghui.transforms.dates import invalid_date_text
 
     today = date(2024, 1, 1)
     assert invalid_date_text("日期:2023年2月30日 星期四", today) == "2023年2月30日"

@@ -7,15 +7,15 @@ import os
 
 import pytest
 
-from tests.badinputs import GANSU, GUIZHOU, SICHUAN, _text
-from tests.hostile.gen_text import _big5_lines, synthetic
-from transforms.decode import (
+from gonghui.transforms.decode import (
     KIND_BAD_BYTES,
     KIND_BOM_DISAGREES,
     KIND_MIXED_ENCODING,
     KIND_NUL_PADDING,
     decode_bytes,
 )
+from tests.badinputs import GANSU, GUIZHOU, SICHUAN, _text
+from tests.hostile.gen_text import _big5_lines, synthetic
 
 
 def _mid(data: bytes) -> int:
@@ -135,8 +135,8 @@ def test_binaries_and_empty_files_keep_their_reasons() -> None:
 
 def test_heavy_damage_still_decodes_and_is_left_to_the_damaged_text_check(page: str) -> None:
     """One character in six unreadable: decoded (the holes counted); the clean suite holds it back."""
-    from expectations.suites import MAX_DAMAGE_SHARE
-    from transforms.mojibake import damage_share
+    from gonghui.expectations.suites import MAX_DAMAGE_SHARE
+    from gonghui.transforms.mojibake import damage_share
 
     raw = "".join(c if j % 6 else "\udc80" for j, c in enumerate(page)).encode("utf-8", "surrogateescape")
     d = decode_bytes(raw)

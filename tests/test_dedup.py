@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms import dedup
-from transforms.clean import clean_document
-from transforms.segment import segment_document
+from gonghui.transforms import dedup
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.segment import segment_document
 
 # The people.com.cn sample: its breadcrumb, editor line and SEO footer are the boilerplate a reprint
 # carries, and its inline pinyin annotations (產(chǎn)) are the ones we add to the copy.

@@ -8,9 +8,9 @@ from conftest import load_gold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.facts import extract_facts
-from transforms.metrics import classify
-from transforms.records import Article
+from gonghui.transforms.facts import extract_facts
+from gonghui.transforms.metrics import classify
+from gonghui.transforms.records import Article
 
 # Floors (gold is a floor): all gold facts found, all 15 people (test_people). Lower only with a reason.
 GOLD_FACTS_FLOOR = 46  # of 46 in facts.yaml

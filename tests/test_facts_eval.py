@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import facts_eval  # noqa: E402
 from facts_eval import GoldFact, qualifier_classes, score, subject_right, value_equal  # noqa: E402
 
-from warehouse.load import ensure_schema  # noqa: E402
+from gonghui.warehouse.load import ensure_schema  # noqa: E402
 
 REALTEXT = ROOT.parent / "shared" / "realtext" / "hkcnews"
 GOLD = ROOT / "tests" / "gold" / "realtext_facts.yaml"
@@ -183,7 +183,7 @@ def test_realtext_gold_is_well_formed() -> None:
 
 @pytest.mark.skipif(not REALTEXT.is_dir(), reason="../shared/realtext is not present")
 def test_realtext_gold_files_follow_the_rule_and_evidence_is_in_the_cleaned_text() -> None:
-    from transforms.clean import clean_document
+    from gonghui.transforms.clean import clean_document
 
     doc = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     chosen = facts_eval.select_gold_files(REALTEXT)

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from transforms.asof import resolve_as_of
-from transforms.dates import parse_publish_date
-from transforms.facts import extract_facts
-from transforms.numbers import PLAUSIBLE_MAX, find_quantities, implausible_reason
-from transforms.records import Article
+from gonghui.transforms.asof import resolve_as_of
+from gonghui.transforms.dates import parse_publish_date
+from gonghui.transforms.facts import extract_facts
+from gonghui.transforms.numbers import PLAUSIBLE_MAX, find_quantities, implausible_reason
+from gonghui.transforms.records import Article
 
 PUB = "2023-05-01"
 
@@ -108,7 +108,7 @@ def test_a_400_digit_count_reads_as_inf_and_is_implausible() -> None:
 def test_implausible_facts_are_held_back_by_the_facts_suite_with_their_evidence() -> None:
     """The real extract task with the real GX facts suite: the implausible facts go to quarantine as
     implausible_value (payload = the fact), the plausible one passes on to the facts table."""
-    from flows.tasks import extract
+    from gonghui.flows.tasks import extract
 
     body = ("全省工会建成户外劳动者服务站点99999999999999999999个,会员达" + "9" * 400 + "人,"
             "今年新建职工之家300个。")

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expectations.frames import cjk_share
+from gonghui.expectations.frames import cjk_share
 
 # The definition cjk_share implements with a lookup table: Han characters over non-space characters.
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

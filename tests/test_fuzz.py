@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.clean import clean_document
-from transforms.decode import decode_bytes
-from transforms.html import html_to_text
-from transforms.manifest import ManifestError, parse_manifest
-from transforms.people import extract_people
-from transforms.segment import segment_document
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.decode import decode_bytes
+from gonghui.transforms.html import html_to_text
+from gonghui.transforms.manifest import ManifestError, parse_manifest
+from gonghui.transforms.people import extract_people
+from gonghui.transforms.segment import segment_document
 
 # Text that looks like our inputs: Han characters, the punctuation and markers the heuristics key on,
 # digits, Latin, and a sprinkling of anything at all.

@@ -102,7 +102,7 @@ def test_name_that_is_not_utf8_is_staged_escaped_and_loaded(walked):
 
 
 def test_backslash_beside_a_bad_byte_is_escaped_losslessly(walked):
-    from flows.tasks import restore_name
+    from gonghui.flows.tasks import restore_name
 
     name = walked["cases"]["backslash_name"]
     assert _state(walked, name) is not None
@@ -318,7 +318,7 @@ def test_manifest_in_no_text_encoding(tmp_path, inp):
 
 
 def test_busy_warehouse_is_exit_3(tmp_path, inp):
-    from warehouse.load import run_lock
+    from gonghui.warehouse.load import run_lock
 
     with run_lock(tmp_path / "w.duckdb"):
         line = _refused(tmp_path, ["run", "--input", str(inp), "--db", str(tmp_path / "w.duckdb")], code=3)
@@ -326,7 +326,7 @@ def test_busy_warehouse_is_exit_3(tmp_path, inp):
 
 
 def _warehouse(path: Path) -> Path:
-    from warehouse.load import ensure_schema
+    from gonghui.warehouse.load import ensure_schema
 
     ensure_schema(path)
     return path
@@ -440,7 +440,7 @@ def test_read_only_prefect_home_is_exit_4(tmp_path, inp, read_only_dir):
 @pytest.mark.parametrize("encoding,sep", [("utf-8", ","), ("utf-8-sig", ","), ("gb18030", ","),
                                           ("utf-16", "\t"), ("utf-16-le", "\t")])
 def test_manifest_encodings_spreadsheets_write(tmp_path, encoding, sep):
-    from transforms.manifest import read_manifest
+    from gonghui.transforms.manifest import read_manifest
 
     p = write_manifest(tmp_path, ["file,source,title", "a.txt,工人日报,职工之家"], encoding, sep)
     rows = read_manifest(p.read_bytes(), p.name)
@@ -449,7 +449,7 @@ def test_manifest_encodings_spreadsheets_write(tmp_path, encoding, sep):
 
 @pytest.mark.parametrize("raw", [b"bad\xff.txt", b"a\\b\xfe.txt", b"\xe5\xb7\xa5\xff\\x41.txt"])
 def test_safe_name_round_trip(raw):
-    from flows.tasks import restore_name, safe_name
+    from gonghui.flows.tasks import restore_name, safe_name
 
     stored = safe_name(os.fsdecode(raw))
     stored.encode("utf-8")  # storable as text

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.records import Article, Fact, Rejection, StagedFile
-from warehouse import load as wh
+from gonghui.transforms.records import Article, Fact, Rejection, StagedFile
+from gonghui.warehouse import load as wh
 
 
 def _batch(run_id: str, texts: list[str], dup_fact: bool = False) -> wh.BatchResult:
@@ -70,7 +70,7 @@ def test_a_key_already_loaded_from_another_file_fails_the_batch(tmp_path):
 
 def test_a_shard_loads_like_the_batch_it_was_written_from(tmp_path):
     """Workers write Parquet shards; the loader reads them with DuckDB: same rows as the in-memory batch."""
-    from transforms.dedup import band_keys, signature
+    from gonghui.transforms.dedup import band_keys, signature
 
     b = _batch("r1", ["一号文本", "二号文本"])
     b.signatures = [(a.article_id, a.file_id, sig, band_keys(sig)) for a in b.articles for sig in [signature(a.body)]]

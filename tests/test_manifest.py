@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from transforms.manifest import ManifestError, ManifestRow, match_manifest, parse_manifest
+from gonghui.transforms.manifest import ManifestError, ManifestRow, match_manifest, parse_manifest
 
 SHA = "ab" * 32
 

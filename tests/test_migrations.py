@@ -15,8 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from gonghui.warehouse import load as wh
 from tests.conftest import ROOT, SAMPLES
-from warehouse import load as wh
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def v1_tables(db: Path) -> dict[str, list[str]]:
 def v1(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A version-1 warehouse holding what a real run of the samples loads (each version-1 column of
     each table copied from a run's warehouse), and its rows as they are before the upgrade."""
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     tmp = tmp_path_factory.mktemp("migrations")
     inp = tmp / "in"
@@ -130,7 +130,7 @@ def test_opening_an_upgraded_warehouse_again_changes_nothing(upgraded):
 def test_an_upgraded_warehouse_takes_revisions(v1, upgraded, tmp_path):
     """A run over the same folder after the upgrade: the paths version 1 recorded are known (nothing is
     loaded twice), and a corrected file is a revision."""
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     db = tmp_path / "wh.duckdb"
     shutil.copy2(upgraded["db"], db)

@@ -13,14 +13,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms import mojibake as mj
-from transforms.mojibake import (
+from gonghui.transforms import mojibake as mj
+from gonghui.transforms.mojibake import (
     MOJIBAKE_MARKER,
     MOJIBAKE_MARKERS_REGEX,
     has_mojibake,
     repair_mojibake,
 )
-from transforms.pinyin import strip_pinyin_annotations
+from gonghui.transforms.pinyin import strip_pinyin_annotations
 
 VECTORS = Path(__file__).parent / "vectors"
 CLEAN_SIMPLIFIED = ("000_7e7ea642b88fe6f6.txt", "002_bdbddf47cf01ef19.txt", "004_2346e4344e25976a.txt")
@@ -319,7 +319,7 @@ def test_logp_is_the_formula() -> None:
 
 def test_text_logp_prefers_the_real_reading_of_chinese_bytes() -> None:
     """The decoder's evidence: the same bytes read in their own encoding score far above any misreading."""
-    from transforms.mojibake import text_logp
+    from gonghui.transforms.mojibake import text_logp
 
     s = "各级工会累计建成户外劳动者服务站点1000个。"
     for enc in ("utf-8", "gb18030", "big5"):

@@ -1,4 +1,4 @@
-"""transforms.numbers against the peers' own test vectors (cn2an, JioNLP) and the sample text."""
+"""gonghui.transforms.numbers against the peers' own test vectors (cn2an, JioNLP) and the sample text."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import VECTORS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.numbers import (
+from gonghui.transforms.numbers import (
     _QUANTITY_FIRST,
     QUANTITY_RE,
     extract_money,

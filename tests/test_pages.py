@@ -14,11 +14,11 @@ import duckdb
 import pytest
 import yaml
 
-from transforms.clean import clean_document
-from transforms.dates import parse_publish_date
-from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, detect_format
-from transforms.records import Article
-from transforms.segment import FLAG_PICTURE_NOTE, segment_document
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.dates import parse_publish_date
+from gonghui.transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, detect_format
+from gonghui.transforms.records import Article
+from gonghui.transforms.segment import FLAG_PICTURE_NOTE, segment_document
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "pages"
@@ -135,7 +135,7 @@ def test_one_articles_defect_holds_back_only_that_article(tmp_path: Path) -> Non
 
 
 def _titles(lines: list[str]) -> list[str | None]:
-    from transforms.segment import _split_page
+    from gonghui.transforms.segment import _split_page
 
     return [d.title for d in _split_page(lines, frozenset())]
 
@@ -166,8 +166,8 @@ def test_web_heads_credits_and_picture_labels() -> None:
 
 
 def test_page_header_parser_is_one() -> None:
-    from transforms.pathmeta import parse_epaper_header
-    from transforms.segment import _page_header
+    from gonghui.transforms.pathmeta import parse_epaper_header
+    from gonghui.transforms.segment import _page_header
 
     for line, want in [("众新闻 2019年8月2日 第5版 港闻", ("2019-08-02", "众新闻", "5")),
                        ("人民日报 一九九八年一月一日 第４版", ("1998-01-01", "人民日报", "4")),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.normalize import normalize_text
-from transforms.paragraphs import rejoin_paragraphs, should_join, split_paragraphs
-from transforms.records import CleanDoc
+from gonghui.transforms.normalize import normalize_text
+from gonghui.transforms.paragraphs import rejoin_paragraphs, should_join, split_paragraphs
+from gonghui.transforms.records import CleanDoc
 
 F004 = "004_2346e4344e25976a.txt"
 

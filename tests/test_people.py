@@ -7,8 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.people import _POST, POST_RE, extract_people
-from transforms.records import Article
+from gonghui.transforms.people import _POST, POST_RE, extract_people
+from gonghui.transforms.records import Article
 
 GOLD_PEOPLE_FLOOR = 15  # of 15 in people.yaml
 

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.pinyin import (
+from gonghui.transforms.pinyin import (
     _CJK,
     _PINYIN_LETTERS,
     INLINE_PINYIN_REGEX,

@@ -29,7 +29,7 @@ def prefect_harness():
 
 
 def run(tmp: Path, input_dir: Path = SAMPLES, manifest: Path | None = None) -> dict:
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     return pipeline(input_dir=str(input_dir), db_path=str(tmp / "wh.duckdb"),
                     manifest_path=str(manifest) if manifest else None, report_dir=str(tmp / "reports"),
@@ -164,7 +164,7 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(tmp_path):
 def test_a_copy_in_a_later_batch_is_held_back_and_its_first_copy_loads(tmp_path):
     """Discovery streams, so copies are recognised across batches: the later path is quarantined as
     duplicate_file_hash even when the first copy went in an earlier batch."""
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     inp = tmp_path / "in"
     inp.mkdir()
@@ -182,7 +182,7 @@ def test_a_copy_in_a_later_batch_is_held_back_and_its_first_copy_loads(tmp_path)
 
 def test_discovery_streams_chunk_by_chunk(tmp_path, monkeypatch):
     """A run never lists the whole input before it starts: drawing the first file classifies one chunk."""
-    from flows import tasks
+    from gonghui.flows import tasks
 
     inp = tmp_path / "in"
     inp.mkdir()

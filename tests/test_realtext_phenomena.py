@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 
-from expectations.frames import clean_frame
-from expectations.suites import MAX_DAMAGE_SHARE, finding_issues
-from transforms.boilerplate import remove_boilerplate
-from transforms.chinese import detect_variant, to_simplified
-from transforms.clean import clean_document
-from transforms.formats import PLAIN, detect_format
-from transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans, damage_share
-from transforms.segment import segment_document
+from gonghui.expectations.frames import clean_frame
+from gonghui.expectations.suites import MAX_DAMAGE_SHARE, finding_issues
+from gonghui.transforms.boilerplate import remove_boilerplate
+from gonghui.transforms.chinese import detect_variant, to_simplified
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.formats import PLAIN, detect_format
+from gonghui.transforms.mojibake import MOJIBAKE_MARKER, damage_left_spans, damage_share
+from gonghui.transforms.segment import segment_document
 
 BODY = ("工会今日召开会员大会,讨论年度工作计划。会上有会员提问,为何去年的活动经费未有公布?"
         "理事会回应指,有关数字将于下月公布。")
@@ -113,7 +113,7 @@ def test_hong_kong_wording_picks_hk_variants() -> None:
 
 
 def test_bilingual_text_is_chinese_by_its_han_characters_english_is_not() -> None:
-    from expectations.suites import MIN_CJK_SHARE, MIN_HAN_CHARS
+    from gonghui.expectations.suites import MIN_CJK_SHARE, MIN_HAN_CHARS
 
     statement = "多个工会及组织严正反对一切筛选记者的措施,要求政府尊重新闻自由。" * 8  # ~260 Han characters
     english = ("Several unions and groups firmly oppose any measure to screen reporters and urge the "
@@ -128,7 +128,7 @@ def test_bilingual_text_is_chinese_by_its_han_characters_english_is_not() -> Non
 
 
 def test_hong_kong_byline_shapes() -> None:
-    from transforms.byline import parse_byline_line
+    from gonghui.transforms.byline import parse_byline_line
 
     assert parse_byline_line("记者 林励、吴婉英").authors == ("林励", "吴婉英")
     assert parse_byline_line("实习记者吴婉英").authors == ("吴婉英",)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.regions import (
+from gonghui.transforms.regions import (
     _COUNTY_STEMS,
     _LENGTHS_BY_PREFIX,
     _PAIR_CHARS,

@@ -86,7 +86,7 @@ def test_huge_quarantine_payloads_are_capped_with_their_full_sizes(bad_run):
     """The 10 MB one-line page becomes one article of 180,000 facts: its quarantine row keeps the first
     PAYLOAD_TEXT_MAX characters and PAYLOAD_LIST_MAX facts, says how much there was, and the whole text
     stays in raw_files."""
-    from warehouse.load import PAYLOAD_LIST_MAX, PAYLOAD_TEXT_MAX
+    from gonghui.warehouse.load import PAYLOAD_LIST_MAX, PAYLOAD_TEXT_MAX
 
     tmp, _, _ = bad_run
     (body, facts, truncated, raw), = q(tmp / "wh.duckdb", """
@@ -136,7 +136,7 @@ def test_unchanged_rerun_skips_everything(bad_run):
 
 def test_a_file_vanishing_mid_run_is_quarantined_unreadable(tmp_path):
     """The file is listed, then deleted before it is read: the stage task quarantines it."""
-    from flows import tasks
+    from gonghui.flows import tasks
 
     inp = tmp_path / "in"
     inp.mkdir()

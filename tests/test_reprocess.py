@@ -21,8 +21,8 @@ def prefect_api():
 
 
 def test_reprocess_after_a_transform_change_reports_what_changed(tmp_path, monkeypatch):
-    from flows import pipeline as p
-    from flows import tasks
+    from gonghui.flows import pipeline as p
+    from gonghui.flows import tasks
 
     inp = tmp_path / "in"
     shutil.copytree(SAMPLES, inp)
@@ -32,9 +32,9 @@ def test_reprocess_after_a_transform_change_reports_what_changed(tmp_path, monke
 
     # A new transforms version that changes behaviour: restated figures are no longer folded into
     # one claim (001 states 2911 stations twice), so one fact of 001 gains the metric.
-    import transforms.facts
+    from gonghui.transforms import facts as facts_module
 
-    monkeypatch.setattr(transforms.facts, "mark_restatements", lambda facts: facts)
+    monkeypatch.setattr(facts_module, "mark_restatements", lambda facts: facts)
     monkeypatch.setattr(tasks, "PIPELINE_VERSION", "0.1.0+changed")
     monkeypatch.setattr(p, "PIPELINE_VERSION", "0.1.0+changed")
     shutil.rmtree(inp)  # --reprocess must not need the input folder
@@ -58,7 +58,7 @@ def test_reprocess_after_a_transform_change_reports_what_changed(tmp_path, monke
 
 
 def test_full_refresh_rebuilds_everything(tmp_path):
-    from flows import pipeline as p
+    from gonghui.flows import pipeline as p
 
     db = tmp_path / "wh.duckdb"
     first = p.pipeline(input_dir=str(SAMPLES), db_path=str(db), report_dir=str(tmp_path / "r"), show_progress=False)
@@ -74,7 +74,7 @@ def test_full_refresh_rebuilds_everything(tmp_path):
 
 def test_backfill_walks_dated_folders_in_order_and_resumes(tmp_path):
     """A tree of dated folders is processed once, in date order; a rerun only adds what is new."""
-    from flows import pipeline as p
+    from gonghui.flows import pipeline as p
 
     inp = tmp_path / "archive"
     names = sorted(q.name for q in SAMPLES.glob("*.txt"))
@@ -82,7 +82,7 @@ def test_backfill_walks_dated_folders_in_order_and_resumes(tmp_path):
         (inp / day[:4] / day).mkdir(parents=True)
         shutil.copy(SAMPLES / name, inp / day[:4] / day / name)
     db = tmp_path / "wh.duckdb"
-    from flows import tasks
+    from gonghui.flows import tasks
 
     walked = [it.rel_path for it in tasks.discover(str(inp), str(db), None, tasks.Tally())]
     assert walked == sorted(walked) and walked[0].startswith("2022/2022-10-17/")  # oldest first

@@ -46,7 +46,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Five runs over one input folder: the samples 000-002; then 000 corrected in place keeping its
     size and modification time (as `cp -p` or `rsync -a` leave it), 002 deleted and 001 copied under a
     new name; then the same with --prune; then 002 put back; then --reprocess."""
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     tmp = tmp_path_factory.mktemp("revisions")
     inp = tmp / "in"
@@ -225,7 +225,7 @@ def test_a_file_changed_after_it_was_hashed_is_held_back(tmp_path):
     """The bytes processed are the bytes hashed: a file rewritten between discovery and staging (a
     crawler still writing it) is held back as changed_during_run and its path is not recorded, so the
     next run reads what it holds then."""
-    from flows import tasks as t
+    from gonghui.flows import tasks as t
 
     inp = tmp_path / "in"
     inp.mkdir()

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.formats import FORMATS, detect_format
-from transforms.manifest import ManifestRow
-from transforms.records import CleanDoc
-from transforms.segment import FLAG_ORPHAN, segment_document
+from gonghui.transforms.formats import FORMATS, detect_format
+from gonghui.transforms.manifest import ManifestRow
+from gonghui.transforms.records import CleanDoc
+from gonghui.transforms.segment import FLAG_ORPHAN, segment_document
 
 PAGE = "004_2346e4344e25976a.txt"
 

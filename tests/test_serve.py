@@ -26,8 +26,8 @@ import duckdb
 import psutil
 import pytest
 
-from flows.serve import ScheduleSpec, deployment_parameters, serve_pipeline, state_dir
 from gonghui.apiserver import LocalAPI
+from gonghui.flows.serve import ScheduleSpec, deployment_parameters, serve_pipeline, state_dir
 from tests.conftest import SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]

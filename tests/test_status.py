@@ -11,9 +11,9 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from flows.serve import state_dir
+from gonghui.flows.serve import state_dir
 from gonghui.status import run_lock_holder, status_text
-from warehouse import load as wh
+from gonghui.warehouse import load as wh
 
 
 def _warehouse_with_runs(db):  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ def test_status_imports_neither_prefect_nor_the_pipeline(tmp_path):
     db = tmp_path / "w.duckdb"
     _warehouse_with_runs(db)
     code = ("import sys; from gonghui.cli import main; main(['status', '--db', sys.argv[1]]); "
-            "heavy = [m for m in ('prefect', 'flows.pipeline', 'great_expectations', 'pandas') if m in sys.modules]; "
+            "heavy = [m for m in ('prefect', 'gonghui.flows.pipeline', 'great_expectations', 'pandas') if m in sys.modules]; "
             "print('HEAVY', heavy)")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, env=env,

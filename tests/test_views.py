@@ -41,7 +41,7 @@ def prefect_api() -> Iterator[None]:
 
 
 def run_flow(tmp: Path, input_dir: Path, manifest: Path | None = None) -> dict[str, Any]:
-    from flows.pipeline import pipeline
+    from gonghui.flows.pipeline import pipeline
 
     return pipeline(input_dir=str(input_dir), db_path=str(tmp / "wh.duckdb"),
                     manifest_path=str(manifest) if manifest else None, report_dir=str(tmp / "reports"),
@@ -50,8 +50,8 @@ def run_flow(tmp: Path, input_dir: Path, manifest: Path | None = None) -> dict[s
 
 def write_reprint(inp: Path) -> None:
     """A Traditional people.com.cn copy of sample 000, built from the real samples (tests/test_dedup.py)."""
-    from transforms.clean import clean_document
-    from transforms.segment import segment_document
+    from gonghui.transforms.clean import clean_document
+    from gonghui.transforms.segment import segment_document
 
     raw = (SAMPLES / ORIGINAL_SAMPLE).read_text(encoding="utf-8")
     original = segment_document(clean_document("0" * 64, ORIGINAL_SAMPLE, raw))[0]
@@ -125,7 +125,7 @@ def _latest_claims(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tupl
 
 def test_metric_by_region_counts_each_claim_once(warehouse):
     # The reprint repeats 贵州's figures; the flow linked it to the original while loading it.
-    from transforms.dedup import find_duplicates, signature
+    from gonghui.transforms.dedup import find_duplicates, signature
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         reprint_articles = [r[0] for r in con.execute(

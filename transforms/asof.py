@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from datetime import date, timedelta
 
-from transforms.numbers import parse_number
+from gonghui.transforms.numbers import parse_number
 
 # Policy (documented for analysts): a claim dated only to a month is read as standing at the
 # *last* day of that month (截至2023年6月 → 2023-06-30: "up to the end of June"), and one dated

@@ -10,8 +10,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from transforms.normalize import normalize_text, only_spaces_to_tidy
-from transforms.records import BoilerplateHit
+from gonghui.transforms.normalize import normalize_text, only_spaces_to_tidy
+from gonghui.transforms.records import BoilerplateHit
 
 _DATA = Path(__file__).parent / "data"
 
@@ -533,7 +533,7 @@ def learn_boilerplate(
     texts: Sequence[str],
     min_docs: int = DEFAULT_MIN_DOCS,
     *,
-    prepare: Callable[[str], str] | None = None,
+    prepare: Callable[[str], str],
 ) -> LearnedLines:
     """Lines found verbatim in at least `min_docs` of `texts` (one source's documents): its furniture;
     and, per document, the learned lines that are its own.
@@ -543,16 +543,12 @@ def learn_boilerplate(
     other pages quote it): it is theirs, and so is every learned line that only ever appears where that
     headline appears (the quoted paragraph travels with its headline). Corpus-learned repetition thus never takes a headline from its
     article. Each learned line is returned both as normalised and as it stands after the cleaner's
-    repair/annotation/Simplified steps (`prepare`, by default the cleaner's own), so the set matches the
-    lines `clean_document(..., repeated_lines=...)` sees.
+    repair/annotation/Simplified steps (`prepare`: transforms.clean.learn_boilerplate passes the cleaner's
+    own), so the set matches the lines `clean_document(..., repeated_lines=...)` sees.
     """
     groups = _group_documents(texts)
     counts = Counter(chain.from_iterable(g.keys for g in groups))
     learned = {key for key, n in counts.items() if n >= min_docs and is_learnable_line(key)}
-    if prepare is None:
-        from transforms.clean import prepare_line  # late import: clean imports this module
-
-        prepare = prepare_line
     forms: dict[str, set[str]] = {}
     for key in learned:
         forms[key] = {key}
@@ -590,7 +586,7 @@ def learn_repeated_lines(
     texts: Sequence[str],
     min_docs: int = DEFAULT_MIN_DOCS,
     *,
-    prepare: Callable[[str], str] | None = None,
+    prepare: Callable[[str], str],
 ) -> frozenset[str]:
     """Every line learn_boilerplate learns (for all documents alike)."""
     return learn_boilerplate(texts, min_docs, prepare=prepare).lines

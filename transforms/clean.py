@@ -5,16 +5,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
-from transforms.boilerplate import KIND_REPEATED_LINE, remove_boilerplate
-from transforms.chinese import to_simplified
-from transforms.dates import parse_publish_date
-from transforms.html import KIND_ENTITY, decode_entities, extract_page, looks_like_html, strip_script_blocks
-from transforms.mojibake import repair_mojibake
-from transforms.normalize import fold_radicals, normalize_text, removal_counts
-from transforms.paragraphs import rejoin_paragraphs, split_paragraphs
-from transforms.pinyin import strip_pinyin_annotations
-from transforms.records import CleanDoc, TextIssue
+from gonghui.transforms import boilerplate
+from gonghui.transforms.boilerplate import (
+    DEFAULT_MIN_DOCS,
+    KIND_REPEATED_LINE,
+    LearnedLines,
+    remove_boilerplate,
+)
+from gonghui.transforms.chinese import to_simplified
+from gonghui.transforms.dates import parse_publish_date
+from gonghui.transforms.html import (
+    KIND_ENTITY,
+    decode_entities,
+    extract_page,
+    looks_like_html,
+    strip_script_blocks,
+)
+from gonghui.transforms.mojibake import repair_mojibake
+from gonghui.transforms.normalize import fold_radicals, normalize_text, removal_counts
+from gonghui.transforms.paragraphs import rejoin_paragraphs, split_paragraphs
+from gonghui.transforms.pinyin import strip_pinyin_annotations
+from gonghui.transforms.records import CleanDoc, TextIssue
 
 SCRIPT_SIMPLIFIED = "simplified"
 
@@ -135,6 +148,18 @@ def _plain_text_markup(raw_text: str) -> tuple[str, dict[str, int], tuple[tuple[
     if entities:
         counts[KIND_ENTITY] = entities
     return raw_text, counts, supplied
+
+
+def learn_boilerplate(texts: Sequence[str], min_docs: int = DEFAULT_MIN_DOCS) -> LearnedLines:
+    """One source's furniture (boilerplate.learn_boilerplate), each line also in the form the cleaner's
+    repair/annotation/Simplified steps give it, so it matches the lines clean_document sees. Here, not in
+    boilerplate.py: the lower layer never imports the cleaner that uses it."""
+    return boilerplate.learn_boilerplate(texts, min_docs, prepare=prepare_line)
+
+
+def learn_repeated_lines(texts: Sequence[str], min_docs: int = DEFAULT_MIN_DOCS) -> frozenset[str]:
+    """Every line learn_boilerplate learns (for all documents alike)."""
+    return learn_boilerplate(texts, min_docs).lines
 
 
 def clean_document(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from transforms.records import TextIssue
+from gonghui.transforms.records import TextIssue
 
 # Magic numbers of binary formats people drop into news folders by mistake.
 BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -123,7 +123,7 @@ def _strict(data: bytes, enc: str) -> str | None:
 
 
 def _score(text: str) -> float:
-    from transforms.mojibake import text_logp
+    from gonghui.transforms.mojibake import text_logp
 
     return text_logp(text)
 

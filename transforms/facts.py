@@ -8,11 +8,11 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
-from transforms import metrics
-from transforms.asof import AsOfIndex
-from transforms.numbers import Quantity, find_quantities
-from transforms.records import Article, Fact
-from transforms.regions import find_places, is_locative
+from gonghui.transforms import metrics
+from gonghui.transforms.asof import AsOfIndex
+from gonghui.transforms.numbers import Quantity, find_quantities
+from gonghui.transforms.records import Article, Fact
+from gonghui.transforms.regions import find_places, is_locative
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
 # A comma between digits with three after it is a thousands separator (3,400元), not a break.

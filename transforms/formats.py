@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.byline import parse_byline_line, starts_news_lead
-from transforms.records import CleanDoc
+from gonghui.transforms.byline import parse_byline_line, starts_news_lead
+from gonghui.transforms.records import CleanDoc
 
 PEOPLE_COM_CN = "people_com_cn"
 EPAPER_TRAILER = "epaper_trailer"

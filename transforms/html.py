@@ -130,7 +130,7 @@ class Page:
 
 def page_meta(html: str) -> dict[str, str]:
     """field -> value from the page's <meta> tags and script variables (the first that names each)."""
-    from transforms.dates import parse_publish_date, parse_publish_time
+    from gonghui.transforms.dates import parse_publish_date, parse_publish_time
 
     out: dict[str, str] = {}
     head = html[:200_000]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from transforms.dates import parse_publish_date, parse_publish_time
+from gonghui.transforms.dates import parse_publish_date, parse_publish_time
 
 MANIFEST_COLUMNS: tuple[str, ...] = (
     "file", "sha256", "source", "publish_date", "publish_time", "page", "url", "title", "authors",

@@ -13,8 +13,8 @@ from typing import NamedTuple, cast
 import ftfy
 import numpy as np
 
-from transforms.pinyin import SYLLABLES, normalise_syllable, reading_chars
-from transforms.records import TextIssue
+from gonghui.transforms.pinyin import SYLLABLES, normalise_syllable, reading_chars
+from gonghui.transforms.records import TextIssue
 
 _DATA = Path(__file__).parent / "data"
 

@@ -15,7 +15,7 @@ Policy (applied in this order; `normalize_text` is idempotent):
      ``•`` (as a name separator) to ``·``, ``⋯`` to ``…``, ``｢｣`` to ``“”``.
 4. Whitespace: runs of spaces, tabs, NBSP, U+3000 and other Unicode spaces become one ASCII space;
    every line is stripped at both ends. Line structure (including blank lines) is kept: paragraph
-   handling is `transforms.paragraphs`' job.
+   handling is `gonghui.transforms.paragraphs`' job.
 5. No control or invisible format characters: NUL and every other C0/C1 control except ``\\n`` are
    removed (tab became a space), as are zero-width spaces/joiners, BOM, soft hyphen, bidi marks.
 6. Radical forms read as the ideographs they stand for: Kangxi radicals (U+2F00-U+2FD5, by NFKC) and the

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from transforms.pathmeta import parse_epaper_header
+from gonghui.transforms.pathmeta import parse_epaper_header
 
 # Headlines in Chinese papers run up to ~40 characters (the longest in the samples, a numbered heading
 # with commas, has 43); a cut body paragraph is a sentence or more. 45 separates them; below it a

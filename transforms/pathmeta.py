@@ -2,7 +2,7 @@
 
 Archives are kept by date: a crawler names each article `20191029-01-04.txt` (date, page, number), a
 saver files pages under `2019/10/29/` or `2019-10-29/`, a person types `2019年10月29日.txt`. These are
-read here (pure functions, no I/O); `transforms.segment` decides their precedence against the text.
+read here (pure functions, no I/O); `gonghui.transforms.segment` decides their precedence against the text.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
-from transforms.dates import EARLIEST_PUBLISH_DATE
+from gonghui.transforms.dates import EARLIEST_PUBLISH_DATE
 
 # --- dates in paths ----------------------------------------------------------------------------------
 # One component (file stem or folder name) holding a whole date. The left and right neighbours must not
@@ -144,7 +144,7 @@ def parse_epaper_header(line: str) -> EpaperHeader | None:
         m = rx.match(s)
         if not m:
             continue
-        from transforms.dates import parse_publish_date
+        from gonghui.transforms.dates import parse_publish_date
 
         iso = parse_publish_date(re.sub(r"\s+", "", m.group("date")))
         page = re.sub(r"\s+", "", m.group("page")).translate(_FULLWIDTH_DIGITS)

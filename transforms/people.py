@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from transforms.records import Article, Person
+from gonghui.transforms.records import Article, Person
 
 try:  # regions is another step's module; without it abbreviated orgs stay as written
-    from transforms.regions import full_name
+    from gonghui.transforms.regions import full_name
 except ImportError:  # pragma: no cover - only while regions is absent
     def full_name(short: str) -> str:
         return short

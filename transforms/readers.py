@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from transforms.dates import parse_publish_date, parse_publish_time
+from gonghui.transforms.dates import parse_publish_date, parse_publish_time
 
 EXPORT_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson", ".json"})
 REASON_EXPORT_COLUMNS = "export_missing_columns"

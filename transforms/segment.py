@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from transforms.byline import (
+from gonghui.transforms.byline import (
     BYLINE_MARKERS,
     BYLINE_MAX_CHARS,
     Credits,
@@ -16,19 +16,19 @@ from transforms.byline import (
     split_news_lead,
     starts_news_lead,
 )
-from transforms.dates import (
+from gonghui.transforms.dates import (
     invalid_date_text,
     latest_today,
     parse_publish_date,
     parse_publish_time,
     valid_publish_date,
 )
-from transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
-from transforms.manifest import ManifestRow
-from transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
-from transforms.pathmeta import date_from_path, parse_epaper_header
-from transforms.records import Article, CleanDoc
-from transforms.regions import home_region, province_of
+from gonghui.transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
+from gonghui.transforms.manifest import ManifestRow
+from gonghui.transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
+from gonghui.transforms.pathmeta import date_from_path, parse_epaper_header
+from gonghui.transforms.records import Article, CleanDoc
+from gonghui.transforms.regions import home_region, province_of
 
 # --- layout vocabulary and thresholds -------------------------------------------------------------
 # Characters that end a sentence; a headline never contains the first group, a paragraph that ends
@@ -827,10 +827,10 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
 def _page_flags(doc_flags: tuple[str, ...] | list[str], d: _Draft) -> list[str]:
     """Per-article fate on a page: a clean-suite finding (a leftover Traditional character, a damaged one,
     inline pinyin, boilerplate) flags the article whose text holds it, not its page-mates."""
-    from transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
-    from transforms.chinese import TRADITIONAL_ONLY_REGEX
-    from transforms.mojibake import damage_left_spans
-    from transforms.pinyin import INLINE_PINYIN_REGEX
+    from gonghui.transforms.boilerplate import BOILERPLATE_MARKERS_REGEX
+    from gonghui.transforms.chinese import TRADITIONAL_ONLY_REGEX
+    from gonghui.transforms.mojibake import damage_left_spans
+    from gonghui.transforms.pinyin import INLINE_PINYIN_REGEX
 
     text = "\n".join([*(x for x in (*d.banner, d.kicker, d.title, d.subtitle) if x), *d.body, *d.captions])
     tests = {"traditional_chars_left": lambda t: re.search(TRADITIONAL_ONLY_REGEX, t) is not None,

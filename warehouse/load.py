@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from transforms.records import Article, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
+from gonghui.transforms.records import Article, Fact, Person, Rejection, StagedFile, TextIssue, to_dict
 
 SQL_DIR = Path(__file__).resolve().parent
 # DuckDB allows one writing process. A second writer waits this long for the lock, then gives up
@@ -254,7 +254,7 @@ def check_schema(db_path: str | Path) -> int:
 
 
 def _too_new(db_path: str | Path, found: int) -> str:
-    from transforms import PIPELINE_VERSION
+    from gonghui.transforms import PIPELINE_VERSION
 
     return (f"{db_path} has warehouse schema version {found}, written by a newer gonghui; this one "
             f"({PIPELINE_VERSION}) knows versions up to {latest_schema_version()}. Upgrade gonghui, or "
@@ -274,7 +274,7 @@ def migrate(db_path: str | Path, say: Callable[[str], None] | None = None) -> tu
     all of it or, on any error, none of it (the file is as it was). A warehouse newer than this release
     is refused (WarehouseTooNew) before anything is written. The DDL files and views are applied on
     every open (idempotent), inside the same transaction."""
-    from transforms import PIPELINE_VERSION
+    from gonghui.transforms import PIPELINE_VERSION
 
     latest = latest_schema_version()
     with connect(db_path) as con:
@@ -321,7 +321,7 @@ def _say(msg: str) -> None:
 
 def write_metrics(con: duckdb.DuckDBPyConnection) -> None:
     """The metrics table as the running lexicon defines it (transforms/data/metrics.yaml), in one transaction."""
-    from transforms.metrics import lexicon_rows
+    from gonghui.transforms.metrics import lexicon_rows
 
     rows = lexicon_rows()
     con.execute("BEGIN")
@@ -751,7 +751,7 @@ def _link_duplicates(con: duckdb.DuckDBPyConnection, file_ids: list[str], versio
 
     Runs in the load transaction, batch after batch in input order, so the result does not depend
     on how many workers transformed the batches."""
-    from transforms.dedup import DEFAULT_THRESHOLD, find_duplicates, min_shared_bands
+    from gonghui.transforms.dedup import DEFAULT_THRESHOLD, find_duplicates, min_shared_bands
 
     new = [(aid, tuple(sig)) for aid, sig in con.execute(
         "SELECT article_id, signature FROM in_signatures").fetchall()]

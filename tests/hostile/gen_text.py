@@ -13,9 +13,9 @@ from pathlib import Path
 
 from opencc import OpenCC
 
+from gonghui.transforms.chinese import to_simplified
+from gonghui.transforms.pinyin import strip_pinyin_annotations
 from tests.badinputs import GUIZHOU, SICHUAN, _big5_ok, _text
-from transforms.chinese import to_simplified
-from transforms.pinyin import strip_pinyin_annotations
 
 GUIZHOU_TITLE = "省总工会 凝聚磅礴力量 建功伟大事业"
 SICHUAN_TITLE = "奋进在治蜀兴川的新征程上"
