@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left
 from datetime import date, timedelta
 
+from gonghui.transforms.dates import ROC_ERA_OFFSET  # 民国 year N is 1911 + N (民国元年 = 1912)
 from gonghui.transforms.numbers import parse_number
 
 # Policy (documented for analysts): a claim dated only to a month is read as standing at the
@@ -61,8 +62,6 @@ def is_base(text: str, m: re.Match[str]) -> bool:
     return not m.group("cut") and text[max(0, m.start() - 2) : m.start()].endswith(BASE_BEFORE)
 
 
-# 民国 year N is Gregorian year 1911 + N (民国元年 = 1912).
-ROC_ERA_OFFSET = 1911
 # A claim cannot stand at a date after its article was published: "up to" a later day (截至2999年12月31日)
 # or "now" words are no date for it. A forecast or a plan may look ahead (明年, 到2025年; the real-text
 # gold dates 相信会达9% to the next year's end, 14 months after publication), but no labour forecast or

@@ -43,19 +43,6 @@ def _cn_small(text: str) -> int | None:
     return None if t < 1 or u < 0 or "十" in units else t * 10 + u
 
 
-def numeral_dates(text: str) -> list[tuple[int, str]]:
-    """(offset, ISO date) for every Chinese-numeral date with its year (一九九八年一月一日) in `text`."""
-    out: list[tuple[int, str]] = []
-    for m in _CN_NUMERAL_DATE_RE.finditer(text):
-        year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-        month, day = _cn_small(m.group(2)), _cn_small(m.group(3))
-        if month is not None and day is not None:
-            iso = _iso(year, str(month), str(day))
-            if iso:
-                out.append((m.start(), iso))
-    return out
-
-
 def _iso(y: str, m: str, d: str) -> str | None:
     try:
         return date(int(y), int(m), int(d)).isoformat()
@@ -67,26 +54,11 @@ def parse_publish_date(text: str | None) -> str | None:
     """The first full calendar date (with its year) in `text` as ISO yyyy-mm-dd, else None."""
     if not text:
         return None
-    text = text.translate(FULLWIDTH_DIGITS)  # same length: offsets keep their meaning
-    found: list[tuple[int, str]] = numeral_dates(text)
-    for m in _CN_DATE_RE.finditer(text):
-        iso = _iso(m.group(1), m.group(2), m.group(3))
-        if iso:
-            found.append((m.start(), iso))
-    for m in _ROC_DATE_RE.finditer(text):
-        iso = _iso(str(ROC_ERA_OFFSET + int(m.group(1))), m.group(2), m.group(3))
-        if iso:
-            found.append((m.start(), iso))
-    for m in _NUM_DATE_RE.finditer(text):
-        iso = _iso(m.group(1), m.group(3), m.group(4))
-        if iso:
-            found.append((m.start(), iso))
+    found = [(offset, iso) for offset, _, iso in date_texts(text) if iso]
     if not found:
-        stripped = text.strip()
-        compact = _COMPACT_DATE_RE.fullmatch(stripped)  # 20231008 only when it is the whole value
-        if compact:
-            return _iso(compact.group(1), compact.group(2), compact.group(3))
-        return None
+        compact = _COMPACT_DATE_RE.fullmatch(text.translate(FULLWIDTH_DIGITS).strip())
+        # 20231008 only when it is the whole value
+        return _iso(compact.group(1), compact.group(2), compact.group(3)) if compact else None
     return min(found)[1]
 
 
@@ -113,11 +85,18 @@ def valid_publish_date(iso: str, today: date) -> bool:
 
 
 def date_texts(text: str) -> list[tuple[int, str, str | None]]:
-    """Every full date written in `text` (年月日 and numeric forms): (offset, as written, ISO or None when
-    it names no calendar day, such as 2023年2月30日)."""
-    text = text.translate(FULLWIDTH_DIGITS)
+    """Every full date written in `text` (年月日, 民国 years, numeric and Chinese-numeral forms): (offset, as
+    written, ISO or None when it names no calendar day, such as 2023年2月30日). The one scan behind
+    parse_publish_date and invalid_date_text."""
+    text = text.translate(FULLWIDTH_DIGITS)  # same length: offsets keep their meaning
     out = [(m.start(), m.group(0), _iso(m.group(1), m.group(2), m.group(3))) for m in _CN_DATE_RE.finditer(text)]
+    out += [(m.start(), m.group(0), _iso(str(ROC_ERA_OFFSET + int(m.group(1))), m.group(2), m.group(3)))
+            for m in _ROC_DATE_RE.finditer(text)]
     out += [(m.start(), m.group(0), _iso(m.group(1), m.group(3), m.group(4))) for m in _NUM_DATE_RE.finditer(text)]
+    for m in _CN_NUMERAL_DATE_RE.finditer(text):
+        year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+        month, day = _cn_small(m.group(2)), _cn_small(m.group(3))
+        out.append((m.start(), m.group(0), _iso(year, str(month), str(day)) if month and day else None))
     return sorted(out)
 
 
