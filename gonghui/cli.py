@@ -252,9 +252,13 @@ def check_warehouse_file(db: Path, full_refresh: bool = False) -> None:
         print(f"warehouse {db} could not be opened ({problem[:160]}); moved aside to {aside.name}, "
               f"rebuilding from the input (--full-refresh)", file=sys.stderr)
         return
+    # the copy a migration kept (warehouse.load.backup_path), newest version first: the way back named
+    kept = sorted(db.parent.glob(db.name + ".pre-migration-v*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    restore = (f"restore {kept[0]}, the copy kept before the last migration" if kept
+               else "restore a copy of it")
     raise UsageError(f"{db} is damaged or not a DuckDB warehouse ({problem[:160]}); rebuild it from the "
                      f"input with `gonghui run --full-refresh` (the damaged file is kept beside it), "
-                     f"or restore a copy of it")
+                     f"or {restore}")
 
 
 def check_run_args(args: argparse.Namespace) -> None:

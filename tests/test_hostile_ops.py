@@ -350,6 +350,18 @@ def test_full_refresh_moves_a_damaged_warehouse_aside(tmp_path):
     assert not db.exists() and len(list(tmp_path.glob("w.duckdb.damaged-*"))) == 1
 
 
+def test_damaged_warehouse_names_the_copy_kept_before_a_migration(tmp_path):
+    from gonghui.cli import UsageError, check_warehouse_file
+    from gonghui.warehouse.load import backup_path
+
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(b"DUCK" + b"\0" * 5000)  # cut short
+    backup_path(db, 1).write_bytes(b"")  # what a migration from version 1 left beside it
+    with pytest.raises(UsageError) as refused:
+        check_warehouse_file(db)
+    assert str(backup_path(db, 1)) in str(refused.value) and "--full-refresh" in str(refused.value)
+
+
 def test_foreign_duckdb_file_is_refused(tmp_path, inp):
     db = tmp_path / "theirs.duckdb"
     con = duckdb.connect(str(db))
