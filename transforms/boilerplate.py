@@ -10,6 +10,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from gonghui.transforms import webpage
 from gonghui.transforms.normalize import normalize_text, only_spaces_to_tidy
 from gonghui.transforms.records import BoilerplateHit
 
@@ -25,6 +26,8 @@ KIND_SEO_FOOTER = "seo_footer"
 KIND_READING_TIP = "reading_tip"
 KIND_REPEATED_LINE = "repeated_line"
 KIND_AUTHOR_BOX = "author_box"
+KIND_SITE_CHROME = "site_chrome"  # a saved web page's template lines (transforms.webpage)
+KIND_PAGE_TITLE = "page_title"  # a saved web page's <title> line: headline + site name (transforms.webpage)
 
 # Input is normalised text (transforms.normalize): ASCII ,():;!?| and full-width 。、“”《》.
 
@@ -326,9 +329,20 @@ def remove_boilerplate(text: str, repeated_lines: frozenset[str] = frozenset()) 
     summary_parts: list[str] = []
     in_seo = False
     tip_pending: str | None = None  # the 阅读提示 heading, waiting for its paragraph
-    for line in lines:
+    page = webpage.scan_page(lines)  # a saved web page's menu and <title> line
+    bullet = webpage.leading_bullet(lines, page)
+    for k, line in enumerate(lines):
         if not line:
             kept.append(line)
+            continue
+        if k in page:
+            page_kind, page_fields = page[k]
+            hits.append(BoilerplateHit(KIND_PAGE_TITLE if page_kind == "page_title" else KIND_SITE_CHROME, line,
+                                       page_fields))
+            continue
+        if bullet is not None and k == bullet[0]:
+            hits.append(BoilerplateHit(KIND_SITE_CHROME, line[: len(line) - len(bullet[1])].strip(), {}))
+            kept.append(bullet[1])
             continue
         if tip_pending is not None:
             hits.append(BoilerplateHit(KIND_READING_TIP, f"{tip_pending}\n{line}", {"summary": line}))
@@ -398,6 +412,11 @@ def _classify(
         if m:
             rest = m["rest"].strip()
             return KIND_READING_TIP, ({"summary": rest} if rest else {}), ""
+    fields = webpage.parse_info_line(line)  # a saved web page's info line (来源:X 时间:Y 浏览次数:N)
+    if fields is not None:
+        return KIND_DATELINE, fields, ""
+    if webpage.is_chrome(line):
+        return KIND_SITE_CHROME, {}, ""
     return None, {}, ""
 
 

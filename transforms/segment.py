@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from gonghui.transforms import webpage
 from gonghui.transforms.byline import (
     BYLINE_MARKERS,
     BYLINE_MAX_CHARS,
@@ -94,7 +95,8 @@ _HEADER_DATELINE_RE = re.compile(
     r"^(?:(?:发布|发表|更新)?(?:时间|日期)[:：]\s*)?(\d{4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?)\s*"
     r"(\d{1,2}[:：]\d{2}(?::\d{2})?)?\s*(?:来源[:：]\s*(?P<src>[^\s]+))?"
 )
-_SOURCE_RE = re.compile(r"来源[:：]\s*(\S+)")
+# the value after 来源:, unless it is the next label (来源: 时间:2018-07-06: an empty source)
+_SOURCE_RE = re.compile(r"来源[:：]\s*(?![^\s:：]{1,6}[:：])(\S+)")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 # A headline in Latin script stands over Chinese text too (an English column's name: "Vigil").
 _LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -900,10 +902,11 @@ def _clean_source(src: object) -> str | None:
     return s or None
 
 
-def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | None]:
-    """Metadata the cleaner found in boilerplate: field -> (value, origin); and a known title."""
+def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | None, str]:
+    """Metadata the cleaner found in boilerplate: field -> (value, origin); a known title and its origin."""
     meta: dict[str, tuple[object, str]] = {}
     title: str | None = None
+    title_origin = TRAILER
 
     def put(key: str, value: object, origin: str, *, weak: bool = False) -> None:
         if value in (None, "", (), []):
@@ -925,19 +928,25 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
             put("publish_time", f.get("publish_time") or parse_publish_time(hit.text), HEADER)
             m = _SOURCE_RE.search(hit.text)
             put("source", _clean_source(f.get("source") or (m.group(1) if m else None)), HEADER)
+            # a web page's info line may name the writer and the editor (作者:X 编辑:Y)
+            put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
+            put("editors", tuple(str(e) for e in f.get("editors") or ()), TEXT, weak=True)
+        elif hit.kind == "page_title" and f.get("title") and title is None:
+            # the page's <title> names the headline printed as the <h1>
+            title, title_origin = str(f["title"]).strip(), HEADER
         elif hit.kind == "cms_trailer":
             put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), TRAILER)
             put("page", str(f["page"]) if f.get("page") not in (None, "") else None, TRAILER)
             put("source", _clean_source(f.get("paper")), TRAILER)
             put("original_id", f.get("original_id"), TRAILER)
             if f.get("title"):
-                title = str(f["title"]).strip()
+                title, title_origin = str(f["title"]).strip(), TRAILER
         elif hit.kind == "author_box":
             put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
         elif hit.kind == "editor_line":
             eds = f.get("editors") or parse_editor_line(hit.text)
             put("editors", tuple(str(e) for e in eds), TEXT)
-    return meta, title
+    return meta, title, title_origin
 
 
 def _take_reading_tip(lines: list[str]) -> tuple[list[str], str | None]:
@@ -974,8 +983,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
-    meta, known_title = _doc_metadata(doc)
-    title_origin = TRAILER
+    meta, known_title, title_origin = _doc_metadata(doc)
     supplied_title = next(((v, o) for k, v, o in doc.supplied if k == "title"), None)
     if supplied_title is not None and not known_title:
         known_title, title_origin = supplied_title
@@ -1079,6 +1087,9 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         site = next(((v, o) for k, v, o in doc.supplied if k == "site_name"), None)
         if site is not None and "source" not in values:  # the site's name: the source of last resort
             values["source"], origin["source"] = site
+        lead = webpage.lead_source(d.body[0]) if "source" not in values and d.body else None
+        if lead is not None:  # who the text's lead says reported it (中工网讯, 「本文来源:X」): after all else
+            values["source"], origin["source"] = lead, TEXT
         supplied_authors = next(((v, o) for k, v, o in doc.supplied if k == "authors"), None)
         if single and supplied_authors is not None:
             authors, origin["authors"] = tuple(a for a in supplied_authors[0].split("、") if a), supplied_authors[1]

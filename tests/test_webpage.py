@@ -1,0 +1,158 @@
+"""A web page saved as text: its info line, its chrome and its <title> line (transforms/webpage.py).
+
+The pages below are written for these tests in the shapes the templates of union sites, news portals and
+forums print (no third-party text): each case is one phenomenon, checked through clean + segment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from gonghui.transforms import webpage
+from gonghui.transforms.clean import clean_document
+from gonghui.transforms.segment import segment_document
+
+TODAY = date(2026, 1, 1)
+
+
+def _articles(text: str):  # type: ignore[no-untyped-def]
+    fid = hashlib.sha256(text.encode()).hexdigest()
+    doc = clean_document(fid, "page.txt", text)
+    return doc, segment_document(doc, today=TODAY)
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("来源:某市总工会  时间:2023年09月14日  浏览次数:241",
+     {"source": "某市总工会", "publish_date": "2023-09-14"}),
+    ("发布时间:2024-03-05 10:12  来源:《某某日报》  作者:王小明  编辑:李四",
+     {"publish_date": "2024-03-05", "publish_time": "10:12", "source": "某某日报", "authors": ("王小明",),
+      "editors": ("李四",)}),
+    ("某某产业信息网   時間:2023-05-12".replace("時間", "时间"), {"source": "某某产业信息网", "publish_date": "2023-05-12"}),
+    ("user88 发表于 2021-10-9 16:44:34", {"publish_date": "2021-10-09", "publish_time": "16:44"}),
+    ("来源: 时间:2018-07-06 09:18", {"publish_date": "2018-07-06", "publish_time": "09:18"}),
+    ("转自:某某日报", {"source": "某某日报"}),
+    ("日期:2022年1月5日 字体:【大 中 小】 打印", {"publish_date": "2022-01-05"}),
+])
+def test_info_lines_are_read(line, want):  # type: ignore[no-untyped-def]
+    assert webpage.parse_info_line(line) == want
+
+
+@pytest.mark.parametrize("line", [
+    "会议时间:待定,地点另行通知。",                       # a sentence: a full stop
+    "时间:明天上午",                                        # no date, no source
+    "来源:他说工会帮了大忙,我们很感激",                    # a "source" that is a clause
+    "浏览次数:很多 来源:某网",                              # a counter that is not a count
+    "活动时间:2023年5月1日至5月3日,共三天,欢迎职工报名参加活动",  # longer than a date
+    "据统计,来源于基层的提案占七成",                        # no label with a colon
+])
+def test_sentences_are_not_info_lines(line):  # type: ignore[no-untyped-def]
+    assert webpage.parse_info_line(line) is None
+
+
+@pytest.mark.parametrize(("line", "chrome"), [
+    ("欢迎您访问某市总工会门户网站  今天是:2026年03月03日 星期二", True),
+    ("今天是", True),
+    ("粤ICP备12345678号-1", True),
+    ("转载请注明:http://example.org/a/1.html", True),
+    ("【版权及免责声明】凡本网所属版权作品,转载时须获得授权并注明来源。", True),
+    ("EnglishEspañolFrançais日本語한국어 中文/繁體", True),
+    ("页: [1]", True),
+    ("新闻热线: 0591-12345678", True),
+    ("欢迎广大职工积极报名参加本次技能竞赛。", False),
+    ("今天是劳动节,工会为一线职工送去慰问品。", False),
+    ("他说,欢迎大家来到工会驿站歇脚。", False),
+])
+def test_chrome_lines(line, chrome):  # type: ignore[no-untyped-def]
+    assert webpage.is_chrome(line) is chrome
+
+
+def test_welcome_banner_and_info_line_give_title_date_source():
+    doc, (a,) = _articles(
+        "欢迎您进入某市总工会门户网站  今天是:2025年03月03日 星期一\n"
+        "首页 > 基层动态 > 正文\n"
+        "某县总工会推进户外劳动者服务站点建设\n"
+        "来源:某市总工会  时间:2023年09月14日  浏览次数:241\n"
+        "近期,某县总工会对辖区内24个工会户外劳动者服务站点开展指导,逐一查看设备配置。\n"
+        "下一步,县总工会将持续推进站点建设工作。\n")
+    assert a.title == "某县总工会推进户外劳动者服务站点建设"
+    assert (a.publish_date, a.source) == ("2023-09-14", "某市总工会")
+    assert a.body.startswith("近期,某县总工会")
+    kinds = [h.kind for h in doc.boilerplate]
+    assert kinds.count("site_chrome") == 1 and "dateline" in kinds  # removed, counted by kind
+
+
+def test_page_title_line_names_the_headline():
+    doc, (a,) = _articles(
+        "某某网\n"
+        "全省建成2000个户外劳动者服务站点-某某网\n"
+        "EnglishEspañolFrançais日本語한국어\n"
+        "全省建成2000个户外劳动者服务站点\n"
+        "2023-05-11 09:47:26 来源: 某某日报\n"
+        "日前,省总工会发布消息,全省已建成2000个户外劳动者服务站点,覆盖所有县区。\n")
+    assert a.title == "全省建成2000个户外劳动者服务站点"
+    assert a.metadata_origin["title"] == "header"
+    assert (a.publish_date, a.source) == ("2023-05-11", "某某日报")
+    assert "某某网" not in a.body and "English" not in a.body
+    assert [h.fields.get("title") for h in doc.boilerplate if h.kind == "page_title"] == [a.title]
+
+
+def test_menu_and_bullet_are_chrome_a_list_is_not():
+    _, (a,) = _articles(
+        "• 首页\n• 信息公开\n• 工作动态\n• 通知公告\n"
+        "市总工会开展送清凉活动\n"
+        "发布日期:2017-07-24\n"
+        "7月20日,市总工会启动送清凉活动,为30家单位职工送去防暑降温品。\n"
+        "活动包括:\n• 走访一线\n• 发放物资\n")
+    assert a.title == "市总工会开展送清凉活动"
+    assert a.publish_date == "2017-07-24"
+    assert "走访一线" in a.body and "信息公开" not in a.body  # two bullets in the text are its own list
+
+    _, (b,) = _articles("• 全省新增50家职工书屋\n来源:某某日报 时间:2024-04-01\n全省今年新增50家职工书屋。\n")
+    assert b.title == "全省新增50家职工书屋"
+
+
+def test_forum_post_line_and_footer():
+    _, (a,) = _articles(
+        "user88 发表于 2021-10-9 16:44:34\n"
+        "某市新增16家户外劳动者爱心服务站\n"
+        "中工网讯 近日,某市总工会为16家户外劳动者爱心服务站揭牌。目前,全市共有33家服务站点。\n"
+        "页: [1]\n"
+        "查看完整版本: 某市新增16家户外劳动者爱心服务站\n")
+    assert a.title == "某市新增16家户外劳动者爱心服务站"
+    assert a.publish_date == "2021-10-09"
+    assert (a.source, a.metadata_origin["source"]) == ("中工网", "text")  # the lead names who reported it
+    assert "查看完整版本" not in a.body and "页:" not in a.body
+
+
+@pytest.mark.parametrize(("para", "src"), [
+    ("中工网讯 近日,某市总工会……", "中工网"),
+    ("新华社北京8月16日电 全国总工会……", "新华社"),
+    ("「本文来源:工人日报」记者……", "工人日报"),
+    ("本报讯 近日……", None),
+    ("本网讯(记者 王五)……", None),
+    ("据了解,该网站……", None),
+])
+def test_lead_source(para, src):  # type: ignore[no-untyped-def]
+    assert webpage.lead_source(para) == src
+
+
+def test_info_line_scan_is_linear():
+    """Every line of a body is offered to parse_info_line: a long line must be refused at once."""
+    import time
+    line = "来源:" + "某" * 1_000_000
+    t = time.perf_counter()
+    assert webpage.parse_info_line(line) is None
+    assert webpage.is_chrome(line) is False
+    assert time.perf_counter() - t < 0.5
+
+
+def test_headline_in_two_parts_is_not_a_page_title():
+    """A headline with a dash between its parts is one headline: the part after it is no site's name."""
+    _, (a,) = _articles(
+        "工会为何重要? - 一位老会员的故事\n"
+        "工会为何重要?\n"
+        "老陈入会三十年,他说工会帮他讨回过工资。\n")
+    assert a.title == "工会为何重要? - 一位老会员的故事"

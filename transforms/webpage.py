@@ -1,0 +1,273 @@
+"""The furniture of a web page saved as text: its info line, the site's chrome and the page's <title> line.
+
+A page copied or extracted from a news portal or a provincial union site keeps what its template printed
+around the article: an info line under the headline (来源:X  时间:2023年09月14日  浏览次数:241, 发布日期:…,
+zj66 发表于 2021-10-9 16:44:34), the site's chrome (a welcome banner with today's date, a menu, a language
+bar, font-size and print controls, the ICP licence, a reprint notice, a forum's page footer) and, often, the
+HTML <title> (headline + separator + site name) as its own line above the headline. Read as text, the info
+line's date and source are lost and the chrome becomes the headline (欢迎您进入…门户网站, · 首页, zj66 发表于…):
+the article is then held back as missing_publish_date / missing_source or loads under a wrong title.
+
+Phenomenon and thresholds: 10 saved pages of 8 sites (provincial union sites, a city union site, two news
+portals, a forum reposting 中工网), stored public pages, read by hand; the site names and texts are not kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gonghui.transforms.dates import parse_publish_date, parse_publish_time
+
+# --- the info line ----------------------------------------------------------------------------------
+# Labels an info line is made of, by what their value is. Longest first inside the alternation, so
+# 发布时间 is read as one label, not 发布 + 时间.
+SOURCE_LABELS = ("信息来源", "文章来源", "本文来源", "新闻来源", "稿件来源", "转载自", "来源", "稿源", "出处", "转自",
+                 "供稿", "来自")
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发表日期", "更新时间", "更新日期", "上传时间", "录入时间",
+               "刊发时间", "出版日期", "日期", "时间", "发布于", "发表于")
+AUTHOR_LABELS = ("作者", "撰稿", "撰文", "记者", "通讯员", "文")
+EDITOR_LABELS = ("责任编辑", "值班编辑", "编辑", "责编", "编审", "审核", "审稿", "校对", "签发", "主编")
+COUNTER_LABELS = ("浏览次数", "阅读次数", "点击次数", "访问次数", "浏览量", "阅读量", "点击量", "访问量", "点击数",
+                  "浏览", "阅读", "点击", "人气", "评论")
+CONTROL_LABELS = ("字体", "字号")
+# Controls a template prints in the info line or on a line of its own (font size, print, close, share).
+CONTROL_TOKENS = frozenset(("大", "中", "小", "默认", "打印", "打印本页", "关闭", "关闭窗口", "收藏", "分享", "分享到",
+                            "分享至", "返回", "返回顶部", "大中小", "【大", "中】", "小】", "【打印】", "【关闭】",
+                            "[打印]", "[关闭]", "【大中小】", "[大中小]", "【", "】"))
+# Labels written without a colon (发表于 DATE: a forum's post line).
+_NO_COLON = ("发布于", "发表于")
+_ALL_LABELS = sorted((*SOURCE_LABELS, *DATE_LABELS, *AUTHOR_LABELS, *EDITOR_LABELS, *COUNTER_LABELS,
+                      *CONTROL_LABELS), key=len, reverse=True)
+_LABEL_RE = re.compile(
+    "(?:" + "|".join(re.escape(x) for x in _ALL_LABELS if x not in _NO_COLON) + r")\s*[:：]"
+    + "|(?:" + "|".join(_NO_COLON) + r")(?=\s*\d)"
+)
+# The longest info line of the pages read was 44 characters (来源 + 时间 + 浏览次数); two more fields
+# (作者, 编辑) and wide spacing fit in 100. A paragraph is longer, or has a full stop.
+INFO_LINE_MAX_CHARS = 100
+# A value: a source or a name list is short (the longest source read: 中国产业经济信息网, 9 characters;
+# a paper's full name with its group runs to ~20).
+SOURCE_MAX_CHARS = 30
+NAMES_MAX_CHARS = 24
+# An unlabelled name before the first label is the site or paper when it ends as one does.
+_SITE_NAME_RE = re.compile(r"^[《]?[\u4e00-\u9fffA-Za-z0-9·]{2,20}(?:网|網|报|報|台|社|在线|新闻|客户端|官网|频道|杂志|周刊)[》]?$")
+_FORUM_USER_RE = re.compile(r"^[\w\u4e00-\u9fff.\-]{1,20}$")
+_COUNT_RE = re.compile(r"^\d*\s*(?:次|人次)?$")
+_NAME_SPLIT_RE = re.compile(r"[\s、,，/]+")
+
+
+def _values(line: str) -> list[tuple[str, str]] | None:
+    """(label, value) pairs of a line made of labelled fields; the text before the first label under ""."""
+    marks = list(_LABEL_RE.finditer(line))
+    if not marks:
+        return None
+    out = [("", line[: marks[0].start()].strip())]
+    for k, m in enumerate(marks):
+        label = m.group(0).rstrip(":：").strip()
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+        out.append((label, line[m.end() : end].strip()))
+    return out
+
+
+def _strip_controls(value: str) -> str:
+    """The value without the controls a template prints after it (时间:2023-05-12 【大 中 小】 打印)."""
+    parts = value.split()
+    while parts and parts[-1] in CONTROL_TOKENS:
+        parts.pop()
+    return " ".join(parts)
+
+
+def parse_info_line(line: str) -> dict[str, Any] | None:
+    """A page's info line -> {publish_date, publish_time, source, authors, editors}, else None.
+
+    The line must be made of labelled fields only (every piece is a label's value, a site name before the
+    first label, or a control), and name a valid date or a source: a sentence that mentions 时间: or 来源:
+    is not an info line.
+    """
+    s = line.strip()
+    if not s or len(s) > INFO_LINE_MAX_CHARS or "。" in s or not (":" in s or "：" in s or "于" in s):
+        return None
+    pairs = _values(s)
+    if pairs is None:
+        return None
+    fields: dict[str, Any] = {}
+    lead = _strip_controls(pairs[0][1])
+    labels = [lab for lab, _ in pairs[1:]]
+    if lead:
+        if any(lab in _NO_COLON for lab in labels) and _FORUM_USER_RE.match(lead):
+            pass  # the poster of a forum post (zj66 发表于 …): not the article's author
+        elif _SITE_NAME_RE.match(lead):
+            fields["source"] = lead.strip("《》")
+        else:
+            iso = parse_publish_date(lead)
+            if iso is None or len(lead) > 24:
+                return None
+            fields["publish_date"] = iso
+            fields["publish_time"] = parse_publish_time(lead)
+    for label, raw in pairs[1:]:
+        value = _strip_controls(raw)
+        if label in DATE_LABELS:
+            if not value:
+                continue
+            iso = parse_publish_date(value)
+            if iso is None or len(value) > 24:
+                return None
+            fields.setdefault("publish_date", iso)
+            t = parse_publish_time(value)
+            if t:
+                fields.setdefault("publish_time", t)
+        elif label in SOURCE_LABELS:
+            if len(value) > SOURCE_MAX_CHARS or any(ch in value for ch in ",，;；"):
+                return None
+            if value:
+                fields["source"] = value.strip("《》〈〉\"“” ")
+        elif label in AUTHOR_LABELS or label in EDITOR_LABELS:
+            if len(value) > NAMES_MAX_CHARS or any(ch in value for ch in ",，;；:："):
+                return None
+            names = tuple(n for n in _NAME_SPLIT_RE.split(value) if n)
+            if names:
+                key = "authors" if label in AUTHOR_LABELS else "editors"
+                fields[key] = (*fields.get(key, ()), *names)
+        elif label in COUNTER_LABELS:
+            if not _COUNT_RE.match(value):
+                return None
+        elif label in CONTROL_LABELS:
+            if any(tok not in CONTROL_TOKENS for tok in value.split()):
+                return None
+    if not (fields.get("publish_date") or fields.get("source")):
+        return None
+    return {k: v for k, v in fields.items() if v}
+
+
+# --- the site's chrome ------------------------------------------------------------------------------
+# Each pattern is one kind of template line, matched on the whole line (or its start, where the rest is
+# the same furniture: a disclaimer paragraph). Lengths bound them away from sentences.
+_CHROME_RES = (
+    # 欢迎您进入乐山市总工会门户网站  今天是:2026年03月03日 星期二 (a welcome banner, often with today's date)
+    re.compile(r"^欢迎(?:您|你)?(?:访问|光临|进入|来到)[^。]{1,60}$"),
+    re.compile(r"^今天是[:：]?\s*(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*(?:星期.|周.)?\s*$"),
+    re.compile(r"^(?:当前时间|当前位置|您现在的位置|你现在的位置|您的位置)[:：]?\s*$"),
+    # 字体:【大 中 小】, 【打印】【关闭】: controls on a line of their own
+    re.compile(r"^(?:字体|字号)[:：]?\s*[【\[]?\s*(?:大\s*中\s*小)?\s*[】\]]?\s*$"),
+    re.compile(r"^(?:[【\[]?(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|返回)[】\]]?\s*){2,}$"),
+    # 冀ICP备2021022604号-10, 京公网安备 11010502000001号: the site's licence line
+    re.compile(r"^[^。]{0,40}(?:ICP备|ICP证|公网安备)\s*[\d\-]+号?[^。]{0,60}$"),
+    # 转载请注明:URL, 【版权及免责声明】凡本网…: the site's notice (a disclaimer may run a paragraph)
+    re.compile(r"^(?:转载请注明|转载请保留|本文链接)[:：][^。]{0,120}$"),
+    re.compile(r"^[【\[]?(?:版权及免责声明|版权声明|免责声明)[】\]]"),
+    # 新闻热线: 0591-87381859, 联系电话 …: the site's contact line
+    re.compile(r"^[^。]{0,60}(?:新闻热线|联系电话|举报电话|热线电话|服务热线)[:：]\s*[\d\-—()（） ]{7,}[^。]{0,40}$"),
+    # a forum's page footer: 页: [1] 2 3, 查看完整版本: X, 返回列表
+    re.compile(r"^页[:：]\s*\[\d+\][\d\s\[\]]*$"),
+    re.compile(r"^(?:查看完整版本|返回列表)(?:[:：].{0,60})?$"),
+    # 推荐:泉州在线福建省卫健委… (a row of recommended links)
+    re.compile(r"^(?:推荐|热点推荐|友情链接)[:：][^。,，]{0,80}$"),
+)
+# A language bar names several languages in their own scripts (EnglishEspañolFrançais…日本語한국어).
+LANGUAGE_NAMES = ("English", "Español", "Français", "Deutsch", "Português", "Русский", "日本語", "日本语", "한국어",
+                  "عربى", "عربي", "繁體", "繁体", "Italiano")
+LANGUAGE_BAR_MIN_NAMES = 3
+LANGUAGE_BAR_MAX_CHARS = 160
+
+
+def is_chrome(line: str) -> bool:
+    """Is this line the site's chrome (a template line, never the article's text)?"""
+    s = line.strip()
+    if not s:
+        return False
+    if any(rx.match(s) for rx in _CHROME_RES):
+        return True
+    if len(s) <= LANGUAGE_BAR_MAX_CHARS and sum(name in s for name in LANGUAGE_NAMES) >= LANGUAGE_BAR_MIN_NAMES:
+        return True
+    return False
+
+
+# --- a menu, and the page's <title> line -------------------------------------------------------------
+# A menu: a run of bullet items at the head of the page (• 首页 / • 信息公开 / • 工作动态 …). Three items
+# are a menu; one or two bullets may be the article's own list. An item is a link label: short.
+MENU_MIN_ITEMS = 3
+MENU_ITEM_MAX_CHARS = 10
+_MENU_ITEM_RE = re.compile(rf"^[•·▪◆●○■□\-*]\s*[^\s。,，]{{1,{MENU_ITEM_MAX_CHARS}}}$")
+# The <title> line is one of the first lines (within the head the template prints before the article).
+PAGE_HEAD_LINES = 15
+# 福建省2675个户外劳动者服务站点上线-新华网, X_中工网, X | 人民网: headline, separator, site name.
+_TITLE_SUFFIX_RE = re.compile(r"^(?P<head>.{4,80}?)\s*(?:[-_|–—]|——|\s-\s)\s*(?P<site>[^-_|–—]{2,20})$")
+_LATIN_SITE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{1,24}$")
+_FORUM_TITLE_RE = re.compile(r"^查看完整版本[:：]\s*(?P<head>.{4,80})$")
+_BULLET_RE = re.compile(r"^[•·▪◆●○■□]\s*")
+
+
+def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Document-level furniture: line index -> ("site_chrome" | "page_title", fields).
+
+    * a menu: MENU_MIN_ITEMS or more bullet items in a row among the first PAGE_HEAD_LINES lines;
+    * the page's <title> line: headline + separator + site name, whose headline is another line of the page
+      (the <h1>) — fields {"title": headline}; a forum footer 查看完整版本: X names the title the same way;
+    * a bullet before the page's first line when no list follows (• 福建省…上线): the marker, not the line.
+    """
+    out: dict[int, tuple[str, dict[str, Any]]] = {}
+    idx = [k for k, ln in enumerate(lines) if ln.strip()]
+    head = idx[:PAGE_HEAD_LINES]
+    run: list[int] = []
+    for k in [*head, -1]:
+        if k >= 0 and _MENU_ITEM_RE.match(lines[k].strip()):
+            run.append(k)
+            continue
+        if len(run) >= MENU_MIN_ITEMS:
+            for j in run:
+                out[j] = ("site_chrome", {})
+        run = []
+    stripped = {lines[k].strip() for k in idx}
+    for k in head:
+        m = _TITLE_SUFFIX_RE.match(lines[k].strip())
+        # the part after the separator must read as a site's name (…网, …报, a Latin name): a headline in
+        # two parts (挪威人太天真? - IKEA 的肉丸故事) has a phrase there
+        if (m and m["head"].strip() in stripped and m["head"].strip() != lines[k].strip()
+                and (_SITE_NAME_RE.match(m["site"].strip()) or _LATIN_SITE_RE.match(m["site"].strip()))):
+            out[k] = ("page_title", {"title": m["head"].strip()})
+            break
+    for k in idx[-PAGE_HEAD_LINES:]:
+        m = _FORUM_TITLE_RE.match(lines[k].strip())
+        if m:
+            fields = {"title": m["head"].strip()} if m["head"].strip() in stripped else {}
+            out[k] = ("page_title", fields)
+    return out
+
+
+def leading_bullet(lines: list[str], taken: dict[int, tuple[str, dict[str, Any]]]) -> tuple[int, str] | None:
+    """(index, the line without its bullet) when the page's first line carries a lone bullet (• 福建省…上线)."""
+    idx = [k for k, ln in enumerate(lines) if ln.strip() and k not in taken]
+    if not idx:
+        return None
+    first = lines[idx[0]].strip()
+    m = _BULLET_RE.match(first)
+    if not m or len(first) - m.end() < 4:
+        return None
+    nxt = lines[idx[1]].strip() if len(idx) > 1 else ""
+    if _BULLET_RE.match(nxt):
+        return None  # a list, not a lone marker
+    return idx[0], first[m.end():]
+
+
+# --- a source named where the article's text begins ---------------------------------------------------
+# 「本文来源:工人日报」… (a reposting site's note opening the text), 中工网讯 …, 新华社北京8月16日电 …: the
+# lead names who reported it. Used only when no other place names a source (a page with no info line).
+_LEAD_NOTE_RE = re.compile(r"^[「【\[(（]\s*(?:本文|文章|信息|新闻)?来源[:：]\s*([^」】\])）:：]{2,30})[」】\])）]")
+_LEAD_WIRE_RE = re.compile(
+    r"^([\u4e00-\u9fff]{1,10}(?:网|社|台|报))(?:[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日)?[讯电]"
+)
+# 本报讯 / 本网讯 name no one: "this paper".
+_SELF_REFERENCE = ("本报", "本网", "本台", "本刊", "本社")
+
+
+def lead_source(paragraph: str) -> str | None:
+    """The source a news lead names (中工网讯 -> 中工网, 「本文来源:工人日报」 -> 工人日报), else None."""
+    s = paragraph.strip()
+    m = _LEAD_NOTE_RE.match(s) or _LEAD_WIRE_RE.match(s)
+    if not m:
+        return None
+    src = m.group(1).strip("《》 ")
+    if src in _SELF_REFERENCE or src.startswith(_SELF_REFERENCE):
+        return None
+    return src or None
