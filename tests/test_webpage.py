@@ -131,6 +131,7 @@ def test_forum_post_line_and_footer():
     ("中工网讯 近日,某市总工会……", "中工网"),
     ("新华社北京8月16日电 全国总工会……", "新华社"),
     ("「本文来源:工人日报」记者……", "工人日报"),
+    ("来源:某某网 在劳动节来临之际……", "某某网"),
     ("本报讯 近日……", None),
     ("本网讯(记者 王五)……", None),
     ("据了解,该网站……", None),
@@ -156,3 +157,46 @@ def test_headline_in_two_parts_is_not_a_page_title():
         "工会为何重要?\n"
         "老陈入会三十年,他说工会帮他讨回过工资。\n")
     assert a.title == "工会为何重要? - 一位老会员的故事"
+
+
+def test_counters_related_list_and_doubled_headline_are_chrome():
+    """A portal page: like/share counters over the headline, the headline twice (title block and <h1>),
+    and a related-items list at the foot (numbered headlines, each with its time stamp)."""
+    doc, (a,) = _articles(
+        "0\n0\n"
+        "码头工会宣布罢工行动升级\n\n码头工会宣布罢工行动升级\n\n"
+        "码头工潮持续了三个星期,工会宣布将罢工行动升级。\n"
+        "工人指很多时候都要工作超过24小时。\n"
+        "  1. 更多\n"
+        "  1. 某区新增两个公园\n    某区新增两个公园\n    2小时前\n"
+        "  2. 天气报告\n    天气报告\n    3小时前\n")
+    assert a.title == "码头工会宣布罢工行动升级"
+    assert a.body == "码头工潮持续了三个星期,工会宣布将罢工行动升级。\n工人指很多时候都要工作超过24小时。"
+    assert doc.removed_counts["site_chrome"] == 2 + 7 and doc.removed_counts["page_title"] == 1
+
+
+def test_print_box_of_paragraphs_is_not_a_related_list():
+    """相关阅读 over paragraphs is a print box: its text is the article's (segment keeps it)."""
+    doc, (a,) = _articles(
+        "某市职工书屋达500家\n"
+        "来源:某某日报 时间:2024-04-01\n"
+        "某市职工书屋已达500家。\n"
+        "相关阅读\n"
+        "职工书屋是工会为职工提供阅读服务的阵地,今年全国新建1000家。\n"
+        "各地工会还开展了读书月活动,参加职工超过10万人。\n"
+        "读书月活动将持续到年底。\n")
+    assert "今年全国新建1000家" in a.body and "site_chrome" not in doc.removed_counts
+
+
+def test_content_farm_decoys_are_removed_and_counted():
+    """A farm's copy: pictographs in parentheses between characters, padded pinyin, a decoy inside one."""
+    doc, (a,) = _articles(
+        "工会会员超过3亿\n来源:某某网 时间:2024-01-02\n"
+        "全國職(zhí )工總數(🙁)約4億人,工(🕑)會會員近3億,才(cá(🐃)i )能凝聚(⏩)力量。\n")
+    assert a.body == "全国职工总数约4亿人,工会会员近3亿,才能凝聚力量。"
+    assert doc.removed_counts["decoy_marks"] == 4
+
+
+def test_one_emoji_in_parentheses_stays():
+    _, (a,) = _articles("工会送清凉\n来源:某某网 时间:2024-07-02\n工友们收到了西瓜(🍉),十分高兴。\n")
+    assert "(🍉)" in a.body

@@ -26,7 +26,7 @@ from gonghui.transforms.html import (
 from gonghui.transforms.mojibake import repair_mojibake
 from gonghui.transforms.normalize import fold_radicals, normalize_text, removal_counts
 from gonghui.transforms.paragraphs import rejoin_paragraphs, split_paragraphs
-from gonghui.transforms.pinyin import strip_pinyin_annotations
+from gonghui.transforms.pinyin import strip_decoys, strip_pinyin_annotations
 from gonghui.transforms.records import CleanDoc, TextIssue
 
 SCRIPT_SIMPLIFIED = "simplified"
@@ -107,6 +107,7 @@ FRONT_MATTER_KEYS: dict[str, str] = {
     "url": "url", "link": "url",
 }
 KIND_FRONT_MATTER = "front_matter"
+KIND_DECOY = "decoy_marks"  # pictographs a content farm injected in parentheses (pinyin.strip_decoys)
 ORIGIN_FRONT_MATTER = "front_matter"
 
 
@@ -172,7 +173,8 @@ def clean_document(
     """Clean one file's decoded text into a CleanDoc (paragraphs joined by a single "\\n").
 
     Order: (HTML pages: extract their text; plain text: read Markdown front matter as metadata, remove
-    <script>/<style> blocks, decode character references) -> repair mojibake -> strip pinyin annotations ->
+    <script>/<style> blocks, decode character references) -> drop injected decoys -> repair mojibake -> strip
+    pinyin annotations ->
     Traditional to Simplified -> normalise -> remove boilerplate (metadata kept in the hits) -> rejoin
     paragraphs cut by column breaks. TextIssue offsets index the text after HTML extraction (plain text:
     after the front matter, script blocks and references). removed_counts counts every kind removed.
@@ -189,6 +191,9 @@ def clean_document(
         supplied = tuple((k, v if k in ("publish_date", "publish_time", "url") else prepare_line(v), "html_meta")
                          for k, v in page.meta.items() if v)
     chars_removed = removal_counts(raw_text)
+    raw_text, decoys = strip_decoys(raw_text)  # before the annotations: a decoy can sit inside one
+    if decoys:
+        chars_removed[KIND_DECOY] = decoys
     text, issues, script = prepare_text(raw_text)
     result = remove_boilerplate(text, repeated_lines)
     # an end mark the cleaner took off still ends its article: no column join across it (issue 21)

@@ -198,6 +198,39 @@ _FORUM_TITLE_RE = re.compile(r"^查看完整版本[:：]\s*(?P<head>.{4,80})$")
 _BULLET_RE = re.compile(r"^[•·▪◆●○■□]\s*")
 
 
+# A related-items list at the page's foot: a label (更多, 相关新闻 …), then only short headline lines with list
+# numbers or time stamps (2小时前, 2024-05-01 10:00) to the end of the page. A print paper's 相关阅读 box holds
+# paragraphs (it stays: segment.EDITORIAL_LABELS); a web list holds headlines.
+RELATED_HEADS = frozenset(("更多", "更多新闻", "更多资讯", "相关新闻", "相关阅读", "相关文章", "相关报道", "延伸阅读",
+                           "推荐阅读", "热门推荐", "热门文章", "热门新闻", "猜你喜欢", "最新新闻", "热点新闻",
+                           "大家都在看", "你可能感兴趣", "精彩推荐"))
+RELATED_SCAN_LINES = 80  # the list stands in the page's last lines (the longest read: 10 items x 3 lines)
+RELATED_MIN_LINES = 3
+RELATED_ITEM_MAX_CHARS = 60  # a headline (segment.PLAIN_TITLE_MAX_CHARS bounds them the same way)
+_LIST_MARK_RE = re.compile(r"^(?:\d{1,2}[.、)）]\s*|[•·▪◆●○■□*\-]\s*)")
+_STAMP_RE = re.compile(r"^(?:\d{1,3}\s*(?:秒|分钟|小时|天|日)前|刚刚|昨天|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?"
+                       r"|\d{1,2}[-/]\d{1,2}(?:\s+\d{1,2}:\d{2})?)$")
+# Counters a template prints above the article (likes, shares, comments): a line of digits before any text.
+_COUNTER_RE = re.compile(r"^\d{1,7}$")
+_HAN_OR_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _related_list(lines: list[str], idx: list[int]) -> list[int]:
+    """Line indexes of a related-items list running to the page's end, else []."""
+    tail = idx[-RELATED_SCAN_LINES:]
+    for pos, k in enumerate(tail):
+        label = _LIST_MARK_RE.sub("", lines[k].strip()).rstrip(":：>》 ")
+        if label not in RELATED_HEADS:
+            continue
+        items = [lines[j].strip() for j in tail[pos + 1:]]
+        if len(items) < RELATED_MIN_LINES or any(len(x) > RELATED_ITEM_MAX_CHARS or x.endswith("。") for x in items):
+            continue
+        marked = sum(bool(_LIST_MARK_RE.match(x) or _STAMP_RE.match(x)) for x in items)
+        if 2 * marked >= len(items):
+            return tail[pos:]
+    return []
+
+
 def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
     """Document-level furniture: line index -> ("site_chrome" | "page_title", fields).
 
@@ -218,6 +251,19 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
             for j in run:
                 out[j] = ("site_chrome", {})
         run = []
+    for k in head:  # counters above the article's first line
+        if not _COUNTER_RE.match(lines[k].strip()):
+            break
+        out[k] = ("site_chrome", {})
+    for k in _related_list(lines, idx):
+        out[k] = ("site_chrome", {})
+    # the headline printed twice in a row as the page's first text (its title block over its <h1>): the first
+    # copy is the page's title. Only first: a caption repeated under a picture further down (图片 / 图片) is not.
+    rest = [k for k in head if k not in out]
+    if len(rest) >= 2:
+        la, lb = lines[rest[0]].strip(), lines[rest[1]].strip()
+        if la == lb and len(la) <= RELATED_ITEM_MAX_CHARS and _HAN_OR_LETTER_RE.search(la) and not la.endswith("。"):
+            out[rest[0]] = ("page_title", {"title": la})
     stripped = {lines[k].strip() for k in idx}
     for k in head:
         m = _TITLE_SUFFIX_RE.match(lines[k].strip())
@@ -253,7 +299,8 @@ def leading_bullet(lines: list[str], taken: dict[int, tuple[str, dict[str, Any]]
 # --- a source named where the article's text begins ---------------------------------------------------
 # 「本文来源:工人日报」… (a reposting site's note opening the text), 中工网讯 …, 新华社北京8月16日电 …: the
 # lead names who reported it. Used only when no other place names a source (a page with no info line).
-_LEAD_NOTE_RE = re.compile(r"^[「【\[(（]\s*(?:本文|文章|信息|新闻)?来源[:：]\s*([^」】\])）:：]{2,30})[」】\])）]")
+_LEAD_NOTE_RE = re.compile(r"^[「【\[(（]\s*(?:本文|文章|信息|新闻)?来源[:：]\s*([^」】\])）:：]{2,30})[」】\])）]"
+                           r"|^(?:本文|文章|信息|新闻)?来源[:：]\s*([^\s:：,，。]{2,20})\s")
 _LEAD_WIRE_RE = re.compile(
     r"^([\u4e00-\u9fff]{1,10}(?:网|社|台|报))(?:[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日)?[讯电]"
 )
@@ -267,7 +314,7 @@ def lead_source(paragraph: str) -> str | None:
     m = _LEAD_NOTE_RE.match(s) or _LEAD_WIRE_RE.match(s)
     if not m:
         return None
-    src = m.group(1).strip("《》 ")
+    src = (m.group(1) or m.group(2) or "").strip("《》 ")
     if src in _SELF_REFERENCE or src.startswith(_SELF_REFERENCE):
         return None
     return src or None
