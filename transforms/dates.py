@@ -19,6 +19,9 @@ _CN_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*
 # Taiwan's official calendar counts years of the Republic (民国/民國 N 年 = 1911 + N: 民国100年 = 2011).
 _ROC_DATE_RE = re.compile(r"民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 ROC_ERA_OFFSET = 1911
+# ... and Taiwanese text writes those years bare: 109年9月7日 (2020), 發布日期:113年5月1日. Only three-digit
+# years 100-119 (2011-2030) are read so: a two-digit year is Hong Kong's short form (97年7月1日 = 1997).
+_ROC_BARE_DATE_RE = re.compile(r"(?<![\d国國])(1[01]\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
@@ -92,6 +95,8 @@ def date_texts(text: str) -> list[tuple[int, str, str | None]]:
     out = [(m.start(), m.group(0), _iso(m.group(1), m.group(2), m.group(3))) for m in _CN_DATE_RE.finditer(text)]
     out += [(m.start(), m.group(0), _iso(str(ROC_ERA_OFFSET + int(m.group(1))), m.group(2), m.group(3)))
             for m in _ROC_DATE_RE.finditer(text)]
+    out += [(m.start(), m.group(0), _iso(str(ROC_ERA_OFFSET + int(m.group(1))), m.group(2), m.group(3)))
+            for m in _ROC_BARE_DATE_RE.finditer(text)]
     out += [(m.start(), m.group(0), _iso(m.group(1), m.group(3), m.group(4))) for m in _NUM_DATE_RE.finditer(text)]
     for m in _CN_NUMERAL_DATE_RE.finditer(text):
         year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))

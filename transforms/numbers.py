@@ -15,11 +15,17 @@ import cn2an
 
 # Full-width digits and the full-width point map 1:1 onto ASCII, so offsets never shift.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+# Typeset and Taiwanese text write zero with the white circle ○ (U+25CB) in numbers read digit by digit
+# (二萬九五○○元, 一九○元); it is 〇 there. Same length: offsets keep their meaning.
+_CIRCLE_ZERO = str.maketrans("○", "〇")
 
-CN_DIGITS = "零〇一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿"
+CN_DIGITS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿"
 CN_SCALES = "十百千万亿拾佰仟萬億"
 # Scale words that may follow an Arabic number: 1.19万, 3千万亿, 9佰.
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+# After 万 or 亿 the rest of the number may follow in digits: 2万3100元, 2萬4,000元, 1亿2000万 (Hong Kong and
+# Taiwan write amounts so, mainland text now and then).
+_SCALE_TAIL = r"(?:(?<=[万亿萬億])[0-9０-９]{1,4}(?:[,，][0-9０-９]{3})?)"
 _CN_NUM = rf"[{CN_DIGITS}{CN_SCALES}](?:[{CN_DIGITS}{CN_SCALES}]|点(?=[{CN_DIGITS}]))*"
 _SCALE_RUN = rf"[{CN_SCALES}]+"
 
@@ -164,7 +170,7 @@ QUANTITY_RE = re.compile(
     # start inside the run could only find what that try found.
     # ... nor at a group of three digits after a digit and a comma (999,999,99元: the groups of a
     # thousands-separated run, tried from the run's start).
-    rf"(?P<num>(?<![0-9０-９])(?!(?<=[0-9０-９][,，])[0-9０-９]{{3}}(?![0-9０-９]))(?:{_ARABIC})(?:\s?{_SCALE_RUN})?|(?<![{CN_DIGITS}{CN_SCALES}])(?<![{CN_DIGITS}]点){_CN_NUM})"
+    rf"(?P<num>(?<![0-9０-９])(?!(?<=[0-9０-９][,，])[0-9０-９]{{3}}(?![0-9０-９]))(?:{_ARABIC})(?:\s?{_SCALE_RUN}{_SCALE_TAIL}?)?|(?<![{CN_DIGITS}{CN_SCALES}])(?<![{CN_DIGITS}]点){_CN_NUM})"
     r"(?P<q2>[余多几])?"
     rf"(?P<scale>[万亿]+)?"
     r"(?P<q3>[余多])?"
@@ -181,6 +187,12 @@ _IDIOM_ONE = frozenset({"一", "壹", "零", "〇"})  # ... and a lone 零 is a 
 # Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
 # and 两三家 are "a few". (Years written so, 二〇二三, are followed by 年, never by a unit.)
 _CN_DIGITS_ONLY = re.compile(rf"^[{CN_DIGITS}]{{2,}}$")
+# ... but a run of three or more is a number read digit by digit (一九○元 = 190, 二四七万人: typeset and
+# Taiwanese text): "a few" is always a pair of neighbouring digits (两三, 三五, 七八).
+DIGIT_RUN_MIN = 3
+# ... and at most this many digits before the point: a year (4) or an amount in 元 up to the billions; a
+# longer run is a code or a flattened table, not a figure (and would cost cn2an time: issue 20 class 7).
+DIGIT_RUN_MAX = 12
 # A Chinese digit after these names a weekday (周六本打算, 星期三), not a count.
 _WEEKDAY_BEFORE = ("周", "星期", "礼拜")
 _SET_PHRASES_PATH = Path(__file__).parent / "data" / "facts_set_phrases.txt"
@@ -212,6 +224,7 @@ TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明")
 _TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期"})
 # A day of the month written alone (23日通知员工, 到 23 日为止): 日 after a bare number up to 31, with
 # spaces allowed around the digits as some sites set dates (2021 年 5 月 29 日).
+_MONTH_AFTER = re.compile(r"\s*(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
 _DAY_OF_MONTH = re.compile(r"^(?:[1-9]|[12][0-9]|3[01])$")
 _DAY_FOLLOWERS = ("为止", "通知", "起", "晚", "早", "上午", "下午", "凌晨", "期间", "及")
 
@@ -222,6 +235,10 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
     if unit == "年" and text[max(0, num_start - 2) : num_start] == "民国":
         return True  # 民国100年: a year of the Republic of China's era (transforms/asof.py converts it)
     if unit == "年":
+        if _MONTH_AFTER.match(text, unit_end):
+            return True  # N年M月: a date whatever N is (109年9月7日: a year of Taiwan's era, written bare)
+        if len(num) == 4 and _digit_run(num) is not None:
+            return True  # 一九九八年, 二〇二三年: a year written digit by digit
         return bool(_YEAR_DIGITS.match(num)) or (not qualified and bool(_SHORT_YEAR.match(num)))
     # the last character before the number, spaces skipped (a walk back over the spaces only: copying
     # text[:num_start] for every number made a page of dates quadratic — issue 20 class 7)
@@ -237,8 +254,8 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
 
 
 def _normalise(text: str) -> str:
-    """Full-width digits to ASCII, thousands separators removed, outer whitespace stripped."""
-    s = text.translate(_FULLWIDTH).strip()
+    """Full-width digits to ASCII, ○ to 〇, thousands separators removed, outer whitespace stripped."""
+    s = text.translate(_FULLWIDTH).translate(_CIRCLE_ZERO).strip()
     s = _THOUSANDS_SEP.sub("", s)
     return _SPACE_BEFORE_SCALE.sub("", s)
 
@@ -269,11 +286,61 @@ def parse_number(text: str) -> float | None:
     try:
         value = cn2an.cn2an(s, "smart")
     except (ValueError, KeyError, IndexError, TypeError):
-        return None
+        return _positional(s)
     try:
         return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
+
+
+_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "兩": 2}
+_SCALE_VALUE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000,
+                "仟": 1000}
+_MANTISSA_SCALE = re.compile(r"^(?P<mant>.+?)(?P<scale>[万亿萬億]+)$")
+_SCALE_THEN_RUN = re.compile(r"^(?P<head>.+[万亿萬億])(?P<run>[〇零一二三四五六七八九]{2,})$")
+
+
+def _digit_run(s: str) -> float | None:
+    """A number written digit by digit (二四七 = 247, 一七三点九五 = 173.95, 九五〇〇 = 9500), else None.
+
+    DIGIT_RUN_MIN digits at least, or a decimal point: a pair of digits is "a few" (两三, 七八)."""
+    whole, _, frac = s.translate(_CIRCLE_ZERO).partition("点")
+    if not whole or any(c not in _DIGIT_VALUE for c in whole + frac) or whole[0] in "〇零":
+        return None
+    if (len(whole) < DIGIT_RUN_MIN and not frac) or len(whole) > DIGIT_RUN_MAX or len(frac) > DIGIT_RUN_MAX:
+        return None
+    return float("".join(str(_DIGIT_VALUE[c]) for c in whole) + ("." + "".join(str(_DIGIT_VALUE[c]) for c in frac)
+                                                                  if frac else ""))
+
+
+def _positional(s: str) -> float | None:
+    """Forms cn2an does not read: digit by digit (一九〇), a decimal before a scale (七十二点九八万,
+    一七三点九五万), a scale then the rest digit by digit (二万九五〇〇 = 29500)."""
+    run = _digit_run(s)
+    if run is not None:
+        return run
+    m = _SCALE_THEN_RUN.match(s)
+    if m:
+        head, tail = parse_number(m["head"]), _digit_run(m["run"]) if len(m["run"]) >= DIGIT_RUN_MIN else None
+        unit = _SCALE_VALUE[m["head"][-1]]
+        if head is not None and tail is not None and tail < unit:
+            return head + tail
+        return None
+    m = _MANTISSA_SCALE.match(s)
+    if m:
+        mant = m["mant"]
+        base = _digit_run(mant)
+        if base is None and "点" in mant:
+            try:
+                base = float(cn2an.cn2an(mant, "smart"))
+            except (ValueError, KeyError, IndexError, TypeError):
+                base = None
+        if base is None:
+            return None
+        for ch in m["scale"]:
+            base *= _SCALE_VALUE[ch]
+        return base
+    return None
 
 
 @dataclass(frozen=True)
@@ -364,10 +431,37 @@ def _near_share_units(pattern: re.Pattern[str], text: str, units: str) -> list[r
     return sorted(found, key=lambda m: m.start())
 
 
+# A percentage written in words (百分之三十, 百分之三点一八, 百分之5): formal mainland and Taiwanese text.
+_PERCENT_WORDS = "百分之"
+_PERCENT_WORDS_RE = re.compile(
+    rf"(?P<q1>{_PREFIX_Q})?{_PERCENT_WORDS}(?P<num>{_ARABIC}|{_CN_NUM})(?P<q4>{_SUFFIX_Q})?")
+# 百分之 with more than this is no share of a whole (百分之百 = 100 is the most a share says; growth can run
+# higher: 增长百分之三百). A bound only against a misread.
+PERCENT_WORDS_MAX = 10000
+
+
+def _percent_words(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _PERCENT_WORDS_RE.finditer(text):
+        n = parse_number(m.group("num"))
+        if n is None or not 0 < n <= PERCENT_WORDS_MAX:
+            continue
+        words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") else []
+        if m.group("q4"):
+            words.append(SUFFIX_QUALIFIERS[m.group("q4")])
+        start = m.start("num") - len(_PERCENT_WORDS)
+        out.append(Quantity(start=m.start(), end=m.end(), num_start=start, num_end=m.end("num"),
+                            number_text=text[start : m.end("num")], value=n, unit="%", unit_text=_PERCENT_WORDS,
+                            qualifier=combine_qualifiers(words) if words else None))
+    return out
+
+
 def _share_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     if "成" not in text and "分" not in text and "份" not in text:
         return out
+    if _PERCENT_WORDS in text:
+        out += _percent_words(text)
     for m in _near_share_units(_TENTHS_RE, text, "成"):
         if m.start("num") > 0 and _GLUED_BEFORE.match(text[m.start("num") - 1]):
             continue
@@ -491,7 +585,7 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         before = text[num_start - 1]
         if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
             return None
-    if num in _IDIOM_ONE or _CN_DIGITS_ONLY.match(num):
+    if num in _IDIOM_ONE or (_CN_DIGITS_ONLY.match(num) and _digit_run(num) is None):
         return None
     if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
         return None
@@ -541,9 +635,11 @@ _READ_RANGE = re.compile(rf"^(?P<lo>.+?)\s?{_RANGE_JOIN}\s?(?P<hi>.+?)$")
 
 def read_back(number_text: str) -> float | None:
     """The value a Quantity's number_text stands for, as find_quantities read it: a numeral
-    (parse_number), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
+    (parse_number), a percentage in words (百分之三十 → 30), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
     end of a range written with the high end's scale (1.3至1.4万 → 13000)."""
     s = number_text.strip()
+    if s.startswith(_PERCENT_WORDS):  # 百分之三点一八 → 3.18
+        return parse_number(s[len(_PERCENT_WORDS):])
     rng = _READ_RANGE.match(s)
     if rng and rng.group("hi").endswith("成"):  # 五至六成: the low end of a share in tenths
         n = parse_number(rng.group("lo"))
