@@ -200,3 +200,22 @@ def test_content_farm_decoys_are_removed_and_counted():
 def test_one_emoji_in_parentheses_stays():
     _, (a,) = _articles("工会送清凉\n来源:某某网 时间:2024-07-02\n工友们收到了西瓜(🍉),十分高兴。\n")
     assert "(🍉)" in a.body
+
+
+def test_a_city_unions_page_takes_its_region_from_the_source():
+    """A county story on a city union's site names no place the table knows (马边县: the table has
+    马边彝族自治县): the source opens with its place (乐山市总工会), so the article is 四川's."""
+    _, (a,) = _articles(
+        "马边县总工会推进服务站点建设\n"
+        "来源:乐山市总工会  时间:2023年09月14日\n"
+        "近期,马边县总工会对辖区内24个工会户外劳动者服务站点开展指导。\n")
+    assert (a.source, a.region) == ("乐山市总工会", "四川")
+
+
+@pytest.mark.parametrize(("source", "home"), [
+    ("福建日报", "福建"), ("北京青年报", "北京"), ("乐山市总工会", "四川"),
+    ("工人日报", None), ("中国青年报", None), ("新华社", None), ("人民网", None),
+])
+def test_home_region_from_the_sources_name(source, home):  # type: ignore[no-untyped-def]
+    from gonghui.transforms.regions import home_region
+    assert home_region(source) == home

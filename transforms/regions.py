@@ -274,12 +274,17 @@ def find_cues(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def home_region(source: str | None) -> str | None:
-    """The home region of a publication named `source` (region_cues.yaml: source_home), if known."""
+    """The home region of a publication named `source` (region_cues.yaml: source_home), if known; else the
+    place its name opens with (福建日报 -> 福建, 乐山市总工会 -> 四川, 邳州市融媒体中心 -> 江苏): a provincial or
+    city paper, site or union is named after its place, and reports it most (issue 14 point 4)."""
     if not source:
         return None
     for name, prov in SOURCE_HOME.items():
         if name in source:
             return prov
+    places = find_places(source)
+    if places and places[0][1] == 0:  # (日报 after the place is a trap in a body, not in the name itself)
+        return places[0][0]
     return None
 
 
