@@ -412,10 +412,11 @@ def _classify(
         if m:
             rest = m["rest"].strip()
             return KIND_READING_TIP, ({"summary": rest} if rest else {}), ""
-    fields = webpage.parse_info_line(line)  # a saved web page's info line (来源:X 时间:Y 浏览次数:N)
-    if fields is not None:
-        return KIND_DATELINE, fields, ""
-    if webpage.is_chrome(line):
+    if len(line) <= webpage.INFO_LINE_MAX_CHARS:
+        fields = webpage.parse_info_line(line)  # a saved web page's info line (来源:X 时间:Y 浏览次数:N)
+        if fields is not None:
+            return KIND_DATELINE, fields, ""
+    if (len(line) <= webpage.CHROME_MAX_CHARS or line[0] in webpage.LONG_CHROME_FIRST_CHARS) and webpage.is_chrome(line):
         return KIND_SITE_CHROME, {}, ""
     return None, {}, ""
 

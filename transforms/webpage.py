@@ -86,7 +86,7 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
     is not an info line.
     """
     s = line.strip()
-    if not s or len(s) > INFO_LINE_MAX_CHARS or "。" in s or not (":" in s or "：" in s or "于" in s):
+    if not s or len(s) > INFO_LINE_MAX_CHARS or "。" in s or not (":" in s or "：" in s or "发表于" in s or "发布于" in s):
         return None
     pairs = _values(s)
     if pairs is None:
@@ -143,32 +143,41 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
 # --- the site's chrome ------------------------------------------------------------------------------
 # Each pattern is one kind of template line, matched on the whole line (or its start, where the rest is
 # the same furniture: a disclaimer paragraph). Lengths bound them away from sentences.
-_CHROME_RES = (
+_CHROME_STARTS = (
     # 欢迎您进入乐山市总工会门户网站  今天是:2026年03月03日 星期二 (a welcome banner, often with today's date)
-    re.compile(r"^欢迎(?:您|你)?(?:访问|光临|进入|来到)[^。]{1,60}$"),
-    re.compile(r"^今天是[:：]?\s*(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*(?:星期.|周.)?\s*$"),
-    re.compile(r"^(?:当前时间|当前位置|您现在的位置|你现在的位置|您的位置)[:：]?\s*$"),
+    r"欢迎(?:您|你)?(?:访问|光临|进入|来到)[^。]{1,60}$",
+    r"今天是[:：]?\s*(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*(?:星期.|周.)?\s*$",
+    r"(?:当前时间|当前位置|您现在的位置|你现在的位置|您的位置)[:：]?\s*$",
     # 字体:【大 中 小】, 【打印】【关闭】: controls on a line of their own
-    re.compile(r"^(?:字体|字号)[:：]?\s*[【\[]?\s*(?:大\s*中\s*小)?\s*[】\]]?\s*$"),
-    re.compile(r"^(?:[【\[]?(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|返回)[】\]]?\s*){2,}$"),
-    # 冀ICP备2021022604号-10, 京公网安备 11010502000001号: the site's licence line
-    re.compile(r"^[^。]{0,40}(?:ICP备|ICP证|公网安备)\s*[\d\-]+号?[^。]{0,60}$"),
+    r"(?:字体|字号)[:：]?\s*[【\[]?\s*(?:大\s*中\s*小)?\s*[】\]]?\s*$",
+    r"(?:[【\[]?(?:打印本页|打印|关闭窗口|关闭|收藏|返回顶部|返回)[】\]]?\s*){2,}$",
     # 转载请注明:URL, 【版权及免责声明】凡本网…: the site's notice (a disclaimer may run a paragraph)
-    re.compile(r"^(?:转载请注明|转载请保留|本文链接)[:：][^。]{0,120}$"),
-    re.compile(r"^[【\[]?(?:版权及免责声明|版权声明|免责声明)[】\]]"),
-    # 新闻热线: 0591-87381859, 联系电话 …: the site's contact line
-    re.compile(r"^[^。]{0,60}(?:新闻热线|联系电话|举报电话|热线电话|服务热线)[:：]\s*[\d\-—()（） ]{7,}[^。]{0,40}$"),
+    r"(?:转载请注明|转载请保留|本文链接)[:：][^。]{0,120}$",
+    r"[【\[]?(?:版权及免责声明|版权声明|免责声明)[】\]]",
     # a forum's page footer: 页: [1] 2 3, 查看完整版本: X, 返回列表
-    re.compile(r"^页[:：]\s*\[\d+\][\d\s\[\]]*$"),
-    re.compile(r"^(?:查看完整版本|返回列表)(?:[:：].{0,60})?$"),
+    r"页[:：]\s*\[\d+\][\d\s\[\]]*$",
+    r"(?:查看完整版本|返回列表)(?:[:：].{0,60})?$",
     # 推荐:泉州在线福建省卫健委… (a row of recommended links)
-    re.compile(r"^(?:推荐|热点推荐|友情链接)[:：][^。,，]{0,80}$"),
+    r"(?:推荐|热点推荐|友情链接)[:：][^。,，]{0,80}$",
 )
+# One pattern, tried once per line; the lookahead turns most lines away on their first character.
+_CHROME_START_RE = re.compile(
+    "^(?=[欢今当您你字【\\[打关收返转本版免页查推热友])(?:" + "|".join(_CHROME_STARTS) + ")")
+# 冀ICP备2021022604号-10, 京公网安备 11010502000001号: the site's licence line (looked for only when the
+# line holds ICP or 公网安备)
+_ICP_RE = re.compile(r"^[^。]{0,40}(?:ICP备|ICP证|公网安备)\s*[\d\-]+号?[^。]{0,60}$")
+# 新闻热线: 0591-87381859, 联系电话 …: the site's contact line (only when the line holds 热线 or 电话)
+_CONTACT_RE = re.compile(r"^[^。]{0,60}(?:新闻热线|联系电话|举报电话|热线电话|服务热线)[:：]\s*[\d\-—()（） ]{7,}[^。]{0,40}$")
 # A language bar names several languages in their own scripts (EnglishEspañolFrançais…日本語한국어).
 LANGUAGE_NAMES = ("English", "Español", "Français", "Deutsch", "Português", "Русский", "日本語", "日本语", "한국어",
                   "عربى", "عربي", "繁體", "繁体", "Italiano")
 LANGUAGE_BAR_MIN_NAMES = 3
 LANGUAGE_BAR_MAX_CHARS = 160
+# Every chrome line but a disclaimer is at most this long (the bounds above: 转载请注明 + 120, the language
+# bar's 160): the cleaner offers a longer line to is_chrome only when it opens as a disclaimer does.
+CHROME_MAX_CHARS = LANGUAGE_BAR_MAX_CHARS
+LONG_CHROME_FIRST_CHARS = "【[版免"
+_CHROME_HINT_RE = re.compile("ICP|公网安备|热线|电话|English|Español|Français|Deutsch|Русский|日本|한국어|عرب")
 
 
 def is_chrome(line: str) -> bool:
@@ -176,11 +185,17 @@ def is_chrome(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
-    if any(rx.match(s) for rx in _CHROME_RES):
+    if _CHROME_START_RE.match(s):
         return True
-    if len(s) <= LANGUAGE_BAR_MAX_CHARS and sum(name in s for name in LANGUAGE_NAMES) >= LANGUAGE_BAR_MIN_NAMES:
-        return True
-    return False
+    hint = _CHROME_HINT_RE.search(s)  # one scan for what the three patterns below need
+    if hint is None:
+        return False
+    word = hint.group(0)
+    if word in ("ICP", "公网安备"):
+        return _ICP_RE.match(s) is not None
+    if word in ("热线", "电话"):
+        return _CONTACT_RE.match(s) is not None
+    return len(s) <= LANGUAGE_BAR_MAX_CHARS and sum(name in s for name in LANGUAGE_NAMES) >= LANGUAGE_BAR_MIN_NAMES
 
 
 # --- a menu, and the page's <title> line -------------------------------------------------------------
@@ -188,12 +203,15 @@ def is_chrome(line: str) -> bool:
 # are a menu; one or two bullets may be the article's own list. An item is a link label: short.
 MENU_MIN_ITEMS = 3
 MENU_ITEM_MAX_CHARS = 10
+_MENU_BULLETS = "•·▪◆●○■□-*"
 _MENU_ITEM_RE = re.compile(rf"^[•·▪◆●○■□\-*]\s*[^\s。,，]{{1,{MENU_ITEM_MAX_CHARS}}}$")
 # The <title> line is one of the first lines (within the head the template prints before the article).
 PAGE_HEAD_LINES = 15
 # 福建省2675个户外劳动者服务站点上线-新华网, X_中工网, X | 人民网: headline, separator, site name.
 _TITLE_SUFFIX_RE = re.compile(r"^(?P<head>.{4,80}?)\s*(?:[-_|–—]|——|\s-\s)\s*(?P<site>[^-_|–—]{2,20})$")
 _LATIN_SITE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{1,24}$")
+_TITLE_SEP_RE = re.compile(r"[-_|–—]")
+TITLE_LINE_MAX_CHARS = 104  # headline (80) + separator + site name (20) + spaces
 _FORUM_TITLE_RE = re.compile(r"^查看完整版本[:：]\s*(?P<head>.{4,80})$")
 _BULLET_RE = re.compile(r"^[•·▪◆●○■□]\s*")
 
@@ -206,11 +224,13 @@ RELATED_HEADS = frozenset(("更多", "更多新闻", "更多资讯", "相关新�
                            "大家都在看", "你可能感兴趣", "精彩推荐"))
 RELATED_SCAN_LINES = 80  # the list stands in the page's last lines (the longest read: 10 items x 3 lines)
 RELATED_MIN_LINES = 3
+RELATED_LABEL_MAX_CHARS = 16  # the longest label (你可能感兴趣) with a list number and spaces
 RELATED_ITEM_MAX_CHARS = 60  # a headline (segment.PLAIN_TITLE_MAX_CHARS bounds them the same way)
 _LIST_MARK_RE = re.compile(r"^(?:\d{1,2}[.、)）]\s*|[•·▪◆●○■□*\-]\s*)")
 _STAMP_RE = re.compile(r"^(?:\d{1,3}\s*(?:秒|分钟|小时|天|日)前|刚刚|昨天|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?"
                        r"|\d{1,2}[-/]\d{1,2}(?:\s+\d{1,2}:\d{2})?)$")
 # Counters a template prints above the article (likes, shares, comments): a line of digits before any text.
+_RELATED_ANY_RE = re.compile("|".join(sorted(RELATED_HEADS, key=len, reverse=True)))
 _COUNTER_RE = re.compile(r"^\d{1,7}$")
 _HAN_OR_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
@@ -218,7 +238,11 @@ _HAN_OR_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 def _related_list(lines: list[str], idx: list[int]) -> list[int]:
     """Line indexes of a related-items list running to the page's end, else []."""
     tail = idx[-RELATED_SCAN_LINES:]
+    if not tail or _RELATED_ANY_RE.search("\n".join(lines[tail[0]:])) is None:  # one C-speed scan first
+        return []
     for pos, k in enumerate(tail):
+        if len(lines[k]) > RELATED_LABEL_MAX_CHARS:
+            continue
         label = _LIST_MARK_RE.sub("", lines[k].strip()).rstrip(":：>》 ")
         if label not in RELATED_HEADS:
             continue
@@ -243,7 +267,8 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
     idx = [k for k, ln in enumerate(lines) if ln.strip()]
     head = idx[:PAGE_HEAD_LINES]
     run: list[int] = []
-    for k in [*head, -1]:
+    bulleted = any(lines[k].lstrip()[:1] in _MENU_BULLETS for k in head)
+    for k in [*head, -1] if bulleted else ():
         if k >= 0 and _MENU_ITEM_RE.match(lines[k].strip()):
             run.append(k)
             continue
@@ -264,18 +289,22 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         la, lb = lines[rest[0]].strip(), lines[rest[1]].strip()
         if la == lb and len(la) <= RELATED_ITEM_MAX_CHARS and _HAN_OR_LETTER_RE.search(la) and not la.endswith("。"):
             out[rest[0]] = ("page_title", {"title": la})
-    stripped = {lines[k].strip() for k in idx}
+    stripped: set[str] | None = None  # every line, stripped: built only when a title line is seen
     for k in head:
+        if len(lines[k]) > TITLE_LINE_MAX_CHARS or not _TITLE_SEP_RE.search(lines[k]):
+            continue
         m = _TITLE_SUFFIX_RE.match(lines[k].strip())
         # the part after the separator must read as a site's name (…网, …报, a Latin name): a headline in
         # two parts (挪威人太天真? - IKEA 的肉丸故事) has a phrase there
-        if (m and m["head"].strip() in stripped and m["head"].strip() != lines[k].strip()
-                and (_SITE_NAME_RE.match(m["site"].strip()) or _LATIN_SITE_RE.match(m["site"].strip()))):
-            out[k] = ("page_title", {"title": m["head"].strip()})
-            break
+        if m and (_SITE_NAME_RE.match(m["site"].strip()) or _LATIN_SITE_RE.match(m["site"].strip())):
+            stripped = stripped or {lines[j].strip() for j in idx}
+            if m["head"].strip() in stripped and m["head"].strip() != lines[k].strip():
+                out[k] = ("page_title", {"title": m["head"].strip()})
+                break
     for k in idx[-PAGE_HEAD_LINES:]:
-        m = _FORUM_TITLE_RE.match(lines[k].strip())
+        m = _FORUM_TITLE_RE.match(lines[k].strip()) if "查看完整版本" in lines[k] else None
         if m:
+            stripped = stripped or {lines[j].strip() for j in idx}
             fields = {"title": m["head"].strip()} if m["head"].strip() in stripped else {}
             out[k] = ("page_title", fields)
     return out
