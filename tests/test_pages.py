@@ -177,6 +177,9 @@ def test_page_header_parser_is_one() -> None:
         assert _page_header(line) == want
         h = parse_epaper_header(line)
         assert h is not None and (h.publish_date, h.source, h.page) == want
+    # an archive's listing header names no paper: date and page only (版面 = page)
+    h = parse_epaper_header("1953-06-13第1版面所有文章内容")
+    assert h is not None and (h.publish_date, h.source, h.page) == ("1953-06-13", None, "1")
 
 
 # --- the real multi-article pages (tests/fixtures/realpages: sources and licence basis in its README) -----
