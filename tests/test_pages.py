@@ -284,3 +284,19 @@ def test_running_order_entries_name_their_articles() -> None:
         "running_order+run_in_head", "running_order+lead", "running_order+run_in_head"]
     assert arts[0].body == "首都工人今天举行集会。" and "棉花获得丰收" in arts[1].body  # the repeated head is gone
     assert all(a.publish_date == "1964-11-07" and a.page == "1" for a in arts)
+
+
+@pytest.mark.parametrize(("line", "lead"), [
+    ("【新华社重庆十四日电】拉萨讯:人民解放军某部已进抵拉萨。", True),
+    ("【本报讯】全国工会会员已近五百万人。", True),
+    ("据新华社柏林17日电 波恩消息:会谈已经结束。", True),
+    ("【路透社北京12日电】总理今天回到这里。", True),
+    ("【日本广播协会电台16日广播】今晚请记者谈一谈北京的情况。", True),  # a radio's dispatch line
+    ("【撰文:一群大学生】", False),  # a writer's credit
+    ("【劳工聆讯】工会代表出庭作证", False),  # a topic tag, though it ends in 讯
+    ("据了解,工会今年将举办技能大赛。", False),
+])
+def test_older_news_leads(line: str, lead: bool) -> None:
+    from gonghui.transforms.segment import _starts_lead
+
+    assert _starts_lead(line) is lead

@@ -183,9 +183,10 @@ TOP_ITEM_MIN_LINES = 2
 # --- line classification ---------------------------------------------------------------------------
 # Older pages print a story's dispatch line in brackets (【新华社重庆十四日电】拉萨讯:…, 【本报讯】) or retell a
 # wire's story (据新华社柏林17日电 …): the same news lead as 新华社北京X日电 (人民日报 1950-1956, the real pages
-# in tests/fixtures/realpages). A bracket holds a dispatch line of any agency (…社, the paper: 本报, 本刊),
-# its place and day, then 电/讯: 参考消息 prints the foreign wires' so (【路透社北京12日电】, 【合众国际社东京12日电】).
-_BRACKETED_LEAD_RE = re.compile(r"^【(?:[\u4e00-\u9fff]{1,10}社|本报|本刊)[^】]{0,14}?(?:日电|日讯|讯)】")
+# in tests/fixtures/realpages). A bracket holds a dispatch line of any agency (…社, the paper: 本报, 本刊) or radio
+# station (…电台), its place and day, then 电/讯/广播: 参考消息 prints the foreign wires' and radios' so
+# (【路透社北京12日电】, 【合众国际社东京12日电】, 【日本广播协会电台16日广播】).
+_BRACKETED_LEAD_RE = re.compile(r"^【(?:[\u4e00-\u9fff]{1,10}(?:社|电台)|本报|本刊)[^】]{0,14}?(?:日电|日讯|讯|日广播)】")
 LEAD_RETOLD_PREFIX = "据"
 
 
