@@ -170,7 +170,8 @@ _NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|�
 CLAUSE_TAIL = ",，、"
 # Lines at the top of a page searched for its header (a header is printed above every article).
 PAGE_HEADER_SCAN_LINES = 3
-# A speech's opening address is short: 尊敬的主席先生、各位代表、女士们、先生们: is 20 characters.
+# A speech's opening address is short: 尊敬的主席先生、各位代表、女士们、先生们: is 21 characters, and a few more
+# leave room for a longer roll of addressees; the real colon-ended paragraph that led into a quotation had 200.
 ADDRESS_MAX_CHARS = 24
 # A document printed on a page (a notice, a decision) closes with its date on a line of its own, under its
 # text: what follows is the next article (人民日报 1950, tests/fixtures/realpages).
