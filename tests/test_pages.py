@@ -300,3 +300,20 @@ def test_older_news_leads(line: str, lead: bool) -> None:
     from gonghui.transforms.segment import _starts_lead
 
     assert _starts_lead(line) is lead
+
+
+def test_two_undashed_decks_take_the_title_the_lead_restates() -> None:
+    """Two head lines without ——: 引题 + 主题 by default, but 主题 + 副题 where the lead's first sentence restates
+    the upper line more than the lower one; a kicker ending in —— keeps its reading."""
+    arts = _page("\n".join([
+        "1955年5月2日人民日报 第1版",
+        "全国工会代表大会胜利闭幕", "通过关于工会工作的决议和告全国职工书",
+        "新华社一日讯 全国工会代表大会今天胜利闭幕。大会通过了决议。",
+        "为提前完成五年计划而奋斗", "鞍钢职工开展劳动竞赛",
+        "新华社鞍山一日电 鞍钢职工开展劳动竞赛,各厂都订出了计划。",
+        "工会坚持服务职工——", "上海工会为职工办实事",
+        "新华社上海一日电 上海工会坚持服务职工,今年为职工办了一百件实事。"]))
+    assert [(a.kicker, a.title, a.subtitle) for a in arts] == [
+        (None, "全国工会代表大会胜利闭幕", "通过关于工会工作的决议和告全国职工书"),
+        ("为提前完成五年计划而奋斗", "鞍钢职工开展劳动竞赛", None),
+        ("工会坚持服务职工——", "上海工会为职工办实事", None)]
