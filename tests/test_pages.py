@@ -277,12 +277,15 @@ def test_running_order_entries_name_their_articles() -> None:
     arts = _page("\n".join([
         "1964-11-07", "第 1 版",
         "1. 首都工人举行集会 支援越南人民", "首都工人举行集会 支援越南人民 新华社六日讯 首都工人今天举行集会。",
-        "2. 外电报道:我国棉花丰收", "【路透社北京5日电】中国今年的棉花获得丰收。",
-        "3. 全国总工会发出通知", "全国总工会发出通知 新华社六日讯 全国总工会今天发出通知。"]))
-    assert [a.title for a in arts] == ["首都工人举行集会 支援越南人民", "外电报道:我国棉花丰收", "全国总工会发出通知"]
+        "2. 我们伟大的祖国(图片)", "我们伟大的祖国 新建的水电站已经发电。这是水电站的全景。",
+        "3. 外电报道:我国棉花丰收", "【路透社北京5日电】中国今年的棉花获得丰收。",
+        "4. 全国总工会发出通知", "全国总工会发出通知 新华社六日讯 全国总工会今天发出通知。"]))
+    assert [a.title for a in arts] == ["首都工人举行集会 支援越南人民", "我们伟大的祖国", "外电报道:我国棉花丰收",
+                                       "全国总工会发出通知"]
     assert [a.metadata_origin["split_reason"] for a in arts] == [
-        "running_order+run_in_head", "running_order+lead", "running_order+run_in_head"]
-    assert arts[0].body == "首都工人今天举行集会。" and "棉花获得丰收" in arts[1].body  # the repeated head is gone
+        "running_order+run_in_head", "running_order+run_in_head", "running_order+lead", "running_order+run_in_head"]
+    assert arts[0].body == "首都工人今天举行集会。" and "棉花获得丰收" in arts[2].body  # the repeated head is gone
+    assert FLAG_PICTURE_NOTE in arts[1].flags  # the entry's (图片) is a flag, not part of the headline
     assert all(a.publish_date == "1964-11-07" and a.page == "1" for a in arts)
 
 

@@ -1014,16 +1014,30 @@ MIN_RUN_IN_ENTRIES = 2
 _PAGE_LINE_RE = re.compile(r"^第\s*(\d{1,3})\s*版$")
 
 
+# An entry may name the item's kind after its head, as the archive lists a photo: 1. 我们伟大的祖国(图片). Like
+# （附图片1张） under a print head, the note is no part of the headline (the flag picture_note keeps it).
+_ENTRY_PICTURE_NOTE_RE = re.compile(r"\s*[(（](?:图片|照片|附图片|附照片)[)）]$")
+
+
+def _entry_head(line: str) -> tuple[str, bool] | None:
+    """(the head an entry names, whether it carried a picture note), or None when `line` is no entry."""
+    m = _ENTRY_RE.match(line)
+    if not m:
+        return None
+    head = _ENTRY_PICTURE_NOTE_RE.sub("", m.group(1)).strip()
+    return head, head != m.group(1).strip()
+
+
 def _run_in_entries(lines: list[str]) -> list[int]:
-    """Positions of running-order entries over their articles: the next line opens with the entry's text and
+    """Positions of running-order entries over their articles: the next line opens with the entry's head and
     goes on (a run-in head), or is a news lead."""
     out: list[int] = []
     for k in range(len(lines) - 1):
-        m = _ENTRY_RE.match(lines[k])
-        if not m:
+        e = _entry_head(lines[k])
+        if e is None:
             continue
         nxt = lines[k + 1]
-        if (len(nxt) > len(m.group(1)) and nxt.startswith(m.group(1))) or _starts_lead(nxt):
+        if (len(nxt) > len(e[0]) and nxt.startswith(e[0])) or _starts_lead(nxt):
             out.append(k)
     return out
 
@@ -1045,12 +1059,14 @@ def _split_running_order(lines: list[str], entries: list[int], doc_captions: fro
             top.append(ln)
     for idx, a in enumerate(entries):
         end = entries[idx + 1] if idx + 1 < len(entries) else len(lines)
-        title = _ENTRY_RE.match(lines[a]).group(1).strip()  # type: ignore[union-attr]
+        title, noted = _entry_head(lines[a]) or ("", False)
         run_in = lines[a + 1].startswith(title)
         d = _Draft(start=a, title=title, page=page,
                    split_reason="running_order+run_in_head" if run_in else "running_order+lead")
         if day is not None:
             d.header_date = (day, None, None)
+        if noted:
+            d.flags.append(FLAG_PICTURE_NOTE)
         body = [lines[a + 1][len(title):].strip() if run_in else lines[a + 1]]
         for ln in lines[a + 2:end]:
             pm = _PAGE_LINE_RE.match(ln)
