@@ -171,7 +171,152 @@ def test_page_header_parser_is_one() -> None:
 
     for line, want in [("众新闻 2019年8月2日 第5版 港闻", ("2019-08-02", "众新闻", "5")),
                        ("人民日报 一九九八年一月一日 第４版", ("1998-01-01", "人民日报", "4")),
-                       ("工人日报 2023年9月18日 第3版 新闻", ("2023-09-18", "工人日报", "3"))]:
+                       ("工人日报 2023年9月18日 第3版 新闻", ("2023-09-18", "工人日报", "3")),
+                       ("1951年9月15日人民日报 第1版", ("1951-09-15", "人民日报", "1")),  # an archive's: date first
+                       ("1950年6月4日人民日报第2版", ("1950-06-04", "人民日报", "2"))]:
         assert _page_header(line) == want
         h = parse_epaper_header(line)
         assert h is not None and (h.publish_date, h.source, h.page) == want
+    # an archive's listing header names no paper: date and page only (版面 = page)
+    h = parse_epaper_header("1953-06-13第1版面所有文章内容")
+    assert h is not None and (h.publish_date, h.source, h.page) == ("1953-06-13", None, "1")
+
+
+# --- the real multi-article pages (tests/fixtures/realpages: sources and licence basis in its README) -----
+def _realpages() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("realpages_build", ROOT / "tests" / "fixtures" / "realpages" / "build.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_real_pages_truth_is_the_archives_markup() -> None:
+    """truth.yaml holds to each page's own markup: one article per mark, every headline among the marked
+    head lines in print order (版 pages) or the running-order entry itself (day files); the input gonghui gets
+    has the markup taken off."""
+    rp = _realpages()
+    truth = rp.truth()
+    assert len(truth) >= 14 and sum(len(s["articles"]) for s in truth.values()) >= 30
+    assert {s["layout"] for s in truth.values()} == {"page", "day"}
+    for name, spec in truth.items():
+        assert rp.check_truth(name, spec) == [], name
+        text = rp.page_input(name, spec)
+        assert "第1版()" not in text and "专栏:" not in text and text.strip(), name
+        assert spec["source"].startswith("http"), name
+
+
+def test_real_pages_split_by_their_own_evidence() -> None:
+    """Every real page splits into several articles, each boundary with its evidence; no page stands as one."""
+    rp = _realpages()
+    for name, spec in rp.truth().items():
+        text = rp.page_input(name, spec)
+        arts = segment_document(clean_document(hashlib.sha256(text.encode()).hexdigest(), name, text))
+        if name == "rmrb_1950-06-04_p2.txt":
+            # what is left: short items with no lead, end mark or byline, parted in the archive only by blank
+            # lines, which the cleaner does not keep (CleanDoc.text): the page stays one article
+            assert len(arts) == 1
+            continue
+        assert len(arts) >= 2, name
+        assert all(a.metadata_origin.get("split_reason") for a in arts), name
+
+
+def _page(text: str) -> list[Article]:
+    return segment_document(clean_document(hashlib.sha256(text.encode()).hexdigest(), "page.txt", text))
+
+
+def test_older_leads_open_articles_and_three_decks_put_the_title_in_the_middle() -> None:
+    """A 1950s page: a photo under its column head, then stories whose dispatch lines are bracketed or retold
+    (【本报讯】, 据新华社…电); a head of three decks without —— is 引题 / 主题 / 副题."""
+    arts = _page("\n".join([
+        "1952年3月1日人民日报 第2版",
+        "我们伟大的祖国", "新建的纺织厂已经开工。这是女工们在细纱车间里工作。",
+        "春耕以前", "华北各地工会组织职工支援农业", "许多工厂为农民修好了农具",
+        "【本报讯】华北各地工会在春耕以前组织职工支援农业,许多工厂派出修配组下乡。",
+        "修配组已经修好了一万多件农具。",
+        "纺织工人提前完成计划", "据新华社天津二十八日电 天津各纺织厂职工提前完成了二月份的生产计划。"]))
+    assert [a.title for a in arts] == ["我们伟大的祖国", "华北各地工会组织职工支援农业", "纺织工人提前完成计划"]
+    assert (arts[1].kicker, arts[1].subtitle) == ("春耕以前", "许多工厂为农民修好了农具")
+    assert arts[1].metadata_origin["split_reason"] == "head_block"
+    assert all(a.publish_date == "1952-03-01" and a.source == "人民日报" for a in arts)
+
+
+def test_a_closing_date_or_a_collective_credit_ends_an_article() -> None:
+    """A notice closes with its date on a line of its own; a report with （本报集体通讯员…）: the head under
+    either opens the next article, though no news lead anchors it."""
+    arts = _page("\n".join([
+        "1953年5月4日人民日报 第2版",
+        "全国总工会关于做好夏季劳动保护工作的通知", "一、各级工会应当检查工厂的防暑降温设备。",
+        "二、各级工会应当组织职工做好防汛准备。", "一九五三年五月二日",
+        "鞍钢工人提出合理化建议", "鞍钢工人一个月里提出了三百多件合理化建议,已经采用了一百多件。",
+        "(本报集体通讯员鞍钢工人报编辑部)",
+        "沈阳工人文化宫落成", "沈阳工人文化宫已经落成,五一节正式开放。"]))
+    assert [a.title for a in arts] == ["全国总工会关于做好夏季劳动保护工作的通知", "鞍钢工人提出合理化建议",
+                                       "沈阳工人文化宫落成"]
+    assert [a.metadata_origin["split_reason"] for a in arts[1:]] == ["after_end_mark", "after_end_mark"]
+    assert "一九五三年五月二日" in arts[0].body and arts[1].authors == ("鞍钢工人报编辑部",)
+
+
+def test_a_long_paragraph_ending_in_a_colon_is_text() -> None:
+    """同志们: is a speech's address (a label); a long paragraph that leads into a quotation with a colon is
+    text, and a news lead when it opens with one."""
+    arts = _page("\n".join([
+        "1952年5月22日人民日报 第1版",
+        "我们伟大的祖国", "这是新建的水库。",
+        "代表团举行大会", "我方代表提出严重抗议",
+        "【新华社开城二十一日电】我方首席代表在今天的大会上就战俘营事件向对方提出严重抗议,主要发言如下:",
+        "“你方必须负完全的责任。”"]))
+    assert [a.title for a in arts] == ["我们伟大的祖国", "我方代表提出严重抗议"]
+    assert arts[1].kicker == "代表团举行大会"
+
+
+def test_running_order_entries_name_their_articles() -> None:
+    """A day file: `N. head` over each article, whose line repeats the head (run in) or opens with its lead."""
+    arts = _page("\n".join([
+        "1964-11-07", "第 1 版",
+        "1. 首都工人举行集会 支援越南人民", "首都工人举行集会 支援越南人民 新华社六日讯 首都工人今天举行集会。",
+        "2. 我们伟大的祖国(图片)", "我们伟大的祖国 新建的水电站已经发电。这是水电站的全景。",
+        "3. 外电报道:我国棉花丰收", "【路透社北京5日电】中国今年的棉花获得丰收。",
+        "4. 全国总工会发出通知", "全国总工会发出通知 新华社六日讯 全国总工会今天发出通知。"]))
+    assert [a.title for a in arts] == ["首都工人举行集会 支援越南人民", "我们伟大的祖国", "外电报道:我国棉花丰收",
+                                       "全国总工会发出通知"]
+    assert [a.metadata_origin["split_reason"] for a in arts] == [
+        "running_order+run_in_head", "running_order+run_in_head", "running_order+lead", "running_order+run_in_head"]
+    assert arts[0].body == "首都工人今天举行集会。" and "棉花获得丰收" in arts[2].body  # the repeated head is gone
+    assert FLAG_PICTURE_NOTE in arts[1].flags  # the entry's (图片) is a flag, not part of the headline
+    assert all(a.publish_date == "1964-11-07" and a.page == "1" for a in arts)
+
+
+@pytest.mark.parametrize(("line", "lead"), [
+    ("【新华社重庆十四日电】拉萨讯:人民解放军某部已进抵拉萨。", True),
+    ("【本报讯】全国工会会员已近五百万人。", True),
+    ("据新华社柏林17日电 波恩消息:会谈已经结束。", True),
+    ("【路透社北京12日电】总理今天回到这里。", True),
+    ("【日本广播协会电台16日广播】今晚请记者谈一谈北京的情况。", True),  # a radio's dispatch line
+    ("【撰文:一群大学生】", False),  # a writer's credit
+    ("【劳工聆讯】工会代表出庭作证", False),  # a topic tag, though it ends in 讯
+    ("据了解,工会今年将举办技能大赛。", False),
+])
+def test_older_news_leads(line: str, lead: bool) -> None:
+    from gonghui.transforms.segment import _starts_lead
+
+    assert _starts_lead(line) is lead
+
+
+def test_two_undashed_decks_take_the_title_the_lead_restates() -> None:
+    """Two head lines without ——: 引题 + 主题 by default, but 主题 + 副题 where the lead's first sentence restates
+    the upper line more than the lower one; a kicker ending in —— keeps its reading."""
+    arts = _page("\n".join([
+        "1955年5月2日人民日报 第1版",
+        "全国工会代表大会胜利闭幕", "通过关于工会工作的决议和告全国职工书",
+        "新华社一日讯 全国工会代表大会今天胜利闭幕。大会通过了决议。",
+        "为提前完成五年计划而奋斗", "鞍钢职工开展劳动竞赛",
+        "新华社鞍山一日电 鞍钢职工开展劳动竞赛,各厂都订出了计划。",
+        "工会坚持服务职工——", "上海工会为职工办实事",
+        "新华社上海一日电 上海工会坚持服务职工,今年为职工办了一百件实事。"]))
+    assert [(a.kicker, a.title, a.subtitle) for a in arts] == [
+        (None, "全国工会代表大会胜利闭幕", "通过关于工会工作的决议和告全国职工书"),
+        ("为提前完成五年计划而奋斗", "鞍钢职工开展劳动竞赛", None),
+        ("工会坚持服务职工——", "上海工会为职工办实事", None)]

@@ -106,6 +106,8 @@ def date_from_path(rel_path: str, today: date) -> PathDate | None:
 # An e-paper page prints (and crawlers copy) a header line naming the paper, the date and the page:
 #   解放日报　2022年05月28日　第1版        人民日报 2019年10月29日 第4/5版:要闻
 #   2022年05月28日 第01版：要闻 解放日报
+#   1951年9月15日人民日报 第1版     (an archive of the old paper: date, paper, page; tests/fixtures/realpages)
+#   1953-06-13第1版面所有文章内容   (the same archive elsewhere: 版面 = page, then what the listing holds)
 # A paper's name ends in 报 (日报, 晚报, 工人报, 青年报 …), 周刊/画报, or 新闻 (a news site's print edition:
 # 众新闻); 2-12 characters. Older typesetting prints the date in full-width digits (１９９８年１月１日) or
 # Chinese numerals (一九九八年一月一日): `\d` takes the full-width digits, the second form the numerals.
@@ -113,12 +115,13 @@ _PAPER = r"(?P<paper>[\u4e00-\u9fff]{1,10}(?:报|周刊|画报|新闻))"
 _CN_NUM = "〇○零一二三四五六七八九十"
 _DATE = (r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
          rf"|[{_CN_NUM}]{{4}}年[{_CN_NUM}]{{1,2}}月[{_CN_NUM}]{{1,3}}[日号])(?:\s*星期[一二三四五六日天])?")
-_PAGE = r"第\s*(?P<page>\d{1,3}(?:\s*/\s*\d{1,3})?)\s*版(?:\s*[:：]?\s*(?P<name>[\u4e00-\u9fffA-Za-z·]{1,12}))?"
+_PAGE = r"第\s*(?P<page>\d{1,3}(?:\s*/\s*\d{1,3})?)\s*版面?(?:\s*[:：]?\s*(?P<name>[\u4e00-\u9fffA-Za-z·]{1,12}))?"
 _SEP = r"[\s　|·/,，]*"
 _HEADER_RES = (
     re.compile(rf"^{_PAPER}{_SEP}{_DATE}{_SEP}{_PAGE}$"),
     re.compile(rf"^{_DATE}{_SEP}{_PAGE}{_SEP}{_PAPER}?$"),
     re.compile(rf"^{_PAPER}{_SEP}{_PAGE}{_SEP}{_DATE}$"),
+    re.compile(rf"^{_DATE}{_SEP}{_PAPER}{_SEP}{_PAGE}$"),
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 # A header line is short: the longest layout above with a 12-character page name is ~40 characters.

@@ -24,7 +24,13 @@ from gonghui.transforms.dates import (
     parse_publish_time,
     valid_publish_date,
 )
-from gonghui.transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, PLAIN, detect_format
+from gonghui.transforms.formats import (
+    MARKDOWN_DAY,
+    MIN_ANCHORS_FOR_PAGE,
+    MULTI_ARTICLE_PAGE,
+    PLAIN,
+    detect_format,
+)
 from gonghui.transforms.manifest import ManifestRow
 from gonghui.transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
 from gonghui.transforms.pathmeta import date_from_path, parse_epaper_header
@@ -144,7 +150,7 @@ _BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
 # End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
 _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
 # A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).
-_END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
+_END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:集体)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
 # A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
 _STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
 # A writer credited in brackets under a head: 【撰文:X】, 【文:X】 (X a person or a group, 香港…联盟): a byline.
@@ -166,9 +172,36 @@ _NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|�
 CLAUSE_TAIL = ",，、"
 # Lines at the top of a page searched for its header (a header is printed above every article).
 PAGE_HEADER_SCAN_LINES = 3
+# A speech's opening address is short: 尊敬的主席先生、各位代表、女士们、先生们: is 21 characters, and a few more
+# leave room for a longer roll of addressees; the real colon-ended paragraph that led into a quotation had 200.
+ADDRESS_MAX_CHARS = 24
+# A document printed on a page (a notice, a decision) closes with its date on a line of its own, under its
+# text: what follows is the next article (人民日报 1950, tests/fixtures/realpages).
+_DATE_NUM = "0-9０-９〇○零一二三四五六七八九十"
+_CLOSING_DATE_RE = re.compile(rf"[{_DATE_NUM}]{{2,4}}年[{_DATE_NUM}]{{1,2}}月[{_DATE_NUM}]{{1,3}}[日号]")
+# A page's top item above the first story's head block: at least its head and one line of text.
+TOP_ITEM_MIN_LINES = 2
 
 
 # --- line classification ---------------------------------------------------------------------------
+# Older pages print a story's dispatch line in brackets (【新华社重庆十四日电】拉萨讯:…, 【本报讯】) or retell a
+# wire's story (据新华社柏林17日电 …): the same news lead as 新华社北京X日电 (人民日报 1950-1956, the real pages
+# in tests/fixtures/realpages). A bracket holds a dispatch line of any agency (…社, the paper: 本报, 本刊) or radio
+# station (…电台), its place and day, then 电/讯/广播: 参考消息 prints the foreign wires' and radios' so
+# (【路透社北京12日电】, 【合众国际社东京12日电】, 【日本广播协会电台16日广播】).
+_BRACKETED_LEAD_RE = re.compile(r"^【(?:[\u4e00-\u9fff]{1,10}(?:社|电台)|本报|本刊)[^】]{0,14}?(?:日电|日讯|讯|日广播)】")
+LEAD_RETOLD_PREFIX = "据"
+
+
+def _starts_lead(line: str) -> bool:
+    """starts_news_lead, and the older forms of the same lead: bracketed, or retold (据…)."""
+    if starts_news_lead(line):
+        return True
+    if line.startswith("【"):
+        return bool(_BRACKETED_LEAD_RE.match(line))
+    return line.startswith(LEAD_RETOLD_PREFIX) and starts_news_lead(line[len(LEAD_RETOLD_PREFIX):])
+
+
 def _strip_marker(line: str) -> str:
     return line.lstrip(BYLINE_MARKERS).strip()
 
@@ -182,7 +215,7 @@ def is_headline(line: str) -> bool:
     s = line.lstrip(BYLINE_MARKERS).strip()  # _strip_marker, inlined: this runs for every line
     if not s or len(s) > _HEAD_MAX_CHARS or not _HAN_RE.search(s) or _SENTENCE_PUNCT_RE.search(s):
         return False
-    if starts_news_lead(s) or s.endswith("…"):
+    if _starts_lead(s) or s.endswith("…"):
         return False
     if s.endswith(KICKER_TAIL):
         return len(s) <= KICKER_MAX_CHARS
@@ -205,7 +238,7 @@ def _role_byline(line: str) -> Credits | None:
 
 
 def _kind(line: str) -> str:
-    if starts_news_lead(line):
+    if _starts_lead(line):
         return "lead"
     c = _role_byline(line)
     if c is not None:
@@ -240,11 +273,14 @@ class _Draft:
     editors: tuple[str, ...] = ()
 
 
-def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True) -> None:
+def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, two_deck: bool = True,
+                three_deck: bool = False) -> None:
     """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline).
 
     `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
-    page passes False for a web-style headline (see _is_weak_head), which in parts is one headline."""
+    page passes False for a web-style headline (see _is_weak_head), which in parts is one headline.
+    `three_deck`: a page's head block of three or more decks with no —— marks is 引题 / 主题 / 副题 (see
+    _undashed_decks)."""
     lines = list(run)
     # a bare name may close a head block (讲话 / 王志刚), but the line right under a kicker (——) is its title
     # even when it reads like a name (港闻追踪—— / 同路人)
@@ -258,6 +294,9 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     if subs:
         d.subtitle = " ".join(subs)
     if not mains:
+        return
+    if three_deck and not subs and (three := _undashed_decks(mains)) is not None:
+        d.kicker, d.title, d.subtitle = three
         return
     if known_title and known_title in mains:
         t = mains.index(known_title)
@@ -273,6 +312,39 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
         decks = _flattened_decks(d.title)
         if decks is not None:
             d.kicker, d.title = decks
+
+
+def _undashed_decks(mains: list[str]) -> tuple[str, str, str] | None:
+    """(kicker, title, subtitle) of a print head of three or more decks set without —— marks, else None.
+
+    The decks of a print head stand in one order, 引题 over 主题 over 副题; older pages set the 副题 without a
+    leading ——, so three head lines over one article are the three decks and the middle one is the title
+    (执行和平解放西藏办法协议 / 人民解放军进抵拉萨 / 各族人民…列队欢迎: 人民日报 1951, tests/fixtures/realpages).
+    More lines than three are further 副题 (one article of 1964 prints four). A kicker that ends in —— says
+    where the title is: then the usual reading stands."""
+    if len(mains) < 3 or any(m.endswith(KICKER_TAIL) for m in mains):
+        return None
+    return mains[0], mains[1], " ".join(mains[2:])
+
+
+def _title_by_lead(d: _Draft, lead: str) -> None:
+    """Two head lines set without —— over a news lead: 引题 over 主题 (modern pages; the reading by default) or
+    主题 over 副题 (the old pages: 世界妇女大会胜利闭幕 / 通过妇女权利宣言…, 人民日报 1953), and the print's type size,
+    which told them apart, is gone. The lead's first sentence restates the 主题 (导语 and 主题 state the same
+    news): the upper line is the title when the lead repeats more of it (share of its character pairs) than of
+    the lower one; a tie keeps the default. On the real pages of tests/fixtures/realpages (where the rule was
+    found) it reads 7 such heads of 8 right (the 8th: a lead that tells the 副题's news first); an 引题
+    (为社会进步…而奋斗, 装作外婆的狼…) shares little with the lead. No threshold: the larger share wins."""
+    first = re.split(r"[。!?;！？；]", lead, maxsplit=1)[0]
+    said = _bigrams(re.sub(r"[^\w]", "", first))
+
+    def share(deck: str) -> float:
+        b = _bigrams(re.sub(r"[^\w]", "", deck))
+        return len(b & said) / len(b) if b else 0.0
+
+    assert d.kicker is not None and d.title is not None
+    if share(d.kicker) > share(d.title):
+        d.title, d.subtitle, d.kicker = d.kicker, d.title, None
 
 
 def _flattened_decks(line: str) -> tuple[str, str] | None:
@@ -525,7 +597,14 @@ def _is_box_label(line: str) -> bool:
 
 
 def _is_address(line: str) -> bool:
-    return line[-1] in ":："
+    """A speech's opening address on a line of its own (同志们:, 各位代表、同志们:); a paragraph that ends in a
+    colon before a quotation (…南日将军主要发言如下:) is text, and may open with a news lead."""
+    return line[-1] in ":：" and len(line) <= ADDRESS_MAX_CHARS
+
+
+def _is_closing_date(line: str) -> bool:
+    """A date alone on a line, as a document printed on a page closes (一九五○年五月二十五日 under a notice)."""
+    return bool(_CLOSING_DATE_RE.fullmatch(line)) and parse_publish_date(line) is not None
 
 
 def _paren_date(line: str) -> str | None:
@@ -559,6 +638,8 @@ def _page_kind(line: str) -> str:
     if _LIST_ITEM_RE.match(line) or _NOTE_LINE_RE.match(line) or line[-1] in CLAUSE_TAIL:
         return "item"
     k = _kind(line)
+    if line[-1] in ":：" and k in ("head", "body"):
+        return "body"  # longer than an address, a line ending in a colon leads into text (…详述如下:)
     if k == "body" and _is_weak_head(line):
         return "weak_head"
     return k
@@ -585,7 +666,7 @@ def _is_weak_head(line: str) -> bool:
     # 医生补白…; 问:唔够政治中立?在公司揾人入会?); a full stop inside a short quotation is the quoted name's
     # (支持「八五。三罢」). A full stop or semicolon anywhere else makes it a sentence.
     inner = _SHORT_QUOTE_RE.sub("", line)
-    return not _FULL_STOP_RE.search(inner) and not starts_news_lead(line)
+    return not _FULL_STOP_RE.search(inner) and not _starts_lead(line)
 
 
 def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
@@ -702,6 +783,9 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
     ../shared/realtext are, 558 with an ideographic space): there a spaced head is one headline."""
     n = len(lines)
     kinds = [_page_kind(ln) for ln in lines]
+    for k in range(1, n):  # a document's closing date under its text ends it (_is_closing_date)
+        if kinds[k - 1] in ("body", "item") and _is_closing_date(lines[k]):
+            kinds[k] = "end"
     weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
     _promote_weak_heads(kinds, lines)
     # under a kicker (——) stands its title, whatever its punctuation (痛心疾首,夫复何言;言论自由,命悬一心)
@@ -778,7 +862,11 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
         end = starts[idx + 1] if idx + 1 < len(starts) else n
         d = _Draft(start=a, split_reason=reasons[a])
         two_deck = print_heads and (b - 1) not in weak and not _TOPIC_TAG_RE.match(lines[b - 1])
-        _apply_head(d, lines[a:b], two_deck=two_deck)
+        _apply_head(d, lines[a:b], two_deck=two_deck, three_deck=print_heads)
+        lead = next((lines[k] for k in range(b, min(b + 2, end)) if kinds[k] == "lead"), None)
+        if (print_heads and lead is not None and b - a == 2 and d.kicker and d.title and not d.subtitle
+                and not d.kicker.endswith(KICKER_TAIL)):  # a kicker's —— says which line is the title
+            _title_by_lead(d, lead)
         seg = lines[b:end]
         # a photo credit closes a picture story only after its text: right under the head (k = 0) it credits
         # the head's picture, and the article goes on (a real Hong Kong column: head, 周满铿摄, text)
@@ -894,6 +982,110 @@ def _split_markdown(lines: list[str], doc_captions: frozenset[str]) -> list[_Dra
     return drafts
 
 
+# --- pages the format step read as one article ------------------------------------------------------------
+def _reads_as_page(lines: list[str]) -> bool:
+    """Whether a file under a page header line (paper, date, page), which the format step read as one
+    article, holds several: it counts the anchors the format step does not know (formats.count_article_
+    anchors): news leads in their older forms (_starts_lead), an end credit or a document's closing date
+    with a head under it ((本报集体通讯员…) / 拉萨到日喀则公路开始测设), and the page's top item when a head block anchored by a lead stands below
+    it (a photo under its column head, 我们伟大的祖国 / caption, over the first story: 人民日报 1951-1955)."""
+    leads = [k for k, ln in enumerate(lines) if _starts_lead(ln)]
+    ends = [k for k, ln in enumerate(lines[:-1])
+            if k > 0 and (_END_CREDIT_RE.match(ln) or _END_MARK_RE.match(ln) or _is_closing_date(ln))]
+    if any(_kind(lines[k + 1]) == "head" for k in ends):
+        return True  # an article closed under its text, and a head opens the next one
+    anchors = len(leads) + len(ends)
+    if leads and _kind(lines[0]) == "head":
+        k = leads[0]
+        while k > 0 and _kind(lines[k - 1]) == "head":
+            k -= 1
+        if k >= TOP_ITEM_MIN_LINES:  # the lead's head block stands below the top item's head and text
+            anchors += 1
+    return anchors >= MIN_ANCHORS_FOR_PAGE
+
+
+# --- a numbered running order, entry by entry over the articles (day files of the old papers) ---------------
+# An archive's day file lists the day's articles in order, `N. head` over each: the article's one line
+# repeats the head and runs on into its text (2. 林枫副委员长接见乌拉圭客人 / 林枫副委员长接见乌拉圭客人 新华社
+# 六日讯 …: 人民日报 1964), or opens with its news lead (1. …周恩来总理回到北京 / 【路透社北京12日电】…: 参考消息
+# 1961; tests/fixtures/realpages). The entry names the article.
+_ENTRY_RE = re.compile(r"^\d{1,3}[.、]\s*(\S.*)$")
+# two entries over their run-in articles make a day file (one is a numbered paragraph that quotes its head)
+MIN_RUN_IN_ENTRIES = 2
+# a day file prints its page between the entries (第 1 版), and its date alone on the top line
+_PAGE_LINE_RE = re.compile(r"^第\s*(\d{1,3})\s*版$")
+
+
+# An entry may name the item's kind after its head, as the archive lists a photo: 1. 我们伟大的祖国(图片). Like
+# （附图片1张） under a print head, the note is no part of the headline (the flag picture_note keeps it).
+_ENTRY_PICTURE_NOTE_RE = re.compile(r"\s*[(（](?:图片|照片|附图片|附照片)[)）]$")
+
+
+def _entry_head(line: str) -> tuple[str, bool] | None:
+    """(the head an entry names, whether it carried a picture note), or None when `line` is no entry."""
+    m = _ENTRY_RE.match(line)
+    if not m:
+        return None
+    head = _ENTRY_PICTURE_NOTE_RE.sub("", m.group(1)).strip()
+    return head, head != m.group(1).strip()
+
+
+def _run_in_entries(lines: list[str]) -> list[int]:
+    """Positions of running-order entries over their articles: the next line opens with the entry's head and
+    goes on (a run-in head), or is a news lead."""
+    out: list[int] = []
+    for k in range(len(lines) - 1):
+        e = _entry_head(lines[k])
+        if e is None:
+            continue
+        nxt = lines[k + 1]
+        if (len(nxt) > len(e[0]) and nxt.startswith(e[0])) or _starts_lead(nxt):
+            out.append(k)
+    return out
+
+
+def _split_running_order(lines: list[str], entries: list[int], doc_captions: frozenset[str]) -> list[_Draft]:
+    """A day file -> one draft per entry: the entry is the headline, the line under it (less the head it
+    repeats) and the lines down to the next entry are the text. The top lines give the date and the page."""
+    drafts: list[_Draft] = []
+    day: str | None = None
+    page: str | None = None
+    top: list[str] = []
+    for ln in lines[: entries[0]]:
+        pm = _PAGE_LINE_RE.match(ln)
+        if pm:
+            page = pm.group(1)
+        elif day is None and len(ln) <= DATE_LINE_MAX_CHARS and (iso := parse_publish_date(ln)) is not None:
+            day = iso
+        else:
+            top.append(ln)
+    for idx, a in enumerate(entries):
+        end = entries[idx + 1] if idx + 1 < len(entries) else len(lines)
+        title, noted = _entry_head(lines[a]) or ("", False)
+        run_in = lines[a + 1].startswith(title)
+        d = _Draft(start=a, title=title, page=page,
+                   split_reason="running_order+run_in_head" if run_in else "running_order+lead")
+        if day is not None:
+            d.header_date = (day, None, None)
+        if noted:
+            d.flags.append(FLAG_PICTURE_NOTE)
+        body = [lines[a + 1][len(title):].strip() if run_in else lines[a + 1]]
+        for ln in lines[a + 2:end]:
+            pm = _PAGE_LINE_RE.match(ln)
+            if pm:  # the entries below stand on another page
+                page = pm.group(1)
+                continue
+            body.append(ln)
+        _fill_body(d, [b for b in body if b], doc_captions)
+        drafts.append(d)
+    if top:
+        f = _Draft(start=0, split_reason="fragment", flags=[FLAG_ORPHAN])
+        _fill_body(f, top, doc_captions)
+        if f.body:
+            drafts.insert(0, f)
+    return drafts
+
+
 # --- metadata ---------------------------------------------------------------------------------------
 def _clean_source(src: object) -> str | None:
     if src is None:
@@ -980,6 +1172,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             del lines[k]
             break
     fmt = detect_format(doc, lines)
+    if fmt == PLAIN and epaper is not None and _reads_as_page(lines):
+        fmt = MULTI_ARTICLE_PAGE
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
@@ -989,8 +1183,11 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         known_title, title_origin = supplied_title
     if not lines:
         return []
+    entries = _run_in_entries(lines) if fmt in (PLAIN, MULTI_ARTICLE_PAGE) else []
     if fmt == MARKDOWN_DAY:
         drafts = _split_markdown(lines, doc_captions)
+    elif len(entries) >= MIN_RUN_IN_ENTRIES:
+        drafts = _split_running_order(lines, entries, doc_captions)
     elif fmt == MULTI_ARTICLE_PAGE:
         marks = [(str(h.fields.get("after") or ""), h.text.strip()) for h in doc.boilerplate
                  if h.kind in ("editor_line", "repeated_line")]
