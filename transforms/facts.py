@@ -47,7 +47,10 @@ _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)
 _SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年)+")
 _SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|总数|数量|人数)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
-_AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）「」|"
+_AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
+# 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
+# 大中城市): the characters it forms nouns with in news prose.
+_ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型])"
 # Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
@@ -55,12 +58,35 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "签署", "申请", "回应", "响应", "参与", "参加", "出战", "表示", "认为", "使用", "需要", "不知道", "知道",
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
+    "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS) | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
+# A run after a number that opens with one of these is the rest of the predicate, not a noun: a
+# change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
+# (所谓加薪三成是误导公众, 署任两年多仍未能坐正), a time word (三年之后).
+NOT_NOUN_LEAD_WORDS: tuple[str, ...] = (
+    "增至", "跌至", "降至", "升至", "减至", "裁至", "调高至", "调低至", "增加到", "增加至", "延长到", "延长至",
+    "回升到", "跌到", "提高至", "提高到", "上升至", "下降至", "增加", "减少", "上升", "下降", "上涨", "下跌",
+    "增长", "回落", "调高", "调低", "持平", "至", "到", "或", "是", "为", "仍", "都", "也", "亦", "就",
+    "才", "又", "再", "更", "被", "将", "把", "于", "多", "余", "以上", "以下", "左右", "之后", "之前",
+    "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不", "未", "没有", "来自", "起", "半",
+)
+_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True)) + ")")
+# After 的 these do not start a noun (的话 "if"; a break).
+_NOT_NOUN_START = frozenset("话，,。；;：:、\n")
+_PAREN_CLOSE = re.compile(r"[)）]")
+# What is between a measure word and 的 is a relative clause (the 的-noun is counted: 2名穿着便服的职员,
+# 5个经劳工处登记的工会, 五位年薪过百万的议员, 70岁或以上的人士) when it holds an aspect particle, a
+# preposition, a comparison or a 有/无; a bare noun there is itself what is counted and 的 makes it a
+# possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
+_RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足")
+_QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
+# A gloss in parentheses after an amount (以1994年港元计算) is at most this long; a longer one is prose.
+MAX_GLOSS_CHARS = 24
 # Longest subject kept (characters): longer runs are whole predicates, not noun phrases.
 MAX_SUBJECT_CHARS = 16
 # ... and after an amount or a percentage: the gold's longest such noun (年长护老者) is 5 characters.
@@ -86,6 +112,10 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "下调", "上调", "调高至", "调高", "调低", "按年", "按月", "环比", "同比", "分别", "实质", "每月", "每年",
     "每人", "每日", "每天", "每星期", "每周", "可以", "可能", "可", "能够", "能", "会", "要", "须", "需要", "需",
     "领取", "获得", "获发", "获", "取得", "录得", "估计", "预计", "相信", "平均", "合共", "总共", "累计",
+    # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
+    # reached (居港满七年), a time after (调整后只有)
+    "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
+    "来说", "上升至", "持平",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -93,7 +123,8 @@ _SUBJECT_TAIL_WORDS_RE = re.compile(
 SUBJECT_LEAD_WORDS: tuple[str, ...] = (
     "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
     "就是", "然而", "因此", "所以", "并且", "并", "且", "以及", "及", "再", "连", "今年", "去年", "目前", "现时",
-    "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的",
+    "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的", "只要", "连续", "单是", "突然", "一直",
+    "即使", "就连", "至于",
 )
 _SUBJECT_LEAD_WORDS_RE = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, SUBJECT_LEAD_WORDS), key=len, reverse=True)) + ")+")
@@ -102,6 +133,27 @@ _SUBJECT_LEAD_WORDS_RE = re.compile(
 # this many characters remain after it (两字 is the shortest Chinese noun that names a count).
 _MODIFIER_MARK = re.compile(r"[的」』”》]")
 MIN_HEAD_CHARS = 2
+# A bracketed gloss (GDP), (生果金) inside the text before a number.
+_GLOSS = re.compile(r"[(（][^()（）]{0,24}[)）]")
+_OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", "』"))
+# A change to a figure (跌至, 增加到): what changed stands before it.
+_CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
+# 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
+_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长)$")
+# Disposal 将 / 把 (政府只愿意将男士侍产假增加到): its object is what the figure is about
+# (将近, 将会, 将来, 把握 are other words).
+_DISPOSAL = re.compile(r"[将把](?![近会来要握])")
+# A duty stated with 须 (团体须运作三年): the figure measures the activity after it.
+_MODAL = re.compile(r"(?:必须|毋须|无须|须)")
+# 在 as a preposition after a topic (吴敏儿在新西初选); not inside 现在, 正在, 存在, 所在, 实在, 在于, 在职.
+_AT = re.compile(r"(?<![现正存所实自])在(?![于职场内])")
+# A dating phrase opening the text before a number (今年首两个月固定资产投资, 1至2月全国网上零售额,
+# 2月份, 第二季): the date is as_of's, not part of what is counted.
+_CN_NUM = "0-9０-９一二两三四五六七八九十"
+_TIME_LEAD = re.compile(
+    r"^(?:今年|去年|明年|前年|上年|本年|上月|本月|今个月|本周|上周|昨日|今日|昨天|今天|目前|现时|翌日|同日|当日|"
+    rf"(?:[0-9]{{4}}年)?(?:首[{_CN_NUM}]+个?月|[{_CN_NUM}]+(?:至[{_CN_NUM}]+)?月份?|第[一二三四]季度?|上半年|下半年)|"
+    r"全国|全港|本港|全省|全市)+")
 
 
 def _trim(subject: str) -> str:
@@ -113,21 +165,51 @@ def _trim(subject: str) -> str:
     return s.strip()
 
 
+def _last(rx: re.Pattern[str], s: str) -> re.Match[str] | None:
+    """The last match of `rx` in `s`."""
+    found = None
+    for found in rx.finditer(s):  # noqa: B007 (the loop keeps the last)
+        pass
+    return found
+
+
 def _head(subject: str) -> str:
     """The shortest noun phrase in a run of text before a number (see SUBJECT_TAIL_WORDS)."""
-    s = _SUBJECT_TAIL_WORDS_RE.sub("", subject)
+    s = _GLOSS.sub("", subject)  # 本地生产总值(GDP)按年实质下跌: a gloss in brackets names nothing new
+    for opener, closer in _OPENERS:
+        # the number sits inside an open bracket or quote (「加薪30%」, (该区票王朱凯廸取得48,479票):
+        # what it counts is inside too
+        i = s.rfind(opener)
+        if i != -1 and closer not in s[i:]:
+            inner = _SUBJECT_TAIL_WORDS_RE.sub("", s[i + 1 :])
+            s = s[i + 1 :] if len(inner) >= MIN_HEAD_CHARS else s[:i]  # 津贴金额(每月2,495元): before it
+    change_to = _last(_CHANGE_TO, s)
+    if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
+        s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
+    s = _SUBJECT_TAIL_WORDS_RE.sub("", s)
+    change_of = _CHANGE_OF.search(s)
+    if change_of and change_of.start() >= MIN_HEAD_CHARS:
+        s = s[: change_of.start()]  # 底薪的跌幅: the base pay is what changed
+    for rx in (_DISPOSAL, _MODAL):
+        cut = _last(rx, s)
+        if cut is not None and len(s) - cut.end() >= MIN_HEAD_CHARS:
+            s = s[cut.end() :]
+    at = _AT.search(s)
+    if at and at.start() >= MIN_HEAD_CHARS:
+        s = s[: at.start()]  # 吴敏儿在新西初选只取得: the topic before 在 (a place or occasion)
     marks = list(_MODIFIER_MARK.finditer(s))
     if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
-    lead = _SUBJECT_LEAD_WORDS_RE.match(s)
-    if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
-        s = s[lead.end() :]
+    for rx in (_SUBJECT_LEAD_WORDS_RE, _TIME_LEAD):
+        lead = rx.match(s)
+        if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
+            s = s[lead.end() :]
     s = _trim(s.strip("「」『』“”\"'()（）|-— "))
     return s if len(s) >= MIN_HEAD_CHARS else ""
 
 
-def _after_noun(text: str, start: int, end: int) -> str:
-    """The noun phrase right after a number-with-unit (为187.45万名职工 → 职工)."""
+def _after_run(text: str, start: int, end: int) -> int:
+    """Where the noun run starting at `start` stops (a verb, a particle, a figure: see _AFTER_STOP)."""
     stop = end
     pos = start
     while True:  # the first stop that does not open a noun compound (a finditer, one search at a time)
@@ -139,9 +221,46 @@ def _after_noun(text: str, start: int, end: int) -> str:
             break
         pos = m.end()
     digit = _NUMBER_IN.search(text, start, stop)
-    if digit:
-        stop = digit.start()
-    return text[start:stop].strip()
+    return digit.start() if digit else stop
+
+
+def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
+    """The noun phrase a number-with-unit counts, read after it, and where that phrase ends.
+
+    为187.45万名职工 → 职工. Number + measure word + modifiers + 的 + noun: the noun after the last 的
+    is what is counted (5个经劳工处登记的工会 → 工会, 16岁的女儿 → 女儿, 70岁或以上的人士 → 人士),
+    unless the number is the result of a change (增加到七天的修正案: 七天 is what 侍产假 became, the
+    修正案 is not counted — `complement`). A parenthesis right after the number is a gloss and is
+    skipped (100亿元(以1994年港元计算)的注资); a quoted name right after it is the group counted
+    (74.7%「年长护老者」不知道) or a modifier of the noun that follows (15名《苹果日报》前员工).
+    Returns ("", start) when no noun follows.
+    """
+    pos = start
+    if pos < end and text[pos] in "(（":
+        close = _PAREN_CLOSE.search(text, pos, min(end, pos + MAX_GLOSS_CHARS))
+        if close is not None:
+            pos = close.end()
+    for _ in range(2):  # at most one modifier (…的 or a quoted name) before the head noun
+        if pos < end and text[pos] in _QUOTE_CLOSE:
+            close = text.find(_QUOTE_CLOSE[text[pos]], pos + 1, min(end, pos + 1 + MAX_SUBJECT_CHARS))
+            if close == -1:
+                return "", start
+            rest = _after_run(text, close + 1, end)
+            if rest - (close + 1) >= MIN_HEAD_CHARS:
+                return text[close + 1 : rest].strip(), rest
+            quoted = text[pos + 1 : close].strip()
+            return quoted, close + 1
+        stop = _after_run(text, pos, end)
+        if (not complement and stop < end and text[stop] == "的" and stop - pos <= MAX_SUBJECT_CHARS
+                and stop + 1 < end and text[stop + 1] not in _NOT_NOUN_START
+                and (stop == pos or _RELATIVE_CLAUSE.search(text, pos, stop))):
+            pos = stop + 1
+            continue
+        run = text[pos:stop].strip()
+        if _NOT_NOUN_LEAD.match(run):
+            return "", start
+        return run, stop
+    return "", start
 
 
 def _verb_matches(segment: str) -> list[re.Match[str]]:
@@ -184,24 +303,76 @@ def _before_uncached(segment: str) -> tuple[str, str | None]:
 _before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 
-def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tuple[str | None, str | None, int]:
-    """(subject, verb, end of the claim phrase) for quantity `q` in the clause."""
-    after = _after_noun(text, q.end, clause_end)
+# A number right after one of these is the result of a change (增加到七天, 调高至大约30万元), not
+# the count of a noun that follows it (see _after_noun).
+_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于)$")
+# Legislative votes are written 15票赞成 / 18票反对: the count is of 赞成票 / 反对票.
+VOTE_WORDS: tuple[str, ...] = ("赞成", "反对", "弃权")
+# A share followed by 为 / 属于 names the part it is (七成为护士, 七成属于紧急服务岗位); a run that
+# opens with a superlative is a comparison (30%为历来最高), not a part.
+_SHARE_IS = re.compile(r"(?:属于|为|是)(?![最历新全])")
+MAX_SHARE_PART_CHARS = 8
+
+
+def _only_places(subject: str) -> bool:
+    """True when a subject is only place names joined by 和 / 及 / 、 (北京和广州, 上海)."""
+    if len(subject) > MAX_PLACE_LIST_CHARS:
+        return False
+    covered = 0
+    for _, start, end, _ in find_places(subject):
+        if subject[covered:start].strip("和及、与 "):
+            return False
+        covered = end
+    return covered > 0 and not subject[covered:].strip()
+
+
+# A list of places as long as 北京、上海、广州和深圳; a longer subject is not only places.
+MAX_PLACE_LIST_CHARS = 12
+
+
+def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
+                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool]:
+    """(subject, verb, end of the claim phrase, predicate follows) for quantity `q` in the clause.
+
+    `limit` is where the next figure of the clause starts (a noun after this one ends there).
+    "predicate follows" is True when the number itself is the subject of a verb (74.7%不知道,
+    约9成表明支持): the group counted was named earlier (see facts_in_text)."""
+    end = clause_end if limit is None else min(clause_end, limit)
+    complement = (_COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.start) is not None
+                  or _COMPLEMENT_BEFORE.search(text, q.start, q.num_start) is not None)
+    after, after_end = _after_noun(text, q.end, end, complement)
+    if not after and joined_next is not None:
+        # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
+        # after the last figure counts them all
+        after, _ = _after_noun(text, joined_next.end, clause_end, complement)
+        after_end = q.end
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
+    predicate = False
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
     max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
-    if len(after) >= 2 and len(after) <= max_after:
+    if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
+        subject = text[q.end : q.end + 2] + "票"
+    elif len(after) >= 2 and len(after) <= max_after:
         subject = _trim(after) or None
-        phrase_end = q.end + len(after)
+        phrase_end = after_end
         vm = _VERB_RE.match(text, phrase_end)
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
+    elif q.unit == "%" and len(after) < MIN_HEAD_CHARS:
+        share = _SHARE_IS.match(text, q.end)
+        if share:
+            stop = _after_run(text, share.end(), end)
+            part = text[share.end() : stop].strip()
+            if MIN_HEAD_CHARS <= len(part) <= MAX_SHARE_PART_CHARS:
+                subject, phrase_end = part, stop
+        else:
+            predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
     if subject is None and before_subject:
         subject = _head(before_subject)[-MAX_SUBJECT_CHARS:] or None
-    return subject, verb, phrase_end
+    return subject, verb, phrase_end, predicate
 
 
 # Hong Kong, Macau and Taiwan writing names the mainland as a whole with these: a clause saying one
@@ -399,24 +570,37 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     carried_subject: str | None = None
     prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
+    paragraph_start = 0
+    carried_paragraph = -1
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
         region = _region(text, article, places, place_starts, c_start, c_end)
         found = _last_sentence_break_end(rev, looked_to, c_start)
         if found is not None:
             sentence_start = found
+        newline = text.rfind("\n", looked_to, c_start)
+        if newline != -1:
+            paragraph_start = newline + 1
         looked_to = c_start
         for i, q in enumerate(in_clause):
             w_start = max(c_start, q.start - CLAIM_WINDOW)  # the claim's window (CLAIM_WINDOW)
             w_end = min(c_end, q.end + CLAIM_WINDOW)
             seg_start = max(seg_start, w_start)
-            subject, verb, phrase_end = _subject_verb(text, q, seg_start, w_end)
+            nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
+            joined_next = nxt if nxt is not None and _JOINED.fullmatch(text, q.end, nxt.start) else None
+            subject, verb, phrase_end, predicate = _subject_verb(
+                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
             if subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
                 # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
                 subject = carried_subject
+            elif (predicate or (subject is not None and _only_places(subject))) and carried_paragraph == paragraph_start:
+                # A share that is itself the subject of a verb (74.7%「年长护老者」不知道…、36.3%不知道…; 约9成表明
+                # 支持) counts the group the paragraph already named; a list of places before a figure
+                # (北京和广州分别下跌0.2%和0.1%) says where, and the thing measured is the one before.
+                subject = carried_subject
             if subject is not None:
-                carried_subject, carried_sentence = subject, sentence_start
+                carried_subject, carried_sentence, carried_paragraph = subject, sentence_start, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
