@@ -41,16 +41,21 @@ NOUN_COMPOUNDS: tuple[str, ...] = (
     "服务站", "服务点", "服务中心", "服务阵地", "服务体系", "服务项目", "服务品牌", "工会组织",
     "新业态工会组织", "社会组织", "培训班", "建设项目", "参赛职工", "参赛选手", "参赛企业", "发展规划",
     "达标", "创效", "服务职工", "帮扶中心", "获得者", "建议", "发明创造", "创新成果", "创新工作室",
+    # statistics and Hong Kong usage: 销售 / 新建 / 服务 / 建 inside a noun (二手住宅销售价格,
+    # 新建商品住宅, 紧急服务岗位, 建制派)
+    "销售价格", "销售额", "零售额", "新建商品住宅", "服务岗位", "服务人员", "建制派",
 )
-_COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)))
+# 申请 is the noun (入会申请) when a break or a bracket follows it, the verb (护士申请病假) otherwise.
+_NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
+_COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
-_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年)+")
-_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|总数|数量|人数)+$")
+_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年|以)+")
+_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
 _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
 # 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
 # 大中城市): the characters it forms nouns with in news prose.
-_ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型])"
+_ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型城])"
 # Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
@@ -59,6 +64,7 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
     "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
+    "一定", "计算", "唔",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -73,7 +79,8 @@ NOT_NOUN_LEAD_WORDS: tuple[str, ...] = (
     "回升到", "跌到", "提高至", "提高到", "上升至", "下降至", "增加", "减少", "上升", "下降", "上涨", "下跌",
     "增长", "回落", "调高", "调低", "持平", "至", "到", "或", "是", "为", "仍", "都", "也", "亦", "就",
     "才", "又", "再", "更", "被", "将", "把", "于", "多", "余", "以上", "以下", "左右", "之后", "之前",
-    "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不", "未", "没有", "来自", "起", "半",
+    "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不是", "不会", "不能", "不再", "不足",
+    "不到", "不可", "不少于", "不超过", "未", "没有", "来自", "起", "半",
 )
 _NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True)) + ")")
 # After 的 these do not start a noun (的话 "if"; a break).
@@ -83,8 +90,10 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # 5个经劳工处登记的工会, 五位年薪过百万的议员, 70岁或以上的人士) when it holds an aspect particle, a
 # preposition, a comparison or a 有/无; a bare noun there is itself what is counted and 的 makes it a
 # possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
-_RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足")
+_RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
 _QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
+# A possessive noun phrase kept whole (职工盟的成员工会, 8 characters); longer, the possessor alone.
+MAX_POSSESSIVE_NP_CHARS = 8
 # A gloss in parentheses after an amount (以1994年港元计算) is at most this long; a longer one is prose.
 MAX_GLOSS_CHARS = 24
 # Longest subject kept (characters): longer runs are whole predicates, not noun phrases.
@@ -140,6 +149,9 @@ _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", 
 _CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
 # 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
 _CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长)$")
+# 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
+_COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
+_CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
 # Disposal 将 / 把 (政府只愿意将男士侍产假增加到): its object is what the figure is about
 # (将近, 将会, 将来, 把握 are other words).
 _DISPOSAL = re.compile(r"[将把](?![近会来要握])")
@@ -187,6 +199,9 @@ def _head(subject: str) -> str:
     if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
         s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
     s = _SUBJECT_TAIL_WORDS_RE.sub("", s)
+    compare = _COMPARE.search(s)
+    if compare and compare.start() >= MIN_HEAD_CHARS:
+        s = s[: compare.start()]  # 销售价格比上月: the base is base_text's, not the subject's
     change_of = _CHANGE_OF.search(s)
     if change_of and change_of.start() >= MIN_HEAD_CHARS:
         s = s[: change_of.start()]  # 底薪的跌幅: the base pay is what changed
@@ -204,6 +219,8 @@ def _head(subject: str) -> str:
         lead = rx.match(s)
         if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
             s = s[lead.end() :]
+        elif lead and rx is _TIME_LEAD and lead.end() == len(s):
+            return ""  # a date alone (2月份, 今年) says when, not what
     s = _trim(s.strip("「」『』“”\"'()（）|-— "))
     return s if len(s) >= MIN_HEAD_CHARS else ""
 
@@ -259,6 +276,12 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
         run = text[pos:stop].strip()
         if _NOT_NOUN_LEAD.match(run):
             return "", start
+        if not complement and stop < end and text[stop] == "的" and run:
+            # noun 的 noun (受访者的分数, 同行的朋友, 职工盟的成员工会): either may be what is counted,
+            # so the noun phrase is kept whole when it is short
+            head_end = _after_run(text, stop + 1, end)
+            if head_end - (stop + 1) >= MIN_HEAD_CHARS and head_end - pos <= MAX_POSSESSIVE_NP_CHARS:
+                return text[pos:head_end].strip(), head_end
         return run, stop
     return "", start
 
@@ -347,12 +370,15 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         after, _ = _after_noun(text, joined_next.end, clause_end, complement)
         after_end = q.end
     before_subject, verb = _before(text[seg_start : q.start])
+    before_head = _head(before_subject)[-MAX_SUBJECT_CHARS:] if before_subject else ""
     phrase_end = q.end
     subject: str | None = None
     predicate = False
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
     max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
+    if len(after) > max_after and "的" in after:
+        after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
     elif len(after) >= 2 and len(after) <= max_after:
@@ -362,7 +388,8 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
     elif q.unit == "%" and len(after) < MIN_HEAD_CHARS:
-        share = _SHARE_IS.match(text, q.end)
+        # only when nothing before names the whole (所谓加薪三成是误导公众: 加薪 is measured)
+        share = None if before_head else _SHARE_IS.match(text, q.end)
         if share:
             stop = _after_run(text, share.end(), end)
             part = text[share.end() : stop].strip()
@@ -370,9 +397,70 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
                 subject, phrase_end = part, stop
         else:
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
-    if subject is None and before_subject:
-        subject = _head(before_subject)[-MAX_SUBJECT_CHARS:] or None
+    if subject is None and before_head:
+        subject = before_head
     return subject, verb, phrase_end, predicate
+
+
+# 分别 ("respectively") spreads a list of figures over a list of things named before it, in order
+# (北京和广州分别下跌0.2%和0.1%: 0.1% is 广州's; 新建商品住宅和二手住宅销售价格,按年分别上涨6.2%和3.0%:
+# 3.0% is 二手住宅销售价格's). The list's items are split at these.
+_LIST_SPLIT = re.compile(r"[和及与、]")
+# A topic clause before a clause of figures (二手住宅销售价格,按年分别上涨…) is this short at most
+# and holds no figure; the look-back is bounded so a long unbroken text stays linear.
+MAX_TOPIC_CHARS = 24
+
+
+def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
+    """The clause before the one starting at c_start, in the same sentence, when it has no figure."""
+    j = c_start - 1
+    lo = max(sentence_start, j - MAX_TOPIC_CHARS)
+    if j <= lo:
+        return ""
+    prev = _last(CLAUSE_BREAK, text[lo:j])
+    topic = text[lo + (prev.end() if prev else 0) : j]
+    if prev is None and lo > sentence_start:
+        return ""  # the clause before is longer than a topic
+    return "" if _NUMBER_IN.search(topic) else topic
+
+
+def _shared_head(part: str, last: str) -> str:
+    """新建商品住宅 + 二手住宅销售价格 → 新建商品住宅销售价格: an earlier list item takes the head the
+    last one ends with, after the word they share."""
+    for n in range(min(len(part), len(last)) - 1, 1, -1):
+        at = last.find(part[-n:])
+        if at != -1:
+            return part + last[at + n :]
+    return part
+
+
+def _distribution(text: str, c_start: int, c_end: int, in_clause: list[Quantity],
+                  sentence_start: int) -> dict[int, tuple[str | None, str | None]]:
+    """{index in the clause: (subject, province)} for figures spread over a list by 分别."""
+    fenbie = text.find("分别", c_start, in_clause[0].start)
+    if fenbie == -1:
+        return {}
+    group = [0]
+    for k in range(1, len(in_clause)):
+        if not _JOINED.fullmatch(text, in_clause[k - 1].end, in_clause[k].start):
+            break
+        group.append(k)
+    if len(group) < 2:
+        return {}
+    topic = _head(text[c_start:fenbie]) or _head(_topic_before(text, c_start, sentence_start))
+    parts = [p.strip() for p in _LIST_SPLIT.split(topic)]
+    if len(parts) != len(group) or any(len(p) < MIN_HEAD_CHARS for p in parts):
+        return {}
+    out: dict[int, tuple[str | None, str | None]] = {}
+    last = in_clause[group[-1]]
+    counted_after = len(_after_noun(text, last.end, min(c_end, last.end + MAX_SUBJECT_CHARS))[0]) >= MIN_HEAD_CHARS
+    for k, part in zip(group, parts, strict=True):
+        if _only_places(part) or counted_after:  # 分别有26名及15名护士: the figures count 护士
+            places = find_places(part)
+            out[k] = (None, places[0][0] if places and _only_places(part) else None)
+        else:
+            out[k] = (_shared_head(part, parts[-1]), None)
+    return out
 
 
 # Hong Kong, Macau and Taiwan writing names the mainland as a whole with these: a clause saying one
@@ -568,6 +656,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     sentence_start = 0
     looked_to = 0
     carried_subject: str | None = None
+    carried_topic: str | None = None
     prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
     paragraph_start = 0
@@ -582,6 +671,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
         if newline != -1:
             paragraph_start = newline + 1
         looked_to = c_start
+        spread = _distribution(text, c_start, c_end, in_clause, sentence_start)
         for i, q in enumerate(in_clause):
             w_start = max(c_start, q.start - CLAIM_WINDOW)  # the claim's window (CLAIM_WINDOW)
             w_end = min(c_end, q.end + CLAIM_WINDOW)
@@ -598,9 +688,20 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 # A share that is itself the subject of a verb (74.7%「年长护老者」不知道…、36.3%不知道…; 约9成表明
                 # 支持) counts the group the paragraph already named; a list of places before a figure
                 # (北京和广州分别下跌0.2%和0.1%) says where, and the thing measured is the one before.
-                subject = carried_subject
+                subject = carried_topic
+            if subject is None and carried_sentence != sentence_start:
+                # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
+                subject = _head(_topic_before(text, c_start, sentence_start)) or None
+            fact_region = region
+            if i in spread:
+                spread_subject, spread_region = spread[i]
+                subject = spread_subject or subject
+                fact_region = spread_region or region
             if subject is not None:
-                carried_subject, carried_sentence, carried_paragraph = subject, sentence_start, paragraph_start
+                carried_subject, carried_sentence = subject, sentence_start
+                if not _CHANGE_NOUN.fullmatch(subject):
+                    # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
+                    carried_topic, carried_paragraph = subject, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
@@ -622,7 +723,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 metric = None  # a tracked metric is a level or a count; its change is not it
             currency = None
             if q.unit == "元":
-                currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
+                currency = q.currency or REGION_CURRENCY.get(fact_region or "", DEFAULT_CURRENCY)
             facts.append(
                 Fact(
                     fact_id=_fact_id(article.article_id, field, ev_start, ev_end),
@@ -637,7 +738,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     verb=verb,
                     metric=metric,
                     qualifier=q.qualifier,
-                    region=region,
+                    region=fact_region,
                     as_of=as_of,
                     as_of_text=as_of_text,
                     measure=measure,
