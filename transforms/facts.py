@@ -6,10 +6,11 @@ import hashlib
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 
 from gonghui.transforms import metrics
-from gonghui.transforms.asof import AsOfIndex
+from gonghui.transforms.asof import AS_OF_RE, AsOfIndex, is_base, month_before, relative_day
 from gonghui.transforms.numbers import Quantity, find_quantities
 from gonghui.transforms.records import Article, Fact
 from gonghui.transforms.regions import find_places, is_locative
@@ -579,7 +580,7 @@ _PRICE_YEAR = re.compile(r"[以按]([0-9]{4})年(?:港元|港币|人民币|美�
 
 
 def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end: int,
-           q: Quantity) -> tuple[str | None, str | None]:
+           q: Quantity, phrase_end: int) -> tuple[str | None, str | None]:
     """(as_of, as_of_text) of quantity `q` in the clause [c_start, c_end) of its sentence."""
     m = index.match_at(c_start, q.start)
     if m is None:
@@ -591,9 +592,50 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         if m is not None:
             brk = CLAUSE_BREAK.search(text, m.end())
             clause_end = brk.start() if brk else len(text)
-            if clause_end - m.end() > DATING_CLAUSE_SLACK:
+            if clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start):
                 m = None
+    if m is None:
+        # 11间大专院校在本周一(12日)罢课: a time adverbial after the counted subject, in its clause
+        later = AS_OF_RE.search(text, phrase_end, min(c_end, phrase_end + 2 + len("截至到")))
+        if later is not None and text[phrase_end : later.start()] in ("在", "于") and not is_base(text, later):
+            m = later
+    if m is not None and (m.group("nextday") or m.group("sameday")):
+        # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
+        named = index.match_at(max(0, m.start() - RELATIVE_DAY_LOOKBACK), m.start())
+        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now")):
+            iso, _ = index.answer(named)
+            if iso is not None:
+                day = relative_day(m, date.fromisoformat(iso))
+                return (day.isoformat() if day else None), m.group(0)
+        return None, m.group(0)
+    if m is not None and m.group("lastm") and sentence_start < m.start():
+        # 上月 after a month named earlier in the sentence (2月份…持平,上月为上涨0.4%) is the month
+        # before that one, not before publication
+        named = index.match_at(sentence_start, m.start())
+        if named is not None and any(named.group(g) for g in ("m", "rm", "md_m", "fm")) and named.group("mdsuf") is None:
+            iso, _ = index.answer(named)
+            if iso is not None:
+                return month_before(iso), m.group(0)
     return index.answer(m)
+
+
+# A dating phrase that opens its clause (at most this many characters after the clause's start:
+# 此外, 全国, 当中 ...) is the sentence's time (今年首两个月消费品零售总额大跌20.5%,当中城镇消费品零售额
+# 44,881亿元 — both figures are of the first two months); one followed by 的 or a verb and 的 is a
+# modifier (1999年入职的车长, 2019年的数字) and dates nothing else.
+DATING_OPENER_SLACK = 4
+# 翌日 / 当日 refer to a day named shortly before, within the paragraph or the one before it.
+RELATIVE_DAY_LOOKBACK = 300
+_MODIFIER_AFTER_DATE = re.compile(r".{0,3}的")
+
+
+def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> bool:
+    if _MODIFIER_AFTER_DATE.match(text, m.end()) and CLAUSE_BREAK.search(text, m.end(), m.end() + 4) is None:
+        return False
+    if m.group("cut").startswith(("截至", "截止")):
+        return True  # "up to" a time bounds the whole sentence (…截至昨晚收到1.75万宗申请,当中9,600人已入会)
+    lo = max(sentence_start, m.start() - DATING_OPENER_SLACK)
+    return lo == sentence_start or CLAUSE_BREAK.search(text, lo, m.start()) is not None
 
 
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
@@ -712,7 +754,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 # span starts at its own number, so the two facts keep distinct spans and ids
                 ev_start = q.start
             evidence = text[ev_start:ev_end]
-            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
+            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q, phrase_end)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[w_start:w_end])
             measure, base_text = _measure(text, w_start, q, phrase_end, lexicon_measure, as_of_text)
             if i > 0 and _JOINED.fullmatch(text, in_clause[i - 1].end, q.start):
