@@ -125,7 +125,7 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
     # reached (居港满七年), a time after (调整后只有)
     "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
-    "来说", "上升至", "持平",
+    "来说", "上升至", "持平", "只不过", "不过",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -201,8 +201,8 @@ def _head(subject: str) -> str:
         s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
     s = _SUBJECT_TAIL_WORDS_RE.sub("", s)
     compare = _COMPARE.search(s)
-    if compare and compare.start() >= MIN_HEAD_CHARS:
-        s = s[: compare.start()]  # 销售价格比上月: the base is base_text's, not the subject's
+    if compare:  # 销售价格比上月: the base is base_text's, not the subject's
+        s = s[: compare.start()]
     change_of = _CHANGE_OF.search(s)
     if change_of and change_of.start() >= MIN_HEAD_CHARS:
         s = s[: change_of.start()]  # 底薪的跌幅: the base pay is what changed
@@ -535,8 +535,14 @@ _CHANGE_BEFORE = re.compile(
 # How far before a number its change word is looked for (the longest word plus a particle).
 _CHANGE_WINDOW = 5
 # 较2019年同月, 比去年同期, 按年: the base a change is measured against (up to the change word).
-_BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
-                      "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
+# 比 inside 比率, 比例, 环比 (比率亦只不过下跌1.8%, 环比上涨0.2%) opens no base; a change word of
+# two characters (激增, 大跌) ends the base before its first one (去年同期激增31%: base 去年同期).
+_BASE_END_WORDS = CHANGE_WORDS + ("激增", "急增", "大增", "暴增", "锐减", "大减", "暴跌", "急降", "回落")
+_BASE_RE = re.compile(r"(?:(?<![环对相同])(?:较|比)(?![例率较如重])|相比|对比|(?<![参给])与)"
+                      r"(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
+                      "|".join(sorted(_BASE_END_WORDS, key=len, reverse=True)) + ")")
+# Adverbs between a base and its change word (比上月分别回落, 相比去年底仅上升) are not the base's.
+_BASE_ADVERBS = re.compile(r"(?:分别|仅|只|亦|也|都|再|均|仍|已|更|大幅|略|稍|轻微)+$")
 _BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
 # Right before a number these say it was added or happened (新增8宗, 裁减约5900人), though 增 / 减
 # alone are words of change.
@@ -544,6 +550,18 @@ _NEW_BEFORE = re.compile(r"(?:新增|裁减|裁员|裁走)(?:了|约|近|逾|超
 # A running total is stated as one (累计确诊355人, 至今共, 总共支取) whatever was counted.
 _RUNNING_TOTAL = re.compile(r"累计|至今共|总共|合共")
 NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
+
+
+# The whole a share is of, when the text names it right before the figure with 占 (占医管局员工逾两成,
+# 占了总开支约三成). Written to base_text like a change's base. 占 inside 占有, 占用率, 占比, 所占 is
+# another word.
+_SHARE_OF = re.compile(r"(?<![所合霸])占(?:了|据)?(?![有用比领的])(?P<of>[^，,。；;：:占\d]{2,16}?)的?"
+                       r"(?:约|逾|近|超过|不足|大约|接近|多于|少于|差不多)?$")
+
+
+def _share_base(text: str, c_start: int, q: Quantity) -> str | None:
+    m = _SHARE_OF.search(text, max(c_start, q.start - 20), q.start)
+    return (m.group("of").strip(" 的)）") or None) if m else None
 
 
 def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_measure: str | None,
@@ -556,11 +574,11 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
         head = text[c_start : q.start]
         base = _BASE_RE.search(head)
         if base:
-            return MEASURE_CHANGE, base.group("base").strip()
+            return MEASURE_CHANGE, _BASE_ADVERBS.sub("", base.group("base")).strip() or None
         words = _BASE_WORDS.search(head)
         return MEASURE_CHANGE, words.group(0) if words else None
     if q.unit == "%":
-        return MEASURE_SHARE, None
+        return MEASURE_SHARE, _share_base(text, c_start, q)
     if lexicon_measure == metrics.MEASURE_NEW:
         return lexicon_measure, None
     if (lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止")))
