@@ -50,7 +50,7 @@ NOUN_COMPOUNDS: tuple[str, ...] = (
 _NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
 _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
-_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年|以)+")
+_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?!职)|与|将|把|让|有|先后|均|年均|每年|以)+")
 _SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
 _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
@@ -91,6 +91,10 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # 5个经劳工处登记的工会, 五位年薪过百万的议员, 70岁或以上的人士) when it holds an aspect particle, a
 # preposition, a comparison or a 有/无; a bare noun there is itself what is counted and 的 makes it a
 # possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
+# Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
+# 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
+_RELATIVE_OPENER = re.compile(r"经|由|受|获|正在|曾经|曾|已经|穿|参加|参与|来自|接受|持有|领取")
+_HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
 _RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
 _QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
 # A possessive noun phrase kept whole (职工盟的成员工会, 8 characters); longer, the possessor alone.
@@ -269,6 +273,12 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             quoted = text[pos + 1 : close].strip()
             return quoted, close + 1
         stop = _after_run(text, pos, end)
+        if stop < end and text[stop] != "的" and _RELATIVE_OPENER.match(text, pos):
+            # a relative clause that opens with 经 / 由 / 穿着 … runs over its own verbs to its 的
+            # (12个经社会福利署资助的长者中心)
+            de = text.find("的", stop, min(end, pos + MAX_SUBJECT_CHARS + 1))
+            if de != -1 and not _HARD_STOP.search(text, pos, de):
+                stop = de
         if (not complement and stop < end and text[stop] == "的" and stop - pos <= MAX_SUBJECT_CHARS
                 and stop + 1 < end and text[stop + 1] not in _NOT_NOUN_START
                 and (stop == pos or _RELATIVE_CLAUSE.search(text, pos, stop))):
@@ -613,9 +623,11 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
             if clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start):
                 m = None
     if m is None:
-        # 11间大专院校在本周一(12日)罢课: a time adverbial after the counted subject, in its clause
-        later = AS_OF_RE.search(text, phrase_end, min(c_end, phrase_end + 2 + len("截至到")))
-        if later is not None and text[phrase_end : later.start()] in ("在", "于") and not is_base(text, later):
+        # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
+        # subject, in its clause
+        gap = 1 if text.startswith(("在", "于"), phrase_end) else 0
+        later = AS_OF_RE.match(text, phrase_end + gap, c_end)
+        if later is not None and not is_base(text, later):
             m = later
     if m is not None and (m.group("nextday") or m.group("sameday")):
         # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
