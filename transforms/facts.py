@@ -65,7 +65,7 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
     "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
-    "一定", "计算", "唔",
+    "一定", "计算", "唔", "按月", "按年", "按季", "环比", "同比",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -93,7 +93,8 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
 # Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
 # 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
-_RELATIVE_OPENER = re.compile(r"经|由|受|获|正在|曾经|曾|已经|穿|参加|参与|来自|接受|持有|领取")
+_RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
+                              r"接受|持有|领取")
 _HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
 _RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
 _QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
@@ -129,7 +130,7 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
     # reached (居港满七年), a time after (调整后只有)
     "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
-    "来说", "上升至", "持平", "只不过", "不过",
+    "来说", "上升至", "持平", "只不过", "不过", "不",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -281,7 +282,7 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
                 stop = de
         if (not complement and stop < end and text[stop] == "的" and stop - pos <= MAX_SUBJECT_CHARS
                 and stop + 1 < end and text[stop + 1] not in _NOT_NOUN_START
-                and (stop == pos or _RELATIVE_CLAUSE.search(text, pos, stop))):
+                and (stop == pos or _RELATIVE_CLAUSE.search(text, pos, stop) or _RELATIVE_OPENER.match(text, pos))):
             pos = stop + 1
             continue
         run = text[pos:stop].strip()
@@ -339,7 +340,7 @@ _before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 # A number right after one of these is the result of a change (增加到七天, 调高至大约30万元), not
 # the count of a noun that follows it (see _after_noun).
-_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于)$")
+_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
 # Legislative votes are written 15票赞成 / 18票反对: the count is of 赞成票 / 反对票.
 VOTE_WORDS: tuple[str, ...] = ("赞成", "反对", "弃权")
 # A share followed by 为 / 属于 names the part it is (七成为护士, 七成属于紧急服务岗位); a run that
@@ -373,7 +374,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     约9成表明支持): the group counted was named earlier (see facts_in_text)."""
     end = clause_end if limit is None else min(clause_end, limit)
     complement = (_COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.start) is not None
-                  or _COMPLEMENT_BEFORE.search(text, q.start, q.num_start) is not None)
+                  or _COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.num_start) is not None)
     after, after_end = _after_noun(text, q.end, end, complement)
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
@@ -432,7 +433,13 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
     topic = text[lo + (prev.end() if prev else 0) : j]
     if prev is None and lo > sentence_start:
         return ""  # the clause before is longer than a topic
-    return "" if _NUMBER_IN.search(topic) else topic
+    if _NUMBER_IN.search(topic) or _REPORTING_CLAUSE.search(topic):
+        return ""
+    return topic
+
+
+# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说)$|^[据根]")
 
 
 def _shared_head(part: str, last: str) -> str:
@@ -771,7 +778,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 fact_region = spread_region or region
             if subject is not None:
                 carried_subject, carried_sentence = subject, sentence_start
-                if not _CHANGE_NOUN.fullmatch(subject):
+                if not _CHANGE_NOUN.fullmatch(subject) and not _only_places(subject):
                     # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
                     carried_topic, carried_paragraph = subject, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
