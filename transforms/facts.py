@@ -231,6 +231,9 @@ def _head(subject: str) -> str:
     return s if len(s) >= MIN_HEAD_CHARS else ""
 
 
+_head_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_head)
+
+
 def _after_run(text: str, start: int, end: int) -> int:
     """Where the noun run starting at `start` stops (a verb, a particle, a figure: see _AFTER_STOP)."""
     stop = end
@@ -353,6 +356,11 @@ def _only_places(subject: str) -> bool:
     """True when a subject is only place names joined by 和 / 及 / 、 (北京和广州, 上海)."""
     if len(subject) > MAX_PLACE_LIST_CHARS:
         return False
+    return _only_places_cached(subject)
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _only_places_cached(subject: str) -> bool:
     covered = 0
     for _, start, end, _ in find_places(subject):
         if subject[covered:start].strip("和及、与 "):
@@ -382,7 +390,6 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         after, _ = _after_noun(text, joined_next.end, clause_end, complement)
         after_end = q.end
     before_subject, verb = _before(text[seg_start : q.start])
-    before_head = _head(before_subject)[-MAX_SUBJECT_CHARS:] if before_subject else ""
     phrase_end = q.end
     subject: str | None = None
     predicate = False
@@ -401,7 +408,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             verb = vm.group(0)
     elif q.unit == "%" and len(after) < MIN_HEAD_CHARS:
         # only when nothing before names the whole (所谓加薪三成是误导公众: 加薪 is measured)
-        share = None if before_head else _SHARE_IS.match(text, q.end)
+        share = None if _head_of(before_subject) else _SHARE_IS.match(text, q.end)
         if share:
             stop = _after_run(text, share.end(), end)
             part = text[share.end() : stop].strip()
@@ -409,9 +416,17 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
                 subject, phrase_end = part, stop
         else:
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
-    if subject is None and before_head:
-        subject = before_head
+    if subject is None:
+        subject = _head_of(before_subject) or None
     return subject, verb, phrase_end, predicate
+
+
+def _head_of(before_subject: str) -> str:
+    """_head of the text before a number, cached like _before (openings repeat across articles)."""
+    if not before_subject:
+        return ""
+    head = _head_cached(before_subject) if len(before_subject) <= SEGMENT_CACHE_MAX_CHARS else _head(before_subject)
+    return head[-MAX_SUBJECT_CHARS:]
 
 
 # 分别 ("respectively") spreads a list of figures over a list of things named before it, in order
