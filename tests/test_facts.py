@@ -260,3 +260,8 @@ def test_a_change_or_share_keeps_its_base() -> None:
     assert _got("涨幅比上月分别回落0.5和0.3个百分点。", "base_text") == [(0.5, "上月"), (0.3, "上月")]
     assert _got("环比上涨0.2%。", "base_text") == [(0.2, "环比")]
     assert _got("工会会员占全体雇员约三成。", "measure", "base_text") == [(30, "share", "全体雇员")]
+
+
+def test_money_found_by_its_noun_counts_that_noun_and_a_relative_clause_may_hold_a_figure() -> None:
+    got = _got("三位年薪过百万的董事表示反对。", "subject", "currency")
+    assert got == [(3, "董事", None), (1_000_000, "年薪", "HKD")]

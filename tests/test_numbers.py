@@ -180,3 +180,26 @@ def test_first_character_guard_changes_no_quantity(text: str) -> None:
     unguarded = re.compile(QUANTITY_RE.pattern.replace(f"(?=[{_QUANTITY_FIRST}])", "", 1))
     assert unguarded.pattern != QUANTITY_RE.pattern
     assert [m.span() for m in QUANTITY_RE.finditer(text)] == [m.span() for m in unguarded.finditer(text)]
+
+
+def test_one_is_a_count_only_when_the_count_is_asserted() -> None:
+    """一 + measure word is an article (一名司机因一宗意外) unless bounded or stated as the count (issue 14)."""
+    from gonghui.transforms.numbers import find_quantities
+
+    def got(t: str) -> list[tuple[float, str]]:
+        return [(q.value, q.unit) for q in find_quantities(t)]
+
+    assert got("一名司机因一宗意外受伤") == []
+    assert got("车队现在只剩下一名司机") == [(1, "名")]
+    assert got("工会至少一名理事须为会员") == [(1, "名")]
+    assert got("罢工令工厂停工一星期") == [(1, "周")]
+    assert got("新合约比旧合约多一个月") == [(1, "个月")]
+
+
+def test_money_without_yuan_after_a_pay_or_revenue_noun() -> None:
+    from gonghui.transforms.numbers import find_quantities
+
+    qs = find_quantities("三位年薪过百万的董事,商场首日营业额超过800万,月薪2万元")
+    assert [(q.value, q.unit, q.qualifier) for q in qs] == [
+        (3, "位", None), (1_000_000, "元", "过"), (8_000_000, "元", "超过"), (20000, "元", None)]
+    assert find_quantities("全港有800万人") and all(q.unit != "元" for q in find_quantities("全港有800万人"))

@@ -49,7 +49,7 @@ AS_OF_RE = re.compile(
     # a quarter: 第二季 (of the publish year, or the year before when it has not ended), 2020年第二季
     rf"|(?:(?P<qy>[0-9]{{4}})年|(?P<qrel>今年|去年))?第(?P<qn>[一二三四1-4])季度?"
     # 今 alone before a verb of going or being (今到劳资审裁处, 今在, 今起): Hong Kong news for "today"
-    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|今早|今晚|今午|今(?=[到在起赴往出再将])|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|今早|今晚|今午|今(?:到|在|起|赴|往|出|再|将)|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
     rf"|近?(?:{_NUM})年(?:来|以来))"
     r")"
 )

@@ -384,6 +384,11 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     complement = (_COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.start) is not None
                   or _COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.num_start) is not None)
     after, after_end = _after_noun(text, q.end, end, complement)
+    if end < clause_end:
+        # a relative clause may hold the next figure (五位年薪过百万的立法会议员): its 的-noun is counted
+        full, full_end = _after_noun(text, q.end, clause_end, complement)
+        if full and full_end > end and "的" in text[q.end : full_end - len(full)]:
+            after, after_end = full, full_end
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
         # after the last figure counts them all
@@ -396,6 +401,8 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
     max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
+    if q.unit == "元" and not q.unit_text:
+        after = ""  # money read from the noun before it (年薪过百万: numbers._bare_money_quantities)
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
@@ -841,7 +848,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     base_text=base_text,
                 )
             )
-            seg_start = max(phrase_end, q.end)
+            # (a phrase that runs over the next figure — 五位年薪过百万的立法会议员 — leaves it its own words)
+            seg_start = max(q.end if nxt is not None and phrase_end > nxt.start else phrase_end, q.end)
     return facts
 
 

@@ -324,10 +324,42 @@ def find_quantities(text: str) -> list[Quantity]:
         taken = [(q.start, q.end) for q in out]
         extra = [q for q in extra if not any(a < q.end and q.start < b for a, b in taken)]
         out = sorted(out + extra, key=lambda q: q.start)
+    if "万" in text or "亿" in text:
+        taken = [(q.start, q.end) for q in out]
+        bare = [q for q in _bare_money_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if bare:
+            out = sorted(out + bare, key=lambda q: q.start)
     if out:
         lows = _range_lows(text, out)
         if lows:
             out = sorted(out + lows, key=lambda q: q.start)
+    return out
+
+
+# Money written without 元 right after a word for pay, revenue or cost (年薪过百万, 营业额超过1000万,
+# 每人每年支薪过百万): the scale word is the amount's and the noun says it is money. Only 万 / 亿 scales
+# (a bare 300 after 工资 is a count or a code as often as money).
+MONEY_NOUNS: tuple[str, ...] = (
+    "年薪", "月薪", "薪酬", "薪金", "薪津", "支薪", "工资", "人工", "营业额", "收入", "成本", "开支", "市值", "盈利",
+    "亏损", "利润", "捐款", "赔偿", "罚款", "牌照费", "费用", "拨款",
+)
+_BARE_MONEY_RE = re.compile(
+    "(?:" + "|".join(sorted(MONEY_NOUNS, key=len, reverse=True)) + r")(?:每[年月]|共|已|达|都|亦|也|只|仅)?"
+    r"(?P<q1>超过|过|逾|近|约|接近|高达|达)?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|[一二两三四五六七八九十百千]+)"
+    r"(?P<scale>千万|百万|万亿|万|亿)(?P<q2>多|余)?(?![0-9元圆块人名个位宗间次票港美日英澳台欧])")
+
+
+def _bare_money_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _BARE_MONEY_RE.finditer(text):
+        value = parse_number(m.group("num") + m.group("scale"))
+        if value is None:
+            continue
+        start = m.start("q1") if m.group("q1") else m.start("num")
+        qual = combine_qualifiers([w for w in (m.group("q1"), m.group("q2")) if w and w != "达"])
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("scale"),
+                            number_text=m.group("num") + m.group("scale"), value=value, unit="元",
+                            unit_text="", qualifier=qual))
     return out
 
 
@@ -484,6 +516,22 @@ def _currency_of(text: str, start: int, unit: str, unit_text: str) -> str | None
     return None
 
 
+# 一 + measure word is an article (一名车长因一宗医疗事故) unless the count itself is asserted: bounded by
+# a qualifier (至少一名理事, 排队一小时以上) or after a word that states how many (只剩下一人, 只得一次,
+# 多一个月的赔偿金, 停工一星期, 运作满一年, 刚好差一票) — the real-text gold's rule for 一.
+ONE_ASSERTED_BEFORE: tuple[str, ...] = (
+    "只剩下", "只剩", "剩下", "只得", "只有", "仅有", "仅得", "只", "仅", "差", "多", "满", "长达", "为期", "停工", "过去",
+)
+
+
+def _one_asserted(text: str, num: str, num_start: int, qualified: str | None) -> bool:
+    if num != "一":
+        return False
+    if qualified:
+        return True
+    return text[max(0, num_start - 3) : num_start].endswith(ONE_ASSERTED_BEFORE)
+
+
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     q1, num, q2, scale, q3, unit_text, q4 = m.group("q1", "num", "q2", "scale", "q3", "unit", "q4")
     num_start = m.start("num")
@@ -491,7 +539,7 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         before = text[num_start - 1]
         if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
             return None
-    if num in _IDIOM_ONE or _CN_DIGITS_ONLY.match(num):
+    if (num in _IDIOM_ONE and not _one_asserted(text, num, num_start, q1 or q2 or q3 or q4)) or _CN_DIGITS_ONLY.match(num):
         return None
     if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
         return None
