@@ -56,7 +56,7 @@ UNIT_FORMS: dict[str, str] = {
     # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
     # only date a sentence (五年前, 20多年来, 三日内) out.
     "个多月": "个月", "个月": "个月", "个多小时": "小时", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "天", "日": "日", "年": "年",
-    "岁": "岁", "周": "周", "星期": "周",
+    "岁": "岁", "周": "周", "星期": "星期",  # as written, like 日 and 天 (the real-text gold's unit rule)
     "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
     "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
@@ -138,7 +138,8 @@ PREFIX_QUALIFIERS: dict[str, str] = {
     "大约": "约", "约": "约",
     "超过": "超过", "超": "超过", "逾": "超过", "多于": "超过", "高于": "超过",
     "不足": "不足", "不到": "不足", "少于": "不足", "低于": "不足",
-    "至少": "以上", "最少": "以上", "不少于": "以上", "不低于": "以上",
+    # "at least" (≥) is its own word, not 以上 "more than" (the real-text gold keeps them apart)
+    "至少": "至少", "最少": "至少", "不少于": "至少", "不低于": "至少",
 }
 INNER_QUALIFIERS: dict[str, str] = {"余": "余", "多": "多", "几": "多"}
 SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足", "以上": "以上", "左右": "约", "上下": "约",
@@ -146,7 +147,7 @@ SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足
 # 超过 / 以上 / 余 / 多 all say "more than": when several stand together (超过100余万人) they are
 # redundant, and the first written one is kept (the gold stores 超过 for that case). Words from
 # different families (约100多) are kept in reading order, joined with "+".
-LOWER_BOUND = frozenset({"超过", "以上", "余", "多"})
+LOWER_BOUND = frozenset({"超过", "以上", "余", "多", "至少"})
 
 _PREFIX_Q = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
 _SUFFIX_Q = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
@@ -622,7 +623,7 @@ _CURRENCY_ALT = "|".join(sorted(CURRENCY_NAMES, key=len, reverse=True))
 # Definition words JioNLP uses: accurate, blur (≈ or a range), blur+ (at least), blur- (at most).
 _BLUR: dict[str | None, str] = {
     None: "accurate", "约": "blur", "余": "blur", "近": "blur-", "不足": "blur-",
-    "超过": "blur+", "以上": "blur+",
+    "超过": "blur+", "以上": "blur+", "至少": "blur+",
 }
 # Money text also writes thousands as k and ten-thousands as w (15k, 30w).
 _LATIN_SCALE = {"k": "千", "K": "千", "w": "万", "W": "万"}

@@ -106,7 +106,7 @@ COMMENT ON COLUMN facts.measure IS 'what kind of figure: level (a stock, amount,
 COMMENT ON COLUMN facts.value IS 'the number in the base unit (6922万元 -> 69220000)';
 COMMENT ON COLUMN facts.unit IS 'counting unit (个, 人次, %, 公里, 天, 岁 …); every amount of money is in 元, its currency in facts.currency';
 COMMENT ON COLUMN facts.number_text IS 'the number as written (6922万)';
-COMMENT ON COLUMN facts.qualifier IS 'precision words: 余 多 近 超过 以上 约 (combined with +)';
+COMMENT ON COLUMN facts.qualifier IS 'precision words: 余 多 近 超过 以上 至少 约 不足 (combined with +)';
 COMMENT ON COLUMN facts.region IS 'province-level short name the fact is about';
 COMMENT ON COLUMN facts.as_of IS 'date the claim refers to, resolved against the publish date; a comparison base (较2019年同月) never sets it';
 COMMENT ON COLUMN facts.as_of_text IS 'the words that dated it (截至2023年6月)';
