@@ -263,9 +263,9 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
     """
     pos = start
     if pos < end and text[pos] in "(（":
-        close = _PAREN_CLOSE.search(text, pos, min(end, pos + MAX_GLOSS_CHARS))
-        if close is not None:
-            pos = close.end()
+        gloss = _PAREN_CLOSE.search(text, pos, min(end, pos + MAX_GLOSS_CHARS))
+        if gloss is not None:
+            pos = gloss.end()
     for _ in range(2):  # at most one modifier (…的 or a quoted name) before the head noun
         if pos < end and text[pos] in _QUOTE_CLOSE:
             close = text.find(_QUOTE_CLOSE[text[pos]], pos + 1, min(end, pos + 1 + MAX_SUBJECT_CHARS))
