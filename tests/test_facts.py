@@ -265,3 +265,8 @@ def test_a_change_or_share_keeps_its_base() -> None:
 def test_money_found_by_its_noun_counts_that_noun_and_a_relative_clause_may_hold_a_figure() -> None:
     got = _got("三位年薪过百万的董事表示反对。", "subject", "currency")
     assert got == [(3, "董事", None), (1_000_000, "年薪", "HKD")]
+
+
+def test_money_found_by_its_noun_takes_that_noun_and_a_bare_now_word_is_no_subject() -> None:
+    assert _got("新店首日营业额超过800万。", "subject") == [(8_000_000, "营业额")]
+    assert _got("记者原有6人,现在只剩下一人。", "subject") == [(6, "记者"), (1, "记者")]

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from gonghui.transforms import metrics
 from gonghui.transforms.asof import AS_OF_RE, AsOfIndex, is_base, month_before, relative_day
-from gonghui.transforms.numbers import Quantity, find_quantities
+from gonghui.transforms.numbers import MONEY_NOUNS, Quantity, find_quantities
 from gonghui.transforms.records import Article, Fact
 from gonghui.transforms.regions import find_places, is_locative
 
@@ -130,7 +130,7 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
     # reached (居港满七年), a time after (调整后只有)
     "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
-    "来说", "上升至", "持平", "只不过", "不过", "不",
+    "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -169,7 +169,8 @@ _AT = re.compile(r"(?<![现正存所实自])在(?![于职场内])")
 # 2月份, 第二季): the date is as_of's, not part of what is counted.
 _CN_NUM = "0-9０-９一二两三四五六七八九十"
 _TIME_LEAD = re.compile(
-    r"^(?:今年|去年|明年|前年|上年|本年|上月|本月|今个月|本周|上周|昨日|今日|昨天|今天|目前|现时|翌日|同日|当日|"
+    r"^(?:今年|去年|明年|前年|上年|本年|上月|本月|今个月|本周|上周|昨日|今日|昨天|今天|目前|现时|现在|如今|当时|"
+    r"先前|此前|翌日|同日|当日|"
     rf"(?:[0-9]{{4}}年)?(?:首[{_CN_NUM}]+个?月|[{_CN_NUM}]+(?:至[{_CN_NUM}]+)?月份?|第[一二三四]季度?|上半年|下半年)|"
     r"全国|全港|本港|全省|全市)+")
 
@@ -373,6 +374,14 @@ def _only_places_cached(subject: str) -> bool:
 MAX_PLACE_LIST_CHARS = 12
 
 
+_MONEY_NOUN_END = re.compile("(" + "|".join(sorted(MONEY_NOUNS, key=len, reverse=True)) + r")(?:每[年月]|共|已|达|都|亦|也|只|仅)?$")
+
+
+def verb_of(text: str, seg_start: int, q: Quantity) -> str | None:
+    """The verb before quantity `q` in its clause segment (see _before)."""
+    return _before(text[seg_start : q.start])[1]
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
                   joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool]:
     """(subject, verb, end of the claim phrase, predicate follows) for quantity `q` in the clause.
@@ -402,7 +411,12 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
     max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
     if q.unit == "元" and not q.unit_text:
-        after = ""  # money read from the noun before it (年薪过百万: numbers._bare_money_quantities)
+        # money read from the noun before it (年薪过百万, 首天营业额超过1000万: numbers.MONEY_NOUNS): that
+        # noun is what the amount is
+        noun = _MONEY_NOUN_END.search(text, max(seg_start, q.start - 8), q.start)
+        if noun is not None:
+            return noun.group(1), verb_of(text, seg_start, q), q.end, False
+        after = ""
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
