@@ -270,3 +270,11 @@ def test_money_found_by_its_noun_counts_that_noun_and_a_relative_clause_may_hold
 def test_money_found_by_its_noun_takes_that_noun_and_a_bare_now_word_is_no_subject() -> None:
     assert _got("新店首日营业额超过800万。", "subject") == [(8_000_000, "营业额")]
     assert _got("记者原有6人,现在只剩下一人。", "subject") == [(6, "记者"), (1, "记者")]
+
+
+def test_spot_check_fixes_locative_modifier_conjunction_and_counted_group() -> None:
+    """From the by-eye check of random real-text subjects: 在X的Y is a modifier of Y, a conjunction
+    alone is no topic, and N人是X names the group when nothing before does."""
+    assert _got("该公司在越南的厂房投资便达5亿元。", "subject") == [(5e8, "厂房投资")]
+    assert _got("虽然,仍有300名从外地来的工人留下。", "subject")[0][1] != "虽然"
+    assert _got("被捕者中,有4人是外籍人士。", "subject") == [(4, "外籍人士")]

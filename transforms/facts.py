@@ -93,7 +93,7 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
 # Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
 # 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
-_RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
+_RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|从|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
                               r"接受|持有|领取")
 _HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
 _RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
@@ -130,7 +130,7 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
     # reached (居港满七年), a time after (调整后只有)
     "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
-    "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来",
+    "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -139,7 +139,7 @@ SUBJECT_LEAD_WORDS: tuple[str, ...] = (
     "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
     "就是", "然而", "因此", "所以", "并且", "并", "且", "以及", "及", "再", "连", "今年", "去年", "目前", "现时",
     "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的", "只要", "连续", "单是", "突然", "一直",
-    "即使", "就连", "至于",
+    "即使", "就连", "至于", "虽然", "不过", "可是", "同时",
 )
 _SUBJECT_LEAD_WORDS_RE = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, SUBJECT_LEAD_WORDS), key=len, reverse=True)) + ")+")
@@ -217,11 +217,13 @@ def _head(subject: str) -> str:
         if cut is not None and len(s) - cut.end() >= MIN_HEAD_CHARS:
             s = s[cut.end() :]
     at = _AT.search(s)
-    if at and at.start() >= MIN_HEAD_CHARS:
+    if at and at.start() >= MIN_HEAD_CHARS and "的" not in s[at.end() :]:  # (在柬埔寨的道路工程: a modifier)
         s = s[: at.start()]  # 吴敏儿在新西初选只取得: the topic before 在 (a place or occasion)
     marks = list(_MODIFIER_MARK.finditer(s))
     if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
+    if _SUBJECT_LEAD_WORDS_RE.fullmatch(s):
+        return ""  # a conjunction alone (虽然, 但是) names nothing
     for rx in (_SUBJECT_LEAD_WORDS_RE, _TIME_LEAD):
         lead = rx.match(s)
         if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
@@ -427,15 +429,16 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         vm = _VERB_RE.match(text, phrase_end)
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
-    elif q.unit == "%" and len(after) < MIN_HEAD_CHARS:
-        # only when nothing before names the whole (所谓加薪三成是误导公众: 加薪 is measured)
+    elif len(after) < MIN_HEAD_CHARS and (q.unit == "%" or not after):
+        # a part named after 为 / 属于 / 是 (七成为护士, 就有7人是外籍教师), only when nothing before names
+        # the whole (所谓加薪三成是误导公众: 加薪 is measured)
         share = None if _head_of(before_subject) else _SHARE_IS.match(text, q.end)
         if share:
             stop = _after_run(text, share.end(), end)
             part = text[share.end() : stop].strip()
             if MIN_HEAD_CHARS <= len(part) <= MAX_SHARE_PART_CHARS:
                 subject, phrase_end = part, stop
-        else:
+        elif q.unit == "%":
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
     if subject is None:
         subject = _head_of(before_subject) or None
@@ -475,7 +478,7 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
 
 
 # A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
-_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说)$|^[据根]")
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
 
 
 def _shared_head(part: str, last: str) -> str:
