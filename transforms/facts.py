@@ -131,6 +131,8 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # reached (居港满七年), a time after (调整后只有)
     "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
     "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
+    # a list or a run of time left open before the figure (雇员及至少7人, 加入或, 均是连续10个月)
+    "及", "和", "与", "或", "以及", "连续",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -139,7 +141,7 @@ SUBJECT_LEAD_WORDS: tuple[str, ...] = (
     "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
     "就是", "然而", "因此", "所以", "并且", "并", "且", "以及", "及", "再", "连", "今年", "去年", "目前", "现时",
     "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的", "只要", "连续", "单是", "突然", "一直",
-    "即使", "就连", "至于", "虽然", "不过", "可是", "同时",
+    "即使", "就连", "至于", "虽然", "不过", "可是", "同时", "即系", "即是", "就系", "亦即",
 )
 _SUBJECT_LEAD_WORDS_RE = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, SUBJECT_LEAD_WORDS), key=len, reverse=True)) + ")+")
@@ -218,7 +220,7 @@ def _head(subject: str) -> str:
             s = s[cut.end() :]
     at = _AT.search(s)
     if at and at.start() >= MIN_HEAD_CHARS and "的" not in s[at.end() :]:  # (在柬埔寨的道路工程: a modifier)
-        s = s[: at.start()]  # 吴敏儿在新西初选只取得: the topic before 在 (a place or occasion)
+        s = _SUBJECT_TAIL_WORDS_RE.sub("", s[: at.start()])  # 吴敏儿在新西初选只取得: the topic before 在
     marks = list(_MODIFIER_MARK.finditer(s))
     if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
