@@ -6,6 +6,14 @@ extraction is timed, over `--rounds` passes (each pass sees every article once, 
 
     .venv/bin/python bench/bench_extract.py              # 5 rounds
     .venv/bin/python bench/bench_extract.py --rounds 2
+
+A segmenter for subjects (issue 14 point 3), measured on these 907 articles (3.84 MB) on the 2-core
+machine under load ~5 (session 6): jieba 0.42.1 (pure Python, dictionary in the package; `pip download
+jieba` works) loads in 1.3-2.4 s per process even with its cache file (jieba.dt.tmp_dir), and every
+Prefect worker process would pay that; jieba.lcut costs 7-10 ms per article and jieba.posseg 143-168 ms
+per article, against ~1.3 ms per article for the whole of extract_facts. Hand rules took the real-text
+gold's subject from 50.4 % to 75.8 % at about the old speed (main 3add85b: 1.10-1.18 s per cold round,
+this: 1.24-2.00 s, noisy), so jieba was not adopted: its per-article cost alone is 5-100x extraction's.
 """
 
 from __future__ import annotations

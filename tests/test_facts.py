@@ -169,3 +169,112 @@ def test_subject_is_the_head_noun_and_joined_figures_share_it() -> None:
                    (87.5, "受访者", "share"), (3230, "医护", "level"), (0.2, "二手住宅价格", "change"),
                    (0.1, "二手住宅价格", "change")]
     assert all(f.currency == "HKD" for f in facts if f.unit == "元")
+
+
+# --- issue 14, session 6: subject, as_of and base rules (sentences written for these tests) ---------------
+def _art(body: str, publish_date: str = "2020-03-16", region: str | None = "香港") -> Article:
+    return Article(article_id="a2", file_id="f2", source_file="y.txt", seq=1, title=None, body=body,
+                   region=region, publish_date=publish_date)
+
+
+def _got(body: str, *fields: str, **kw: str) -> list[tuple]:  # type: ignore[type-arg]
+    return [tuple(getattr(f, k) for k in ("value", *fields)) for f in extract_facts(_art(body, **kw))]
+
+
+def test_noun_after_a_relative_clause_and_de_is_what_is_counted() -> None:
+    """Number + measure word + relative clause + 的 + noun: the noun is counted; a bare noun before 的
+    is a possessor and the short phrase is kept whole; a change's result (增加到十天的方案) counts no noun."""
+    assert _got("工地上有3名穿着雨衣的搬运工人。", "subject") == [(3, "搬运工人")]
+    assert _got("全港有12个经社会福利署资助的长者中心。", "subject") == [(12, "长者中心")]
+    assert _got("这个28年历史的商会昨日解散。", "subject") == [(28, "商会")]
+    assert _got("协会共有40个地区的分会。", "subject") == [(40, "地区的分会")]
+    assert _got("调查发现62%住户的月入低于中位数。", "subject") == [(62, "住户")]
+    assert _got("工会建议将年假增加到十天的方案。", "subject") == [(10, "年假")]
+
+
+def test_a_run_that_opens_with_a_change_word_or_adverb_is_no_noun() -> None:
+    assert _got("会员人数由800人增至950人。", "subject") == [(800, "会员人数"), (950, "会员人数")]
+    assert _got("本地工人的日薪只有500元仍未能追上通胀。", "subject") == [(500, "日薪")]
+
+
+def test_zhong_ends_a_noun_only_as_among_and_quoted_groups_after_a_share() -> None:
+    assert _got("共有12间中学参加比赛。", "subject") == [(12, "中学")]
+    got = _got("调查显示,41.2%「在职家长」不知道该计划、27.9%不知道申请方法。", "subject")
+    assert got == [(41.2, "在职家长"), (27.9, "在职家长")]  # the second share carries the group
+    assert _got("约六成表示支持加薪。", "subject", region=None) == [(60, None)]  # nothing named: no subject
+    assert _got("参加者当中,六成为女性,一成属于退休人士。", "subject") == [(60, "女性"), (10, "退休人士")]
+
+
+def test_votes_gloss_change_to_and_date_leads() -> None:
+    assert _got("议案以20票赞成、15票反对被否决。", "subject") == [(20, "赞成票"), (15, "反对票")]
+    assert _got("政府注资50亿元(以2010年价格计算)的基金。", "subject") == [(5e9, "基金")]
+    assert _got("失业人数跌至最低的3,000人。", "subject") == [(3000, "失业人数")]
+    got = _got("今年首三个月出口总额按年跌5.2%。", "subject", "as_of", "measure", "base_text")
+    assert got == [(5.2, "出口总额", "2020-03-31", "change", "按年")]
+
+
+def test_fenbie_spreads_figures_over_things_and_places() -> None:
+    """分别 pairs a list of figures with a list before it: places give each figure its region, things
+    its subject; a list of places is no subject (the thing measured is the one before)."""
+    body = "零售价格按月上涨0.3%。其中,杭州和南京分别上涨0.2%和0.4%。"
+    got = _got(body, "subject", "region", region=None)
+    assert got == [(0.3, "零售价格", None), (0.2, "零售价格", "浙江"), (0.4, "零售价格", "江苏")]
+    got = _got("新车和二手车销售量,按年分别下跌8.5%和3.2%。", "subject", region=None)
+    assert got == [(8.5, "新车"), (3.2, "二手车销售量")]
+    # a noun after the figures counts them all (分别有26名及15名护士)
+    assert _got("两间医院分别有30名及12名护士表示支持。", "subject") == [(2, "医院"), (30, "护士"), (12, "护士")]
+
+
+def test_a_clause_with_no_noun_takes_the_topic_clause_before_it() -> None:
+    assert _got("全港住户入息中位数,按年上升2.1%。", "subject") == [(2.1, "住户入息中位数")]
+    assert _got("工会截至昨晚收到超过800宗入会申请,当中500人已入会。", "subject")[0] == (800, "入会申请")
+
+
+def test_as_of_reaches_the_clauses_of_its_sentence_from_an_opening_date() -> None:
+    got = _got("今年首两个月零售总额下跌10.5%,当中网上销售额300亿元。", "as_of")
+    assert got == [(10.5, "2020-02-29"), (3e10, "2020-02-29")]
+    # a date inside a modifier (入职的) dates only its own clause
+    assert _got("2019年入职的车长,月薪约2万元。", "as_of") == [(20000, None)]
+    # 截至 anywhere in its clause bounds the sentence
+    assert _got("工会截至昨晚收到5,000份申请,当中3,200人已入会。", "as_of") == [
+        (5000, "2020-03-15"), (3200, "2020-03-15")]
+
+
+def test_as_of_ten_day_periods_quarters_last_month_and_relative_days() -> None:
+    assert _got("3月上旬,120种产品价格上涨。", "as_of") == [(120, "2020-03-10")]
+    assert _got("第二季失业率为5.8%。", "as_of", publish_date="2020-08-15") == [(5.8, "2020-06-30")]
+    assert _got("2月份价格指数按月持平,上月为上涨0.6%。", "as_of") == [(0.6, "2020-01-31")]
+    assert _got("工会在12月1日宣布结束谈判。翌日有300人入会。", "as_of", publish_date="2020-12-05") == [
+        (300, "2020-12-02")]
+    assert _got("政府自3月4日起公布数字,当日有600人接种。", "as_of") == [(600, "2020-03-04")]
+    assert _got("20名工人今到劳工处求助。", "as_of") == [(20, "2020-03-16")]
+    assert _got("按2018年资料,行政费约为五百万元。", "as_of") == [(5e6, "2018-12-31")]
+    assert _got("8间学校在本周一(9日)停课。", "as_of") == [(8, "2020-03-09")]
+
+
+def test_a_change_or_share_keeps_its_base() -> None:
+    got = _got("入境旅客较2019年同月下跌98.1%。", "measure", "base_text", "as_of")
+    assert got == [(98.1, "change", "2019年同月", None)]  # the base never dates the claim
+    assert _got("求职人数较去年同期激增25%。", "base_text") == [(25, "去年同期")]
+    assert _got("失业率亦只下跌1.8%。", "measure", "base_text") == [(1.8, "change", None)]
+    assert _got("涨幅比上月分别回落0.5和0.3个百分点。", "base_text") == [(0.5, "上月"), (0.3, "上月")]
+    assert _got("环比上涨0.2%。", "base_text") == [(0.2, "环比")]
+    assert _got("工会会员占全体雇员约三成。", "measure", "base_text") == [(30, "share", "全体雇员")]
+
+
+def test_money_found_by_its_noun_counts_that_noun_and_a_relative_clause_may_hold_a_figure() -> None:
+    got = _got("三位年薪过百万的董事表示反对。", "subject", "currency")
+    assert got == [(3, "董事", None), (1_000_000, "年薪", "HKD")]
+
+
+def test_money_found_by_its_noun_takes_that_noun_and_a_bare_now_word_is_no_subject() -> None:
+    assert _got("新店首日营业额超过800万。", "subject") == [(8_000_000, "营业额")]
+    assert _got("记者原有6人,现在只剩下一人。", "subject") == [(6, "记者"), (1, "记者")]
+
+
+def test_spot_check_fixes_locative_modifier_conjunction_and_counted_group() -> None:
+    """From the by-eye check of random real-text subjects: 在X的Y is a modifier of Y, a conjunction
+    alone is no topic, and N人是X names the group when nothing before does."""
+    assert _got("该公司在越南的厂房投资便达5亿元。", "subject") == [(5e8, "厂房投资")]
+    assert _got("虽然,仍有300名从外地来的工人留下。", "subject")[0][1] != "虽然"
+    assert _got("被捕者中,有4人是外籍人士。", "subject") == [(4, "外籍人士")]

@@ -116,7 +116,7 @@ def test_not_quantities(text: str) -> None:
     ("text", "value", "unit", "qualifier"),
     [("连续5年举办", 5, "年", None), ("为期3天的比拼", 3, "天", None), ("清扫一个来回需要两个多小时", 2, "小时", "多"),
      ("只要连续居港满七年", 7, "年", None), ("罢工40日", 40, "日", None), ("凡65岁或以上的市民", 65, "岁", "以上"),
-     ("供款不少于10年", 10, "年", "以上")],
+     ("供款不少于10年", 10, "年", "至少")],
 )
 def test_durations_and_ages(text: str, value: float, unit: str, qualifier: str | None) -> None:
     assert [(q.value, q.unit, q.qualifier) for q in find_quantities(text)] == [(value, unit, qualifier)]
@@ -128,7 +128,7 @@ def test_durations_and_ages(text: str, value: float, unit: str, qualifier: str |
     ("text", "expected"),
     [("护士占五成", [(50, "%", None)]), ("约9成表明支持罢课", [(90, "%", "约")]),
      ("有四成多同学愿意", [(40, "%", "多")]), ("超过三分之二员工被裁", [(66.7, "%", "超过")]),
-     ("减咗4分1人手", [(25, "%", None)]), ("不少于六份之五", [(83.3, "%", "以上")]),
+     ("减咗4分1人手", [(25, "%", None)]), ("不少于六份之五", [(83.3, "%", "至少")]),
      ("月薪约1.3至1.4万元", [(13000, "元", "约"), (14000, "元", None)]),
      ("底薪的跌幅由14至36%", [(14, "%", None), (36, "%", None)]),
      ("平均需要用上三至四小时", [(3, "小时", None), (4, "小时", None)]),
@@ -180,3 +180,26 @@ def test_first_character_guard_changes_no_quantity(text: str) -> None:
     unguarded = re.compile(QUANTITY_RE.pattern.replace(f"(?=[{_QUANTITY_FIRST}])", "", 1))
     assert unguarded.pattern != QUANTITY_RE.pattern
     assert [m.span() for m in QUANTITY_RE.finditer(text)] == [m.span() for m in unguarded.finditer(text)]
+
+
+def test_one_is_a_count_only_when_the_count_is_asserted() -> None:
+    """一 + measure word is an article (一名司机因一宗意外) unless bounded or stated as the count (issue 14)."""
+    from gonghui.transforms.numbers import find_quantities
+
+    def got(t: str) -> list[tuple[float, str]]:
+        return [(q.value, q.unit) for q in find_quantities(t)]
+
+    assert got("一名司机因一宗意外受伤") == []
+    assert got("车队现在只剩下一名司机") == [(1, "名")]
+    assert got("工会至少一名理事须为会员") == [(1, "名")]
+    assert got("罢工令工厂停工一星期") == [(1, "星期")]
+    assert got("新合约比旧合约多一个月") == [(1, "个月")]
+
+
+def test_money_without_yuan_after_a_pay_or_revenue_noun() -> None:
+    from gonghui.transforms.numbers import find_quantities
+
+    qs = find_quantities("三位年薪过百万的董事,商场首日营业额超过800万,月薪2万元")
+    assert [(q.value, q.unit, q.qualifier) for q in qs] == [
+        (3, "位", None), (1_000_000, "元", "过"), (8_000_000, "元", "超过"), (20000, "元", None)]
+    assert find_quantities("全港有800万人") and all(q.unit != "元" for q in find_quantities("全港有800万人"))

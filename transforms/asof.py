@@ -27,7 +27,7 @@ _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民"
+AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民第翌次同"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
@@ -37,14 +37,19 @@ AS_OF_RE = re.compile(
     rf"(?P<first>今年|去年)?首(?P<fm>{_NUM})个?月|"
     # a year: four digits, or 民国N年 (the Republic of China's era, still Taiwan's official calendar:
     # 民国100年 = 2011)
-    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来)?"
-    rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来)?"
-    rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来)?"
+    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
+    rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来|上旬|中旬|下旬)?"
+    rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"
     # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
     r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"
     r"|(?P<yday>昨日|昨天|昨晚|昨夜|昨早|昨午|昨(?=[有在再]))"
-    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|今早|今晚|今午|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    # 翌日 / 当日: the day after / the day of the day just named (resolved by the caller, see relative_day)
+    r"|(?P<nextday>翌日|次日|翌晨)|(?P<sameday>当日|当天|同日)"
+    # a quarter: 第二季 (of the publish year, or the year before when it has not ended), 2020年第二季
+    rf"|(?:(?P<qy>[0-9]{{4}})年|(?P<qrel>今年|去年))?第(?P<qn>[一二三四1-4])季度?"
+    # 今 alone before a verb of going or being (今到劳资审裁处, 今在, 今起): Hong Kong news for "today"
+    r"|(?P<now>目前|当前|至今|如今|现在|现时|今日|今天|今早|今晚|今午|今(?:到|在|起|赴|往|出|再|将)|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
     rf"|近?(?:{_NUM})年(?:来|以来))"
     r")"
 )
@@ -57,9 +62,16 @@ AS_OF_RE = re.compile(
 BASE_BEFORE: tuple[str, ...] = ("较", "比", "比较", "相比", "对比", "相较", "较之", "与", "跟", "按")
 
 
+# 按2018年资料, 按2010年价格计算: 按 "according to" the data of a year dates the figure by it.
+_ACCORDING_TO = ("资料", "数据", "数字", "统计", "价格", "计算")
+
+
 def is_base(text: str, m: re.Match[str]) -> bool:
     """True when the dating expression `m` in `text` names a comparison base (较2019年同月)."""
-    return not m.group("cut") and text[max(0, m.start() - 2) : m.start()].endswith(BASE_BEFORE)
+    before = text[max(0, m.start() - 2) : m.start()]
+    if before.endswith("按") and text.startswith(_ACCORDING_TO, m.end()):
+        return False
+    return not m.group("cut") and before.endswith(BASE_BEFORE)
 
 
 # A claim cannot stand at a date after its article was published: "up to" a later day (截至2999年12月31日)
@@ -71,6 +83,16 @@ FUTURE_MAX_YEARS = 30
 _CUT_OFF_WORDS = ("截至", "截止")
 
 
+# A month's ten-day periods (旬), read at their last day like a month at its last (0: the month's end).
+TEN_DAY_PERIOD_END = {"上旬": 10, "中旬": 20, "下旬": 0}
+
+
+def month_before(iso: str) -> str:
+    """The last day of the month before the month of `iso` (上月 said of 2月份 → 31 January)."""
+    d = date.fromisoformat(iso)
+    return (d.replace(day=1) - timedelta(days=1)).isoformat()
+
+
 def _num(text: str) -> int | None:
     v = parse_number(text)
     return int(v) if v is not None else None
@@ -80,9 +102,25 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+_QUARTER_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 def _resolve(m: re.Match[str], pub: date | None) -> date | None:
     if m.group("now"):
         return pub
+    if m.group("nextday") or m.group("sameday"):
+        return None  # relative to a day named before it: relative_day
+    if m.group("qn"):
+        qn = _QUARTER_NUM[m.group("qn")]
+        if m.group("qy"):
+            year = int(m.group("qy"))
+        elif pub is None:
+            return None
+        else:
+            year = pub.year - (1 if m.group("qrel") == "去年" else 0)
+            if m.group("qrel") is None and _month_end(year, 3 * qn) > pub + timedelta(days=92):
+                year -= 1  # 第四季 said in May is last year's
+        return _month_end(year, 3 * qn)
     if m.group("yday"):
         return pub - timedelta(days=1) if pub else None
     if pub is not None and m.group("fm"):
@@ -134,6 +172,8 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         if mo is None:
             return None
         if day_text is None:
+            if suffix in TEN_DAY_PERIOD_END:  # 3月上旬: the first ten days, standing at the 10th
+                return date(y, mo, TEN_DAY_PERIOD_END[suffix]) if TEN_DAY_PERIOD_END[suffix] else _month_end(y, mo)
             return date(y, mo, 1) if suffix == "初" else _month_end(y, mo)
         d = _num(day_text)
         return date(y, mo, d) if d is not None else None
@@ -164,6 +204,15 @@ def resolve_as_of(clause: str, publish_date: str | None) -> tuple[str | None, st
     return _answer(last, _parse_iso(publish_date))
 
 
+def relative_day(m: re.Match[str], named: date) -> date | None:
+    """翌日 / 当日 (`m`) after a day `named` before it: the day after, or that day."""
+    if m.group("nextday"):
+        return named + timedelta(days=1)
+    if m.group("sameday"):
+        return named
+    return None
+
+
 def _period_start(m: re.Match[str], resolved: date) -> date:
     """The first day of the period a dating expression names (its month or year when it names no day):
     截至2023年6月 in an article of 15 June 2023 resolves to 30 June, but the month it names has begun."""
@@ -171,6 +220,8 @@ def _period_start(m: re.Match[str], resolved: date) -> date:
         return resolved
     if any(m.group(g) for g in ("m", "rm", "md_m", "fm")):
         return resolved.replace(day=1)
+    if m.group("qn"):
+        return resolved.replace(day=1) - timedelta(days=62)
     return date(resolved.year, 1, 1)
 
 

@@ -6,11 +6,12 @@ import hashlib
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 
 from gonghui.transforms import metrics
-from gonghui.transforms.asof import AsOfIndex
-from gonghui.transforms.numbers import Quantity, find_quantities
+from gonghui.transforms.asof import AS_OF_RE, AsOfIndex, is_base, month_before, relative_day
+from gonghui.transforms.numbers import MONEY_NOUNS, Quantity, find_quantities
 from gonghui.transforms.records import Article, Fact
 from gonghui.transforms.regions import find_places, is_locative
 
@@ -41,13 +42,21 @@ NOUN_COMPOUNDS: tuple[str, ...] = (
     "服务站", "服务点", "服务中心", "服务阵地", "服务体系", "服务项目", "服务品牌", "工会组织",
     "新业态工会组织", "社会组织", "培训班", "建设项目", "参赛职工", "参赛选手", "参赛企业", "发展规划",
     "达标", "创效", "服务职工", "帮扶中心", "获得者", "建议", "发明创造", "创新成果", "创新工作室",
+    # statistics and Hong Kong usage: 销售 / 新建 / 服务 / 建 inside a noun (二手住宅销售价格,
+    # 新建商品住宅, 紧急服务岗位, 建制派)
+    "销售价格", "销售额", "零售额", "新建商品住宅", "服务岗位", "服务人员", "建制派",
 )
-_COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)))
+# 申请 is the noun (入会申请) when a break or a bracket follows it, the verb (护士申请病假) otherwise.
+_NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
+_COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
-_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在|与|将|把|让|有|先后|均|年均|每年)+")
-_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|总数|数量|人数)+$")
+_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?!职)|与|将|把|让|有|先后|均|年均|每年|以)+")
+_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
-_AFTER_STOP_CHARS = "的在被中于从向与和及、“”‘’《》()（）「」|"
+_AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
+# 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
+# 大中城市): the characters it forms nouns with in news prose.
+_ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型城])"
 # Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
@@ -55,12 +64,44 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "签署", "申请", "回应", "响应", "参与", "参加", "出战", "表示", "认为", "使用", "需要", "不知道", "知道",
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
+    "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
+    "一定", "计算", "唔", "按月", "按年", "按季", "环比", "同比",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS) | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
+# A run after a number that opens with one of these is the rest of the predicate, not a noun: a
+# change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
+# (所谓加薪三成是误导公众, 署任两年多仍未能坐正), a time word (三年之后).
+NOT_NOUN_LEAD_WORDS: tuple[str, ...] = (
+    "增至", "跌至", "降至", "升至", "减至", "裁至", "调高至", "调低至", "增加到", "增加至", "延长到", "延长至",
+    "回升到", "跌到", "提高至", "提高到", "上升至", "下降至", "增加", "减少", "上升", "下降", "上涨", "下跌",
+    "增长", "回落", "调高", "调低", "持平", "至", "到", "或", "是", "为", "仍", "都", "也", "亦", "就",
+    "才", "又", "再", "更", "被", "将", "把", "于", "多", "余", "以上", "以下", "左右", "之后", "之前",
+    "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不是", "不会", "不能", "不再", "不足",
+    "不到", "不可", "不少于", "不超过", "未", "没有", "来自", "起", "半",
+)
+_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True)) + ")")
+# After 的 these do not start a noun (的话 "if"; a break).
+_NOT_NOUN_START = frozenset("话，,。；;：:、\n")
+_PAREN_CLOSE = re.compile(r"[)）]")
+# What is between a measure word and 的 is a relative clause (the 的-noun is counted: 2名穿着便服的职员,
+# 5个经劳工处登记的工会, 五位年薪过百万的议员, 70岁或以上的人士) when it holds an aspect particle, a
+# preposition, a comparison or a 有/无; a bare noun there is itself what is counted and 的 makes it a
+# possessor (87.5%受访者的分数, 500名会员的工会, 八十五个相关协会的成员).
+# Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
+# 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
+_RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|从|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
+                              r"接受|持有|领取")
+_HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
+_RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
+_QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
+# A possessive noun phrase kept whole (职工盟的成员工会, 8 characters); longer, the possessor alone.
+MAX_POSSESSIVE_NP_CHARS = 8
+# A gloss in parentheses after an amount (以1994年港元计算) is at most this long; a longer one is prose.
+MAX_GLOSS_CHARS = 24
 # Longest subject kept (characters): longer runs are whole predicates, not noun phrases.
 MAX_SUBJECT_CHARS = 16
 # ... and after an amount or a percentage: the gold's longest such noun (年长护老者) is 5 characters.
@@ -86,6 +127,12 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "下调", "上调", "调高至", "调高", "调低", "按年", "按月", "环比", "同比", "分别", "实质", "每月", "每年",
     "每人", "每日", "每天", "每星期", "每周", "可以", "可能", "可", "能够", "能", "会", "要", "须", "需要", "需",
     "领取", "获得", "获发", "获", "取得", "录得", "估计", "预计", "相信", "平均", "合共", "总共", "累计",
+    # change words right before a figure (固定资产投资按年跌24.5%), a Cantonese 不够 (唔够), a length
+    # reached (居港满七年), a time after (调整后只有)
+    "大跌", "大升", "急升", "急跌", "回升", "飙升", "跌", "升", "增", "减", "涨", "唔够", "满", "调整后", "后",
+    "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
+    # a list or a run of time left open before the figure (雇员及至少7人, 加入或, 均是连续10个月)
+    "及", "和", "与", "或", "以及", "连续",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -93,7 +140,8 @@ _SUBJECT_TAIL_WORDS_RE = re.compile(
 SUBJECT_LEAD_WORDS: tuple[str, ...] = (
     "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
     "就是", "然而", "因此", "所以", "并且", "并", "且", "以及", "及", "再", "连", "今年", "去年", "目前", "现时",
-    "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的",
+    "现在", "如今", "本身", "该", "这个", "这些", "那些", "合资格的", "只要", "连续", "单是", "突然", "一直",
+    "即使", "就连", "至于", "虽然", "不过", "可是", "同时", "即系", "即是", "就系", "亦即",
 )
 _SUBJECT_LEAD_WORDS_RE = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, SUBJECT_LEAD_WORDS), key=len, reverse=True)) + ")+")
@@ -102,6 +150,31 @@ _SUBJECT_LEAD_WORDS_RE = re.compile(
 # this many characters remain after it (两字 is the shortest Chinese noun that names a count).
 _MODIFIER_MARK = re.compile(r"[的」』”》]")
 MIN_HEAD_CHARS = 2
+# A bracketed gloss (GDP), (生果金) inside the text before a number.
+_GLOSS = re.compile(r"[(（][^()（）]{0,24}[)）]")
+_OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", "』"))
+# A change to a figure (跌至, 增加到): what changed stands before it.
+_CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
+# 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
+_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长)$")
+# 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
+_COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
+_CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
+# Disposal 将 / 把 (政府只愿意将男士侍产假增加到): its object is what the figure is about
+# (将近, 将会, 将来, 把握 are other words).
+_DISPOSAL = re.compile(r"[将把](?![近会来要握])")
+# A duty stated with 须 (团体须运作三年): the figure measures the activity after it.
+_MODAL = re.compile(r"(?:必须|毋须|无须|须)")
+# 在 as a preposition after a topic (吴敏儿在新西初选); not inside 现在, 正在, 存在, 所在, 实在, 在于, 在职.
+_AT = re.compile(r"(?<![现正存所实自])在(?![于职场内])")
+# A dating phrase opening the text before a number (今年首两个月固定资产投资, 1至2月全国网上零售额,
+# 2月份, 第二季): the date is as_of's, not part of what is counted.
+_CN_NUM = "0-9０-９一二两三四五六七八九十"
+_TIME_LEAD = re.compile(
+    r"^(?:今年|去年|明年|前年|上年|本年|上月|本月|今个月|本周|上周|昨日|今日|昨天|今天|目前|现时|现在|如今|当时|"
+    r"先前|此前|翌日|同日|当日|"
+    rf"(?:[0-9]{{4}}年)?(?:首[{_CN_NUM}]+个?月|[{_CN_NUM}]+(?:至[{_CN_NUM}]+)?月份?|第[一二三四]季度?|上半年|下半年)|"
+    r"全国|全港|本港|全省|全市)+")
 
 
 def _trim(subject: str) -> str:
@@ -113,21 +186,61 @@ def _trim(subject: str) -> str:
     return s.strip()
 
 
+def _last(rx: re.Pattern[str], s: str) -> re.Match[str] | None:
+    """The last match of `rx` in `s`."""
+    found = None
+    for found in rx.finditer(s):  # noqa: B007 (the loop keeps the last)
+        pass
+    return found
+
+
 def _head(subject: str) -> str:
     """The shortest noun phrase in a run of text before a number (see SUBJECT_TAIL_WORDS)."""
-    s = _SUBJECT_TAIL_WORDS_RE.sub("", subject)
+    s = _GLOSS.sub("", subject)  # 本地生产总值(GDP)按年实质下跌: a gloss in brackets names nothing new
+    for opener, closer in _OPENERS:
+        # the number sits inside an open bracket or quote (「加薪30%」, (该区票王朱凯廸取得48,479票):
+        # what it counts is inside too
+        i = s.rfind(opener)
+        if i != -1 and closer not in s[i:]:
+            inner = _SUBJECT_TAIL_WORDS_RE.sub("", s[i + 1 :])
+            s = s[i + 1 :] if len(inner) >= MIN_HEAD_CHARS else s[:i]  # 津贴金额(每月2,495元): before it
+    change_to = _last(_CHANGE_TO, s)
+    if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
+        s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
+    s = _SUBJECT_TAIL_WORDS_RE.sub("", s)
+    compare = _COMPARE.search(s)
+    if compare:  # 销售价格比上月: the base is base_text's, not the subject's
+        s = s[: compare.start()]
+    change_of = _CHANGE_OF.search(s)
+    if change_of and change_of.start() >= MIN_HEAD_CHARS:
+        s = s[: change_of.start()]  # 底薪的跌幅: the base pay is what changed
+    for rx in (_DISPOSAL, _MODAL):
+        cut = _last(rx, s)
+        if cut is not None and len(s) - cut.end() >= MIN_HEAD_CHARS:
+            s = s[cut.end() :]
+    at = _AT.search(s)
+    if at and at.start() >= MIN_HEAD_CHARS and "的" not in s[at.end() :]:  # (在柬埔寨的道路工程: a modifier)
+        s = _SUBJECT_TAIL_WORDS_RE.sub("", s[: at.start()])  # 吴敏儿在新西初选只取得: the topic before 在
     marks = list(_MODIFIER_MARK.finditer(s))
     if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
-    lead = _SUBJECT_LEAD_WORDS_RE.match(s)
-    if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
-        s = s[lead.end() :]
+    if _SUBJECT_LEAD_WORDS_RE.fullmatch(s):
+        return ""  # a conjunction alone (虽然, 但是) names nothing
+    for rx in (_SUBJECT_LEAD_WORDS_RE, _TIME_LEAD):
+        lead = rx.match(s)
+        if lead and len(s) - lead.end() >= MIN_HEAD_CHARS:
+            s = s[lead.end() :]
+        elif lead and rx is _TIME_LEAD and lead.end() == len(s):
+            return ""  # a date alone (2月份, 今年) says when, not what
     s = _trim(s.strip("「」『』“”\"'()（）|-— "))
     return s if len(s) >= MIN_HEAD_CHARS else ""
 
 
-def _after_noun(text: str, start: int, end: int) -> str:
-    """The noun phrase right after a number-with-unit (为187.45万名职工 → 职工)."""
+_head_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_head)
+
+
+def _after_run(text: str, start: int, end: int) -> int:
+    """Where the noun run starting at `start` stops (a verb, a particle, a figure: see _AFTER_STOP)."""
     stop = end
     pos = start
     while True:  # the first stop that does not open a noun compound (a finditer, one search at a time)
@@ -139,9 +252,58 @@ def _after_noun(text: str, start: int, end: int) -> str:
             break
         pos = m.end()
     digit = _NUMBER_IN.search(text, start, stop)
-    if digit:
-        stop = digit.start()
-    return text[start:stop].strip()
+    return digit.start() if digit else stop
+
+
+def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
+    """The noun phrase a number-with-unit counts, read after it, and where that phrase ends.
+
+    为187.45万名职工 → 职工. Number + measure word + modifiers + 的 + noun: the noun after the last 的
+    is what is counted (5个经劳工处登记的工会 → 工会, 16岁的女儿 → 女儿, 70岁或以上的人士 → 人士),
+    unless the number is the result of a change (增加到七天的修正案: 七天 is what 侍产假 became, the
+    修正案 is not counted — `complement`). A parenthesis right after the number is a gloss and is
+    skipped (100亿元(以1994年港元计算)的注资); a quoted name right after it is the group counted
+    (74.7%「年长护老者」不知道) or a modifier of the noun that follows (15名《苹果日报》前员工).
+    Returns ("", start) when no noun follows.
+    """
+    pos = start
+    if pos < end and text[pos] in "(（":
+        gloss = _PAREN_CLOSE.search(text, pos, min(end, pos + MAX_GLOSS_CHARS))
+        if gloss is not None:
+            pos = gloss.end()
+    for _ in range(2):  # at most one modifier (…的 or a quoted name) before the head noun
+        if pos < end and text[pos] in _QUOTE_CLOSE:
+            close = text.find(_QUOTE_CLOSE[text[pos]], pos + 1, min(end, pos + 1 + MAX_SUBJECT_CHARS))
+            if close == -1:
+                return "", start
+            rest = _after_run(text, close + 1, end)
+            if rest - (close + 1) >= MIN_HEAD_CHARS:
+                return text[close + 1 : rest].strip(), rest
+            quoted = text[pos + 1 : close].strip()
+            return quoted, close + 1
+        stop = _after_run(text, pos, end)
+        if stop < end and text[stop] != "的" and _RELATIVE_OPENER.match(text, pos):
+            # a relative clause that opens with 经 / 由 / 穿着 … runs over its own verbs to its 的
+            # (12个经社会福利署资助的长者中心)
+            de = text.find("的", stop, min(end, pos + MAX_SUBJECT_CHARS + 1))
+            if de != -1 and not _HARD_STOP.search(text, pos, de):
+                stop = de
+        if (not complement and stop < end and text[stop] == "的" and stop - pos <= MAX_SUBJECT_CHARS
+                and stop + 1 < end and text[stop + 1] not in _NOT_NOUN_START
+                and (stop == pos or _RELATIVE_CLAUSE.search(text, pos, stop) or _RELATIVE_OPENER.match(text, pos))):
+            pos = stop + 1
+            continue
+        run = text[pos:stop].strip()
+        if _NOT_NOUN_LEAD.match(run):
+            return "", start
+        if not complement and stop < end and text[stop] == "的" and run:
+            # noun 的 noun (受访者的分数, 同行的朋友, 职工盟的成员工会): either may be what is counted,
+            # so the noun phrase is kept whole when it is short
+            head_end = _after_run(text, stop + 1, end)
+            if head_end - (stop + 1) >= MIN_HEAD_CHARS and head_end - pos <= MAX_POSSESSIVE_NP_CHARS:
+                return text[pos:head_end].strip(), head_end
+        return run, stop
+    return "", start
 
 
 def _verb_matches(segment: str) -> list[re.Match[str]]:
@@ -184,24 +346,180 @@ def _before_uncached(segment: str) -> tuple[str, str | None]:
 _before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 
-def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int) -> tuple[str | None, str | None, int]:
-    """(subject, verb, end of the claim phrase) for quantity `q` in the clause."""
-    after = _after_noun(text, q.end, clause_end)
+# A number right after one of these is the result of a change (增加到七天, 调高至大约30万元), not
+# the count of a noun that follows it (see _after_noun).
+_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
+# Legislative votes are written 15票赞成 / 18票反对: the count is of 赞成票 / 反对票.
+VOTE_WORDS: tuple[str, ...] = ("赞成", "反对", "弃权")
+# A share followed by 为 / 属于 names the part it is (七成为护士, 七成属于紧急服务岗位); a run that
+# opens with a superlative is a comparison (30%为历来最高), not a part.
+_SHARE_IS = re.compile(r"(?:属于|为|是)(?![最历新全])")
+MAX_SHARE_PART_CHARS = 8
+
+
+def _only_places(subject: str) -> bool:
+    """True when a subject is only place names joined by 和 / 及 / 、 (北京和广州, 上海)."""
+    if len(subject) > MAX_PLACE_LIST_CHARS:
+        return False
+    return _only_places_cached(subject)
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _only_places_cached(subject: str) -> bool:
+    covered = 0
+    for _, start, end, _ in find_places(subject):
+        if subject[covered:start].strip("和及、与 "):
+            return False
+        covered = end
+    return covered > 0 and not subject[covered:].strip()
+
+
+# A list of places as long as 北京、上海、广州和深圳; a longer subject is not only places.
+MAX_PLACE_LIST_CHARS = 12
+
+
+_MONEY_NOUN_END = re.compile("(" + "|".join(sorted(MONEY_NOUNS, key=len, reverse=True)) + r")(?:每[年月]|共|已|达|都|亦|也|只|仅)?$")
+
+
+def verb_of(text: str, seg_start: int, q: Quantity) -> str | None:
+    """The verb before quantity `q` in its clause segment (see _before)."""
+    return _before(text[seg_start : q.start])[1]
+
+
+def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
+                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool]:
+    """(subject, verb, end of the claim phrase, predicate follows) for quantity `q` in the clause.
+
+    `limit` is where the next figure of the clause starts (a noun after this one ends there).
+    "predicate follows" is True when the number itself is the subject of a verb (74.7%不知道,
+    约9成表明支持): the group counted was named earlier (see facts_in_text)."""
+    end = clause_end if limit is None else min(clause_end, limit)
+    complement = (_COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.start) is not None
+                  or _COMPLEMENT_BEFORE.search(text, max(seg_start, q.start - 5), q.num_start) is not None)
+    after, after_end = _after_noun(text, q.end, end, complement)
+    if end < clause_end:
+        # a relative clause may hold the next figure (五位年薪过百万的立法会议员): its 的-noun is counted
+        full, full_end = _after_noun(text, q.end, clause_end, complement)
+        if full and full_end > end and "的" in text[q.end : full_end - len(full)]:
+            after, after_end = full, full_end
+    if not after and joined_next is not None:
+        # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
+        # after the last figure counts them all
+        after, _ = _after_noun(text, joined_next.end, clause_end, complement)
+        after_end = q.end
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
+    predicate = False
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
     max_after = MAX_AFTER_MONEY_CHARS if q.unit in ("元", "%") else MAX_SUBJECT_CHARS
-    if len(after) >= 2 and len(after) <= max_after:
+    if q.unit == "元" and not q.unit_text:
+        # money read from the noun before it (年薪过百万, 首天营业额超过1000万: numbers.MONEY_NOUNS): that
+        # noun is what the amount is
+        noun = _MONEY_NOUN_END.search(text, max(seg_start, q.start - 8), q.start)
+        if noun is not None:
+            return noun.group(1), verb_of(text, seg_start, q), q.end, False
+        after = ""
+    if len(after) > max_after and "的" in after:
+        after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
+    if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
+        subject = text[q.end : q.end + 2] + "票"
+    elif len(after) >= 2 and len(after) <= max_after:
         subject = _trim(after) or None
-        phrase_end = q.end + len(after)
+        phrase_end = after_end
         vm = _VERB_RE.match(text, phrase_end)
         if vm and vm.group(0) not in _COPULA_SET:
             verb = vm.group(0)
-    if subject is None and before_subject:
-        subject = _head(before_subject)[-MAX_SUBJECT_CHARS:] or None
-    return subject, verb, phrase_end
+    elif len(after) < MIN_HEAD_CHARS and (q.unit == "%" or not after):
+        # a part named after 为 / 属于 / 是 (七成为护士, 就有7人是外籍教师), only when nothing before names
+        # the whole (所谓加薪三成是误导公众: 加薪 is measured)
+        share = None if _head_of(before_subject) else _SHARE_IS.match(text, q.end)
+        if share:
+            stop = _after_run(text, share.end(), end)
+            part = text[share.end() : stop].strip()
+            if MIN_HEAD_CHARS <= len(part) <= MAX_SHARE_PART_CHARS:
+                subject, phrase_end = part, stop
+        elif q.unit == "%":
+            predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
+    if subject is None:
+        subject = _head_of(before_subject) or None
+    return subject, verb, phrase_end, predicate
+
+
+def _head_of(before_subject: str) -> str:
+    """_head of the text before a number, cached like _before (openings repeat across articles)."""
+    if not before_subject:
+        return ""
+    head = _head_cached(before_subject) if len(before_subject) <= SEGMENT_CACHE_MAX_CHARS else _head(before_subject)
+    return head[-MAX_SUBJECT_CHARS:]
+
+
+# 分别 ("respectively") spreads a list of figures over a list of things named before it, in order
+# (北京和广州分别下跌0.2%和0.1%: 0.1% is 广州's; 新建商品住宅和二手住宅销售价格,按年分别上涨6.2%和3.0%:
+# 3.0% is 二手住宅销售价格's). The list's items are split at these.
+_LIST_SPLIT = re.compile(r"[和及与、]")
+# A topic clause before a clause of figures (二手住宅销售价格,按年分别上涨…) is this short at most
+# and holds no figure; the look-back is bounded so a long unbroken text stays linear.
+MAX_TOPIC_CHARS = 24
+
+
+def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
+    """The clause before the one starting at c_start, in the same sentence, when it has no figure."""
+    j = c_start - 1
+    lo = max(sentence_start, j - MAX_TOPIC_CHARS)
+    if j <= lo:
+        return ""
+    prev = _last(CLAUSE_BREAK, text[lo:j])
+    topic = text[lo + (prev.end() if prev else 0) : j]
+    if prev is None and lo > sentence_start:
+        return ""  # the clause before is longer than a topic
+    if _NUMBER_IN.search(topic) or _REPORTING_CLAUSE.search(topic):
+        return ""
+    return topic
+
+
+# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
+
+
+def _shared_head(part: str, last: str) -> str:
+    """新建商品住宅 + 二手住宅销售价格 → 新建商品住宅销售价格: an earlier list item takes the head the
+    last one ends with, after the word they share."""
+    for n in range(min(len(part), len(last)) - 1, 1, -1):
+        at = last.find(part[-n:])
+        if at != -1:
+            return part + last[at + n :]
+    return part
+
+
+def _distribution(text: str, c_start: int, c_end: int, in_clause: list[Quantity],
+                  sentence_start: int) -> dict[int, tuple[str | None, str | None]]:
+    """{index in the clause: (subject, province)} for figures spread over a list by 分别."""
+    fenbie = text.find("分别", c_start, in_clause[0].start)
+    if fenbie == -1:
+        return {}
+    group = [0]
+    for k in range(1, len(in_clause)):
+        if not _JOINED.fullmatch(text, in_clause[k - 1].end, in_clause[k].start):
+            break
+        group.append(k)
+    if len(group) < 2:
+        return {}
+    topic = _head(text[c_start:fenbie]) or _head(_topic_before(text, c_start, sentence_start))
+    parts = [p.strip() for p in _LIST_SPLIT.split(topic)]
+    if len(parts) != len(group) or any(len(p) < MIN_HEAD_CHARS for p in parts):
+        return {}
+    out: dict[int, tuple[str | None, str | None]] = {}
+    last = in_clause[group[-1]]
+    counted_after = len(_after_noun(text, last.end, min(c_end, last.end + MAX_SUBJECT_CHARS))[0]) >= MIN_HEAD_CHARS
+    for k, part in zip(group, parts, strict=True):
+        if _only_places(part) or counted_after:  # 分别有26名及15名护士: the figures count 护士
+            places = find_places(part)
+            out[k] = (None, places[0][0] if places and _only_places(part) else None)
+        else:
+            out[k] = (_shared_head(part, parts[-1]), None)
+    return out
 
 
 # Hong Kong, Macau and Taiwan writing names the mainland as a whole with these: a clause saying one
@@ -275,8 +593,14 @@ _CHANGE_BEFORE = re.compile(
 # How far before a number its change word is looked for (the longest word plus a particle).
 _CHANGE_WINDOW = 5
 # 较2019年同月, 比去年同期, 按年: the base a change is measured against (up to the change word).
-_BASE_RE = re.compile(r"(?:较|比|相比|对比|与)(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
-                      "|".join(sorted(CHANGE_WORDS, key=len, reverse=True)) + ")")
+# 比 inside 比率, 比例, 环比 (比率亦只不过下跌1.8%, 环比上涨0.2%) opens no base; a change word of
+# two characters (激增, 大跌) ends the base before its first one (去年同期激增31%: base 去年同期).
+_BASE_END_WORDS = CHANGE_WORDS + ("激增", "急增", "大增", "暴增", "锐减", "大减", "暴跌", "急降", "回落")
+_BASE_RE = re.compile(r"(?:(?<![环对相同])(?:较|比)(?![例率较如重])|相比|对比|(?<![参给])与)"
+                      r"(?P<base>[^，,。；;：:较比]{1,16}?)(?:相比|比较)?(?=" +
+                      "|".join(sorted(_BASE_END_WORDS, key=len, reverse=True)) + ")")
+# Adverbs between a base and its change word (比上月分别回落, 相比去年底仅上升) are not the base's.
+_BASE_ADVERBS = re.compile(r"(?:分别|仅|只|亦|也|都|再|均|仍|已|更|大幅|略|稍|轻微)+$")
 _BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
 # Right before a number these say it was added or happened (新增8宗, 裁减约5900人), though 增 / 减
 # alone are words of change.
@@ -284,6 +608,18 @@ _NEW_BEFORE = re.compile(r"(?:新增|裁减|裁员|裁走)(?:了|约|近|逾|超
 # A running total is stated as one (累计确诊355人, 至今共, 总共支取) whatever was counted.
 _RUNNING_TOTAL = re.compile(r"累计|至今共|总共|合共")
 NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
+
+
+# The whole a share is of, when the text names it right before the figure with 占 (占医管局员工逾两成,
+# 占了总开支约三成). Written to base_text like a change's base. 占 inside 占有, 占用率, 占比, 所占 is
+# another word.
+_SHARE_OF = re.compile(r"(?<![所合霸])占(?:了|据)?(?![有用比领的])(?P<of>[^，,。；;：:占\d]{2,16}?)的?"
+                       r"(?:约|逾|近|超过|不足|大约|接近|多于|少于|差不多)?$")
+
+
+def _share_base(text: str, c_start: int, q: Quantity) -> str | None:
+    m = _SHARE_OF.search(text, max(c_start, q.start - 20), q.start)
+    return (m.group("of").strip(" 的)）") or None) if m else None
 
 
 def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_measure: str | None,
@@ -296,11 +632,11 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
         head = text[c_start : q.start]
         base = _BASE_RE.search(head)
         if base:
-            return MEASURE_CHANGE, base.group("base").strip()
+            return MEASURE_CHANGE, _BASE_ADVERBS.sub("", base.group("base")).strip() or None
         words = _BASE_WORDS.search(head)
         return MEASURE_CHANGE, words.group(0) if words else None
     if q.unit == "%":
-        return MEASURE_SHARE, None
+        return MEASURE_SHARE, _share_base(text, c_start, q)
     if lexicon_measure == metrics.MEASURE_NEW:
         return lexicon_measure, None
     if (lexicon_measure == metrics.MEASURE_CUMULATIVE or (as_of_text and as_of_text.startswith(("截至", "截止")))
@@ -320,7 +656,7 @@ _PRICE_YEAR = re.compile(r"[以按]([0-9]{4})年(?:港元|港币|人民币|美�
 
 
 def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end: int,
-           q: Quantity) -> tuple[str | None, str | None]:
+           q: Quantity, phrase_end: int) -> tuple[str | None, str | None]:
     """(as_of, as_of_text) of quantity `q` in the clause [c_start, c_end) of its sentence."""
     m = index.match_at(c_start, q.start)
     if m is None:
@@ -332,9 +668,52 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         if m is not None:
             brk = CLAUSE_BREAK.search(text, m.end())
             clause_end = brk.start() if brk else len(text)
-            if clause_end - m.end() > DATING_CLAUSE_SLACK:
+            if clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start):
                 m = None
+    if m is None:
+        # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
+        # subject, in its clause
+        gap = 1 if text.startswith(("在", "于"), phrase_end) else 0
+        later = AS_OF_RE.match(text, phrase_end + gap, c_end)
+        if later is not None and not is_base(text, later):
+            m = later
+    if m is not None and (m.group("nextday") or m.group("sameday")):
+        # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
+        named = index.match_at(max(0, m.start() - RELATIVE_DAY_LOOKBACK), m.start())
+        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now")):
+            iso, _ = index.answer(named)
+            if iso is not None:
+                day = relative_day(m, date.fromisoformat(iso))
+                return (day.isoformat() if day else None), m.group(0)
+        return None, m.group(0)
+    if m is not None and m.group("lastm") and sentence_start < m.start():
+        # 上月 after a month named earlier in the sentence (2月份…持平,上月为上涨0.4%) is the month
+        # before that one, not before publication
+        named = index.match_at(sentence_start, m.start())
+        if named is not None and any(named.group(g) for g in ("m", "rm", "md_m", "fm")) and named.group("mdsuf") is None:
+            iso, _ = index.answer(named)
+            if iso is not None:
+                return month_before(iso), m.group(0)
     return index.answer(m)
+
+
+# A dating phrase that opens its clause (at most this many characters after the clause's start:
+# 此外, 全国, 当中 ...) is the sentence's time (今年首两个月消费品零售总额大跌20.5%,当中城镇消费品零售额
+# 44,881亿元 — both figures are of the first two months); one followed by 的 or a verb and 的 is a
+# modifier (1999年入职的车长, 2019年的数字) and dates nothing else.
+DATING_OPENER_SLACK = 4
+# 翌日 / 当日 refer to a day named shortly before, within the paragraph or the one before it.
+RELATIVE_DAY_LOOKBACK = 300
+_MODIFIER_AFTER_DATE = re.compile(r".{0,3}的")
+
+
+def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> bool:
+    if _MODIFIER_AFTER_DATE.match(text, m.end()) and CLAUSE_BREAK.search(text, m.end(), m.end() + 4) is None:
+        return False
+    if m.group("cut").startswith(("截至", "截止")):
+        return True  # "up to" a time bounds the whole sentence (…截至昨晚收到1.75万宗申请,当中9,600人已入会)
+    lo = max(sentence_start, m.start() - DATING_OPENER_SLACK)
+    return lo == sentence_start or CLAUSE_BREAK.search(text, lo, m.start()) is not None
 
 
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
@@ -397,26 +776,52 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     sentence_start = 0
     looked_to = 0
     carried_subject: str | None = None
+    carried_topic: str | None = None
     prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
+    paragraph_start = 0
+    carried_paragraph = -1
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
         region = _region(text, article, places, place_starts, c_start, c_end)
         found = _last_sentence_break_end(rev, looked_to, c_start)
         if found is not None:
             sentence_start = found
+        newline = text.rfind("\n", looked_to, c_start)
+        if newline != -1:
+            paragraph_start = newline + 1
         looked_to = c_start
+        spread = _distribution(text, c_start, c_end, in_clause, sentence_start)
         for i, q in enumerate(in_clause):
             w_start = max(c_start, q.start - CLAIM_WINDOW)  # the claim's window (CLAIM_WINDOW)
             w_end = min(c_end, q.end + CLAIM_WINDOW)
             seg_start = max(seg_start, w_start)
-            subject, verb, phrase_end = _subject_verb(text, q, seg_start, w_end)
+            nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
+            joined_next = nxt if nxt is not None and _JOINED.fullmatch(text, q.end, nxt.start) else None
+            subject, verb, phrase_end, predicate = _subject_verb(
+                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
             if subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
                 # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
                 subject = carried_subject
+            elif (predicate or (subject is not None and _only_places(subject))) and carried_paragraph == paragraph_start:
+                # A share that is itself the subject of a verb (74.7%「年长护老者」不知道…、36.3%不知道…; 约9成表明
+                # 支持) counts the group the paragraph already named; a list of places before a figure
+                # (北京和广州分别下跌0.2%和0.1%) says where, and the thing measured is the one before.
+                subject = carried_topic
+            if subject is None and carried_sentence != sentence_start:
+                # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
+                subject = _head(_topic_before(text, c_start, sentence_start)) or None
+            fact_region = region
+            if i in spread:
+                spread_subject, spread_region = spread[i]
+                subject = spread_subject or subject
+                fact_region = spread_region or region
             if subject is not None:
                 carried_subject, carried_sentence = subject, sentence_start
+                if not _CHANGE_NOUN.fullmatch(subject) and not _only_places(subject):
+                    # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
+                    carried_topic, carried_paragraph = subject, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
@@ -427,7 +832,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 # span starts at its own number, so the two facts keep distinct spans and ids
                 ev_start = q.start
             evidence = text[ev_start:ev_end]
-            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q)
+            as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q, phrase_end)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[w_start:w_end])
             measure, base_text = _measure(text, w_start, q, phrase_end, lexicon_measure, as_of_text)
             if i > 0 and _JOINED.fullmatch(text, in_clause[i - 1].end, q.start):
@@ -438,7 +843,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 metric = None  # a tracked metric is a level or a count; its change is not it
             currency = None
             if q.unit == "元":
-                currency = q.currency or REGION_CURRENCY.get(region or "", DEFAULT_CURRENCY)
+                currency = q.currency or REGION_CURRENCY.get(fact_region or "", DEFAULT_CURRENCY)
             facts.append(
                 Fact(
                     fact_id=_fact_id(article.article_id, field, ev_start, ev_end),
@@ -453,7 +858,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     verb=verb,
                     metric=metric,
                     qualifier=q.qualifier,
-                    region=region,
+                    region=fact_region,
                     as_of=as_of,
                     as_of_text=as_of_text,
                     measure=measure,
@@ -462,7 +867,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                     base_text=base_text,
                 )
             )
-            seg_start = max(phrase_end, q.end)
+            # (a phrase that runs over the next figure — 五位年薪过百万的立法会议员 — leaves it its own words)
+            seg_start = max(q.end if nxt is not None and phrase_end > nxt.start else phrase_end, q.end)
     return facts
 
 

@@ -62,7 +62,7 @@ UNIT_FORMS: dict[str, str] = {
     # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
     # only date a sentence (五年前, 20多年来, 三日内) out.
     "个多月": "个月", "个月": "个月", "个多小时": "小时", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "天", "日": "日", "年": "年",
-    "岁": "岁", "周": "周", "星期": "周",
+    "岁": "岁", "周": "周", "星期": "星期",  # as written, like 日 and 天 (the real-text gold's unit rule)
     "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
     "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
@@ -144,7 +144,8 @@ PREFIX_QUALIFIERS: dict[str, str] = {
     "大约": "约", "约": "约",
     "超过": "超过", "超": "超过", "逾": "超过", "多于": "超过", "高于": "超过",
     "不足": "不足", "不到": "不足", "少于": "不足", "低于": "不足",
-    "至少": "以上", "最少": "以上", "不少于": "以上", "不低于": "以上",
+    # "at least" (≥) is its own word, not 以上 "more than" (the real-text gold keeps them apart)
+    "至少": "至少", "最少": "至少", "不少于": "至少", "不低于": "至少",
 }
 INNER_QUALIFIERS: dict[str, str] = {"余": "余", "多": "多", "几": "多"}
 SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足", "以上": "以上", "左右": "约", "上下": "约",
@@ -152,7 +153,7 @@ SUFFIX_QUALIFIERS: dict[str, str] = {"或以上": "以上", "或以下": "不足
 # 超过 / 以上 / 余 / 多 all say "more than": when several stand together (超过100余万人) they are
 # redundant, and the first written one is kept (the gold stores 超过 for that case). Words from
 # different families (约100多) are kept in reading order, joined with "+".
-LOWER_BOUND = frozenset({"超过", "以上", "余", "多"})
+LOWER_BOUND = frozenset({"超过", "以上", "余", "多", "至少"})
 
 _PREFIX_Q = "|".join(sorted(PREFIX_QUALIFIERS, key=len, reverse=True))
 _SUFFIX_Q = "|".join(sorted(SUFFIX_QUALIFIERS, key=len, reverse=True))
@@ -391,10 +392,42 @@ def find_quantities(text: str) -> list[Quantity]:
         taken = [(q.start, q.end) for q in out]
         extra = [q for q in extra if not any(a < q.end and q.start < b for a, b in taken)]
         out = sorted(out + extra, key=lambda q: q.start)
+    if "万" in text or "亿" in text:
+        taken = [(q.start, q.end) for q in out]
+        bare = [q for q in _bare_money_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if bare:
+            out = sorted(out + bare, key=lambda q: q.start)
     if out:
         lows = _range_lows(text, out)
         if lows:
             out = sorted(out + lows, key=lambda q: q.start)
+    return out
+
+
+# Money written without 元 right after a word for pay, revenue or cost (年薪过百万, 营业额超过1000万,
+# 每人每年支薪过百万): the scale word is the amount's and the noun says it is money. Only 万 / 亿 scales
+# (a bare 300 after 工资 is a count or a code as often as money).
+MONEY_NOUNS: tuple[str, ...] = (
+    "年薪", "月薪", "薪酬", "薪金", "薪津", "支薪", "工资", "人工", "营业额", "收入", "成本", "开支", "市值", "盈利",
+    "亏损", "利润", "捐款", "赔偿", "罚款", "牌照费", "费用", "拨款",
+)
+_BARE_MONEY_RE = re.compile(
+    "(?:" + "|".join(sorted(MONEY_NOUNS, key=len, reverse=True)) + r")(?:每[年月]|共|已|达|都|亦|也|只|仅)?"
+    r"(?P<q1>超过|过|逾|近|约|接近|高达|达)?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|[一二两三四五六七八九十百千]+)"
+    r"(?P<scale>千万|百万|万亿|万|亿)(?P<q2>多|余)?(?![0-9元圆块人名个位宗间次票港美日英澳台欧])")
+
+
+def _bare_money_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _BARE_MONEY_RE.finditer(text):
+        value = parse_number(m.group("num") + m.group("scale"))
+        if value is None:
+            continue
+        start = m.start("q1") if m.group("q1") else m.start("num")
+        qual = combine_qualifiers([w for w in (m.group("q1"), m.group("q2")) if w and w != "达"])
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("scale"),
+                            number_text=m.group("num") + m.group("scale"), value=value, unit="元",
+                            unit_text="", qualifier=qual))
     return out
 
 
@@ -578,6 +611,22 @@ def _currency_of(text: str, start: int, unit: str, unit_text: str) -> str | None
     return None
 
 
+# 一 + measure word is an article (一名车长因一宗医疗事故) unless the count itself is asserted: bounded by
+# a qualifier (至少一名理事, 排队一小时以上) or after a word that states how many (只剩下一人, 只得一次,
+# 多一个月的赔偿金, 停工一星期, 运作满一年, 刚好差一票) — the real-text gold's rule for 一.
+ONE_ASSERTED_BEFORE: tuple[str, ...] = (
+    "只剩下", "只剩", "剩下", "只得", "只有", "仅有", "仅得", "只", "仅", "差", "多", "满", "长达", "为期", "停工", "过去",
+)
+
+
+def _one_asserted(text: str, num: str, num_start: int, qualified: str | None) -> bool:
+    if num != "一":
+        return False
+    if qualified:
+        return True
+    return text[max(0, num_start - 3) : num_start].endswith(ONE_ASSERTED_BEFORE)
+
+
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     q1, num, q2, scale, q3, unit_text, q4 = m.group("q1", "num", "q2", "scale", "q3", "unit", "q4")
     num_start = m.start("num")
@@ -585,7 +634,8 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         before = text[num_start - 1]
         if before in _ORDINAL_BEFORE or before in _OPEN_QUOTES or _GLUED_BEFORE.match(before):
             return None
-    if num in _IDIOM_ONE or (_CN_DIGITS_ONLY.match(num) and _digit_run(num) is None):
+    if (num in _IDIOM_ONE and not _one_asserted(text, num, num_start, q1 or q2 or q3 or q4)) or (
+            _CN_DIGITS_ONLY.match(num) and _digit_run(num) is None):
         return None
     if num[0] in CN_DIGITS and text[max(0, num_start - 2) : num_start].endswith(_WEEKDAY_BEFORE):
         return None
@@ -670,7 +720,7 @@ _CURRENCY_ALT = "|".join(sorted(CURRENCY_NAMES, key=len, reverse=True))
 # Definition words JioNLP uses: accurate, blur (≈ or a range), blur+ (at least), blur- (at most).
 _BLUR: dict[str | None, str] = {
     None: "accurate", "约": "blur", "余": "blur", "近": "blur-", "不足": "blur-",
-    "超过": "blur+", "以上": "blur+",
+    "超过": "blur+", "以上": "blur+", "至少": "blur+",
 }
 # Money text also writes thousands as k and ten-thousands as w (15k, 30w).
 _LATIN_SCALE = {"k": "千", "K": "千", "w": "万", "W": "万"}

@@ -106,12 +106,12 @@ COMMENT ON COLUMN facts.measure IS 'what kind of figure: level (a stock, amount,
 COMMENT ON COLUMN facts.value IS 'the number in the base unit (6922万元 -> 69220000)';
 COMMENT ON COLUMN facts.unit IS 'counting unit (个, 人次, %, 公里, 天, 岁 …); every amount of money is in 元, its currency in facts.currency';
 COMMENT ON COLUMN facts.number_text IS 'the number as written (6922万)';
-COMMENT ON COLUMN facts.qualifier IS 'precision words: 余 多 近 超过 以上 约 (combined with +)';
+COMMENT ON COLUMN facts.qualifier IS 'precision words: 余 多 近 超过 以上 至少 约 不足 (combined with +)';
 COMMENT ON COLUMN facts.region IS 'province-level short name the fact is about';
 COMMENT ON COLUMN facts.as_of IS 'date the claim refers to, resolved against the publish date; a comparison base (较2019年同月) never sets it';
 COMMENT ON COLUMN facts.as_of_text IS 'the words that dated it (截至2023年6月)';
 COMMENT ON COLUMN facts.currency IS 'ISO 4217 code of a money amount (unit 元): named by the text (港币, 港元, HK$, 美元, 人民币 …), else from the region (香港 HKD, 澳门 MOP, 台湾 TWD, elsewhere CNY); NULL for non-money';
-COMMENT ON COLUMN facts.base_text IS 'for measure = change: what the change is measured against, as written (2019年同月, 去年同期, 按年); NULL otherwise or when unstated';
+COMMENT ON COLUMN facts.base_text IS 'for measure = change: what the change is measured against, as written (2019年同月, 去年同期, 按年); for measure = share: the whole it is a share of, when the text names it with 占 (医管局员工); NULL otherwise or when unstated';
 COMMENT ON COLUMN facts.run_id IS 'run that loaded this row';
 COMMENT ON COLUMN facts.pipeline_version IS 'transforms version that produced this row';
 

@@ -34,7 +34,7 @@ COMMENT ON COLUMN facts_enriched.url IS 'articles.url where known';
 COMMENT ON COLUMN facts_enriched.metric IS 'facts.metric: tracked-metric key, NULL for untracked numbers and restatements';
 COMMENT ON COLUMN facts_enriched.measure IS 'facts.measure: level | change | share | new | cumulative | restatement';
 COMMENT ON COLUMN facts_enriched.currency IS 'facts.currency: ISO 4217 code of a money amount (CNY, HKD, USD …), NULL for non-money';
-COMMENT ON COLUMN facts_enriched.base_text IS 'facts.base_text: what a change is measured against (去年同期), as written';
+COMMENT ON COLUMN facts_enriched.base_text IS 'facts.base_text: what a change is measured against (去年同期) or the whole a share is of (医管局员工), as written';
 COMMENT ON COLUMN facts_enriched.value IS 'facts.value: the number in the base unit';
 COMMENT ON COLUMN facts_enriched.unit IS 'facts.unit: counting unit';
 COMMENT ON COLUMN facts_enriched.number_text IS 'facts.number_text: the number as written';
