@@ -56,3 +56,11 @@ def test_taiwan_bare_era_years_are_dates():
     assert [iso for _, _, iso in date_texts("自110年1月1日起")] == ["2021-01-01"]
     # a two-digit year is Hong Kong's short form (97年 = 1997), not read as a full date
     assert date_texts("97年7月1日回归") == []
+
+
+def test_taiwan_bare_era_year_dates_a_claim():
+    from gonghui.transforms.asof import resolve_as_of
+    assert resolve_as_of("据劳动部统计,截至112年12月底,外籍劳工约75万人", "2024-01-15")[0] == "2023-12-31"
+    assert resolve_as_of("112年12月", "2024-01-15")[0] == "2023-12-31"
+    # a year 100-119 not before a month is a count, not a date (在职112年 is no calendar year)
+    assert resolve_as_of("该厂创办112年", "2024-01-15")[0] != "2023-12-31"

@@ -37,7 +37,10 @@ AS_OF_RE = re.compile(
     rf"(?P<first>今年|去年)?首(?P<fm>{_NUM})个?月|"
     # a year: four digits, or 民国N年 (the Republic of China's era, still Taiwan's official calendar:
     # 民国100年 = 2011)
-    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
+    # ... or, bare, a three-digit year 100-119 of that era right before a month (109年9月7日: Taiwanese text
+    # writes the era's years without 民国; dates.py reads publish dates the same way)
+    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元)"
+    rf"|(?<![{_DIGIT}])(?P<rocb>1[01][0-9])(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来|上旬|中旬|下旬)?"
     rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"
@@ -142,8 +145,10 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         wd = "一二三四五六".find(m.group("wd"))
         wd = 6 if wd < 0 else wd
         return pub - timedelta(days=(pub.weekday() - wd) % 7)
-    if m.group("y") or m.group("roc"):
-        if m.group("roc"):
+    if m.group("y") or m.group("roc") or m.group("rocb"):
+        if m.group("rocb"):
+            y = ROC_ERA_OFFSET + int(m.group("rocb"))
+        elif m.group("roc"):
             era = 1 if m.group("roc") == "元" else _num(m.group("roc"))
             if era is None or era < 1:
                 return None
