@@ -64,6 +64,7 @@ def test_sentences_are_not_info_lines(line):  # type: ignore[no-untyped-def]
     ("欢迎广大职工积极报名参加本次技能竞赛。", False),
     ("今天是劳动节,工会为一线职工送去慰问品。", False),
     ("他说,欢迎大家来到工会驿站歇脚。", False),
+    ("热线提供English、日本語、한국어及普通话服务。", False),  # a sentence naming languages
 ])
 def test_chrome_lines(line, chrome):  # type: ignore[no-untyped-def]
     assert webpage.is_chrome(line) is chrome

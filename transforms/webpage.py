@@ -195,7 +195,9 @@ def is_chrome(line: str) -> bool:
         return _ICP_RE.match(s) is not None
     if word in ("热线", "电话"):
         return _CONTACT_RE.match(s) is not None
-    return len(s) <= LANGUAGE_BAR_MAX_CHARS and sum(name in s for name in LANGUAGE_NAMES) >= LANGUAGE_BAR_MIN_NAMES
+    # a bar has no sentence in it: a body sentence naming languages (提供English、日本語、한국어服务。) stays
+    return (len(s) <= LANGUAGE_BAR_MAX_CHARS and not any(ch in s for ch in "。,，、;；")
+            and sum(name in s for name in LANGUAGE_NAMES) >= LANGUAGE_BAR_MIN_NAMES)
 
 
 # --- a menu, and the page's <title> line -------------------------------------------------------------
