@@ -1,9 +1,9 @@
 """The workbench's pages: metrics, a metric in a region, an article, held back, search, runs, the catalogue.
 
-Every page has a stable URL and a `.json` twin with the same data (as Datasette does). The app never writes:
-each request opens the DuckDB file read-only and closes it before answering, because DuckDB lets a process
-write a file only while no other process has it open — a connection held between requests would keep a
-scheduled `gonghui run` from loading. Everything from the data goes through Jinja2's autoescape; pages carry
+Every page has a stable URL and a `.json` twin with the same data (as Datasette does). The app never writes,
+and it keeps the warehouse file open only while it copies it (see Warehouse): DuckDB lets a process write a
+file only while no other process has it open, so a connection held between requests would keep a scheduled
+`gonghui run` from loading. Everything from the data goes through Jinja2's autoescape; pages carry
 a Content-Security-Policy that allows no script at all and nothing from the network (CSS is inline).
 """
 
@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import socket
+import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,17 +32,30 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from gonghui.warehouse.load import LOAD_HOLD_SECONDS, WarehouseBusy, open_connection
+from gonghui.warehouse.load import LOAD_HOLD_SECONDS, WarehouseBusy, connect
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A run holds the write lock for at most LOAD_HOLD_SECONDS plus one batch at a time (warehouse/load.py); a
 # page waits a little longer than that for it, then says the warehouse is busy (HTTP 503).
 BUSY_WAIT_SECONDS = LOAD_HOLD_SECONDS + 5.0
-# Each request's DuckDB may use this much memory (its buffer pool; beyond it DuckDB spills): the app's
-# memory stays flat however large the warehouse. 256 MB held every page of the 100k-article bench warehouse.
+# The snapshot's DuckDB may use this much memory (its buffer pool; beyond it DuckDB evicts or spills): the
+# app's memory stays flat however large the warehouse. 256 MB held every page of the 100k-article bench
+# warehouse.
 QUERY_MEMORY_LIMIT = "256MB"
 # Rows per page of search results and held-back records: a screenful, and bounded work per request.
 PAGE_ROWS = 50
+# A changed warehouse file is copied again once it has not changed for this long (a run writes every few
+# seconds while it loads; its last write is the end of the run) ...
+SNAPSHOT_QUIET_SECONDS = 2.0
+# ... or, while a run keeps writing, in the background when the copy is this old (pages lag the run by at
+# most this much; a copy of the 100k-article warehouse, 350 MB, takes ~1 s).
+SNAPSHOT_MAX_AGE_SECONDS = 60.0
+# Aggregates remembered per warehouse version (Warehouse.cached): the metrics grid, counts, and a metric's
+# claims in this many regions — a few MB at most at 100k articles (the largest claim list: ~1,000 rows).
+CACHE_ENTRIES = 256
+# Claims listed per page of a metric in a region (the bench corpus has ~1,000 claims for one cell; the
+# timeline above shows them all).
+CLAIM_ROWS = 200
 # Characters of context either side of an offending span or a search hit.
 CONTEXT_CHARS = 60
 # The raw text beside the clean one is shown up to this many characters (an e-paper dump can be 1 MB).
@@ -63,18 +80,167 @@ class Page:
 # ---- warehouse access -------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Snapshot:
+    sig: tuple[int, ...]  # Warehouse.signature() of the file when copied
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    taken: float  # time.time() of the copy
+    users: int = 0
+    retired: bool = False
+
+
 class Warehouse:
+    """The warehouse as the app reads it: a snapshot copy with one long-lived read-only connection.
+
+    DuckDB lets a process write a file only while no other process has it open, and a connection opened
+    per request reads every block afresh (its buffer pool goes with it): an article page took ~260 ms that
+    way at 100k articles, ~90 ms from a connection kept open (bench/bench_browse.py, loaded 2-core machine).
+    So the app copies the file while it holds a read-only connection to it (no writer can be in the middle
+    of a write meanwhile), closes that at once, and serves pages from the copy. When the file changes (a
+    run loaded), the next page takes a fresh copy once the file has been quiet for SNAPSHOT_QUIET_SECONDS;
+    while a run keeps writing, pages come from the last copy, refreshed in the background at most every
+    SNAPSHOT_MAX_AGE_SECONDS. The original is open only for the copy (~1 s per 350 MB); a run waits up to
+    60 s for it (warehouse/load.py LOCK_WAIT_SECONDS).
+    """
+
     def __init__(self, db: str | Path) -> None:
         self.db = Path(db)
+        self._dir = Path(tempfile.mkdtemp(prefix="gonghui-browse-"))
+        self._snap: _Snapshot | None = None
+        self._taken = 0
+        self._lock = threading.Lock()  # guards _snap, users, _cache
+        self._refresh = threading.Lock()  # one copy at a time
+        self._cache: OrderedDict[Any, tuple[tuple[int, ...], Any]] = OrderedDict()
+
+    def signature(self) -> tuple[int, ...]:
+        """Changes whenever a run writes: the file's and its write-ahead log's size and modification time."""
+        out: list[int] = []
+        for p in (self.db, Path(str(self.db) + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_size, st.st_mtime_ns]
+            except FileNotFoundError:
+                out += [-1, -1]
+        return tuple(out)
+
+    def _copy(self) -> _Snapshot:
+        self._taken += 1
+        dest = self._dir / f"snapshot-{self._taken}.duckdb"
+        with connect(self.db, read_only=True, wait_seconds=BUSY_WAIT_SECONDS):  # no writer while we copy
+            sig = self.signature()
+            shutil.copyfile(self.db, dest)
+            wal = Path(str(self.db) + ".wal")
+            if wal.exists():  # left by a writer that did not close (a crash): DuckDB replays it on open
+                shutil.copyfile(wal, str(dest) + ".wal")
+        con = duckdb.connect(str(dest), read_only=True,
+                             config={"enable_external_access": False, "memory_limit": QUERY_MEMORY_LIMIT})
+        return _Snapshot(sig, dest, con, time.time())
+
+    def refresh(self) -> None:
+        """Take a new copy now (waiting for a run's write lock if need be) and serve from it, unless the copy
+        already holds what the file holds (another thread took it meanwhile)."""
+        with self._refresh:
+            if self._snap is not None and self._snap.sig == self.signature():
+                return
+            new = self._copy()
+            with self._lock:
+                old, self._snap = self._snap, new
+                if old is not None:
+                    old.retired = True
+                    self._drop_if_unused(old)
+
+    def _drop_if_unused(self, snap: _Snapshot) -> None:
+        if snap.retired and snap.users == 0:
+            snap.con.close()
+            for p in (snap.path, Path(str(snap.path) + ".wal")):
+                p.unlink(missing_ok=True)
+
+    def _background_refresh(self) -> None:
+        if self._refresh.locked():
+            return
+
+        def run() -> None:
+            try:
+                self.refresh()
+            except (WarehouseBusy, duckdb.Error, OSError):
+                pass  # the next page tries again
+
+        threading.Thread(target=run, name="browse-snapshot", daemon=True).start()
+
+    def _acquire(self) -> _Snapshot:
+        snap = self._snap
+        if snap is None:
+            self.refresh()
+        else:
+            sig = self.signature()
+            if sig != snap.sig:
+                quiet = time.time() - max(sig[1], sig[3]) / 1e9
+                if quiet >= SNAPSHOT_QUIET_SECONDS:
+                    self.refresh()  # the run is done: this page shows what it loaded
+                elif time.time() - snap.taken >= SNAPSHOT_MAX_AGE_SECONDS:
+                    self._background_refresh()
+        with self._lock:
+            current = self._snap
+            assert current is not None
+            current.users += 1
+            return current
+
+    def _release(self, snap: _Snapshot) -> None:
+        with self._lock:
+            snap.users -= 1
+            self._drop_if_unused(snap)
+
+    def status(self) -> dict[str, Any]:
+        """When the copy the pages show was taken, and whether the warehouse changed since."""
+        snap = self._snap
+        if snap is None:
+            return {"snapshot_taken": None, "current": False}
+        return {"snapshot_taken": datetime.fromtimestamp(snap.taken).isoformat(timespec="seconds"),
+                "current": snap.sig == self.signature()}
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[_Snapshot, duckdb.DuckDBPyConnection]]:
+        """The current snapshot and a cursor on it (cursors of one DuckDB connection may run in parallel
+        threads); the snapshot is kept until its last reader is done."""
+        snap = self._acquire()
+        cur = snap.con.cursor()
+        try:
+            yield snap, cur
+        finally:
+            cur.close()
+            self._release(snap)
 
     @contextmanager
     def con(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        c = open_connection(self.db, read_only=True, wait_seconds=BUSY_WAIT_SECONDS,
-                            config={"enable_external_access": False, "memory_limit": QUERY_MEMORY_LIMIT})
-        try:
-            yield c
-        finally:
-            c.close()
+        with self.snapshot() as (_, cur):
+            yield cur
+
+    def cached(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        """`compute(con)`, remembered for this snapshot. Used for the aggregates over every fact (the metrics
+        grid, a metric's claims, counts), which cost 0.3-0.7 s at 100k articles and are the same for every
+        reader until the next run loads."""
+        with self.snapshot() as (snap, con):
+            sig = snap.sig
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == sig:
+                    self._cache.move_to_end(key)
+                    return hit[1]
+            value = compute(con)
+        with self._lock:
+            self._cache[key] = (sig, value)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            snap, self._snap = self._snap, None
+            if snap is not None:
+                snap.retired = True
+                self._drop_if_unused(snap)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -132,14 +298,22 @@ def fmt_value(v: Any) -> str:
     if isinstance(v, float):
         if math.isfinite(v) and v == int(v):
             return f"{int(v):,}"
-        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.2f}"
+        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.2f}".rstrip("0").rstrip(".")
     return "" if v is None else str(v)
 
 
-def timeline_svg(points: list[dict[str, Any]], width: int = 720, height: int = 220) -> dict[str, Any]:
-    """Coordinates of an inline SVG timeline: one dot per dated claim (x: its date, y: its value), linked to
-    the claim below. Computed here; the template only draws (no script)."""
-    dated = [p for p in points if p.get("effective_date") is not None and p.get("value") is not None]
+def timeline_svg(points: list[dict[str, Any]], per_page: int = CLAIM_ROWS, width: int = 720,
+                 height: int = 220) -> dict[str, Any]:
+    """Coordinates of an inline SVG timeline: one dot per date and value claimed (x: the date, y: the value;
+    claims repeating a date and value share the dot), linked to the first such claim in the list. Computed
+    here; the template only draws (no script)."""
+    seen: set[tuple[Any, Any]] = set()
+    dated = []
+    for p in points:
+        key = (p.get("effective_date"), p.get("value"))
+        if None not in key and key not in seen:
+            seen.add(key)
+            dated.append(p)
     if not dated:
         return {"width": width, "height": height, "dots": [], "ticks": []}
     pad_l, pad_r, pad_t, pad_b = 70, 20, 15, 30
@@ -156,6 +330,7 @@ def timeline_svg(points: list[dict[str, Any]], width: int = 720, height: int = 2
         return height - pad_b - (y - y0) / yspan * (height - pad_t - pad_b)
 
     dots = [{"x": round(sx(x), 1), "y": round(sy(y), 1), "claim_no": p["claim_no"], "conflicting": p["conflicting"],
+             "page": (p["claim_no"] - 1) // per_page + 1,
              "label": f"{p['effective_date']}: {fmt_value(p['value'])} {p['unit']} ({p['source'] or '?'})"}
             for x, y, p in zip(xs, ys, dated, strict=True)]
     line = " ".join(f"{d['x']},{d['y']}" for d in dots)
@@ -169,20 +344,18 @@ def timeline_svg(points: list[dict[str, Any]], width: int = 720, height: int = 2
 
 
 def page_index(wh: Warehouse, q: dict[str, str]) -> Page:
-    with wh.con() as con:
-        counts = _one(con, """SELECT
+    counts = wh.cached("index", lambda con: _one(con, """SELECT
             (SELECT count(*) FROM articles WHERE valid_to IS NULL) AS articles,
             (SELECT count(*) FROM facts WHERE valid_to IS NULL) AS facts,
             (SELECT count(*) FROM metric_by_region) AS metric_regions,
             (SELECT count(*) FROM quarantine) AS held_back,
             (SELECT count(*) FROM runs) AS runs,
-            (SELECT max(started_at) FROM runs) AS last_run""")
-    return Page("index.html", {"warehouse": str(wh.db), "counts": counts}, "gonghui workbench")
+            (SELECT max(started_at) FROM runs) AS last_run"""))
+    return Page("index.html", {"warehouse": str(wh.db), "counts": counts, **wh.status()}, "gonghui workbench")
 
 
 def page_metrics(wh: Warehouse, q: dict[str, str]) -> Page:
-    with wh.con() as con:
-        cells = _rows(con, """
+    cells = wh.cached("metrics", lambda con: _rows(con, """
             WITH agg AS (
                 SELECT region, metric, any_value(name_zh) AS name_zh, count(*) AS claims,
                        count(DISTINCT coalesce(source, article_id)) AS sources, bool_or(conflicting) AS conflicting
@@ -190,7 +363,7 @@ def page_metrics(wh: Warehouse, q: dict[str, str]) -> Page:
             SELECT a.metric, a.name_zh, a.region, m.value, m.unit, m.qualifier, m.as_of, m.effective_date,
                    a.claims, a.sources, a.conflicting
             FROM agg a JOIN metric_by_region m USING (region, metric)
-            ORDER BY a.metric, a.region""")
+            ORDER BY a.metric, a.region"""))
     metrics = sorted({(c["metric"], c["name_zh"] or "") for c in cells})
     regions = sorted({c["region"] for c in cells}, key=lambda r: (-sum(c["region"] == r for c in cells), r))
     grid = {(c["metric"], c["region"]): c for c in cells}
@@ -199,17 +372,21 @@ def page_metrics(wh: Warehouse, q: dict[str, str]) -> Page:
 
 
 def page_metric_region(wh: Warehouse, q: dict[str, str], metric: str, region: str) -> Page:
-    with wh.con() as con:
-        claims = _rows(con, """SELECT t.*, f.number_text FROM metric_timeline t
-                                  JOIN facts f ON f.fact_id = t.fact_id AND f.valid_to IS NULL
-                                  WHERE t.metric = ? AND t.region = ? ORDER BY t.claim_no""",
-                       [metric, region])
-        glossary = _one(con, "SELECT * FROM metrics WHERE metric = ?", [metric])
+    def compute(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        return (_rows(con, """SELECT t.*, f.number_text FROM metric_timeline t
+                              JOIN facts f ON f.fact_id = t.fact_id AND f.valid_to IS NULL
+                              WHERE t.metric = ? AND t.region = ? ORDER BY t.claim_no""", [metric, region]),
+                _one(con, "SELECT * FROM metrics WHERE metric = ?", [metric]))
+
+    claims, glossary = wh.cached(("metric", metric, region), compute)
     if not claims and glossary is None:
         raise NotFound(f"no metric {metric!r}")
-    return Page("metric_region.html", {"metric": metric, "region": region, "glossary": glossary, "claims": claims},
+    page = max(1, _int(q.get("page"), 1))
+    shown = claims[(page - 1) * CLAIM_ROWS: page * CLAIM_ROWS]
+    return Page("metric_region.html", {"metric": metric, "region": region, "glossary": glossary,
+                                       "total": len(claims), "page": page, "page_rows": CLAIM_ROWS, "claims": shown},
                 f"{(glossary or {}).get('name_zh') or metric} · {region}",
-                extra={"chart": timeline_svg(claims)})
+                extra={"chart": timeline_svg(claims, CLAIM_ROWS)})
 
 
 def page_article(wh: Warehouse, q: dict[str, str], article_id: str) -> Page:
@@ -231,12 +408,19 @@ def page_article(wh: Warehouse, q: dict[str, str], article_id: str) -> Page:
         original = (_one(con, "SELECT article_id, title, source, publish_date FROM articles WHERE article_id = ?",
                          [art["duplicate_of"]]) if art.get("duplicate_of") else None)
         paths = [art["source_file"]]
-        versions = _rows(con, """SELECT v.path, v.file_id, v.state, v.current, v.valid_from, v.valid_to,
-                                        v.first_run_id, v.retired_run_id, v.articles, v.facts,
-                                        (SELECT a.article_id FROM articles a WHERE a.file_id = v.file_id
-                                          AND a.seq = ? LIMIT 1) AS same_seq_article
-                                 FROM file_versions v WHERE v.path = ? ORDER BY v.valid_from""",
-                             [art["seq"], paths[0]])
+        # file_paths directly, not the file_versions view: the view counts the articles of every file in the
+        # warehouse (0.6 s at 100k articles); this page needs the versions of one path
+        versions = _rows(con, """SELECT path, file_id, state, valid_to IS NULL AS current, valid_from, valid_to,
+                                        first_run_id, retired_run_id
+                                 FROM file_paths WHERE path = ? ORDER BY valid_from""", [paths[0]])
+        if versions:
+            ids = [v["file_id"] for v in versions]
+            held = {r["file_id"]: r for r in _rows(con, f"""
+                SELECT file_id, count(*) AS articles, min(article_id) FILTER (WHERE seq = ?) AS same_seq_article
+                FROM articles WHERE file_id IN ({", ".join("?" * len(ids))}) GROUP BY file_id""", [art["seq"], *ids])}
+            for v in versions:
+                v["articles"] = held.get(v["file_id"], {}).get("articles", 0)
+                v["same_seq_article"] = held.get(v["file_id"], {}).get("same_seq_article")
         issues = _rows(con, """SELECT kind, "offset", raw, repaired, marker_offset FROM text_issues
                                WHERE file_id = ? ORDER BY "offset" """, [art["file_id"]])
         run = _one(con, "SELECT run_id, started_at, status FROM runs WHERE run_id = ?", [art["run_id"]])
@@ -281,19 +465,23 @@ def page_held_back(wh: Warehouse, q: dict[str, str]) -> Page:
         where.append("q.run_id = ?")
         params.append(run)
     cond = " AND ".join(where)
+    reasons, runs = wh.cached("held_back_facets", lambda con: (
+        _rows(con, """SELECT reason, sum(records)::BIGINT AS records, sum(files)::BIGINT AS files
+                      FROM quarantine_summary GROUP BY reason ORDER BY records DESC, reason"""),
+        _rows(con, "SELECT run_id, count(*) AS records FROM quarantine GROUP BY run_id ORDER BY run_id DESC")))
     with wh.con() as con:
-        reasons = _rows(con, """SELECT reason, sum(records)::BIGINT AS records, sum(files)::BIGINT AS files
-                                FROM quarantine_summary GROUP BY reason ORDER BY records DESC, reason""")
-        runs = _rows(con, """SELECT run_id, count(*) AS records FROM quarantine GROUP BY run_id
-                             ORDER BY run_id DESC""")
         total = _one(con, f"SELECT count(*) AS n FROM quarantine q WHERE {cond}", params)
+        # the page's rows first (small columns only), then their payloads: reading the JSON of every held-back
+        # record before the LIMIT cost most of the page at 100k articles
+        ids = [r["rowid"] for r in _rows(con, f"""SELECT q.rowid FROM quarantine q WHERE {cond}
+            ORDER BY q.created_at DESC, q.source_file, q.record_id
+            LIMIT {PAGE_ROWS} OFFSET {(page - 1) * PAGE_ROWS}""", params)]
         rows = _rows(con, f"""
             SELECT q.run_id, q.stage, q.record_kind, q.record_id, q.file_id, q.source_file, q.reasons, q.created_at,
                    q.payload->>'title' AS title, q.payload->>'evidence' AS evidence,
                    coalesce(q.payload->>'body', q.payload->>'text') AS text
-            FROM quarantine q WHERE {cond}
-            ORDER BY q.created_at DESC, q.source_file, q.record_id
-            LIMIT {PAGE_ROWS} OFFSET {(page - 1) * PAGE_ROWS}""", params)
+            FROM quarantine q WHERE q.rowid IN ({", ".join("?" * len(ids))})
+            ORDER BY q.created_at DESC, q.source_file, q.record_id""", ids) if ids else []
         keys = sorted({(r["run_id"], x) for r in rows for x in r["reasons"]})
         expectations: dict[tuple[str, str], dict[str, Any]] = {}
         if keys:
@@ -357,28 +545,38 @@ def page_search(wh: Warehouse, q: dict[str, str]) -> Page:
     hit = "strpos(body, ?)" if words else "0"
     hit_params = [words] if words else []
     asked = bool(words or source or region or since or until)
+    sources, regions = wh.cached("facets", lambda con: (
+        [r["source"] for r in _rows(con, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL "
+                                         "AND valid_to IS NULL ORDER BY source")],
+        [r["region"] for r in _rows(con, "SELECT DISTINCT region FROM articles WHERE region IS NOT NULL "
+                                         "AND valid_to IS NULL ORDER BY region")]))
     with wh.con() as con:
-        sources = [r["source"] for r in _rows(con, "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL "
-                                                   "AND valid_to IS NULL ORDER BY source")]
-        regions = [r["region"] for r in _rows(con, "SELECT DISTINCT region FROM articles WHERE region IS NOT NULL "
-                                                   "AND valid_to IS NULL ORDER BY region")]
         rows: list[dict[str, Any]] = []
-        total = 0
+        total: int | None = 0
+        more = False
         if asked:
+            # one scan finds the page's articles and cuts their snippets (DuckDB reads the body column whole
+            # either way: fetching 50 bodies by id afterwards cost as much as the search). The exact total
+            # costs a second scan, so a full page says "more" and counts only when asked (?count=1), as
+            # Datasette does with its truncated counts.
             rows = _rows(con, f"""
                 SELECT article_id, title, source, publish_date, region, duplicate_of,
                        {hit} AS hit, substr(body, greatest(1, {hit} - {CONTEXT_CHARS}), {3 * CONTEXT_CHARS}) AS snippet,
                        greatest(1, {hit} - {CONTEXT_CHARS}) AS snippet_start
                 FROM articles WHERE {cond}
                 ORDER BY publish_date DESC NULLS LAST, article_id
-                LIMIT {PAGE_ROWS} OFFSET {(page - 1) * PAGE_ROWS}""", hit_params * 3 + params)
-            total = (_one(con, f"SELECT count(*) AS n FROM articles WHERE {cond}", params) or {}).get("n", 0)
+                LIMIT {PAGE_ROWS + 1} OFFSET {(page - 1) * PAGE_ROWS}""", hit_params * 3 + params)
+            more = len(rows) > PAGE_ROWS
+            rows = rows[:PAGE_ROWS]
+            total = None if more else (page - 1) * PAGE_ROWS + len(rows)
+            if q.get("count") or (page > 1 and not rows):
+                total = (_one(con, f"SELECT count(*) AS n FROM articles WHERE {cond}", params) or {"n": 0})["n"]
     for r in rows:
         snip, at = r.pop("snippet") or "", int(r.pop("hit") or 0) - int(r.pop("snippet_start"))
         r["snippet"] = (list(context(snip, at, at + len(words))) if words and at >= 0
                         else [snip, "", ""])
     return Page("search.html", {"q": words, "source": source, "region": region, "from": since, "to": until,
-                                "page": page, "page_rows": PAGE_ROWS, "total": total, "results": rows,
+                                "page": page, "page_rows": PAGE_ROWS, "total": total, "more": more, "results": rows,
                                 "sources": sources, "regions": regions}, "Search")
 
 
@@ -494,13 +692,24 @@ def make_app(db: str | Path) -> Starlette:
             return Response("no report for this run", status_code=404, media_type="text/plain")
         return HTMLResponse(p.read_text(encoding="utf-8"), headers={"Content-Security-Policy": CSP})
 
+    def warm() -> None:
+        """The aggregates over every fact, computed once at start rather than by the first reader."""
+        try:
+            page_index(wh, {})
+            page_metrics(wh, {})
+        except (WarehouseBusy, duckdb.Error):
+            pass  # a run is loading: the first reader computes them
+
+    threading.Thread(target=warm, name="browse-warm", daemon=True).start()
     routes = [*route("/", page_index, twin="/index.json"),
               *route("/metrics", page_metrics), *route("/metrics/{metric}/{region}", page_metric_region),
               *route("/articles/{article_id}", page_article), *route("/held-back", page_held_back),
               *route("/search", page_search), *route("/runs", page_runs), Route("/runs/{run_id}/report", report),
               *route("/runs/{run_id}", page_run), *route("/catalogue", page_catalogue),
               Route("/favicon.ico", lambda r: Response(status_code=204))]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    app.state.warehouse = wh
+    return app
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 0) -> int:
@@ -519,7 +728,8 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 0) -> int:
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     print(f"gonghui browse: http://{shown}:{bound}/  (warehouse {db}, read-only; Ctrl-C to stop)", flush=True)
-    config = uvicorn.Config(make_app(db), log_level="warning", access_log=False, lifespan="off")
+    app = make_app(db)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
@@ -527,4 +737,5 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 0) -> int:
         pass
     finally:
         sock.close()
+        app.state.warehouse.close()
     return 0
