@@ -367,3 +367,26 @@ def test_browser_walks_from_a_metric_to_its_sentence(served: Served, tmp_path: P
                                ("browse-article", claim["article"].split("#")[0], 1400),
                                ("browse-held-back", "/held-back", 1000)):
         _screenshot(tmp_path, base + path, name, height)
+
+
+def test_stopping_removes_the_snapshot_and_a_busy_port_is_one_line(served: Served) -> None:
+    import signal
+    import tempfile
+
+    proc = subprocess.Popen([*_gonghui(), "browse", "--db", str(served.db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    url = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
+    assert url
+    assert httpx.get(url.group(0) + "index.json", timeout=60).json()["current"]
+    snapshots = list(Path(tempfile.gettempdir()).glob(f"gonghui-browse-{proc.pid}-*"))
+    assert len(snapshots) == 1 and any(snapshots[0].glob("*.duckdb"))
+    # the same port again: one line on stderr, exit 2, no traceback
+    busy = subprocess.run([*_gonghui(), "browse", "--db", str(served.db), "--port", url.group(1)],
+                          capture_output=True, text=True, timeout=60)
+    assert busy.returncode == 2 and busy.stderr.startswith("error: cannot listen on 127.0.0.1:")
+    assert "Traceback" not in busy.stderr and len(busy.stderr.strip().splitlines()) == 1
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    assert proc.wait(timeout=30) in (0, -signal.SIGINT, 128 + signal.SIGINT)
+    assert "Traceback" not in proc.stderr.read()
+    assert not snapshots[0].exists()

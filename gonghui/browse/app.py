@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import socket
 import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -90,6 +91,23 @@ class _Snapshot:
     retired: bool = False
 
 
+SNAPSHOT_PREFIX = "gonghui-browse-"
+
+
+def _remove_orphans() -> None:
+    """Snapshot folders of browse processes that are gone (killed before they could remove theirs)."""
+    for d in Path(tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*-*"):
+        pid = d.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
 class Warehouse:
     """The warehouse as the app reads it: a snapshot copy with one long-lived read-only connection.
 
@@ -106,7 +124,8 @@ class Warehouse:
 
     def __init__(self, db: str | Path) -> None:
         self.db = Path(db)
-        self._dir = Path(tempfile.mkdtemp(prefix="gonghui-browse-"))
+        _remove_orphans()
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         self._snap: _Snapshot | None = None
         self._taken = 0
         self._lock = threading.Lock()  # guards _snap, users, _cache
@@ -707,7 +726,16 @@ def make_app(db: str | Path) -> Starlette:
               *route("/search", page_search), *route("/runs", page_runs), Route("/runs/{run_id}/report", report),
               *route("/runs/{run_id}", page_run), *route("/catalogue", page_catalogue),
               Route("/favicon.ico", lambda r: Response(status_code=204))]
-    app = Starlette(routes=routes)
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # uvicorn ends a server stopped by SIGTERM or Ctrl-C by raising the signal again once it has shut
+        # down, so cleanup after server.run() would never run: the snapshot goes at shutdown instead
+        try:
+            yield
+        finally:
+            wh.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.warehouse = wh
     return app
 
@@ -725,11 +753,12 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 0) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {host}:{port} ({exc.strerror or exc})", file=sys.stderr)
         return 2
+    sock.listen(128)  # connections made as soon as the address is printed wait in the backlog for uvicorn
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     print(f"gonghui browse: http://{shown}:{bound}/  (warehouse {db}, read-only; Ctrl-C to stop)", flush=True)
     app = make_app(db)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
