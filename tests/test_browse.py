@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,10 @@ def test_every_page_kind_and_its_json_twin(served: Served) -> None:
         assert "script-src" not in html.headers["content-security-policy"]  # no script allowed at all
         assert "default-src 'none'" in html.headers["content-security-policy"]
         assert "<script" not in html.text and "http://" not in html.text.replace(served.url, "")  # nothing fetched
-        path, _, query = page.partition("?")
-        twin = served.get((path.rstrip("/") or "/index") + ".json" + ("?" + query if query else ""))
+        # the page's own JSON link is its twin
+        link = re.search(r'<a href="([^"]+)" id="json-twin">', html.text)
+        assert link, page
+        twin = served.get(unescape(link.group(1)))
         assert twin.status_code == 200 and twin.headers["content-type"].startswith("application/json"), page
         json.loads(twin.text)
     cells = served.get("/metrics.json").json()["cells"]
