@@ -57,6 +57,9 @@ CACHE_ENTRIES = 256
 # Claims listed per page of a metric in a region (the bench corpus has ~1,000 claims for one cell; the
 # timeline above shows them all).
 CLAIM_ROWS = 200
+# Of a held-back record's text (a payload keeps up to 400,000 characters), the app reads this many to show
+# the offending span in context: 50 records a page stay a few MB at most.
+HELD_TEXT_CHARS = 50_000
 # Characters of context either side of an offending span or a search hit.
 CONTEXT_CHARS = 60
 # The raw text beside the clean one is shown up to this many characters (an e-paper dump can be 1 MB).
@@ -498,7 +501,7 @@ def page_held_back(wh: Warehouse, q: dict[str, str]) -> Page:
         rows = _rows(con, f"""
             SELECT q.run_id, q.stage, q.record_kind, q.record_id, q.file_id, q.source_file, q.reasons, q.created_at,
                    q.payload->>'title' AS title, q.payload->>'evidence' AS evidence,
-                   coalesce(q.payload->>'body', q.payload->>'text') AS text
+                   left(coalesce(q.payload->>'body', q.payload->>'text'), {HELD_TEXT_CHARS}) AS text
             FROM quarantine q WHERE q.rowid IN ({", ".join("?" * len(ids))})
             ORDER BY q.created_at DESC, q.source_file, q.record_id""", ids) if ids else []
         keys = sorted({(r["run_id"], x) for r in rows for x in r["reasons"]})
