@@ -169,6 +169,10 @@ def test_every_page_kind_and_its_json_twin(served: Served) -> None:
     assert art["run"]["run_id"] == art["article"]["run_id"]
     assert set(art["article"]["metadata_origin"]) >= {"publish_date", "source"}
     assert served.get("/articles/no-such-article").status_code == 404
+    # the app's claims table lives in its own copy: the warehouse never gets it, the catalogue never shows it
+    names = {r["name"] for r in served.get("/catalogue.json").json()["relations"]}
+    assert "metric_timeline" in names and "browse_claims" not in names
+    assert served.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'browse_claims'")[0][0] == 0
 
 
 def test_article_shows_copies_revisions_and_what_cleaning_removed(served: Served) -> None:
