@@ -397,3 +397,10 @@ def test_stopping_removes_the_snapshot_and_a_busy_port_is_one_line(served: Serve
     assert proc.wait(timeout=30) in (0, -signal.SIGINT, 128 + signal.SIGINT)
     assert "Traceback" not in proc.stderr.read()
     assert not snapshots[0].exists()
+
+
+def test_browse_without_a_warehouse_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gonghui.cli import main
+
+    assert main(["browse", "--db", str(tmp_path / "none.duckdb")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: no warehouse at {tmp_path / 'none.duckdb'}; run `gonghui run`")
