@@ -377,11 +377,20 @@ def test_browser_walks_from_a_metric_to_its_sentence(served: Served, tmp_path: P
 
 
 def test_stopping_removes_the_snapshot_and_a_busy_port_is_one_line(served: Served) -> None:
+    proc = subprocess.Popen([*_gonghui(), "browse", "--db", str(served.db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        _stop_cleanly(proc, served)
+    finally:
+        if proc.poll() is None:  # a failed check above: no server left behind
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def _stop_cleanly(proc: subprocess.Popen[str], served: Served) -> None:
     import signal
     import tempfile
 
-    proc = subprocess.Popen([*_gonghui(), "browse", "--db", str(served.db)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stderr is not None
     url = re.search(r"http://127\.0\.0\.1:(\d+)/", proc.stdout.readline())
     assert url
