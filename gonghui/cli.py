@@ -554,6 +554,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Write the warehouse catalogue (docs/warehouse.md) from the DDL; --check: only say whether it is current."""
+    from gonghui.catalogue import build, render_markdown
+
+    text = render_markdown(build())
+    out = Path(args.out)
+    if args.check:
+        current = out.is_file() and out.read_text(encoding="utf-8") == text
+        print(f"{out}: {'up to date' if current else 'out of date with the DDL; run `gonghui docs`'}",
+              file=sys.stdout if current else sys.stderr)
+        return 0 if current else 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {out} ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_STORAGE
+    print(out)
+    return 0
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    """Serve the read-only workbench (gonghui/browse) until Ctrl-C."""
+    from gonghui.browse.app import serve
+
+    db = Path(args.db)
+    if not db.is_file():
+        print(f"error: no warehouse at {db}; run `gonghui run` first", file=sys.stderr)
+        return 2
+    return serve(db, host=args.host, port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gonghui", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -619,6 +651,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--db", default=DEFAULT_DB)
     ex.add_argument("--tables", default=None, help="comma-separated names (default: curated tables and views)")
     ex.set_defaults(func=cmd_export)
+    br = sub.add_parser("browse", help="browse the warehouse in a web browser (read-only, local)")
+    br.add_argument("--db", default=DEFAULT_DB)
+    br.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s: this machine only)")
+    br.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed at start)")
+    br.set_defaults(func=cmd_browse)
+    dc = sub.add_parser("docs", help="write the warehouse catalogue (tables, columns, metrics, lineage) from the DDL")
+    dc.add_argument("--out", default="docs/warehouse.md", help="file to write (default %(default)s)")
+    dc.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is out of date")
+    dc.set_defaults(func=cmd_docs)
     return p
 
 

@@ -17,6 +17,8 @@ FRONT = {"cli", "status", "workerpreload", "__main__"}  # layer 5; every other g
 def _modules() -> dict[str, Path]:
     mods = {f"gonghui.{p.stem}": p for p in (ROOT / "gonghui").glob("*.py") if p.stem != "__init__"}
     assert FRONT - {"__main__"} <= {m.split(".")[1] for m in mods}
+    # gonghui/browse (the workbench app) is one of gonghui's services: layer 3, like report and export
+    mods.update({f"gonghui.browse.{p.stem}": p for p in (ROOT / "gonghui" / "browse").glob("*.py") if p.stem != "__init__"})
     for pkg in PACKAGES:
         mods.update({f"gonghui.{pkg}.{p.stem}": p for p in (ROOT / pkg).glob("*.py") if p.stem != "__init__"})
     return mods
