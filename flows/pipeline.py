@@ -251,9 +251,9 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
     # A window of batches in flight, not the whole corpus: submitted batches' inputs live in the Dask
     # scheduler (this process) until they finish, and submitting all 34 batches of 100k articles up
     # front held them all from the start.
-    for _ in range(max(1, in_flight)):
-        submit_next()
     try:
+        for _ in range(max(1, in_flight)):
+            submit_next()  # the first starts the local cluster (prefect_dask creates it on first use)
         while futures:
             n_files, fut = futures.popleft()
             path = clock("wait_for_workers", fut.result)
@@ -263,8 +263,48 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
             loaded = clock("load", t.load, db_path, path)
             shutil.rmtree(path, ignore_errors=True)  # loaded: the shard has served its purpose
             yield n_files, loaded
+    except BaseException:
+        # The batches in flight are abandoned (a stop, a failed load): their workers are killed now,
+        # before the shard folder goes, so none writes a shard after it
+        kill_local_workers()
+        raise
     finally:
         shutil.rmtree(shard_dir, ignore_errors=True)
+
+
+def kill_local_workers() -> None:
+    """Kill the worker processes of this process's local Dask clusters, at once.
+
+    Closing a cluster asks each worker to finish and waits up to 4 s (Nanny.close: 0.8 x its 5 s
+    timeout) before killing it; a worker busy in a batch's transforms (CPU-bound Python) never finishes
+    in time, so a Ctrl-C under load took 4.8-5.5 s to end the run (1.3 s idle). A stop while the
+    cluster was still starting (the first batch's submit starts it) was worse: 10-11 s, the exit waiting
+    for the forkserver to finish importing the workers' modules so that it could stop them. Their work
+    is abandoned anyway: each nanny is told not to restart its worker, then the forkserver and every
+    worker it forked get SIGKILL, and the cluster's close finds them gone. A remote cluster's workers
+    are not ours to kill (no local cluster and no forkserver of ours: nothing done)."""
+    import signal
+    from multiprocessing import forkserver
+
+    import psutil
+    from distributed import LocalCluster
+    from distributed.deploy.spec import SpecCluster
+
+    local = [c for c in list(SpecCluster._instances) if isinstance(c, LocalCluster)]
+    for cluster in local:
+        for nanny in list(cluster.workers.values()):
+            if hasattr(nanny, "close_gracefully"):
+                nanny.close_gracefully(reason="gonghui-run-abandoned")  # not restarted when it dies
+    pids = [n.pid for c in local for n in list(c.workers.values()) if getattr(n, "pid", None)]
+    # the forkserver _start_forkserver started (a stop before the cluster exists leaves it importing)
+    fs = forkserver._forkserver  # noqa: SLF001 - no public accessor
+    server = getattr(fs, "_forkserver_pid", None) if getattr(fs, "_preload_modules", None) == WORKER_PRELOAD else None
+    if server:
+        with contextlib.suppress(psutil.Error):
+            pids += [server] + [p.pid for p in psutil.Process(server).children(recursive=True)]
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def shard_root(db_path: str) -> Path:
@@ -300,7 +340,27 @@ def _dask_config(local: bool) -> Iterator[None]:
             # get_mp_context sets Dask's own preload list once; ours replaces it before the server starts
             # (a server already running, from an earlier run in this process, keeps what it loaded)
             get_mp_context().set_forkserver_preload(WORKER_PRELOAD)
+            _start_forkserver()
         yield
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver now, with SIGINT ignored, so it inherits that (an ignored signal stays
+    ignored across exec): a terminal's Ctrl-C reaches the whole foreground group, and a forkserver still
+    starting up (its interpreter, then the preload: 2-10 s on a busy machine) died of it with a 40-line
+    KeyboardInterrupt traceback before the run's one line. This process ignores SIGINT only while the
+    forkserver is spawned (a few milliseconds); the preload then imports while the flow starts."""
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():  # signal dispositions: main thread only
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_pipeline(workers: int | None = None, dask_address: str | None = None, **kwargs: Any) -> dict[str, Any]:

@@ -362,12 +362,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _cmd_run(args)
         except RunStopped as exc:
             ignore_signals()
+            _kill_local_workers()
             print(f"gonghui run: stopped by {exc.name} before the run began; nothing was changed",
                   file=sys.stderr)
             return exc.exit_code
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return exc.code
+
+
+def _kill_local_workers() -> None:
+    """A stopped run's Dask workers and forkserver end now (see flows.pipeline.kill_local_workers);
+    otherwise Dask's exit handler waited for a forkserver still importing (7-11 s after the line)."""
+    pipeline = sys.modules.get("gonghui.flows.pipeline")
+    if pipeline is not None:
+        pipeline.kill_local_workers()
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -432,6 +441,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if summary is not None and summary.get("stopped_by"):
             ignore_signals()  # the cleanup below is not to be cut short by a second Ctrl-C
+            _kill_local_workers()  # whatever the flow could not reach (a cluster stopped while starting)
         _drain_prefect()
         if api is not None:
             api.stop()

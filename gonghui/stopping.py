@@ -45,7 +45,11 @@ _quiet = [True]
 def silence_libraries() -> None:
     """From now on nothing from Prefect's or Dask's loggers reaches the terminal: a stopping run's
     tasks are abandoned on purpose, and each would otherwise log a crash (unless -v)."""
-    for name in ("prefect", "distributed", "prefect_dask", "great_expectations"):
+    roots = ("prefect", "distributed", "prefect_dask", "great_expectations")
+    # their children too: Dask's logging config gives some a level of their own ("distributed.client"
+    # printed "Couldn't gather 1 keys, rescheduling" for the batch its killed worker held)
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".", 1)[0] in roots]
+    for name in (*roots, *names):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
