@@ -460,6 +460,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 run {summary['run_id']} {summary['status']} in {dt:.1f} s
   files:        {summary['files_seen']} seen, {summary['files_new']} processed, {summary['files_skipped']} unchanged \
 ({summary['files_loaded']} loaded, {summary['files_quarantined']} quarantined)
+  input:        {summary.get('files_revised', 0)} revised, {summary.get('files_missing', 0)} no longer there ({summary.get('files_pruned', 0)} pruned)
   articles:     {summary['articles_loaded']} loaded, {summary['articles_quarantined']} quarantined
   facts:        {summary['facts_loaded']} loaded; people: {summary['people_loaded']}
   expectations: {summary['expectations_failed']} failed (expectation × batch){_changes(summary)}
