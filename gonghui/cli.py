@@ -544,7 +544,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         check_warehouse_file(Path(args.db))
-        result = export(args.db, args.out, args.tables.split(",") if args.tables else None)
+        result = export(args.db, args.out, args.tables.split(",") if args.tables else None, history=args.history)
         paths, replaced = result.paths, result.removed
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -629,6 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("out", help="output folder")
     ex.add_argument("--db", default=DEFAULT_DB)
     ex.add_argument("--tables", default=None, help="comma-separated names (default: curated tables and views)")
+    ex.add_argument("--history", action="store_true",
+                    help="also the rows a revision or --prune retired (valid_to set); default: current rows")
     ex.set_defaults(func=cmd_export)
     return p
 
