@@ -21,6 +21,7 @@ from prefect.runtime import flow_run
 
 from gonghui import bundled_samples
 from gonghui.flows import tasks as t
+from gonghui.flows.inputs import manifest_in
 from gonghui.stopping import RunStopped, stop_on_signals
 from gonghui.transforms import PIPELINE_VERSION
 from gonghui.warehouse import load as wh
@@ -138,7 +139,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
                 # gonghui's own outputs (warehouse, lock, report folder) inside the input are not input
                 own = t.own_outputs(db_path, report_dir)
                 total = t.count_files(input_dir, skipped, own)
-                kept = t.manifest_in(input_dir)
+                kept = manifest_in(input_dir)
                 manifest_path = manifest_path or kept
                 found = t.discover(input_dir, db_path, manifest_path, tally, own)
             say(f"gonghui run {run_id}: {total} files in {'the warehouse' if mode == 'reprocess' else input_dir}")

@@ -298,9 +298,9 @@ def check_run_args(args: argparse.Namespace) -> None:
         if not Path(manifest).is_file():
             raise UsageError(f"manifest {manifest} not found (--manifest names a CSV, TSV or JSON Lines file)")
     elif not args.reprocess:
-        from gonghui.transforms.manifest import MANIFEST_NAMES
+        from gonghui.flows.inputs import manifest_in  # the lookup discovery makes (no Prefect import)
 
-        manifest = next((str(inp / n) for n in MANIFEST_NAMES if (inp / n).is_file()), None)
+        manifest = manifest_in(inp)
     if manifest:
         from gonghui.transforms.manifest import ManifestError, read_manifest
 
