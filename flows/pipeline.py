@@ -22,7 +22,7 @@ from prefect.runtime import flow_run
 from gonghui import bundled_samples
 from gonghui.flows import tasks as t
 from gonghui.flows.inputs import manifest_in
-from gonghui.stopping import RunStopped, stop_on_signals
+from gonghui.stopping import RunStopped, check_stop, stop_on_signals, stopping
 from gonghui.transforms import PIPELINE_VERSION
 from gonghui.warehouse import load as wh
 
@@ -45,11 +45,13 @@ class StageClock:
         self.seconds: dict[str, float] = {}
 
     def __call__(self, stage: str, fn: Callable[..., T], *args: Any) -> T:
+        check_stop()  # a stop signal whose RunStopped a library swallowed (gonghui.stopping.check_stop)
         t0 = time.perf_counter()
         try:
             return fn(*args)
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+            check_stop()
 
     def iter(self, stage: str, items: Iterable[T]) -> Iterator[T]:
         """`items`, timing the work of producing each one (a streaming stage such as discovery)."""
@@ -173,6 +175,13 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         status = "completed"
     except RunStopped as exc:
         status, stopped = "interrupted", exc
+    except Exception:
+        # The signal's RunStopped can surface wrapped: raised inside a library callback that catches
+        # everything (pydantic-core turned it into a PydanticSerializationError while Prefect serialised
+        # a task's parameters; the run was recorded failed, exit 1). A stop signal received is a stop.
+        if (signum := stopping()) is None:
+            raise
+        status, stopped = "interrupted", RunStopped(signum)
     finally:
         wh.finish_run(db_path, run_id, status, counts, None, clock.seconds)
     if stopped is not None:  # no report: the next run's report covers this one
@@ -257,7 +266,7 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
             submit_next()  # the first starts the local cluster (prefect_dask creates it on first use)
         while futures:
             n_files, fut = futures.popleft()
-            path = clock("wait_for_workers", fut.result)
+            path = clock("wait_for_workers", _result, fut)
             submit_next()  # keep the workers busy while this batch loads
             for stage, secs in json.loads((Path(path) / "meta.json").read_text()).get("seconds", {}).items():
                 clock.seconds[f"{stage} (workers)"] = clock.seconds.get(f"{stage} (workers)", 0.0) + secs
@@ -284,6 +293,8 @@ def kill_local_workers() -> None:
     is abandoned anyway: each nanny is told not to restart its worker, then the forkserver and every
     worker it forked get SIGKILL, and the cluster's close finds them gone. A remote cluster's workers
     are not ours to kill (no local cluster and no forkserver of ours: nothing done)."""
+    if "distributed" not in sys.modules:  # a sequential run: no cluster, and no 1 s import to find that out
+        return
     import signal
     from multiprocessing import forkserver
 
@@ -306,6 +317,19 @@ def kill_local_workers() -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+# How often waiting for a batch looks for a stop signal whose RunStopped was swallowed (check_stop).
+STOP_POLL_S = 0.1
+
+
+def _result(fut: Any) -> Any:
+    """The batch's result, looking for a stop every STOP_POLL_S while the workers compute it."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    while wrapped is not None and not wrapped.done():
+        check_stop()
+        time.sleep(STOP_POLL_S)
+    return fut.result()
 
 
 def shard_root(db_path: str) -> Path:

@@ -58,6 +58,15 @@ def stopping() -> int | None:
     return _stopping[0] if _stopping else None
 
 
+def check_stop() -> None:
+    """Raise RunStopped here if a stop signal has arrived. The handler raises it where the main thread
+    happens to be, and a library can swallow it there (a callback run under `except BaseException`: once
+    in 8 stops under load a run then carried on to the end and exited 0); the run's loops call this at
+    every stage, so a stop is never lost."""
+    if _stopping:
+        raise RunStopped(_stopping[0])
+
+
 def _handler(signum: int, _frame: object) -> None:
     if _stopping:
         return
