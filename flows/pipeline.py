@@ -21,7 +21,8 @@ from prefect.runtime import flow_run
 
 from gonghui import bundled_samples
 from gonghui.flows import tasks as t
-from gonghui.stopping import RunStopped, stop_on_signals
+from gonghui.flows.inputs import manifest_in
+from gonghui.stopping import RunStopped, check_stop, stop_on_signals, stopping
 from gonghui.transforms import PIPELINE_VERSION
 from gonghui.warehouse import load as wh
 
@@ -44,11 +45,13 @@ class StageClock:
         self.seconds: dict[str, float] = {}
 
     def __call__(self, stage: str, fn: Callable[..., T], *args: Any) -> T:
+        check_stop()  # a stop signal whose RunStopped a library swallowed (gonghui.stopping.check_stop)
         t0 = time.perf_counter()
         try:
             return fn(*args)
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+            check_stop()
 
     def iter(self, stage: str, items: Iterable[T]) -> Iterator[T]:
         """`items`, timing the work of producing each one (a streaming stage such as discovery)."""
@@ -138,7 +141,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
                 # gonghui's own outputs (warehouse, lock, report folder) inside the input are not input
                 own = t.own_outputs(db_path, report_dir)
                 total = t.count_files(input_dir, skipped, own)
-                kept = t.manifest_in(input_dir)
+                kept = manifest_in(input_dir)
                 manifest_path = manifest_path or kept
                 found = t.discover(input_dir, db_path, manifest_path, tally, own)
             say(f"gonghui run {run_id}: {total} files in {'the warehouse' if mode == 'reprocess' else input_dir}")
@@ -172,6 +175,13 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         status = "completed"
     except RunStopped as exc:
         status, stopped = "interrupted", exc
+    except Exception:
+        # The signal's RunStopped can surface wrapped: raised inside a library callback that catches
+        # everything (pydantic-core turned it into a PydanticSerializationError while Prefect serialised
+        # a task's parameters; the run was recorded failed, exit 1). A stop signal received is a stop.
+        if (signum := stopping()) is None:
+            raise
+        status, stopped = "interrupted", RunStopped(signum)
     finally:
         wh.finish_run(db_path, run_id, status, counts, None, clock.seconds)
     if stopped is not None:  # no report: the next run's report covers this one
@@ -251,20 +261,75 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
     # A window of batches in flight, not the whole corpus: submitted batches' inputs live in the Dask
     # scheduler (this process) until they finish, and submitting all 34 batches of 100k articles up
     # front held them all from the start.
-    for _ in range(max(1, in_flight)):
-        submit_next()
     try:
+        for _ in range(max(1, in_flight)):
+            submit_next()  # the first starts the local cluster (prefect_dask creates it on first use)
         while futures:
             n_files, fut = futures.popleft()
-            path = clock("wait_for_workers", fut.result)
+            path = clock("wait_for_workers", _result, fut)
             submit_next()  # keep the workers busy while this batch loads
             for stage, secs in json.loads((Path(path) / "meta.json").read_text()).get("seconds", {}).items():
                 clock.seconds[f"{stage} (workers)"] = clock.seconds.get(f"{stage} (workers)", 0.0) + secs
             loaded = clock("load", t.load, db_path, path)
             shutil.rmtree(path, ignore_errors=True)  # loaded: the shard has served its purpose
             yield n_files, loaded
+    except BaseException:
+        # The batches in flight are abandoned (a stop, a failed load): their workers are killed now,
+        # before the shard folder goes, so none writes a shard after it
+        kill_local_workers()
+        raise
     finally:
         shutil.rmtree(shard_dir, ignore_errors=True)
+
+
+def kill_local_workers() -> None:
+    """Kill the worker processes of this process's local Dask clusters, at once.
+
+    Closing a cluster asks each worker to finish and waits up to 4 s (Nanny.close: 0.8 x its 5 s
+    timeout) before killing it; a worker busy in a batch's transforms (CPU-bound Python) never finishes
+    in time, so a Ctrl-C under load took 4.8-5.5 s to end the run (1.3 s idle). A stop while the
+    cluster was still starting (the first batch's submit starts it) was worse: 10-11 s, the exit waiting
+    for the forkserver to finish importing the workers' modules so that it could stop them. Their work
+    is abandoned anyway: each nanny is told not to restart its worker, then the forkserver and every
+    worker it forked get SIGKILL, and the cluster's close finds them gone. A remote cluster's workers
+    are not ours to kill (no local cluster and no forkserver of ours: nothing done)."""
+    if "distributed" not in sys.modules:  # a sequential run: no cluster, and no 1 s import to find that out
+        return
+    import signal
+    from multiprocessing import forkserver
+
+    import psutil
+    from distributed import LocalCluster
+    from distributed.deploy.spec import SpecCluster
+
+    local = [c for c in list(SpecCluster._instances) if isinstance(c, LocalCluster)]
+    for cluster in local:
+        for nanny in list(cluster.workers.values()):
+            if hasattr(nanny, "close_gracefully"):
+                nanny.close_gracefully(reason="gonghui-run-abandoned")  # not restarted when it dies
+    pids = [n.pid for c in local for n in list(c.workers.values()) if getattr(n, "pid", None)]
+    # the forkserver _start_forkserver started (a stop before the cluster exists leaves it importing)
+    fs = forkserver._forkserver  # noqa: SLF001 - no public accessor
+    server = getattr(fs, "_forkserver_pid", None) if getattr(fs, "_preload_modules", None) == WORKER_PRELOAD else None
+    if server:
+        with contextlib.suppress(psutil.Error):
+            pids += [server] + [p.pid for p in psutil.Process(server).children(recursive=True)]
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+# How often waiting for a batch looks for a stop signal whose RunStopped was swallowed (check_stop).
+STOP_POLL_S = 0.1
+
+
+def _result(fut: Any) -> Any:
+    """The batch's result, looking for a stop every STOP_POLL_S while the workers compute it."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    while wrapped is not None and not wrapped.done():
+        check_stop()
+        time.sleep(STOP_POLL_S)
+    return fut.result()
 
 
 def shard_root(db_path: str) -> Path:
@@ -300,7 +365,27 @@ def _dask_config(local: bool) -> Iterator[None]:
             # get_mp_context sets Dask's own preload list once; ours replaces it before the server starts
             # (a server already running, from an earlier run in this process, keeps what it loaded)
             get_mp_context().set_forkserver_preload(WORKER_PRELOAD)
+            _start_forkserver()
         yield
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver now, with SIGINT ignored, so it inherits that (an ignored signal stays
+    ignored across exec): a terminal's Ctrl-C reaches the whole foreground group, and a forkserver still
+    starting up (its interpreter, then the preload: 2-10 s on a busy machine) died of it with a 40-line
+    KeyboardInterrupt traceback before the run's one line. This process ignores SIGINT only while the
+    forkserver is spawned (a few milliseconds); the preload then imports while the flow starts."""
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():  # signal dispositions: main thread only
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_pipeline(workers: int | None = None, dask_address: str | None = None, **kwargs: Any) -> dict[str, Any]:

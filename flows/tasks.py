@@ -308,15 +308,6 @@ def _manifest_rows(manifest_path: str | None, mtime_ns: int) -> tuple[Any, ...]:
     return tuple(read_manifest(mp.read_bytes(), mp.name))
 
 
-def manifest_in(input_dir: str) -> str | None:
-    """The manifest kept at the top of the input folder (MANIFEST_NAMES, first found), if any."""
-    for name in MANIFEST_NAMES:
-        p = Path(input_dir) / name
-        if p.is_file():
-            return str(p)
-    return None
-
-
 def _listing(input_dir: str, skipped: Skipped | None = None,
              own: frozenset[str] = frozenset()) -> Iterator[tuple[str, str | None]]:
     """_walk, without the manifest files at the top of the folder (they describe the input, they are

@@ -298,9 +298,9 @@ def check_run_args(args: argparse.Namespace) -> None:
         if not Path(manifest).is_file():
             raise UsageError(f"manifest {manifest} not found (--manifest names a CSV, TSV or JSON Lines file)")
     elif not args.reprocess:
-        from gonghui.transforms.manifest import MANIFEST_NAMES
+        from gonghui.flows.inputs import manifest_in  # the lookup discovery makes (no Prefect import)
 
-        manifest = next((str(inp / n) for n in MANIFEST_NAMES if (inp / n).is_file()), None)
+        manifest = manifest_in(inp)
     if manifest:
         from gonghui.transforms.manifest import ManifestError, read_manifest
 
@@ -362,12 +362,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             return _cmd_run(args)
         except RunStopped as exc:
             ignore_signals()
+            _kill_local_workers()
             print(f"gonghui run: stopped by {exc.name} before the run began; nothing was changed",
                   file=sys.stderr)
             return exc.exit_code
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return exc.code
+
+
+def _kill_local_workers() -> None:
+    """A stopped run's Dask workers and forkserver end now (see flows.pipeline.kill_local_workers);
+    otherwise Dask's exit handler waited for a forkserver still importing (7-11 s after the line)."""
+    pipeline = sys.modules.get("gonghui.flows.pipeline")
+    if pipeline is not None:
+        pipeline.kill_local_workers()
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -432,6 +441,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if summary is not None and summary.get("stopped_by"):
             ignore_signals()  # the cleanup below is not to be cut short by a second Ctrl-C
+            _kill_local_workers()  # whatever the flow could not reach (a cluster stopped while starting)
         _drain_prefect()
         if api is not None:
             api.stop()
@@ -450,6 +460,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 run {summary['run_id']} {summary['status']} in {dt:.1f} s
   files:        {summary['files_seen']} seen, {summary['files_new']} processed, {summary['files_skipped']} unchanged \
 ({summary['files_loaded']} loaded, {summary['files_quarantined']} quarantined)
+  input:        {summary.get('files_revised', 0)} revised, {summary.get('files_missing', 0)} no longer there ({summary.get('files_pruned', 0)} pruned)
   articles:     {summary['articles_loaded']} loaded, {summary['articles_quarantined']} quarantined
   facts:        {summary['facts_loaded']} loaded; people: {summary['people_loaded']}
   expectations: {summary['expectations_failed']} failed (expectation × batch){_changes(summary)}
@@ -533,7 +544,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         check_warehouse_file(Path(args.db))
-        result = export(args.db, args.out, args.tables.split(",") if args.tables else None)
+        result = export(args.db, args.out, args.tables.split(",") if args.tables else None, history=args.history)
         paths, replaced = result.paths, result.removed
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -650,6 +661,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("out", help="output folder")
     ex.add_argument("--db", default=DEFAULT_DB)
     ex.add_argument("--tables", default=None, help="comma-separated names (default: curated tables and views)")
+    ex.add_argument("--history", action="store_true",
+                    help="also the rows a revision or --prune retired (valid_to set); default: current rows")
     ex.set_defaults(func=cmd_export)
     br = sub.add_parser("browse", help="browse the warehouse in a web browser (read-only, local)")
     br.add_argument("--db", default=DEFAULT_DB)

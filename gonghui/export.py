@@ -41,9 +41,9 @@ def _sql_string(s: str) -> str:
 
 
 def export_parquet(db_path: str | Path, out_dir: str | Path,
-                   tables: Sequence[str] | None = None) -> list[Path]:
+                   tables: Sequence[str] | None = None, *, history: bool = False) -> list[Path]:
     """export(), the paths written."""
-    return export(db_path, out_dir, tables).paths
+    return export(db_path, out_dir, tables, history=history).paths
 
 
 def _earlier_export(out: Path) -> list[str]:
@@ -67,8 +67,13 @@ def _earlier_export(out: Path) -> list[str]:
     return []
 
 
-def export(db_path: str | Path, out_dir: str | Path, tables: Sequence[str] | None = None) -> ExportResult:
+def export(db_path: str | Path, out_dir: str | Path, tables: Sequence[str] | None = None, *,
+           history: bool = False) -> ExportResult:
     """Write one `<name>.parquet` per table or view into out_dir; return the paths written.
+
+    Tables with a `valid_to` column (raw_files, articles, facts, people) keep the rows a revision of
+    their file or --prune retired: the current rows are exported (valid_to NULL), as the views show
+    them; `history=True` exports every row, retired ones with their valid_to.
 
     The warehouse is opened read-only, so an export never changes it and can run beside readers.
     With `tables=None` every default table and view present is exported (an older warehouse may
@@ -102,7 +107,8 @@ def export(db_path: str | Path, out_dir: str | Path, tables: Sequence[str] | Non
             keep = ", ".join(_quote(c) for c in cols if c not in excluded)
             target = out / f"{name}.parquet"
             tmp = out / f".{name}.parquet.tmp"
-            con.execute(f"COPY (SELECT {keep} FROM {_quote(name)}) TO {_sql_string(str(tmp))} "
+            current = "" if history or "valid_to" not in cols else " WHERE valid_to IS NULL"
+            con.execute(f"COPY (SELECT {keep} FROM {_quote(name)}{current}) TO {_sql_string(str(tmp))} "
                         f"(FORMAT parquet, COMPRESSION zstd)")
             os.replace(tmp, target)
             written.append(target)

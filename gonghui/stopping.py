@@ -45,13 +45,26 @@ _quiet = [True]
 def silence_libraries() -> None:
     """From now on nothing from Prefect's or Dask's loggers reaches the terminal: a stopping run's
     tasks are abandoned on purpose, and each would otherwise log a crash (unless -v)."""
-    for name in ("prefect", "distributed", "prefect_dask", "great_expectations"):
+    roots = ("prefect", "distributed", "prefect_dask", "great_expectations")
+    # their children too: Dask's logging config gives some a level of their own ("distributed.client"
+    # printed "Couldn't gather 1 keys, rescheduling" for the batch its killed worker held)
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".", 1)[0] in roots]
+    for name in (*roots, *names):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def stopping() -> int | None:
     """The signal that is stopping this process, if any."""
     return _stopping[0] if _stopping else None
+
+
+def check_stop() -> None:
+    """Raise RunStopped here if a stop signal has arrived. The handler raises it where the main thread
+    happens to be, and a library can swallow it there (a callback run under `except BaseException`: once
+    in 8 stops under load a run then carried on to the end and exited 0); the run's loops call this at
+    every stage, so a stop is never lost."""
+    if _stopping:
+        raise RunStopped(_stopping[0])
 
 
 def _handler(signum: int, _frame: object) -> None:

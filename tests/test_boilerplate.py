@@ -21,6 +21,7 @@ from gonghui.transforms.boilerplate import (
 )
 from gonghui.transforms.clean import clean_document, learn_repeated_lines
 from gonghui.transforms.records import CleanDoc
+from tests.hostile.gen_text import in_chrome as _in_chrome
 
 F000 = "000_7e7ea642b88fe6f6.txt"
 F001 = "001_ef19e07390bc0016.txt"
@@ -219,3 +220,60 @@ def test_a_header_line_on_every_page_is_still_furniture() -> None:
     assert bar in learned.lines
     assert all(bar in learned.for_document(i) for i in range(6))
     assert learned.own == {}  # no page's own article holds it
+
+
+# --- versions of one article in one batch (issue 20 class 6) --------------------------------------------
+def test_versions_of_one_article_keep_every_line() -> None:
+    """The same story saved by five sites (five chromes): it repeats in five documents because it is one
+    article, not furniture. Before: all six lines learned, each version left with its copyright line."""
+    from gonghui.transforms.clean import learn_boilerplate
+    from tests.hostile.gen_text import synthetic
+
+    story = synthetic(100)
+    texts = [_in_chrome(j, story.text) for j in range(5)] + [_in_chrome(j, synthetic(200 + j).text) for j in range(5)]
+    learned = learn_boilerplate(texts)
+    assert learned.lines.isdisjoint(story.lines)
+    for i in range(5):
+        doc = clean_document("id", f"v{i}.txt", texts[i], repeated_lines=learned.for_document(i))
+        assert doc.text.split("\n")[0] == story.title
+        assert all(line in doc.text for line in story.lines[2:])
+
+
+def test_a_revised_copy_and_quoting_pages_leave_the_article_whole() -> None:
+    """Three versions (one revised: a paragraph rewritten) and two pages quoting the headline and a
+    paragraph. Before: five groups held the headline and it headed three of them, so it was taken for a
+    site header and learned with the quoted paragraph: every version lost both. The versions are one
+    article now: the quote is in three articles, not learned."""
+    from gonghui.transforms.clean import learn_boilerplate
+    from tests.hostile.gen_text import synthetic
+
+    story = synthetic(101)
+    revised = story.text.replace(story.lines[5], story.lines[5].replace("持续推进", "加快推进") + "另有三处站点正在建设。")
+    versions = [_in_chrome(0, story.text), _in_chrome(1, story.text), _in_chrome(2, revised)]
+    quote = f"相关新闻\n{story.title}\n{story.lines[3]}\n"
+    texts = versions + [synthetic(300 + i).text + quote for i in range(2)]
+    learned = learn_boilerplate(texts)
+    for i in range(3):
+        doc = clean_document("id", f"v{i}.txt", texts[i], repeated_lines=learned.for_document(i))
+        assert doc.text.split("\n")[0] == story.title and story.lines[3] in doc.text, i
+        assert story.lines[2] in doc.text and story.lines[4] in doc.text
+
+
+def test_short_pages_sharing_only_a_footer_of_sentences_still_lose_it() -> None:
+    """Six one-paragraph briefs of one site under a footer of three plain sentences (no hint word, longer
+    together than each brief): the pages share more than half their body lines, but not their ledes, so
+    they are six articles and the footer is learned (the reverted "2 of 3 longest lines" grouping merged
+    such pages and kept their footers)."""
+    from gonghui.transforms.boilerplate import is_body_line
+    from gonghui.transforms.clean import learn_boilerplate
+    from tests.hostile.gen_text import synthetic
+
+    foot = ("每一位职工群众的来信我们都会认真阅读,并在十个工作日内及时回复。\n"
+            "示例市的职工朋友们可以在每周三下午来到市职工服务中心当面咨询。\n"
+            "这里的每一篇报道都凝聚着一线职工和基层干部的心血与汗水。\n")
+    assert all(is_body_line(line) for line in foot.split("\n") if line)
+    texts = [f"示例工会简讯第{i}期\n{synthetic(400 + i).lines[2]}\n{foot}" for i in range(6)]
+    learned = learn_boilerplate(texts)
+    assert {line for line in foot.split("\n") if line} <= learned.lines
+    doc = clean_document("id", "b0.txt", texts[0], repeated_lines=learned.for_document(0))
+    assert doc.removed_counts[KIND_REPEATED_LINE] == 3 and synthetic(400).lines[2] in doc.text

@@ -43,6 +43,32 @@ def test_run_prints_progress_and_summary_without_tracebacks(cli_run):
     assert Path(report).exists()
 
 
+def test_summary_counts_revised_missing_and_pruned_files(tmp_path):
+    """The runs table's files_revised / files_missing / files_pruned are in the summary too: a file
+    corrected in place and one deleted since the last run, then the run with --prune."""
+    import shutil
+
+    inp = tmp_path / "in"
+    shutil.copytree(SAMPLES, inp)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    args = [sys.executable, "-m", "gonghui.cli", "run", "--input", str(inp), "--db", str(tmp_path / "wh.duckdb"),
+            "--report-dir", str(tmp_path / "reports")]
+    first = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "input:        0 revised, 0 no longer there (0 pruned)" in first.stdout, first.stdout
+    pages = sorted(inp.glob("*.txt"))
+    pages[0].write_text(pages[0].read_text("utf-8") + "\n本报讯 这一段是更正后补上的一段话,工会干部共计二十人参加。\n",
+                        encoding="utf-8")
+    pages[1].unlink()
+    second = subprocess.run([*args, "--prune"], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "input:        1 revised, 1 no longer there (1 pruned)" in second.stdout, second.stdout
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        row = con.execute("SELECT files_revised, files_missing, files_pruned FROM runs ORDER BY started_at DESC").fetchone()
+    assert row == (1, 1, 1)
+
+
 def test_sql_is_read_only(cli_run, capsys):
     tmp, _ = cli_run
     db = str(tmp / "wh.duckdb")

@@ -76,3 +76,32 @@ def test_export_runs_beside_a_reader_and_changes_nothing(warehouse, tmp_path):
         export_parquet(warehouse, tmp_path, tables=["runs"])
         assert reader.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     assert warehouse.stat().st_mtime_ns == before
+
+
+def test_current_rows_by_default_and_every_row_with_history(tmp_path):
+    """A file corrected in place retires its old article, facts and people rows (valid_to set). The export
+    holds the current rows, as the views show them; history=True every row. Before: the retired rows
+    were exported beside the current ones with nothing in the default files to tell them apart."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    pages = sorted(SAMPLES.glob("*.txt"))[:2]
+    for p in pages:
+        shutil.copy(p, inp / p.name)
+    with prefect_api():
+        assert run_flow(tmp_path, inp)["status"] == "completed"
+        first = inp / pages[0].name
+        first.write_text(first.read_text("utf-8") + "\n本报讯 这一段是更正后补上的一段话,工会干部共计二十人参加。\n",
+                         encoding="utf-8")
+        assert run_flow(tmp_path, inp)["status"] == "completed"
+    db = tmp_path / "wh.duckdb"
+    current = export_parquet(db, tmp_path / "now", tables=["raw_files", "articles", "facts", "people"])
+    every = export_parquet(db, tmp_path / "all", tables=["raw_files", "articles", "facts", "people"], history=True)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM facts WHERE valid_to IS NOT NULL").fetchone()[0] > 0
+        for now, all_ in zip(current, every, strict=True):
+            name = now.stem
+            n_current, n_all = con.execute(
+                f"SELECT count(*) FILTER (WHERE valid_to IS NULL), count(*) FROM {name}").fetchone()
+            assert con.execute(f"SELECT count(*), count(valid_to) FROM read_parquet('{now}')").fetchone() == (n_current, 0)
+            assert con.execute(f"SELECT count(*) FROM read_parquet('{all_}')").fetchone() == (n_all,)
+        assert con.execute("SELECT count(*) FROM articles WHERE valid_to IS NOT NULL").fetchone()[0] > 0

@@ -130,3 +130,51 @@ def stop_run(tmp: Path, sig: signal.Signals, inp: Path, group: bool) -> dict[str
     time.sleep(0.5)
     return {"code": proc.returncode, "seconds": seconds, "stdout": out, "stderr": err,
             "left": processes_of(proc.pid), "reached": marker.exists()}
+
+
+def busy_corpus(out: Path, articles: int = 2500) -> Path:
+    """A corpus big enough to keep two Dask workers busy for many batches (bench/gen_corpus.py: about
+    two files per three articles, each with the artifact classes of the samples). Returns --input."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_corpus.py"), "--n", str(articles), "--seed", "3",
+                    "--out", str(out), "--workers", "1"], check=True, capture_output=True, timeout=300)
+    return out / "corpus"
+
+
+def stop_busy_run(tmp: Path, inp: Path, workers: int = 2, batch_size: int = 200) -> dict[str, object]:
+    """Start `gonghui run --workers N` with small batches, wait until the first batch is loaded (the
+    workers are then busy transforming the batches in flight), send SIGINT to the whole process group
+    as a terminal's Ctrl-C does, and measure from the signal to the process's exit. No fault injection:
+    the workers are doing real work when the signal comes."""
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-m", "gonghui.cli", "run", "--input", str(inp), "--db",
+                             str(tmp / "wh.duckdb"), "--report-dir", str(tmp / "reports"), "--workers",
+                             str(workers), "--batch-size", str(batch_size)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env=env_for(tmp), start_new_session=True)
+    lines: list[tuple[float, str]] = []
+    first_batch = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append((time.monotonic(), line.rstrip("\n")))
+            if line.startswith("  batch 1:"):
+                first_batch.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    first_batch.wait(600)
+    started = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    seconds = time.monotonic() - started
+    reader.join(10)
+    time.sleep(0.5)  # the forkserver and resource tracker end when their parent's pipes close
+    return {"code": proc.returncode, "seconds": seconds, "reached": first_batch.is_set(),
+            "before": [ln for t, ln in lines if t < started], "after": [ln for t, ln in lines if t >= started],
+            "stdout": proc.stdout.read() if proc.stdout else "", "left": processes_of(proc.pid)}

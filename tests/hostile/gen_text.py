@@ -305,7 +305,42 @@ def text_cases() -> list[HostileCase]:
     case("quoted-article", "20.6", "five pages quote a page's headline and a paragraph in a 相关新闻 box",
          home.text.encode(), art=home, fname="home.txt", extra=quoting, contains=(home.lines[2][4:24],),
          facts_min=3)
+
+    # --- 20.6: versions of one article in one batch keep their lines; a site's footer is still learned ---
+    # The versions sit in folders of their own: repetition is learned over the whole batch.
+    story = art()
+    for j in range(5):  # the same story saved from five sites, each with its own chrome
+        case(f"article-version-{j}", "20.6", f"one story saved from five sites: the copy of site {j}",
+             in_chrome(j, story.text).encode(), art=story, contains=(story.lines[2][4:24], story.lines[5][4:24]),
+             facts_min=3)
+    story = art()
+    revised = story.text.replace(story.lines[5], story.lines[5].replace("持续推进", "加快推进") + "另有三处站点正在建设。")
+    for j, text in enumerate((story.text, story.text, revised)):
+        case(f"revised-version-{j}", "20.6", "three versions of a story (one revised) and two pages quoting it",
+             in_chrome(j, text).encode(), art=story, contains=(story.lines[3][4:24], story.lines[2][4:24]),
+             facts_min=3)
+    quote = f"相关新闻\n{story.title}\n{story.lines[3]}\n"
+    for j in range(2):
+        a = art()
+        case(f"revised-quoting-{j}", "20.6", "a page quoting a story that has versions", (a.text + quote).encode(), art=a)
+    footer = ("每一位职工群众的来信我们都会认真阅读,并在十个工作日内及时回复。\n"
+              "示例市的职工朋友们可以在每周三下午来到市职工服务中心当面咨询。\n")
+    for j in range(5):  # a site's footer of plain sentences under five different articles: furniture
+        a = art()
+        case(f"site-footer-{j}", "20.6", "a footer of plain sentences under five articles of one site",
+             (a.text + footer).encode(), art=a, excludes=("十个工作日内", "每周三下午"), removed=("repeated_line",))
     return out
+
+
+SITES = ("示例工会网", "职工之家网", "劳动新闻在线", "工运资讯网", "职工服务网", "劳模风采网")
+
+
+def in_chrome(site: int, text: str) -> str:
+    """A page of one site: its channel bar on top, its long copyright line (longer than any body line, so
+    the page's longest lines differ from site to site) at the foot."""
+    s = SITES[site]
+    return (f"{s} > 新闻中心 > 正文\n{text}版权所有 {s} 2023 本站所刊登的各种新闻、信息和各种专题专栏资料均为{s}"
+            f"版权所有,未经协议授权禁止下载使用 联系电话010-{6000000 + site}\n")
 
 
 def write_text_cases(root: Path) -> list[HostileCase]:
