@@ -788,11 +788,15 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
 _READ_RANGE = re.compile(rf"^(?P<lo>.+?)\s?{_RANGE_JOIN}\s?(?P<hi>.+?)$")
 
 
+# 多 / 余 between a number and its scale word (300多万, 卅多万) says "more than"; the value is without it.
+_INNER_APPROX = re.compile(r"(?<=[0-9一二两三四五六七八九十百千廿卅])[多余](?=[万亿])")
+
+
 def read_back(number_text: str) -> float | None:
     """The value a Quantity's number_text stands for, as find_quantities read it: a numeral
     (parse_number), a percentage in words (百分之三十 → 30), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
     end of a range written with the high end's scale (1.3至1.4万 → 13000)."""
-    s = number_text.strip()
+    s = _INNER_APPROX.sub("", number_text.strip())  # 300多万, 廿多万: the 多 is the qualifier's
     if s.startswith(_PERCENT_WORDS):  # 百分之三点一八 → 3.18
         return parse_number(s[len(_PERCENT_WORDS):])
     rng = _READ_RANGE.match(s)
