@@ -278,3 +278,15 @@ def test_spot_check_fixes_locative_modifier_conjunction_and_counted_group() -> N
     assert _got("该公司在越南的厂房投资便达5亿元。", "subject") == [(5e8, "厂房投资")]
     assert _got("虽然,仍有300名从外地来的工人留下。", "subject")[0][1] != "虽然"
     assert _got("被捕者中,有4人是外籍人士。", "subject") == [(4, "外籍人士")]
+
+
+def test_a_length_or_count_of_times_measures_the_activity_after_its_agent() -> None:
+    # Sentences written for this test: the agent and adverbials before a duration are cut off at the
+    # last passive / cause / aspect marker (被, 因, 曾 ...), leaving the activity.
+    assert _got("全厂工人曾经停产两星期。", "subject") == [(2, "停产")]
+    assert _got("新入职文员陈小姐被延长试用期90天。", "subject") == [(90, "延长试用期")]
+    # a short subject is kept whole
+    assert _got("工人罢工5天。", "subject") == [(5, "工人罢工")]
+    # counts with no measure word, a pair of figures: each is its own fact
+    assert _got("该工会现有3.5万会员。", "subject", "unit") == [(35000, "会员", "人")]
+    assert _got("只是一、两天的休假。", "unit") == [(1, "天"), (2, "天")]

@@ -444,7 +444,22 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
     if subject is None:
         subject = _head_of(before_subject) or None
+        if subject is not None and q.unit in ACTIVITY_UNITS and len(subject) > MAX_ACTIVITY_CHARS:
+            # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
+            # phrase after the last passive, cause or aspect marker, not the agent before it
+            cut = _last(_ACTIVITY_CUT, subject)
+            if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
+                subject = subject[cut.end() :]
     return subject, verb, phrase_end, predicate
+
+
+# Units that measure an activity (how long, how often): a length of time, a number of times or blows.
+ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
+# An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
+# gold's longest is 7 characters); a longer run holds its agent and adverbials too, and is cut after the
+# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍).
+MAX_ACTIVITY_CHARS = 7
+_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍")
 
 
 def _head_of(before_subject: str) -> str:
