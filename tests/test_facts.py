@@ -290,3 +290,14 @@ def test_a_length_or_count_of_times_measures_the_activity_after_its_agent() -> N
     # counts with no measure word, a pair of figures: each is its own fact
     assert _got("该工会现有3.5万会员。", "subject", "unit") == [(35000, "会员", "人")]
     assert _got("只是一、两天的休假。", "unit") == [(1, "天"), (2, "天")]
+
+
+def test_a_count_of_places_hands_the_statistic_after_it_to_the_figures_that_follow() -> None:
+    # Sentences written for this test (a statistics release's shape).
+    assert _got("本月36个主要城市二手住宅销售价格上涨0.3%。", "subject", region=None) == [
+        (36, "主要城市"), (0.3, "主要城市二手住宅销售价格")]
+    assert _got("12个大城市城镇失业率为4.1%。", "subject", region=None) == [(12, "大城市"), (4.1, "大城市城镇失业率")]
+    # a statistic word that opens the noun is part of it
+    assert _got("5万名城镇职工参保。", "subject", region=None)[0][1].startswith("城镇职工")
+    # a verb of holding before a figure: the holder is the subject
+    assert _got("自由党手握9票。", "subject") == [(9, "自由党")]

@@ -133,6 +133,8 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
     # a list or a run of time left open before the figure (雇员及至少7人, 加入或, 均是连续10个月)
     "及", "和", "与", "或", "以及", "连续",
+    # a verb of holding before the figure (劳工界,手握60票; 坐拥300万会员): the holder is named before it
+    "手握", "坐拥", "握有", "拥有",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -386,9 +388,23 @@ def verb_of(text: str, seg_start: int, q: Quantity) -> str | None:
     return _before(text[seg_start : q.start])[1]
 
 
+# Statistics releases count places or goods and name, right after them, the statistic measured over
+# them (70个大中城市房地产市场价格涨幅, 4个一线城市新建商品住宅销售价格, 31个大城市城镇失业率, 50种重要生产资料
+# 市场价格): the count's noun ends where one of these words of what is measured starts (at least
+# MIN_HEAD_CHARS in: 城镇职工 keeps its 城镇).
+STATISTIC_WORDS: tuple[str, ...] = (
+    "房地产", "新建商品住宅", "二手住宅", "商品住宅", "城镇", "市场价格", "销售价格", "价格", "失业率", "涨幅",
+    "跌幅", "增幅", "监测", "零售额", "平均工资",
+)
+_STATISTIC_AFTER = re.compile("|".join(sorted(STATISTIC_WORDS, key=len, reverse=True)))
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
-                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool]:
-    """(subject, verb, end of the claim phrase, predicate follows) for quantity `q` in the clause.
+                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
+    """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
+
+    "statistic" is the whole noun run when a statistic follows the counted noun (70个大中城市房地产市场价格:
+    the count is of 大中城市, the figures that follow in the sentence are of the whole run); else None.
 
     `limit` is where the next figure of the clause starts (a noun after this one ends there).
     "predicate follows" is True when the number itself is the subject of a verb (74.7%不知道,
@@ -410,6 +426,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
+    statistic: str | None = None
     predicate = False
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
@@ -419,13 +436,17 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         # noun is what the amount is
         noun = _MONEY_NOUN_END.search(text, max(seg_start, q.start - 8), q.start)
         if noun is not None:
-            return noun.group(1), verb_of(text, seg_start, q), q.end, False
+            return noun.group(1), verb_of(text, seg_start, q), q.end, False, None
         after = ""
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
     elif len(after) >= 2 and len(after) <= max_after:
+        stat = _STATISTIC_AFTER.search(after, MIN_HEAD_CHARS)
+        if stat is not None and q.unit not in ("元", "%"):
+            statistic = _trim(_SUBJECT_TAIL_WORDS_RE.sub("", after)) or None  # (销售价格上涨: the price)
+            after = after[: stat.start()]  # 70个大中城市房地产市场价格: the cities are counted
         subject = _trim(after) or None
         phrase_end = after_end
         vm = _VERB_RE.match(text, phrase_end)
@@ -450,7 +471,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             cut = _last(_ACTIVITY_CUT, subject)
             if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
                 subject = subject[cut.end() :]
-    return subject, verb, phrase_end, predicate
+    return subject, verb, phrase_end, predicate, statistic
 
 
 # Units that measure an activity (how long, how often): a length of time, a number of times or blows.
@@ -813,7 +834,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             seg_start = max(seg_start, w_start)
             nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
             joined_next = nxt if nxt is not None and _JOINED.fullmatch(text, q.end, nxt.start) else None
-            subject, verb, phrase_end, predicate = _subject_verb(
+            subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
             if subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
@@ -833,10 +854,11 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 subject = spread_subject or subject
                 fact_region = spread_region or region
             if subject is not None:
-                carried_subject, carried_sentence = subject, sentence_start
-                if not _CHANGE_NOUN.fullmatch(subject) and not _only_places(subject):
+                carried = statistic or subject  # (a count of cities hands on the statistic measured over them)
+                carried_subject, carried_sentence = carried, sentence_start
+                if not _CHANGE_NOUN.fullmatch(carried) and not _only_places(carried):
                     # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
-                    carried_topic, carried_paragraph = subject, paragraph_start
+                    carried_topic, carried_paragraph = carried, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
