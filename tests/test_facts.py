@@ -301,3 +301,9 @@ def test_a_count_of_places_hands_the_statistic_after_it_to_the_figures_that_foll
     assert _got("5万名城镇职工参保。", "subject", region=None)[0][1].startswith("城镇职工")
     # a verb of holding before a figure: the holder is the subject
     assert _got("自由党手握9票。", "subject") == [(9, "自由党")]
+
+
+def test_a_verb_of_having_ends_the_noun_and_a_partner_is_cut_from_an_activity() -> None:
+    # Sentences written for this test.
+    assert _got("58岁的李伯育有三子。", "subject")[0] == (58, "李伯")
+    assert _got("工会代表上周与管理层谈判了三次。", "subject") == [(3, "管理层谈判")]

@@ -66,6 +66,8 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
     "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
     "一定", "计算", "唔", "按月", "按年", "按季", "环比", "同比",
+    # verbs of having after a person or a place (63岁的兰姐育有两子, 该区设有3间诊所)
+    "育有", "拥有", "设有", "共有", "还有",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -478,9 +480,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
 ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
 # An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
 # gold's longest is 7 characters); a longer run holds its agent and adverbials too, and is cut after the
-# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍).
+# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍, and 与 / 跟 / 同 of
+# whom it was done with: 员工代表周三与资方会面了两次 -> 资方会面).
 MAX_ACTIVITY_CHARS = 7
-_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍")
+_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟|同(?![事学意时样等])")
 
 
 def _head_of(before_subject: str) -> str:
