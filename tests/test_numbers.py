@@ -226,9 +226,9 @@ def test_count_with_no_measure_word_after_a_scale_before_a_people_noun() -> None
 def test_neighbouring_numerals_with_a_dash_are_two_figures() -> None:
     assert _found("只是停工一、两天而已。") == [("一", 1.0, "天", None), ("两", 2.0, "天", None)]
     assert _found("来了三、四名工友。") == [("三", 3.0, "名", None), ("四", 4.0, "名", None)]
-    # dates in a list stay dates; a rank's list (第五、六) is no pair of counts
+    # dates in a list stay dates; a rank's list (第五、六名: fifth and sixth) holds no count
     assert _found("会议于12、13日举行。") == []
-    assert [v for _, v, _, _ in _found("排第五、六名。")] == [6.0]
+    assert _found("排第五、六名。") == []
 
 
 def test_times_strokes_half_a_tenth_and_approximations_with_you() -> None:
@@ -245,3 +245,8 @@ def test_times_strokes_half_a_tenth_and_approximations_with_you() -> None:
 def test_a_length_after_guoqu_is_stated_when_a_verb_of_keeping_up_follows() -> None:
     assert _found("团体须在过去两年持续运作。") == [("两", 2.0, "年", None)]
     assert _found("过去两年,工资停滞。") == []
+
+
+def test_pairs_that_are_a_few_or_a_time_reference_are_no_figures() -> None:
+    assert _found("诉讼动辄三、五年。") == []  # digits apart: "a few", like 三五年
+    assert _found("未来一、两天会公布。") == []  # a time reference before the pair's low end

@@ -494,7 +494,8 @@ def _bare_count_quantities(text: str) -> list[Quantity]:
 # A pair of neighbouring Chinese digits written with 、 (一、两天, 两、三个, 三、四名) is "one or two":
 # both are figures (the real-text gold keeps both), and the 、 is no list of dates (dates are written
 # in Arabic digits or whole: 12、13日, 十二日、十三日).
-_NEIGHBOUR_DIGITS = {"一": "二两", "二": "三", "两": "三", "三": "四五", "四": "五", "五": "六", "六": "七",
+# (三、五年 is "a few years", no figure: 五 is no neighbour of 三.)
+_NEIGHBOUR_DIGITS = {"一": "二两", "二": "三", "两": "三", "三": "四", "四": "五", "五": "六", "六": "七",
                      "七": "八", "八": "九"}
 
 
@@ -745,8 +746,14 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
         return None
+    if (len(num) == 1 and num_start >= 2 and text[num_start - 1] == "、" and text[num_start - 2] in _NEIGHBOUR_DIGITS
+            and num in "三四五六七八九十" and not _neighbour_pair(text, num_start, num)
+            and (num_start < 3 or text[num_start - 3] not in CN_DIGITS + CN_SCALES)):
+        return None  # 三、五年, 一、三个: two digits apart written as a pair are "a few", like 三五个
+    # (the time word stands before the pair's low end in 未来一、两天)
+    ref_at = num_start - 2 if _neighbour_pair(text, num_start, num) else num_start
     if (UNIT_FORMS[unit_text] in _TIME_UNITS and not q1
-            and text[max(0, num_start - 2) : num_start].endswith(TIME_REFERENCE_BEFORE)
+            and text[max(0, ref_at - 2) : ref_at].endswith(TIME_REFERENCE_BEFORE)
             and not text.startswith(CONTINUING_AFTER, m.end())):
         return None
     if unit_text == "度" and num not in _TIMES_NUMERALS:
