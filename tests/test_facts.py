@@ -307,3 +307,9 @@ def test_a_verb_of_having_ends_the_noun_and_a_partner_is_cut_from_an_activity() 
     # Sentences written for this test.
     assert _got("58岁的李伯育有三子。", "subject")[0] == (58, "李伯")
     assert _got("工会代表上周与管理层谈判了三次。", "subject") == [(3, "管理层谈判")]
+
+
+def test_qianri_is_the_day_before_yesterday_and_a_dated_report_dates_what_it_says() -> None:
+    # Sentences written for this test.
+    assert _got("工会主席前日下午指,现有2.4万会员。", "as_of", publish_date="2021-05-10") == [(24000, "2021-05-08")]
+    assert _got("会议提前日期,有300人出席。", "as_of", publish_date="2021-05-10") == [(300, None)]

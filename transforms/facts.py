@@ -707,7 +707,8 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         if m is not None:
             brk = CLAUSE_BREAK.search(text, m.end())
             clause_end = brk.start() if brk else len(text)
-            if clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start):
+            if (clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start)
+                    and not _dated_report(text, m, clause_end)):
                 m = None
     if m is None:
         # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
@@ -719,7 +720,7 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
     if m is not None and (m.group("nextday") or m.group("sameday")):
         # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
         named = index.match_at(max(0, m.start() - RELATIVE_DAY_LOOKBACK), m.start())
-        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now")):
+        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "dbyday", "now")):
             iso, _ = index.answer(named)
             if iso is not None:
                 day = relative_day(m, date.fromisoformat(iso))
@@ -744,6 +745,18 @@ DATING_OPENER_SLACK = 4
 # 翌日 / 当日 refer to a day named shortly before, within the paragraph or the one before it.
 RELATIVE_DAY_LOOKBACK = 300
 _MODIFIER_AFTER_DATE = re.compile(r".{0,3}的")
+
+
+# A clause that reports a statement and dates it (主席前日下午指, 工会昨日表示) dates what the statement says
+# in the clauses after it (…指,暂有1.2万会员: the union had them that day). The reporting verb ends the
+# clause, at most this many characters after the date (前日下午指: 下午 and 指).
+_REPORT_VERB_END = re.compile(r"(?:指出|表示|透露|宣布|公布|称|指|说)$")
+REPORT_AFTER_DATE_CHARS = 6
+
+
+def _dated_report(text: str, m: re.Match[str], clause_end: int) -> bool:
+    return (clause_end - m.end() <= REPORT_AFTER_DATE_CHARS
+            and _REPORT_VERB_END.search(text, m.end(), clause_end) is not None)
 
 
 def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> bool:
