@@ -313,3 +313,19 @@ def test_qianri_is_the_day_before_yesterday_and_a_dated_report_dates_what_it_say
     # Sentences written for this test.
     assert _got("工会主席前日下午指,现有2.4万会员。", "as_of", publish_date="2021-05-10") == [(24000, "2021-05-08")]
     assert _got("会议提前日期,有300人出席。", "as_of", publish_date="2021-05-10") == [(300, None)]
+
+
+def test_ages_of_a_range_describe_the_people_named_after_them() -> None:
+    # Sentences written for this test.
+    assert _got("年龄介乎60岁至64岁而未有工作人士,须登记。", "subject") == [(60, "未有工作人士"), (64, "未有工作人士")]
+    assert _got("一名62岁的男子被捕。", "subject") == [(62, "男子")]
+
+
+def test_shares_of_people_passed_bills_conditions_and_shrinks() -> None:
+    # Sentences written for this test.
+    body = "是次调查访问了800名学生。近6成人支持罢课。"
+    assert _got(body, "subject") == [(800, "学生"), (60, "学生")]
+    assert _got("公司削减三成人手。", "subject") == [(30, "人手")]  # 人手 is a noun
+    assert _got("议会通过男士侍产假由三天增加到五天。", "subject") == [(3, "男士侍产假"), (5, "男士侍产假")]
+    assert _got("团体过去一年维持运作便符合资格。", "subject") == [(1, "维持运作")]
+    assert _got("出口总值仍缩两成。", "subject") == [(20, "出口总值")]

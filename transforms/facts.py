@@ -32,6 +32,8 @@ VERBS: tuple[str, ...] = (
     "创效", "撬动", "带动", "吸引", "汇集", "摸排", "签订", "输出", "发表", "获得", "获", "完成",
     "办理", "参加", "参与", "参赛", "覆盖", "推动", "出台", "制定", "印发", "设置", "推出", "打造",
     "销售", "投放", "派出", "涌现", "注册", "达到", "突破", "荣获",
+    # a legislature passing a measure (立法会通过男士侍产假由三天增加到五天): the measure is what changed
+    "通过",
 )
 # Linking words: they separate the subject from the number but say nothing about the action.
 COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
@@ -51,7 +53,7 @@ _NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
 _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
 _SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?!职)|与|将|把|让|有|先后|均|年均|每年|以)+")
-_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等)+$")
+_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|便)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
 _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
 # 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
@@ -68,6 +70,8 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "一定", "计算", "唔", "按月", "按年", "按季", "环比", "同比",
     # verbs of having after a person or a place (63岁的兰姐育有两子, 该区设有3间诊所)
     "育有", "拥有", "设有", "共有", "还有",
+    # a condition met (过去一年维持运作便符合资格): what was kept up ends before it
+    "符合",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -135,6 +139,8 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
     # a list or a run of time left open before the figure (雇员及至少7人, 加入或, 均是连续10个月)
     "及", "和", "与", "或", "以及", "连续",
+    # a shrink (经济仍缩半成): a change word like 跌 / 减
+    "收缩", "萎缩", "缩",
     # a verb of holding before the figure (劳工界,手握60票; 坐拥300万会员): the holder is named before it
     "手握", "坐拥", "握有", "拥有",
 )
@@ -160,7 +166,7 @@ _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", 
 # A change to a figure (跌至, 增加到): what changed stands before it.
 _CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
 # 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
-_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长)$")
+_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长|(?:收缩|萎缩|下跌|上升)?幅度)$")
 # 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
 _COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
 _CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
@@ -401,6 +407,14 @@ STATISTIC_WORDS: tuple[str, ...] = (
 _STATISTIC_AFTER = re.compile("|".join(sorted(STATISTIC_WORDS, key=len, reverse=True)))
 
 
+# 人 right after a share is "people" (6成人选择) unless it opens a noun (人士, 人员, 人手, 人口, 人数 ...).
+_SHARE_OF_PEOPLE = re.compile(r"人(?![士员手口数工力才民事均次类权情心])")
+# An age stated of 年龄 (年龄介乎65岁至69岁而未有供款人士): the people the age describes are named after it,
+# ending with one of these person nouns within MAX_SUBJECT_CHARS.
+AGE_WORDS: tuple[str, ...] = ("年龄", "年纪", "岁数")
+_AGED_PERSON = re.compile(r"(?:或以上|或以下|以上|以下)?(?:而|的)?(?P<who>[^，,。；;：:、()（）「」]{0,12}?(?:人士|长者|人))")
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
                   joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
     """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
@@ -440,6 +454,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         if noun is not None:
             return noun.group(1), verb_of(text, seg_start, q), q.end, False, None
         after = ""
+    if q.unit == "%" and _SHARE_OF_PEOPLE.match(text, q.end):
+        # 近6成人选择…, 逾7成人来年将…: a share of "people" followed by what they do counts the group
+        # the paragraph named (受访者, 中学生), as 74.7%不知道 does
+        return None, verb, q.end + 1, True, None
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
@@ -473,6 +491,12 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             cut = _last(_ACTIVITY_CUT, subject)
             if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
                 subject = subject[cut.end() :]
+    if q.unit == "岁" and (_head_of(before_subject) in AGE_WORDS
+                          or (subject is None and _JOINED.fullmatch(text, seg_start, q.start))):
+        # (the high end of 介乎60岁至64岁 has only 至 before it: the range's people are its too)
+        aged = _AGED_PERSON.match(text, joined_next.end if joined_next is not None else q.end, clause_end)
+        if aged is not None and len(aged.group("who")) >= MIN_HEAD_CHARS:
+            subject = aged.group("who")
     return subject, verb, phrase_end, predicate, statistic
 
 
