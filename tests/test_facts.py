@@ -329,3 +329,10 @@ def test_shares_of_people_passed_bills_conditions_and_shrinks() -> None:
     assert _got("议会通过男士侍产假由三天增加到五天。", "subject") == [(3, "男士侍产假"), (5, "男士侍产假")]
     assert _got("团体过去一年维持运作便符合资格。", "subject") == [(1, "维持运作")]
     assert _got("出口总值仍缩两成。", "subject") == [(20, "出口总值")]
+
+
+def test_adjacent_figures_share_a_noun_and_a_survey_is_dated_by_the_clause_after_shows() -> None:
+    # Sentences written for this test (a statistics release's shape).
+    got = _got("对8大类40种商品价格监测显示,5月上旬与4月下旬相比,9种商品价格上涨。", "subject", "as_of",
+               publish_date="2021-05-20", region=None)
+    assert got[:2] == [(8, "商品", "2021-05-10"), (40, "商品", "2021-05-10")]

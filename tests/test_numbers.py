@@ -250,3 +250,16 @@ def test_a_length_after_guoqu_is_stated_when_a_verb_of_keeping_up_follows() -> N
 def test_pairs_that_are_a_few_or_a_time_reference_are_no_figures() -> None:
     assert _found("诉讼动辄三、五年。") == []  # digits apart: "a few", like 三五年
     assert _found("未来一、两天会公布。") == []  # a time reference before the pair's low end
+
+
+def test_vague_scales_frequencies_time_gone_by_categories_and_terms() -> None:
+    # Sentences written for this test.
+    assert _found("小党也有几十票。") == []
+    assert _found("工会有数千名会员。") == []
+    assert _found("近千名工人。") == [("千", 1000.0, "名", "近")]
+    assert _found("他每三日去诊所。") == []  # how often, not a length
+    assert _found("四十多年过去了。") == []
+    assert _found("工会廿年嚟都争取。") == []
+    assert _found("共有8大类40种商品。") == [("8", 8.0, "大类", None), ("40", 40.0, "种", None)]
+    assert _found("三任校长都反对。") == [("三", 3.0, "任", None)]
+    assert _found("任何人都可以。") == []

@@ -437,8 +437,9 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
         # after the last figure counts them all
-        after, _ = _after_noun(text, joined_next.end, clause_end, complement)
-        after_end = q.end
+        after, noun_end = _after_noun(text, joined_next.end, clause_end, complement)
+        # (a figure written right against the next shares its whole phrase, and so its time after it)
+        after_end = noun_end if joined_next.start == q.end else q.end
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
@@ -741,6 +742,12 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         later = AS_OF_RE.match(text, phrase_end + gap, c_end)
         if later is not None and not is_base(text, later):
             m = later
+    if m is None and c_end < len(text) and text[c_end] in "，,:：" and _SHOWS_END.search(text, max(c_start, c_end - 4), c_end):
+        # 50种重要生产资料市场价格监测显示,3月上旬与2月下旬相比…: a survey's figures are of the period the
+        # clause after "shows" opens with
+        after_shows = AS_OF_RE.match(text, c_end + 1, min(len(text), c_end + 1 + DATING_OPENER_SLACK + 8))
+        if after_shows is not None and not is_base(text, after_shows):
+            m = after_shows
     if m is not None and (m.group("nextday") or m.group("sameday")):
         # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
         named = index.match_at(max(0, m.start() - RELATIVE_DAY_LOOKBACK), m.start())
@@ -776,6 +783,10 @@ _MODIFIER_AFTER_DATE = re.compile(r".{0,3}的")
 # clause, at most this many characters after the date (前日下午指: 下午 and 指).
 _REPORT_VERB_END = re.compile(r"(?:指出|表示|透露|宣布|公布|称|指|说)$")
 REPORT_AFTER_DATE_CHARS = 6
+
+
+# A clause ending "the survey shows" (监测显示, 数据显示, 统计显示): what it shows is dated after it.
+_SHOWS_END = re.compile(r"(?:显示|表明)$")
 
 
 def _dated_report(text: str, m: re.Match[str], clause_end: int) -> bool:
@@ -873,7 +884,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             w_end = min(c_end, q.end + CLAIM_WINDOW)
             seg_start = max(seg_start, w_start)
             nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
-            joined_next = nxt if nxt is not None and _JOINED.fullmatch(text, q.end, nxt.start) else None
+            # (a figure written right against the next, 9大类50种重要生产资料, groups what the next counts)
+            joined_next = nxt if nxt is not None and (nxt.start == q.end or _JOINED.fullmatch(text, q.end, nxt.start)) else None
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
             if subject is None and carried_sentence == sentence_start:

@@ -73,6 +73,8 @@ UNIT_FORMS: dict[str, str] = {
     # writing; temperatures and angles are written with Arabic digits and left out, see _to_quantity),
     # 掌掴约10下 (下 = strokes, blows).
     "度": "度", "下": "下",
+    # 9大类50种 (categories in a statistics release), 四任特首 (terms of an office)
+    "大类": "大类", "任": "任",
     # Seats in a legislature or an election committee (取得327席), and charges laid (加控两罪).
     "席": "席", "罪": "罪",
 }
@@ -114,7 +116,8 @@ _UNIT_GUARDS: dict[str, str] = {
     "米": r"(?!饭)",
     "欧": r"(?!洲|盟|美|式|陆|亚)",
     # Time references date a sentence, they state no length: 五年前, 20多年来, 三日内, 一个月后, 3日起.
-    "年": r"(?!前|后|內|内|来|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半)",
+    # (60多年过去: time gone by; 30年嚟 is Cantonese 30年来)
+    "年": r"(?!前|后|內|内|来|嚟|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半|过去)",
     "个月": r"(?!前|后|内|来|以来|间)",
     "个多月": r"(?!前|后|内|来|以来|间)",
     "个多小时": r"(?!前|后|内)",
@@ -135,6 +138,7 @@ _UNIT_GUARDS: dict[str, str] = {
     "席": r"(?!位|卷|间|上|之|次|话|地)",
     "罪": r"(?!名|行|案|犯|证|责|恶|人)",
     "度": r"(?!假|过|日|数|量|身|的|高|角|空|紧|以|上|下|半|左右|至|到|C|c|℃|°)",
+    "任": r"(?!何|由|职|命|务|期|意|教|内|用|免|性|凭|人|之|后|满|上|主|选|期)",
     # 下 is a count of strokes only when no word it starts follows (下午, 下旬, 下跌, 下个月, 以下 ...)
     "下": r"(?![午旬半跌降调滑列属来去面次届一个周星月年季期令放班车岗台场手载游层任滑五])",
 }
@@ -193,7 +197,10 @@ QUANTITY_RE = re.compile(
 
 _TEN = frozenset({"十", "拾"})
 # A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
-_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
+_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "过")
+# 几 / 数 before a scale word make a vague quantity (几十票, 数千名会员, 数以千计): no figure (the real-text
+# gold's rule: vague quantities with no number are no claims).
+_VAGUE_BEFORE = ("几", "数")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
 _IDIOM_ONE = frozenset({"一", "壹", "零", "〇"})  # ... and a lone 零 is a word (零件, 零售), not zero
 # Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
@@ -726,7 +733,8 @@ def _one_asserted(text: str, num: str, num_start: int, qualified: str | None) ->
 # of a condition, stated as such, not the time a sentence happens in (过去两日,不论…): the verbs of
 # continuing in news prose.
 CONTINUING_AFTER = ("维持", "持续", "连续", "一直", "不断", "运作")
-# 度 counts times after a single Chinese digit (两度, 三度): Hong Kong and formal writing of "N times".
+# 度 counts times after a single Chinese digit (两度, 三度): Hong Kong and formal writing of "N times";
+# 任 terms of an office the same way (四任特首; 第三任 is an ordinal, 1任 is no usage).
 _TIMES_NUMERALS = frozenset("二两三四五六七八九")
 
 
@@ -756,8 +764,12 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
             and text[max(0, ref_at - 2) : ref_at].endswith(TIME_REFERENCE_BEFORE)
             and not text.startswith(CONTINUING_AFTER, m.end())):
         return None
-    if unit_text == "度" and num not in _TIMES_NUMERALS:
+    if UNIT_FORMS[unit_text] in _TIME_UNITS and not q1 and num_start > 0 and text[num_start - 1] == "每":
+        return None  # 每两日去医院: "every two days", how often, not a length
+    if unit_text in ("度", "任") and num not in _TIMES_NUMERALS:
         return None  # 30度, 十度: a temperature or an angle (see UNIT_FORMS), not a number of times
+    if _ONLY_SCALES.match(num) and num_start > 0 and text[num_start - 1] in _VAGUE_BEFORE:
+        return None
     if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
         preceding = text[max(0, num_start - 2) : num_start]
         if not preceding.endswith(_BARE_SCALE_OK_BEFORE):
