@@ -336,3 +336,12 @@ def test_adjacent_figures_share_a_noun_and_a_survey_is_dated_by_the_clause_after
     got = _got("对8大类40种商品价格监测显示,5月上旬与4月下旬相比,9种商品价格上涨。", "subject", "as_of",
                publish_date="2021-05-20", region=None)
     assert got[:2] == [(8, "商品", "2021-05-10"), (40, "商品", "2021-05-10")]
+
+
+def test_dou_ends_a_counted_noun_ages_after_a_bare_measure_word_and_changes_that_lasted() -> None:
+    # Sentences written for this test.
+    assert _got("三任校长都反对。", "subject") == [(3, "校长")]
+    assert _got("三个首都机场。", "subject") == [(3, "首都机场")]  # 首都 is a word
+    assert _got("一位70岁仍坚持上班的清洁工受访。", "subject")[0][1].startswith("清洁工")
+    assert _got("零售额连续5个月下跌,均是连续5个月回落。", "subject")[1] == (5, "回落")
+    assert _got("工人每一转平均需要用上两小时。", "subject") == [(2, "工人每一转")]

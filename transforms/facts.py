@@ -59,6 +59,9 @@ _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「
 # 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
 # 大中城市): the characters it forms nouns with in news prose.
 _ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型城])"
+# 都 "all" after a counted noun (四任特首都经历, 三间公司都拒绝) ends it; not inside 首都 (but 特首 + 都 is
+# "the chief executives all"), 京都, 成都, 都市, 都会.
+_DOU_STOP = "(?<![京国古成帝])(?<!(?<!特)首)都(?![市会城])"
 # Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
@@ -75,8 +78,8 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
 # A run after a number that opens with one of these is the rest of the predicate, not a noun: a
 # change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
@@ -143,6 +146,8 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "收缩", "萎缩", "缩",
     # a verb of holding before the figure (劳工界,手握60票; 坐拥300万会员): the holder is named before it
     "手握", "坐拥", "握有", "拥有",
+    # time spent (每一转平均需要用上三至四小时): the verb of spending is no part of what takes the time
+    "用上", "花上", "需时", "历时", "耗时",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -415,6 +420,12 @@ AGE_WORDS: tuple[str, ...] = ("年龄", "年纪", "岁数")
 _AGED_PERSON = re.compile(r"(?:或以上|或以下|以上|以下)?(?:而|的)?(?P<who>[^，,。；;：:、()（）「」]{0,12}?(?:人士|长者|人))")
 
 
+# A change word right after a length of time (连续10个月回落) names what lasted.
+_CHANGE_AFTER_LENGTH = re.compile(r"回落|回升|上升|下降|上涨|下跌|增长|减少|增加|下滑")
+# A numeral and a measure word alone (一位, 一名, 该名) name no one.
+_MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名个]")
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
                   joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
     """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
@@ -492,6 +503,18 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             cut = _last(_ACTIVITY_CUT, subject)
             if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
                 subject = subject[cut.end() :]
+    if subject is None and q.unit in ACTIVITY_UNITS and not after:
+        # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
+        change = _CHANGE_AFTER_LENGTH.match(text, q.end)
+        if change is not None:
+            subject = change.group(0)
+    if q.unit == "岁" and _MEASURE_ONLY.fullmatch(_head_of(before_subject) or "x"):
+        # 一位63岁仍愿意…的长者: an age after a bare measure word describes the 的-noun after it
+        de = text.find("的", q.end, min(clause_end, q.end + MAX_SUBJECT_CHARS))
+        if de != -1 and not _HARD_STOP.search(text, q.end, de):
+            noun = text[de + 1 : _after_run(text, de + 1, clause_end)].strip()
+            if len(noun) >= MIN_HEAD_CHARS:
+                subject = noun
     if q.unit == "岁" and (_head_of(before_subject) in AGE_WORDS
                           or (subject is None and _JOINED.fullmatch(text, seg_start, q.start))):
         # (the high end of 介乎60岁至64岁 has only 至 before it: the range's people are its too)
