@@ -263,3 +263,7 @@ def test_vague_scales_frequencies_time_gone_by_categories_and_terms() -> None:
     assert _found("共有8大类40种商品。") == [("8", 8.0, "大类", None), ("40", 40.0, "种", None)]
     assert _found("三任校长都反对。") == [("三", 3.0, "任", None)]
     assert _found("任何人都可以。") == []
+
+
+def test_a_school_grade_is_no_length() -> None:
+    assert _found("他读到三、四年班。") == []  # 年班: a grade (sentence written for this test)

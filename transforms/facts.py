@@ -528,10 +528,11 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
 ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
 # An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
 # gold's longest is 7 characters); a longer run holds its agent and adverbials too, and is cut after the
-# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍, and 与 / 跟 / 同 of
+# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍, and 与 / 跟 of
 # whom it was done with: 员工代表周三与资方会面了两次 -> 资方会面).
 MAX_ACTIVITY_CHARS = 7
-_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟|同(?![事学意时样等])")
+# (同 is left out: it is as often inside a name, 陈同佳, as "with".)
+_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟")
 
 
 def _head_of(before_subject: str) -> str:
