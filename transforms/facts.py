@@ -512,9 +512,9 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         # 一位63岁仍愿意…的长者: an age after a bare measure word describes the 的-noun after it
         de = text.find("的", q.end, min(clause_end, q.end + MAX_SUBJECT_CHARS))
         if de != -1 and not _HARD_STOP.search(text, q.end, de):
-            noun = text[de + 1 : _after_run(text, de + 1, clause_end)].strip()
-            if len(noun) >= MIN_HEAD_CHARS:
-                subject = noun
+            described = text[de + 1 : _after_run(text, de + 1, clause_end)].strip()
+            if len(described) >= MIN_HEAD_CHARS:
+                subject = described
     if q.unit == "岁" and (_head_of(before_subject) in AGE_WORDS
                           or (subject is None and _JOINED.fullmatch(text, seg_start, q.start))):
         # (the high end of 介乎60岁至64岁 has only 至 before it: the range's people are its too)
