@@ -278,3 +278,70 @@ def test_spot_check_fixes_locative_modifier_conjunction_and_counted_group() -> N
     assert _got("该公司在越南的厂房投资便达5亿元。", "subject") == [(5e8, "厂房投资")]
     assert _got("虽然,仍有300名从外地来的工人留下。", "subject")[0][1] != "虽然"
     assert _got("被捕者中,有4人是外籍人士。", "subject") == [(4, "外籍人士")]
+
+
+def test_a_length_or_count_of_times_measures_the_activity_after_its_agent() -> None:
+    # Sentences written for this test: the agent and adverbials before a duration are cut off at the
+    # last passive / cause / aspect marker (被, 因, 曾 ...), leaving the activity.
+    assert _got("全厂工人曾经停产两星期。", "subject") == [(2, "停产")]
+    assert _got("新入职文员陈小姐被延长试用期90天。", "subject") == [(90, "延长试用期")]
+    # a short subject is kept whole
+    assert _got("工人罢工5天。", "subject") == [(5, "工人罢工")]
+    # counts with no measure word, a pair of figures: each is its own fact
+    assert _got("该工会现有3.5万会员。", "subject", "unit") == [(35000, "会员", "人")]
+    assert _got("只是一、两天的休假。", "unit") == [(1, "天"), (2, "天")]
+
+
+def test_a_count_of_places_hands_the_statistic_after_it_to_the_figures_that_follow() -> None:
+    # Sentences written for this test (a statistics release's shape).
+    assert _got("本月36个主要城市二手住宅销售价格上涨0.3%。", "subject", region=None) == [
+        (36, "主要城市"), (0.3, "主要城市二手住宅销售价格")]
+    assert _got("12个大城市城镇失业率为4.1%。", "subject", region=None) == [(12, "大城市"), (4.1, "大城市城镇失业率")]
+    # a statistic word that opens the noun is part of it
+    assert _got("5万名城镇职工参保。", "subject", region=None)[0][1].startswith("城镇职工")
+    # a verb of holding before a figure: the holder is the subject
+    assert _got("自由党手握9票。", "subject") == [(9, "自由党")]
+
+
+def test_a_verb_of_having_ends_the_noun_and_a_partner_is_cut_from_an_activity() -> None:
+    # Sentences written for this test.
+    assert _got("58岁的李伯育有三子。", "subject")[0] == (58, "李伯")
+    assert _got("工会代表上周与管理层谈判了三次。", "subject") == [(3, "管理层谈判")]
+
+
+def test_qianri_is_the_day_before_yesterday_and_a_dated_report_dates_what_it_says() -> None:
+    # Sentences written for this test.
+    assert _got("工会主席前日下午指,现有2.4万会员。", "as_of", publish_date="2021-05-10") == [(24000, "2021-05-08")]
+    assert _got("会议提前日期,有300人出席。", "as_of", publish_date="2021-05-10") == [(300, None)]
+
+
+def test_ages_of_a_range_describe_the_people_named_after_them() -> None:
+    # Sentences written for this test.
+    assert _got("年龄介乎60岁至64岁而未有工作人士,须登记。", "subject") == [(60, "未有工作人士"), (64, "未有工作人士")]
+    assert _got("一名62岁的男子被捕。", "subject") == [(62, "男子")]
+
+
+def test_shares_of_people_passed_bills_conditions_and_shrinks() -> None:
+    # Sentences written for this test.
+    body = "是次调查访问了800名学生。近6成人支持罢课。"
+    assert _got(body, "subject") == [(800, "学生"), (60, "学生")]
+    assert _got("公司削减三成人手。", "subject") == [(30, "人手")]  # 人手 is a noun
+    assert _got("议会通过男士侍产假由三天增加到五天。", "subject") == [(3, "男士侍产假"), (5, "男士侍产假")]
+    assert _got("团体过去一年维持运作便符合资格。", "subject") == [(1, "维持运作")]
+    assert _got("出口总值仍缩两成。", "subject") == [(20, "出口总值")]
+
+
+def test_adjacent_figures_share_a_noun_and_a_survey_is_dated_by_the_clause_after_shows() -> None:
+    # Sentences written for this test (a statistics release's shape).
+    got = _got("对8大类40种商品价格监测显示,5月上旬与4月下旬相比,9种商品价格上涨。", "subject", "as_of",
+               publish_date="2021-05-20", region=None)
+    assert got[:2] == [(8, "商品", "2021-05-10"), (40, "商品", "2021-05-10")]
+
+
+def test_dou_ends_a_counted_noun_ages_after_a_bare_measure_word_and_changes_that_lasted() -> None:
+    # Sentences written for this test.
+    assert _got("三任校长都反对。", "subject") == [(3, "校长")]
+    assert _got("三个首都机场。", "subject") == [(3, "首都机场")]  # 首都 is a word
+    assert _got("一位70岁仍坚持上班的清洁工受访。", "subject")[0][1].startswith("清洁工")
+    assert _got("零售额连续5个月下跌,均是连续5个月回落。", "subject")[1] == (5, "回落")
+    assert _got("工人每一转平均需要用上两小时。", "subject") == [(2, "工人每一转")]

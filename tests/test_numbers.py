@@ -203,3 +203,67 @@ def test_money_without_yuan_after_a_pay_or_revenue_noun() -> None:
     assert [(q.value, q.unit, q.qualifier) for q in qs] == [
         (3, "位", None), (1_000_000, "元", "过"), (8_000_000, "元", "超过"), (20000, "元", None)]
     assert find_quantities("全港有800万人") and all(q.unit != "元" for q in find_quantities("全港有800万人"))
+
+
+def _found(text: str) -> list[tuple[str, float, str, str | None]]:
+    out = find_quantities(text)
+    assert all(read_back(q.number_text) == q.value and q.number_text in text for q in out)
+    return [(q.number_text, q.value, q.unit, q.qualifier) for q in out]
+
+
+def test_count_with_no_measure_word_after_a_scale_before_a_people_noun() -> None:
+    # Sentences written for this test: large counts of people with the classifier dropped.
+    assert _found("该联会现有3.5万会员。") == [("3.5万", 35000.0, "人", None)]
+    assert _found("全港约廿多万外佣在职。") == [("廿多万", 200000.0, "人", "约+多")]
+    assert _found("卅万市民上街。") == [("卅万", 300000.0, "人", None)]
+    assert _found("近八千员工受影响。") == [("八千", 8000.0, "人", "近")]
+    # a classifier present is read as written; a vague 数十万 and a bare number are no count
+    assert _found("两万名职工参加。") == [("两万", 20000.0, "名", None)]
+    assert _found("数十万工人受惠。") == []
+    assert _found("编号300会员卡。") == []
+
+
+def test_neighbouring_numerals_with_a_dash_are_two_figures() -> None:
+    assert _found("只是停工一、两天而已。") == [("一", 1.0, "天", None), ("两", 2.0, "天", None)]
+    assert _found("来了三、四名工友。") == [("三", 3.0, "名", None), ("四", 4.0, "名", None)]
+    # dates in a list stay dates; a rank's list (第五、六名: fifth and sixth) holds no count
+    assert _found("会议于12、13日举行。") == []
+    assert _found("排第五、六名。") == []
+
+
+def test_times_strokes_half_a_tenth_and_approximations_with_you() -> None:
+    assert _found("他两度请辞。") == [("两", 2.0, "度", None)]
+    assert _found("室温28度。") == []  # a temperature, not times
+    assert _found("被打了约6下。") == [("6", 6.0, "下", "约")]
+    assert _found("3下午开会") == []
+    assert _found("出口仅跌半成。") == [("半成", 5.0, "%", None)]
+    assert _found("一半成为会员。") == []
+    assert _found("会期差不多有一个星期。") == [("一", 1.0, "星期", "近")]
+    assert _found("票数大约有两百票。") == [("两百", 200.0, "票", "约")]
+
+
+def test_a_length_after_guoqu_is_stated_when_a_verb_of_keeping_up_follows() -> None:
+    assert _found("团体须在过去两年持续运作。") == [("两", 2.0, "年", None)]
+    assert _found("过去两年,工资停滞。") == []
+
+
+def test_pairs_that_are_a_few_or_a_time_reference_are_no_figures() -> None:
+    assert _found("诉讼动辄三、五年。") == []  # digits apart: "a few", like 三五年
+    assert _found("未来一、两天会公布。") == []  # a time reference before the pair's low end
+
+
+def test_vague_scales_frequencies_time_gone_by_categories_and_terms() -> None:
+    # Sentences written for this test.
+    assert _found("小党也有几十票。") == []
+    assert _found("工会有数千名会员。") == []
+    assert _found("近千名工人。") == [("千", 1000.0, "名", "近")]
+    assert _found("他每三日去诊所。") == []  # how often, not a length
+    assert _found("四十多年过去了。") == []
+    assert _found("工会廿年嚟都争取。") == []
+    assert _found("共有8大类40种商品。") == [("8", 8.0, "大类", None), ("40", 40.0, "种", None)]
+    assert _found("三任校长都反对。") == [("三", 3.0, "任", None)]
+    assert _found("任何人都可以。") == []
+
+
+def test_a_school_grade_is_no_length() -> None:
+    assert _found("他读到三、四年班。") == []  # 年班: a grade (sentence written for this test)

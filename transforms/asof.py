@@ -47,6 +47,8 @@ AS_OF_RE = re.compile(
     # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
     r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"
     r"|(?P<yday>昨日|昨天|昨晚|昨夜|昨早|昨午|昨(?=[有在再]))"
+    # 前日 / 前天: the day before yesterday (Hong Kong news: 主席前日下午指); not inside 提前日期, 之前, 目前
+    r"|(?<![提之以目生当眼])(?P<dbyday>前日|前天)(?![期子])"
     # 翌日 / 当日: the day after / the day of the day just named (resolved by the caller, see relative_day)
     r"|(?P<nextday>翌日|次日|翌晨)|(?P<sameday>当日|当天|同日)"
     # a quarter: 第二季 (of the publish year, or the year before when it has not ended), 2020年第二季
@@ -126,6 +128,8 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         return _month_end(year, 3 * qn)
     if m.group("yday"):
         return pub - timedelta(days=1) if pub else None
+    if m.group("dbyday"):
+        return pub - timedelta(days=2) if pub else None
     if pub is not None and m.group("fm"):
         n = _num(m.group("fm"))
         year = pub.year - (1 if m.group("first") == "去年" else 0)
@@ -221,7 +225,7 @@ def relative_day(m: re.Match[str], named: date) -> date | None:
 def _period_start(m: re.Match[str], resolved: date) -> date:
     """The first day of the period a dating expression names (its month or year when it names no day):
     截至2023年6月 in an article of 15 June 2023 resolves to 30 June, but the month it names has begun."""
-    if any(m.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now", "lastm")):
+    if any(m.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "dbyday", "now", "lastm")):
         return resolved
     if any(m.group(g) for g in ("m", "rm", "md_m", "fm")):
         return resolved.replace(day=1)

@@ -32,6 +32,8 @@ VERBS: tuple[str, ...] = (
     "创效", "撬动", "带动", "吸引", "汇集", "摸排", "签订", "输出", "发表", "获得", "获", "完成",
     "办理", "参加", "参与", "参赛", "覆盖", "推动", "出台", "制定", "印发", "设置", "推出", "打造",
     "销售", "投放", "派出", "涌现", "注册", "达到", "突破", "荣获",
+    # a legislature passing a measure (立法会通过男士侍产假由三天增加到五天): the measure is what changed
+    "通过",
 )
 # Linking words: they separate the subject from the number but say nothing about the action.
 COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
@@ -51,12 +53,15 @@ _NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
 _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
 _SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?!职)|与|将|把|让|有|先后|均|年均|每年|以)+")
-_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等)+$")
+_SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|便)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
 _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
 # 中 ends a counted noun as "among" (300名工人中有), not where it opens one (中学生, 社区疫苗接种中心,
 # 大中城市): the characters it forms nouns with in news prose.
 _ZHONG_STOP = "中(?![心学国文层小央环部东西南医药华期专标午旬级等型城])"
+# 都 "all" after a counted noun (四任特首都经历, 三间公司都拒绝) ends it; not inside 首都 (but 特首 + 都 is
+# "the chief executives all"), 京都, 成都, 都市, 都会.
+_DOU_STOP = "(?<![京国古成帝])(?<!(?<!特)首)都(?![市会城])"
 # Predicates that follow a counted noun in news prose (3,230名医护签署罢工宣言, 14.8%受访者使用,
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
@@ -66,11 +71,15 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
     "赞成", "弃权", "举行", "毋须", "无须", "不用", "不会", "未能", "仍未", "受到", "遭到", "获批",
     "一定", "计算", "唔", "按月", "按年", "按季", "环比", "同比",
+    # verbs of having after a person or a place (63岁的兰姐育有两子, 该区设有3间诊所)
+    "育有", "拥有", "设有", "共有", "还有",
+    # a condition met (过去一年维持运作便符合资格): what was kept up ends before it
+    "符合",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
 # A run after a number that opens with one of these is the rest of the predicate, not a noun: a
 # change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
@@ -133,6 +142,12 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "来说", "上升至", "持平", "只不过", "不过", "不", "原有", "原本", "原来", "本来", "便",
     # a list or a run of time left open before the figure (雇员及至少7人, 加入或, 均是连续10个月)
     "及", "和", "与", "或", "以及", "连续",
+    # a shrink (经济仍缩半成): a change word like 跌 / 减
+    "收缩", "萎缩", "缩",
+    # a verb of holding before the figure (劳工界,手握60票; 坐拥300万会员): the holder is named before it
+    "手握", "坐拥", "握有", "拥有",
+    # time spent (每一转平均需要用上三至四小时): the verb of spending is no part of what takes the time
+    "用上", "花上", "需时", "历时", "耗时",
 )
 _SUBJECT_TAIL_WORDS_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
@@ -156,7 +171,7 @@ _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", 
 # A change to a figure (跌至, 增加到): what changed stands before it.
 _CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
 # 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
-_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长)$")
+_CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长|(?:收缩|萎缩|下跌|上升)?幅度)$")
 # 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
 _COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
 _CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
@@ -386,9 +401,37 @@ def verb_of(text: str, seg_start: int, q: Quantity) -> str | None:
     return _before(text[seg_start : q.start])[1]
 
 
+# Statistics releases count places or goods and name, right after them, the statistic measured over
+# them (70个大中城市房地产市场价格涨幅, 4个一线城市新建商品住宅销售价格, 31个大城市城镇失业率, 50种重要生产资料
+# 市场价格): the count's noun ends where one of these words of what is measured starts (at least
+# MIN_HEAD_CHARS in: 城镇职工 keeps its 城镇).
+STATISTIC_WORDS: tuple[str, ...] = (
+    "房地产", "新建商品住宅", "二手住宅", "商品住宅", "城镇", "市场价格", "销售价格", "价格", "失业率", "涨幅",
+    "跌幅", "增幅", "监测", "零售额", "平均工资",
+)
+_STATISTIC_AFTER = re.compile("|".join(sorted(STATISTIC_WORDS, key=len, reverse=True)))
+
+
+# 人 right after a share is "people" (6成人选择) unless it opens a noun (人士, 人员, 人手, 人口, 人数 ...).
+_SHARE_OF_PEOPLE = re.compile(r"人(?![士员手口数工力才民事均次类权情心])")
+# An age stated of 年龄 (年龄介乎65岁至69岁而未有供款人士): the people the age describes are named after it,
+# ending with one of these person nouns within MAX_SUBJECT_CHARS.
+AGE_WORDS: tuple[str, ...] = ("年龄", "年纪", "岁数")
+_AGED_PERSON = re.compile(r"(?:或以上|或以下|以上|以下)?(?:而|的)?(?P<who>[^，,。；;：:、()（）「」]{0,12}?(?:人士|长者|人))")
+
+
+# A change word right after a length of time (连续10个月回落) names what lasted.
+_CHANGE_AFTER_LENGTH = re.compile(r"回落|回升|上升|下降|上涨|下跌|增长|减少|增加|下滑")
+# A numeral and a measure word alone (一位, 一名, 该名) name no one.
+_MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名个]")
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
-                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool]:
-    """(subject, verb, end of the claim phrase, predicate follows) for quantity `q` in the clause.
+                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
+    """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
+
+    "statistic" is the whole noun run when a statistic follows the counted noun (70个大中城市房地产市场价格:
+    the count is of 大中城市, the figures that follow in the sentence are of the whole run); else None.
 
     `limit` is where the next figure of the clause starts (a noun after this one ends there).
     "predicate follows" is True when the number itself is the subject of a verb (74.7%不知道,
@@ -405,11 +448,13 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
         # after the last figure counts them all
-        after, _ = _after_noun(text, joined_next.end, clause_end, complement)
-        after_end = q.end
+        after, noun_end = _after_noun(text, joined_next.end, clause_end, complement)
+        # (a figure written right against the next shares its whole phrase, and so its time after it)
+        after_end = noun_end if joined_next.start == q.end else q.end
     before_subject, verb = _before(text[seg_start : q.start])
     phrase_end = q.end
     subject: str | None = None
+    statistic: str | None = None
     predicate = False
     # After an amount or a percentage the noun is what is counted only when it is short (87.5%受访者,
     # 1062万元津贴); a longer run is the rest of the predicate (30%的工资用于 ...).
@@ -419,13 +464,21 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         # noun is what the amount is
         noun = _MONEY_NOUN_END.search(text, max(seg_start, q.start - 8), q.start)
         if noun is not None:
-            return noun.group(1), verb_of(text, seg_start, q), q.end, False
+            return noun.group(1), verb_of(text, seg_start, q), q.end, False, None
         after = ""
+    if q.unit == "%" and _SHARE_OF_PEOPLE.match(text, q.end):
+        # 近6成人选择…, 逾7成人来年将…: a share of "people" followed by what they do counts the group
+        # the paragraph named (受访者, 中学生), as 74.7%不知道 does
+        return None, verb, q.end + 1, True, None
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
     elif len(after) >= 2 and len(after) <= max_after:
+        stat = _STATISTIC_AFTER.search(after, MIN_HEAD_CHARS)
+        if stat is not None and q.unit not in ("元", "%"):
+            statistic = _trim(_SUBJECT_TAIL_WORDS_RE.sub("", after)) or None  # (销售价格上涨: the price)
+            after = after[: stat.start()]  # 70个大中城市房地产市场价格: the cities are counted
         subject = _trim(after) or None
         phrase_end = after_end
         vm = _VERB_RE.match(text, phrase_end)
@@ -444,7 +497,42 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
     if subject is None:
         subject = _head_of(before_subject) or None
-    return subject, verb, phrase_end, predicate
+        if subject is not None and q.unit in ACTIVITY_UNITS and len(subject) > MAX_ACTIVITY_CHARS:
+            # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
+            # phrase after the last passive, cause or aspect marker, not the agent before it
+            cut = _last(_ACTIVITY_CUT, subject)
+            if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
+                subject = subject[cut.end() :]
+    if subject is None and q.unit in ACTIVITY_UNITS and not after:
+        # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
+        change = _CHANGE_AFTER_LENGTH.match(text, q.end)
+        if change is not None:
+            subject = change.group(0)
+    if q.unit == "岁" and _MEASURE_ONLY.fullmatch(_head_of(before_subject) or "x"):
+        # 一位63岁仍愿意…的长者: an age after a bare measure word describes the 的-noun after it
+        de = text.find("的", q.end, min(clause_end, q.end + MAX_SUBJECT_CHARS))
+        if de != -1 and not _HARD_STOP.search(text, q.end, de):
+            described = text[de + 1 : _after_run(text, de + 1, clause_end)].strip()
+            if len(described) >= MIN_HEAD_CHARS:
+                subject = described
+    if q.unit == "岁" and (_head_of(before_subject) in AGE_WORDS
+                          or (subject is None and _JOINED.fullmatch(text, seg_start, q.start))):
+        # (the high end of 介乎60岁至64岁 has only 至 before it: the range's people are its too)
+        aged = _AGED_PERSON.match(text, joined_next.end if joined_next is not None else q.end, clause_end)
+        if aged is not None and len(aged.group("who")) >= MIN_HEAD_CHARS:
+            subject = aged.group("who")
+    return subject, verb, phrase_end, predicate, statistic
+
+
+# Units that measure an activity (how long, how often): a length of time, a number of times or blows.
+ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
+# An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
+# gold's longest is 7 characters); a longer run holds its agent and adverbials too, and is cut after the
+# last of these markers (passive 被, 曾 / 曾经, cause 因, 已 / 已经, 之后, 又, 再, 仍, and 与 / 跟 of
+# whom it was done with: 员工代表周三与资方会面了两次 -> 资方会面).
+MAX_ACTIVITY_CHARS = 7
+# (同 is left out: it is as often inside a name, 陈同佳, as "with".)
+_ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟")
 
 
 def _head_of(before_subject: str) -> str:
@@ -668,7 +756,8 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         if m is not None:
             brk = CLAUSE_BREAK.search(text, m.end())
             clause_end = brk.start() if brk else len(text)
-            if clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start):
+            if (clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start)
+                    and not _dated_report(text, m, clause_end)):
                 m = None
     if m is None:
         # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
@@ -677,10 +766,16 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
         later = AS_OF_RE.match(text, phrase_end + gap, c_end)
         if later is not None and not is_base(text, later):
             m = later
+    if m is None and c_end < len(text) and text[c_end] in "，,:：" and _SHOWS_END.search(text, max(c_start, c_end - 4), c_end):
+        # 50种重要生产资料市场价格监测显示,3月上旬与2月下旬相比…: a survey's figures are of the period the
+        # clause after "shows" opens with
+        after_shows = AS_OF_RE.match(text, c_end + 1, min(len(text), c_end + 1 + DATING_OPENER_SLACK + 8))
+        if after_shows is not None and not is_base(text, after_shows):
+            m = after_shows
     if m is not None and (m.group("nextday") or m.group("sameday")):
         # 翌日即公布裁员40人, 当日有5,900人接种: the day after / of the last day named before it
         named = index.match_at(max(0, m.start() - RELATIVE_DAY_LOOKBACK), m.start())
-        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "now")):
+        if named is not None and any(named.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "dbyday", "now")):
             iso, _ = index.answer(named)
             if iso is not None:
                 day = relative_day(m, date.fromisoformat(iso))
@@ -705,6 +800,22 @@ DATING_OPENER_SLACK = 4
 # 翌日 / 当日 refer to a day named shortly before, within the paragraph or the one before it.
 RELATIVE_DAY_LOOKBACK = 300
 _MODIFIER_AFTER_DATE = re.compile(r".{0,3}的")
+
+
+# A clause that reports a statement and dates it (主席前日下午指, 工会昨日表示) dates what the statement says
+# in the clauses after it (…指,暂有1.2万会员: the union had them that day). The reporting verb ends the
+# clause, at most this many characters after the date (前日下午指: 下午 and 指).
+_REPORT_VERB_END = re.compile(r"(?:指出|表示|透露|宣布|公布|称|指|说)$")
+REPORT_AFTER_DATE_CHARS = 6
+
+
+# A clause ending "the survey shows" (监测显示, 数据显示, 统计显示): what it shows is dated after it.
+_SHOWS_END = re.compile(r"(?:显示|表明)$")
+
+
+def _dated_report(text: str, m: re.Match[str], clause_end: int) -> bool:
+    return (clause_end - m.end() <= REPORT_AFTER_DATE_CHARS
+            and _REPORT_VERB_END.search(text, m.end(), clause_end) is not None)
 
 
 def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> bool:
@@ -797,8 +908,9 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             w_end = min(c_end, q.end + CLAIM_WINDOW)
             seg_start = max(seg_start, w_start)
             nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
-            joined_next = nxt if nxt is not None and _JOINED.fullmatch(text, q.end, nxt.start) else None
-            subject, verb, phrase_end, predicate = _subject_verb(
+            # (a figure written right against the next, 9大类50种重要生产资料, groups what the next counts)
+            joined_next = nxt if nxt is not None and (nxt.start == q.end or _JOINED.fullmatch(text, q.end, nxt.start)) else None
+            subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
             if subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
@@ -818,10 +930,11 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 subject = spread_subject or subject
                 fact_region = spread_region or region
             if subject is not None:
-                carried_subject, carried_sentence = subject, sentence_start
-                if not _CHANGE_NOUN.fullmatch(subject) and not _only_places(subject):
+                carried = statistic or subject  # (a count of cities hands on the statistic measured over them)
+                carried_subject, carried_sentence = carried, sentence_start
+                if not _CHANGE_NOUN.fullmatch(carried) and not _only_places(carried):
                     # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
-                    carried_topic, carried_paragraph = subject, paragraph_start
+                    carried_topic, carried_paragraph = carried, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)

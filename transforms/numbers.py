@@ -19,7 +19,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "012345678
 # (二萬九五○○元, 一九○元); it is 〇 there. Same length: offsets keep their meaning.
 _CIRCLE_ZERO = str.maketrans("○", "〇")
 
-CN_DIGITS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿"
+# 廿 (20) and 卅 (30) are Hong Kong writing's one-character tens (廿几年, 卅多万外佣).
+CN_DIGITS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿卅"
 CN_SCALES = "十百千万亿拾佰仟萬億"
 # Scale words that may follow an Arabic number: 1.19万, 3千万亿, 9佰.
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
@@ -62,12 +63,18 @@ UNIT_FORMS: dict[str, str] = {
     # 罢工40日, 65岁或以上): the guards below keep dates (6月12日, 2019年) and time references that
     # only date a sentence (五年前, 20多年来, 三日内) out.
     "个多月": "个月", "个月": "个月", "个多小时": "小时", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "天", "日": "日", "年": "年",
-    "岁": "岁", "周": "周", "星期": "星期",  # as written, like 日 and 天 (the real-text gold's unit rule)
+    "岁": "岁", "周": "周", "星期": "星期", "个星期": "星期",  # 一个星期 = 一星期 (Hong Kong writing)  # as written, like 日 and 天 (the real-text gold's unit rule)
     "个": "个", "名": "名", "项": "项", "户": "户", "件": "件", "条": "条", "家": "家", "人": "人",
     "场": "场", "张": "张", "支": "支", "期": "期", "座": "座", "所": "所", "篇": "篇", "台": "台",
     "辆": "辆", "套": "套", "处": "处", "批": "批", "份": "份", "位": "位", "次": "次", "届": "届",
     "吨": "吨", "亩": "亩", "栋": "栋", "间": "间", "部": "部", "本": "本", "米": "米", "盏": "盏",
     "宗": "宗", "票": "票", "种": "种", "班": "班", "架": "架", "层": "层",
+    # Times and blows: 三度自杀 / 两度发声明 (度 = times after a Chinese digit, Hong Kong and formal
+    # writing; temperatures and angles are written with Arabic digits and left out, see _to_quantity),
+    # 掌掴约10下 (下 = strokes, blows).
+    "度": "度", "下": "下",
+    # 9大类50种 (categories in a statistics release), 四任特首 (terms of an office)
+    "大类": "大类", "任": "任",
     # Seats in a legislature or an election committee (取得327席), and charges laid (加控两罪).
     "席": "席", "罪": "罪",
 }
@@ -109,7 +116,8 @@ _UNIT_GUARDS: dict[str, str] = {
     "米": r"(?!饭)",
     "欧": r"(?!洲|盟|美|式|陆|亚)",
     # Time references date a sentence, they state no length: 五年前, 20多年来, 三日内, 一个月后, 3日起.
-    "年": r"(?!前|后|內|内|来|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半)",
+    # (60多年过去: time gone by; 30年嚟 is Cantonese 30年来; 四年班 is a school grade)
+    "年": r"(?!前|后|內|内|来|嚟|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半|过去|班)",
     "个月": r"(?!前|后|内|来|以来|间)",
     "个多月": r"(?!前|后|内|来|以来|间)",
     "个多小时": r"(?!前|后|内)",
@@ -120,6 +128,7 @@ _UNIT_GUARDS: dict[str, str] = {
     "分钟": r"(?!前|后|内)",
     "周": r"(?!年|前|后|内|来|边|末|刊|日|一|二|三|四|五|六|七)",
     "星期": r"(?!前|后|内|来|日|一|二|三|四|五|六|七|天)",
+    "个星期": r"(?!前|后|内|来|以来|间)",
     "岁": r"(?!月|末)",
     "宗": r"(?!教|旨|师|族|亲)",
     "种": r"(?!子|植|类|族|田|地)",
@@ -128,6 +137,10 @@ _UNIT_GUARDS: dict[str, str] = {
     "票": r"(?!价|据|房|务)",
     "席": r"(?!位|卷|间|上|之|次|话|地)",
     "罪": r"(?!名|行|案|犯|证|责|恶|人)",
+    "度": r"(?!假|过|日|数|量|身|的|高|角|空|紧|以|上|下|半|左右|至|到|C|c|℃|°)",
+    "任": r"(?!何|由|职|命|务|期|意|教|内|用|免|性|凭|人|之|后|满|上|主|选|期)",
+    # 下 is a count of strokes only when no word it starts follows (下午, 下旬, 下跌, 下个月, 以下 ...)
+    "下": r"(?![午旬半跌降调滑列属来去面次届一个周星月年季期令放班车岗台场手载游层任滑五])",
 }
 
 
@@ -141,7 +154,9 @@ def _unit_alternation() -> str:
 # What the text says about precision, mapped onto the stored qualifier words.
 PREFIX_QUALIFIERS: dict[str, str] = {
     "将近": "近", "接近": "近", "近": "近",
-    "大约": "约", "约": "约",
+    # an approximating word with 有 between it and the figure (差不多有一个星期, 大约有一百票) says the same
+    "差不多有": "近", "差不多": "近",
+    "大约有": "约", "大约": "约", "约": "约",
     "超过": "超过", "超": "超过", "逾": "超过", "多于": "超过", "高于": "超过",
     "不足": "不足", "不到": "不足", "少于": "不足", "低于": "不足",
     # "at least" (≥) is its own word, not 以上 "more than" (the real-text gold keeps them apart)
@@ -182,7 +197,10 @@ QUANTITY_RE = re.compile(
 
 _TEN = frozenset({"十", "拾"})
 # A bare scale word counts only after an approximating word: 近千项, 上万人 — never 万家, 百人以上.
-_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "数", "过")
+_BARE_SCALE_OK_BEFORE = ("近", "上", "逾", "约", "超过", "将近", "接近", "过")
+# 几 / 数 before a scale word make a vague quantity (几十票, 数千名会员, 数以千计): no figure (the real-text
+# gold's rule: vague quantities with no number are no claims).
+_VAGUE_BEFORE = ("几", "数")
 # A lone 一 (一个来回, 一张网, 一户一策) is idiom, not a claim.
 _IDIOM_ONE = frozenset({"一", "壹", "零", "〇"})  # ... and a lone 零 is a word (零件, 零售), not zero
 # Chinese digits with no scale word are not a written quantity: 唯一一个 (一一 is not eleven), 三五个
@@ -222,7 +240,7 @@ _SHORT_YEAR = re.compile(r"^(?:[4-9][0-9]|0[0-9])$")  # 97年回归, 03年沙士
 # A length of time right after these dates the sentence (过去两日, 未来两年, 首两个月, 今明两日): it
 # says when, not how much. Units of time only.
 TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明")
-_TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期"})
+_TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期", "个星期"})
 # A day of the month written alone (23日通知员工, 到 23 日为止): 日 after a bare number up to 31, with
 # spaces allowed around the digits as some sites set dates (2021 年 5 月 29 日).
 _MONTH_AFTER = re.compile(r"\s*(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
@@ -247,6 +265,8 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
     while i >= 0 and text[i].isspace():
         i -= 1
     before = text[i] if i >= 0 else ""
+    if before == "、" and _neighbour_pair(text, num_start, num):
+        return False  # 一、两天: "one or two days", not a list of dates
     if before in ("月", "(", "（", "今", "号", "、", "及", "和") or text[unit_end : unit_end + 1] in (")", "）"):
         return True
     if unit == "日" and not qualified and _DAY_OF_MONTH.match(num) and text.startswith(_DAY_FOLLOWERS, unit_end):
@@ -284,6 +304,8 @@ def parse_number(text: str) -> float | None:
         return None
     if _ONLY_SCALES.match(s):
         s = "一" + s
+    if "卅" in s:  # cn2an reads 廿 but not 卅 (30): spelt out for it (卅五 = 三十五; the offsets are the caller's)
+        s = re.sub("卅(?=[一二三四五六七八九])", "三十", s).replace("卅", "三十")
     try:
         value = cn2an.cn2an(s, "smart")
     except (ValueError, KeyError, IndexError, TypeError):
@@ -397,6 +419,15 @@ def find_quantities(text: str) -> list[Quantity]:
         bare = [q for q in _bare_money_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
         if bare:
             out = sorted(out + bare, key=lambda q: q.start)
+    if "万" in text or "千" in text or "亿" in text:
+        taken = [(q.start, q.end) for q in out]
+        counts = [q for q in _bare_count_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if counts:
+            out = sorted(out + counts, key=lambda q: q.start)
+    if "、" in text and out:
+        pairs = _pair_lows(text, out)
+        if pairs:
+            out = sorted(out + pairs, key=lambda q: q.start)
     if out:
         lows = _range_lows(text, out)
         if lows:
@@ -431,11 +462,77 @@ def _bare_money_quantities(text: str) -> list[Quantity]:
     return out
 
 
+# A large count written without a measure word before a noun for people (暂有1.2万会员, 200万香港人,
+# 卅多万外佣, 近六千会员): news and Hong Kong writing drop the classifier after a scale word. Only with 万 /
+# 千 / 亿 (a bare 300 before 会员 is a name or a code as often as a count) and before a people noun of
+# this list; the unit is 人 (the real-text gold's rule for a count with no classifier).
+PEOPLE_NOUNS: tuple[str, ...] = (
+    "会员", "香港人", "港人", "市民", "员工", "职工", "工人", "外佣", "选民", "医护", "学生", "居民", "长者",
+    "雇员", "护士", "劳工", "同事", "工友", "家庭佣工", "雇佣劳工", "司机", "病人", "患者", "旅客", "游客",
+)
+_BARE_COUNT_RE = re.compile(
+    r"(?<![0-9０-９.．数几第])(?P<q1>超过|过|逾|近|约|接近|将近|大约|上)?"
+    rf"(?P<num>{_ARABIC}|[一二两三四五六七八九十百廿卅]+)(?P<q2>多|余)?(?P<scale>千万|百万|万|千|亿)(?P<q3>多|余)?"
+    r"(?=名?(?:" + "|".join(sorted(PEOPLE_NOUNS, key=len, reverse=True)) + "))")
+_BARE_COUNT_SCALES = ("万", "千", "亿")
+
+
+def _bare_count_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _BARE_COUNT_RE.finditer(text):
+        if text.startswith("名", m.end()):
+            continue  # 三万名同事 has its measure word: QUANTITY_RE reads it
+        num, scale = m.group("num"), m.group("scale")
+        if num.startswith(("十", "百")) and m.group("q1") is None and m.start("num") > 0 and \
+                text[m.start("num") - 1] in "数几":
+            continue  # 数十万外佣: a vague quantity
+        value = parse_number(num + scale)
+        if value is None:
+            continue
+        start = m.start("q1") if m.group("q1") else m.start("num")
+        qual = combine_qualifiers([PREFIX_QUALIFIERS.get(w, w) if w not in ("过", "上") else "超过"
+                                   for w in (m.group("q1"), m.group("q2"), m.group("q3")) if w])
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("scale"),
+                            number_text=text[m.start("num") : m.end("scale")], value=value, unit="人",
+                            unit_text="", qualifier=qual))
+    return out
+
+
+# A pair of neighbouring Chinese digits written with 、 (一、两天, 两、三个, 三、四名) is "one or two":
+# both are figures (the real-text gold keeps both), and the 、 is no list of dates (dates are written
+# in Arabic digits or whole: 12、13日, 十二日、十三日).
+# (三、五年 is "a few years", no figure: 五 is no neighbour of 三.)
+_NEIGHBOUR_DIGITS = {"一": "二两", "二": "三", "两": "三", "三": "四", "四": "五", "五": "六", "六": "七",
+                     "七": "八", "八": "九"}
+
+
+def _neighbour_pair(text: str, num_start: int, num: str) -> bool:
+    """True when `num` at num_start is the high end of 一、两 / 两、三 (see _NEIGHBOUR_DIGITS)."""
+    if num_start < 2 or text[num_start - 1] != "、":
+        return False
+    low = text[num_start - 2]
+    before = text[num_start - 3] if num_start >= 3 else ""
+    return num in _NEIGHBOUR_DIGITS.get(low, "") and before not in CN_DIGITS + CN_SCALES + "第"
+
+
+def _pair_lows(text: str, found: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for q in found:
+        if q.num_end - q.num_start == 1 and _neighbour_pair(text, q.num_start, q.number_text):
+            i = q.num_start - 2
+            value = parse_number(text[i])
+            if value is None or any(f.start <= i < f.end for f in found):
+                continue
+            out.append(Quantity(start=i, end=i + 1, num_start=i, num_end=i + 1, number_text=text[i], value=value,
+                                unit=q.unit, unit_text=q.unit_text, qualifier=None, currency=q.currency))
+    return out
+
+
 # Shares written in tenths (三成, 9成几, 四成多: 成 is a tenth) and as fractions (三分之二, 六份之五,
-# Cantonese 3分1, 三份一). Stored as percentages. 成 after a numeral is a word of its own before these
+# Cantonese 3分1, 三份一; 半成 is half a tenth, 5%: 缩半成). Stored as percentages. 成 after a numeral is a word of its own before these
 # (一成不变, 七成员, 三成立): the guard lists them.
 _TENTHS_RE = re.compile(
-    rf"(?P<q1>{_PREFIX_Q})?(?P<num>[0-9]|[一二两三四五六七八九十])(?P<unit>成)(?P<q2>[多几余])?"
+    rf"(?P<q1>{_PREFIX_Q})?(?P<num>[0-9]|[一二两三四五六七八九十半])(?P<unit>成)(?P<q2>[多几余])?"
     r"(?!立|员|本|功|果|绩|就|长|熟|交|年|都|效|品|分|型|份|语|千|百|万|不变|群|事|全|器|材|形|因)")
 _FRACTION_RE = re.compile(
     rf"(?P<q1>{_PREFIX_Q})?(?P<den>[0-9]|[一二两三四五六七八九十])(?P<unit>[分份]之?)(?P<num>[0-9]|[一二两三四五六七八九])"
@@ -445,7 +542,10 @@ _FRACTION_RE = re.compile(
 # A share's unit word (成 分 份) is looked up first and the pattern tried only just before it: a
 # scan of the whole text with an optional leading qualifier tried at every position cost a fifth of
 # extraction. The window is the longest prefix qualifier plus a numeral and the unit.
-_SHARE_NUMERALS = frozenset("0123456789一二两三四五六七八九十")
+_SHARE_NUMERALS = frozenset("0123456789一二两三四五六七八九十半")
+HALF = "半"
+# ... 半 after these is "half" (一半, 多半, 大半, 过半, 减半, 对半, 折半), never half a tenth.
+_HALF_WORD_BEFORE = frozenset("一多大过减对折")
 _SHARE_WINDOW = 4
 
 
@@ -498,8 +598,10 @@ def _share_quantities(text: str) -> list[Quantity]:
     for m in _near_share_units(_TENTHS_RE, text, "成"):
         if m.start("num") > 0 and _GLUED_BEFORE.match(text[m.start("num") - 1]):
             continue
-        n = parse_number(m.group("num"))
-        if n is None or not 1 <= n <= 10:
+        if m.group("num") == HALF and m.start("num") > 0 and text[m.start("num") - 1] in _HALF_WORD_BEFORE:
+            continue  # 一半成为, 过半成员: 半 is a word of its own (half), 成 starts the next
+        n = 0.5 if m.group("num") == HALF else parse_number(m.group("num"))
+        if n is None or not 0.5 <= n <= 10:
             continue
         words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") else []
         if m.group("q2"):
@@ -627,6 +729,15 @@ def _one_asserted(text: str, num: str, num_start: int, qualified: str | None) ->
     return text[max(0, num_start - 3) : num_start].endswith(ONE_ASSERTED_BEFORE)
 
 
+# A length after 过去 that a verb of keeping up follows (只要过去一年维持运作, 过去两年持续亏损) is the length
+# of a condition, stated as such, not the time a sentence happens in (过去两日,不论…): the verbs of
+# continuing in news prose.
+CONTINUING_AFTER = ("维持", "持续", "连续", "一直", "不断", "运作")
+# 度 counts times after a single Chinese digit (两度, 三度): Hong Kong and formal writing of "N times";
+# 任 terms of an office the same way (四任特首; 第三任 is an ordinal, 1任 is no usage).
+_TIMES_NUMERALS = frozenset("二两三四五六七八九")
+
+
 def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
     q1, num, q2, scale, q3, unit_text, q4 = m.group("q1", "num", "q2", "scale", "q3", "unit", "q4")
     num_start = m.start("num")
@@ -643,8 +754,21 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     if unit_text in _DATE_UNITS and _is_date(text, num_start, num, m.end("unit"), q1 or q2 or q3 or q4):
         return None
-    if UNIT_FORMS[unit_text] in _TIME_UNITS and not q1 and text[max(0, num_start - 2) : num_start].endswith(
-            TIME_REFERENCE_BEFORE):
+    if (len(num) == 1 and num_start >= 2 and text[num_start - 1] == "、" and text[num_start - 2] in _NEIGHBOUR_DIGITS
+            and num in "三四五六七八九十" and not _neighbour_pair(text, num_start, num)
+            and (num_start < 3 or text[num_start - 3] not in CN_DIGITS + CN_SCALES)):
+        return None  # 三、五年, 一、三个: two digits apart written as a pair are "a few", like 三五个
+    # (the time word stands before the pair's low end in 未来一、两天)
+    ref_at = num_start - 2 if _neighbour_pair(text, num_start, num) else num_start
+    if (UNIT_FORMS[unit_text] in _TIME_UNITS and not q1
+            and text[max(0, ref_at - 2) : ref_at].endswith(TIME_REFERENCE_BEFORE)
+            and not text.startswith(CONTINUING_AFTER, m.end())):
+        return None
+    if UNIT_FORMS[unit_text] in _TIME_UNITS and not q1 and num_start > 0 and text[num_start - 1] == "每":
+        return None  # 每两日去医院: "every two days", how often, not a length
+    if unit_text in ("度", "任") and num not in _TIMES_NUMERALS:
+        return None  # 30度, 十度: a temperature or an angle (see UNIT_FORMS), not a number of times
+    if _ONLY_SCALES.match(num) and num_start > 0 and text[num_start - 1] in _VAGUE_BEFORE:
         return None
     if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
         preceding = text[max(0, num_start - 2) : num_start]
@@ -683,11 +807,15 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
 _READ_RANGE = re.compile(rf"^(?P<lo>.+?)\s?{_RANGE_JOIN}\s?(?P<hi>.+?)$")
 
 
+# 多 / 余 between a number and its scale word (300多万, 卅多万) says "more than"; the value is without it.
+_INNER_APPROX = re.compile(r"(?<=[0-9一二两三四五六七八九十百千廿卅])[多余](?=[万亿])")
+
+
 def read_back(number_text: str) -> float | None:
     """The value a Quantity's number_text stands for, as find_quantities read it: a numeral
     (parse_number), a percentage in words (百分之三十 → 30), a share in tenths (9成 → 90), a fraction (三分之二 → 66.7, 3分1 → 33.3) or the low
     end of a range written with the high end's scale (1.3至1.4万 → 13000)."""
-    s = number_text.strip()
+    s = _INNER_APPROX.sub("", number_text.strip())  # 300多万, 廿多万: the 多 is the qualifier's
     if s.startswith(_PERCENT_WORDS):  # 百分之三点一八 → 3.18
         return parse_number(s[len(_PERCENT_WORDS):])
     rng = _READ_RANGE.match(s)
@@ -695,7 +823,7 @@ def read_back(number_text: str) -> float | None:
         n = parse_number(rng.group("lo"))
         return n * 10 if n is not None else None
     if s.endswith("成"):
-        n = parse_number(s[:-1])
+        n = 0.5 if s[:-1] == HALF else parse_number(s[:-1])
         return n * 10 if n is not None else None
     frac = re.fullmatch(r"(.+?)[分份]之?(.+)", s)
     if frac:
