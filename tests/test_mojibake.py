@@ -329,3 +329,20 @@ def test_text_logp_prefers_the_real_reading_of_chinese_bytes() -> None:
             assert text_logp(data.decode(other, "replace")) < right - 50, (enc, other)
     assert text_logp("plain ASCII") == 0.0
     assert text_logp("工\ufffd") < text_logp("工鑫")  # a hole costs more than any character
+
+
+def test_a_megabyte_of_question_marks_between_ideographs_costs_a_bounded_time():
+    """工?工?… (hostile, or a table of question marks): each ? is weighed as a lost GBK byte at ~0.5 ms, so
+    past MAX_PHASE_TRIGGERS in one text the rest are left as written (issue 20 class 7: 8,000 took 3.7 s,
+    a megabyte minutes)."""
+    import time
+
+    from gonghui.transforms.mojibake import MAX_PHASE_TRIGGERS, repair_mojibake
+
+    text = "工?" * 500_000  # 1 MB
+    t = time.perf_counter()
+    out, _ = repair_mojibake(text)
+    took = time.perf_counter() - t
+    assert len(out) == len(text)  # nothing lost
+    # the cap's ~1 s, with room for a loaded 2-core CI machine
+    assert took < 8, f"{took:.1f} s for {MAX_PHASE_TRIGGERS} weighed of 500,000"
