@@ -247,6 +247,7 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
                       in_flight: int = DEFAULT_IN_FLIGHT,
                       columns: str | None = None) -> Iterator[tuple[int, dict[str, int]]]:
     shard_dir = shard_root(db_path) / run_id
+    _ACTIVE_SHARD_DIRS.add(shard_dir)
     futures: deque[tuple[int, Any]] = deque()
     pending = iter(enumerate(todo))
 
@@ -280,6 +281,14 @@ def _parallel_batches(todo: Iterable[list[t.FileItem]], run_id: str, db_path: st
         raise
     finally:
         shutil.rmtree(shard_dir, ignore_errors=True)
+        _ACTIVE_SHARD_DIRS.discard(shard_dir)
+
+
+# Shard folders of runs whose batches are in flight. A stop can leave this generator suspended at its
+# yield and the process then ends through os._exit (gonghui.cli), so its finally never runs: the stop
+# path's kill_local_workers removes them, after the workers that write into them are dead.
+_ACTIVE_SHARD_DIRS: set[Path] = set()
+KILL_WAIT_S = 0.5
 
 
 def kill_local_workers() -> None:
@@ -317,6 +326,16 @@ def kill_local_workers() -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    # dead (gone, or a zombie: their parent, the forkserver, is killed too) before their shard folders go,
+    # so none writes a shard after that; SIGKILL lands within milliseconds, the bound is for a loaded box
+    deadline = time.monotonic() + KILL_WAIT_S
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(pid)
+            while proc.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+                time.sleep(0.01)
+    for shard_dir in list(_ACTIVE_SHARD_DIRS):
+        shutil.rmtree(shard_dir, ignore_errors=True)
 
 
 # How often waiting for a batch looks for a stop signal whose RunStopped was swallowed (check_stop).
