@@ -145,8 +145,6 @@ PAGE_LABELS: frozenset[str] = frozenset({
     "背景链接", "记者手记", "小资料", "延伸阅读"})
 # 【…】 alone on a line is a label (【链接】, 【记者手记】); a headline that opens with one has more after it.
 _BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
-# A line that ends in a colon introduces what follows (同志们:, 各位代表:, 事例详述如下:): a speech's opening
-# or a list's lead-in, never a headline.
 # End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
 _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
 # A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).

@@ -8,8 +8,9 @@ HTML <title> (headline + separator + site name) as its own line above the headli
 line's date and source are lost and the chrome becomes the headline (欢迎您进入…门户网站, · 首页, zj66 发表于…):
 the article is then held back as missing_publish_date / missing_source or loads under a wrong title.
 
-Phenomenon and thresholds: 10 saved pages of 8 sites (provincial union sites, a city union site, two news
-portals, a forum reposting 中工网), stored public pages, read by hand; the site names and texts are not kept.
+Phenomenon and thresholds: 14 saved pages of 14 sites (provincial and city union sites, news portals, a
+forum reposting 中工网, a content farm), stored public pages, read by hand; the site names and texts are not
+kept in the repository (tests/test_webpage.py has pages written in the same shapes).
 """
 
 from __future__ import annotations

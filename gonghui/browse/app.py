@@ -775,7 +775,8 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 0) -> int:
     shown = f"[{host}]" if ":" in host else host
     print(f"gonghui browse: http://{shown}:{bound}/  (warehouse {db}, read-only; Ctrl-C to stop)", flush=True)
     app = make_app(db)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    # errors only: a client's malformed request ("Invalid HTTP request received") is no line for the terminal
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
