@@ -7,7 +7,10 @@ import re
 from bisect import bisect_left
 from datetime import date, timedelta
 
-from gonghui.transforms.dates import ROC_ERA_OFFSET  # 民国 year N is 1911 + N (民国元年 = 1912)
+from gonghui.transforms.dates import (  # 民国 year N is 1911 + N (民国元年 = 1912)
+    ROC_BARE_YEAR,
+    ROC_ERA_OFFSET,
+)
 from gonghui.transforms.numbers import parse_number
 
 # Policy (documented for analysts): a claim dated only to a month is read as standing at the
@@ -40,7 +43,7 @@ AS_OF_RE = re.compile(
     # ... or, bare, a three-digit year 100-119 of that era right before a month (109年9月7日: Taiwanese text
     # writes the era's years without 民国; dates.py reads publish dates the same way)
     rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元)"
-    rf"|(?<![{_DIGIT}])(?P<rocb>1[01][0-9])(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
+    rf"|(?<![{_DIGIT}])(?P<rocb>{ROC_BARE_YEAR})(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?(?P<rsuf>底|末|初|以来|来|上旬|中旬|下旬)?"
     rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"

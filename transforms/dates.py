@@ -21,7 +21,8 @@ _ROC_DATE_RE = re.compile(r"民[国國]\s*(\d{1,3})\s*年\s*(\d{1,2})\s*月\s*(\
 ROC_ERA_OFFSET = 1911
 # ... and Taiwanese text writes those years bare: 109年9月7日 (2020), 發布日期:113年5月1日. Only three-digit
 # years 100-119 (2011-2030) are read so: a two-digit year is Hong Kong's short form (97年7月1日 = 1997).
-_ROC_BARE_DATE_RE = re.compile(r"(?<![\d国國])(1[01]\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+ROC_BARE_YEAR = r"1[01][0-9]"  # 100-119: the era's years written bare (transforms/asof.py reads them too)
+_ROC_BARE_DATE_RE = re.compile(rf"(?<![\d国國])({ROC_BARE_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]")
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")

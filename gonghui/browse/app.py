@@ -490,17 +490,20 @@ def removed_pieces(file_id: str, path: str, raw_text: str) -> list[dict[str, Any
     return [{"kind": h.kind, "text": h.text} for h in doc.boilerplate]
 
 
+def _filters(base: str, *conds: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """A WHERE condition: `base` AND each (SQL, value) whose value is given, the value bound to every ? in
+    its SQL; and the parameters in order."""
+    where, params = [base], []
+    for sql, value in conds:
+        if value:
+            where.append(sql)
+            params += [value] * sql.count("?")
+    return " AND ".join(where), params
+
+
 def page_held_back(wh: Warehouse, q: dict[str, str]) -> Page:
     reason, run, page = q.get("reason") or None, q.get("run") or None, max(1, _int(q.get("page"), 1))
-    where: list[str] = ["true"]
-    params: list[Any] = []
-    if reason:
-        where.append("list_contains(q.reasons, ?)")
-        params.append(reason)
-    if run:
-        where.append("q.run_id = ?")
-        params.append(run)
-    cond = " AND ".join(where)
+    cond, params = _filters("true", ("list_contains(q.reasons, ?)", reason), ("q.run_id = ?", run))
     reasons, runs = wh.cached("held_back_facets", lambda con: (
         _rows(con, """SELECT reason, sum(records)::BIGINT AS records, sum(files)::BIGINT AS files
                       FROM quarantine_summary GROUP BY reason ORDER BY records DESC, reason"""),
@@ -562,22 +565,9 @@ def page_search(wh: Warehouse, q: dict[str, str]) -> Page:
     source, region = q.get("source") or None, q.get("region") or None
     since, until = _date(q.get("from")), _date(q.get("to"))
     page = max(1, _int(q.get("page"), 1))
-    where: list[str] = ["valid_to IS NULL"]
-    params: list[Any] = []
-    if words:
-        where.append("(contains(title, ?) OR contains(body, ?))")
-        params += [words, words]
-    for col, v in (("source", source), ("region", region)):
-        if v:
-            where.append(f"{col} = ?")
-            params.append(v)
-    if since:
-        where.append("publish_date >= ?")
-        params.append(since)
-    if until:
-        where.append("publish_date <= ?")
-        params.append(until)
-    cond = " AND ".join(where)
+    cond, params = _filters("valid_to IS NULL", ("(contains(title, ?) OR contains(body, ?))", words),
+                            ("source = ?", source), ("region = ?", region),
+                            ("publish_date >= ?", since), ("publish_date <= ?", until))
     hit = "strpos(body, ?)" if words else "0"
     hit_params = [words] if words else []
     asked = bool(words or source or region or since or until)
