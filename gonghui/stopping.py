@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -51,6 +52,17 @@ def silence_libraries() -> None:
     names = [n for n in list(logging.root.manager.loggerDict) if n.split(".", 1)[0] in roots]
     for name in (*roots, *names):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    # Objects of the abandoned batches are collected after their Dask client has closed, and a
+    # collected Future tries to tell the closed client (distributed's Future.__del__ -> release): Python
+    # printed that as a 13-line "Exception ignored in" traceback before the run's one line (once in
+    # CI, 2026-12-05). Such exceptions go to the debug log instead (shown with -v).
+    sys.unraisablehook = _unraisable_to_debug_log
+
+
+def _unraisable_to_debug_log(unraisable: sys.UnraisableHookArgs) -> None:
+    logging.getLogger("gonghui.stopping").debug(
+        "ignored while stopping: %s in %r", unraisable.exc_type.__name__, unraisable.object,
+        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
 def stopping() -> int | None:

@@ -573,3 +573,21 @@ def test_full_disk_during_a_run_is_exit_4(tmp_path, inp):
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "No space left on device" in errors[0], proc.stderr
     assert "Traceback" not in proc.stderr and "nanobind" not in proc.stderr
+
+
+def test_stopping_routes_a_collected_objects_error_to_the_debug_log():
+    # What CI once printed after a busy Ctrl-C: a Dask Future collected after its client closed raised
+    # in __del__, and Python wrote a 13-line "Exception ignored in" traceback to the terminal.
+    code = (
+        "import gc, logging, sys\n"
+        "from gonghui.stopping import silence_libraries\n"
+        "logging.basicConfig(level=logging.DEBUG, stream=sys.stdout)\n"
+        "class Future:\n"
+        "    def __del__(self):\n"
+        "        raise AttributeError(\"'NoneType' object has no attribute 'add_callback'\")\n"
+        "silence_libraries()\n"
+        "f = Future(); del f; gc.collect()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "ignored while stopping: AttributeError" in done.stdout, done.stdout
