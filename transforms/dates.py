@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from gonghui.transforms.numbers import CN_DIGIT_VALUE
+
 # The warehouse holds PRC-era news: nothing can be published before the founding day.
 EARLIEST_PUBLISH_DATE = date(1949, 10, 1)
 # A paper dates its issue in its own time zone: the morning paper of Beijing or Hong Kong (UTC+8) is
@@ -29,8 +31,6 @@ _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
 # Older typesetting (1990s pages, typeset text): full-width digits (１９９８年１月１日) and dates written in
 # Chinese numerals, the year digit by digit (一九九八年), month and day as numbers (十二月, 三十一日).
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGITS: dict[str, int] = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                              "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_DIGIT_CLASS = "〇○零一二三四五六七八九"
 _CN_NUMERAL_DATE_RE = re.compile(
     rf"([{_CN_DIGIT_CLASS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,2}})\s*月"
@@ -40,10 +40,10 @@ _CN_NUMERAL_DATE_RE = re.compile(
 def _cn_small(text: str) -> int | None:
     """一..九, 十, 十一..十九, 二十.., 三十一: a month or day in Chinese numerals."""
     if "十" not in text:
-        return _CN_DIGITS.get(text) if len(text) == 1 else None
+        return CN_DIGIT_VALUE.get(text) if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    t = _CN_DIGITS.get(tens, -1) if tens else 1
-    u = _CN_DIGITS.get(units, -1) if units else 0
+    t = CN_DIGIT_VALUE.get(tens, -1) if tens else 1
+    u = CN_DIGIT_VALUE.get(units, -1) if units else 0
     return None if t < 1 or u < 0 or "十" in units else t * 10 + u
 
 
@@ -100,7 +100,7 @@ def date_texts(text: str) -> list[tuple[int, str, str | None]]:
             for m in _ROC_BARE_DATE_RE.finditer(text)]
     out += [(m.start(), m.group(0), _iso(m.group(1), m.group(3), m.group(4))) for m in _NUM_DATE_RE.finditer(text)]
     for m in _CN_NUMERAL_DATE_RE.finditer(text):
-        year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
+        year = "".join(str(CN_DIGIT_VALUE[c]) for c in m.group(1))
         month, day = _cn_small(m.group(2)), _cn_small(m.group(3))
         out.append((m.start(), m.group(0), _iso(year, str(month), str(day)) if month and day else None))
     return sorted(out)

@@ -21,6 +21,10 @@ _CIRCLE_ZERO = str.maketrans("○", "〇")
 
 # 廿 (20) and 卅 (30) are Hong Kong writing's one-character tens (廿几年, 卅多万外佣).
 CN_DIGITS = "零〇○一二三四五六七八九两兩壹贰貳叁參肆伍陆陸柒捌玖幺廿卅"
+# The value of each everyday Chinese digit, one table for every reader of digits written one by one
+# (一九九八年, 二四七万) and of digit pairs (八九亿): ○ is typesetting's zero, 两/兩 a spoken two.
+CN_DIGIT_VALUE: dict[str, int] = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {
+    "○": 0, "零": 0, "两": 2, "兩": 2}
 CN_SCALES = "十百千万亿拾佰仟萬億"
 # Scale words that may follow an Arabic number: 1.19万, 3千万亿, 9佰.
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
@@ -316,7 +320,6 @@ def parse_number(text: str) -> float | None:
         return None
 
 
-_DIGIT_VALUE = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "兩": 2}
 _SCALE_VALUE = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000,
                 "仟": 1000}
 _MANTISSA_SCALE = re.compile(r"^(?P<mant>.+?)(?P<scale>[万亿萬億]+)$")
@@ -327,13 +330,13 @@ def _digit_run(s: str) -> float | None:
     """A number written digit by digit (二四七 = 247, 一七三点九五 = 173.95, 九五〇〇 = 9500), else None.
 
     DIGIT_RUN_MIN digits at least, or a decimal point: a pair of digits is "a few" (两三, 七八)."""
-    whole, _, frac = s.translate(_CIRCLE_ZERO).partition("点")
-    if not whole or any(c not in _DIGIT_VALUE for c in whole + frac) or whole[0] in "〇零":
+    whole, _, frac = s.partition("点")
+    if not whole or any(c not in CN_DIGIT_VALUE for c in whole + frac) or whole[0] in "〇○零":
         return None
     if (len(whole) < DIGIT_RUN_MIN and not frac) or len(whole) > DIGIT_RUN_MAX or len(frac) > DIGIT_RUN_MAX:
         return None
-    return float("".join(str(_DIGIT_VALUE[c]) for c in whole) + ("." + "".join(str(_DIGIT_VALUE[c]) for c in frac)
-                                                                  if frac else ""))
+    return float("".join(str(CN_DIGIT_VALUE[c]) for c in whole)
+                 + ("." + "".join(str(CN_DIGIT_VALUE[c]) for c in frac) if frac else ""))
 
 
 def _positional(s: str) -> float | None:
@@ -871,7 +874,6 @@ MONEY_RE = re.compile(
 _SUB_UNIT = re.compile(r"([0-9一二三四五六七八九零两]+)([角毛分])")
 # 八九亿, 三五百: two neighbouring digits before a scale word give a range.
 _DIGIT_PAIR = re.compile(r"^([一二三四五六七八九])([二三四五六七八九])([十百千万亿]+)$")
-_CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _MONEY_PREFIX_EXTRA = {"小于": "不足", "大于": "超过"}
 
 
@@ -907,7 +909,7 @@ def _money_values(m: re.Match[str]) -> list[float] | None:
         unit = parse_number(pair.group(3))
         if unit is None:
             return None
-        a, b = _CN_DIGIT_VALUE[pair.group(1)], _CN_DIGIT_VALUE[pair.group(2)]
+        a, b = CN_DIGIT_VALUE[pair.group(1)], CN_DIGIT_VALUE[pair.group(2)]
         return [a * unit * mult, b * unit * mult]
     if num[0] in "几数":
         unit = parse_number(num[1:])
