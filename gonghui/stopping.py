@@ -62,7 +62,7 @@ def silence_libraries() -> None:
 def _unraisable_to_debug_log(unraisable: sys.UnraisableHookArgs) -> None:
     logging.getLogger("gonghui.stopping").debug(
         "ignored while stopping: %s in %r", unraisable.exc_type.__name__, unraisable.object,
-        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+        exc_info=unraisable.exc_value)
 
 
 def stopping() -> int | None:
