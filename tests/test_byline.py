@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gonghui.transforms.byline import (
-    _NEWS_LEAD_RE,
     NEWS_LEAD_OPENERS,
     WIRE_SOURCES,
     parse_byline_line,
     parse_editor_line,
+    parse_news_lead,
     split_news_lead,
     starts_news_lead,
 )
@@ -72,10 +72,32 @@ def test_never_raises(text: str) -> None:
     parse_editor_line(text)
 
 
-@given(st.lists(st.one_of(st.sampled_from(NEWS_LEAD_OPENERS + WIRE_SOURCES + (" ", "北京8月16日电", "(记者 王伟)", "日电")),
+@given(st.lists(st.one_of(st.sampled_from(NEWS_LEAD_OPENERS + WIRE_SOURCES + ("中工网", "福建日报", " ", "北京8月16日电",
+                                                                           "(记者 王伟)", "日电", "讯")),
                           st.characters()), max_size=8).map("".join))
-def test_lead_head_test_agrees_with_the_lead_pattern(text: str) -> None:
-    m = _NEWS_LEAD_RE.match(text.strip())
-    assert starts_news_lead(text) == bool(m)
-    lead = split_news_lead(text)
-    assert (lead is None) == (m is None)
+def test_lead_tests_agree_with_the_one_lead_parser(text: str) -> None:
+    lead = parse_news_lead(text.strip())
+    known = lead is not None and lead.known
+    assert starts_news_lead(text) == known
+    assert (split_news_lead(text) is None) == (not known)
+    if lead is not None:  # the opener names its reporter, and the report's text follows it
+        assert text.strip().startswith(lead.source) and lead.end <= len(text.strip())
+
+
+@pytest.mark.parametrize(("para", "source", "known"), [
+    ("本报讯(记者马学礼)工会干部……", "本报", True),
+    ("本报北京12月31日讯(记者 张三)全国总工会……", "本报", True),
+    ("新华社北京8月16日电 全国总工会……", "新华社", True),
+    ("中工网讯 近日,某市总工会……", "中工网", False),  # a source, not an article opener this module knows
+    ("福建日报福州3月2日讯 近日……", "福建日报", False),
+    ("中国网络电视台讯 ……", "中国网络电视台", False),
+    ("新华社讯 ……", "新华社", False),  # a known wire without its dateline: not enough to open an article
+])
+def test_one_lead_parser_names_the_reporter(para: str, source: str, known: bool) -> None:
+    lead = parse_news_lead(para)
+    assert lead is not None and (lead.source, lead.known) == (source, known)
+
+
+def test_not_a_lead():
+    assert parse_news_lead("新华社报道,全国总工会……") is None
+    assert parse_news_lead("据了解,该网站……") is None

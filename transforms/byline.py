@@ -33,12 +33,42 @@ _BARE_NAME_RE = re.compile(rf"[{_HAN}]{{2,3}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,
 _ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True))
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
-_NEWS_LEAD_RE = re.compile(
-    r"^(?:" + "|".join(NEWS_LEAD_OPENERS) + "|(?:" + "|".join(WIRE_SOURCES) + r")[^\s(（,，。]{0,12}?日[电讯])"
-    r"\s*(?:[(（]([^()（）]{1,60})[)）])?\s*"
+# A news lead's opener, from any reporter: who (a wire, paper, station or site: 新华社, 福建日报, 中工网), where
+# and when (北京8月16日: at most 12 characters, ending in 日), then 电 or 讯; the credits in parentheses after it.
+# The reporter's name is 1-10 ideographs ending in 网/社/台/报/刊 (中国网络电视台 is the longest seen).
+_ANY_LEAD_RE = re.compile(
+    r"^(?P<src>[\u4e00-\u9fff]{1,10}?[网社台报刊])(?P<dateline>[^\s(（,，。]{0,12}?日)?[电讯]"
+    r"\s*(?:[(（](?P<credits>[^()（）]{1,60})[)）])?\s*"
 )
-# Every news lead starts with one of these (a cheap test before the regex, run for every paragraph).
+# Every lead of a reporter this module knows starts with one of these (a cheap test before the regex, run
+# for every paragraph).
 _NEWS_LEAD_HEADS = NEWS_LEAD_OPENERS + WIRE_SOURCES
+
+
+@dataclass(frozen=True)
+class NewsLead:
+    """The opener of a news lead: `新华社北京8月16日电(记者 王伟)` -> source 新华社, its credits, and where the
+    report's own text begins (`end`)."""
+
+    source: str
+    dateline: str
+    credits: Credits | None
+    end: int
+    # A lead this module knows well enough to open an article on: 本报讯/本刊讯, or a known wire with its
+    # dateline (WIRE_SOURCES). Any other reporter's lead (中工网讯) names a source, no more.
+    known: bool
+
+
+def parse_news_lead(paragraph: str) -> NewsLead | None:
+    """The news lead `paragraph` opens with (offsets into paragraph.lstrip()), else None."""
+    p = paragraph.lstrip()
+    m = _ANY_LEAD_RE.match(p)
+    if not m:
+        return None
+    src, dateline = m["src"], m["dateline"] or ""
+    known = (src + p[m.end("src")] in NEWS_LEAD_OPENERS and not dateline) or (src in WIRE_SOURCES and bool(dateline))
+    credits = parse_credits(m["credits"]) if m["credits"] else None
+    return NewsLead(src, dateline, credits, m.end(), known)
 _EDITOR_RE = re.compile(r"[(（]?\s*(?:" + "|".join(EDITOR_ROLES) + r")\s*[:：]\s*([^()（）]+?)\s*[)）]?$")
 _SEP_RE = re.compile(r"[\s、,，;；/]+")
 
@@ -143,18 +173,19 @@ def is_photo_credit(line: str) -> bool:
 def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
     """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (credits, rest of the paragraph); None if no lead."""
     p = paragraph.strip()
-    if not p.startswith(_NEWS_LEAD_HEADS):
+    lead = parse_news_lead(p) if p.startswith(_NEWS_LEAD_HEADS) else None
+    if lead is None or not lead.known:
         return None
-    m = _NEWS_LEAD_RE.match(p)
-    if not m:
-        return None
-    credits = parse_credits(m.group(1)) if m.group(1) else None
-    return credits, p[m.end():]
+    return lead.credits, p[lead.end:]
 
 
 def starts_news_lead(paragraph: str) -> bool:
+    """The paragraph opens with a known reporter's lead (NewsLead.known)."""
     p = paragraph.strip()
-    return p.startswith(_NEWS_LEAD_HEADS) and bool(_NEWS_LEAD_RE.match(p))
+    if not p.startswith(_NEWS_LEAD_HEADS):
+        return False
+    lead = parse_news_lead(p)
+    return lead is not None and lead.known
 
 
 def parse_editor_line(line: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gonghui.transforms import byline
 from gonghui.transforms.dates import parse_publish_date, parse_publish_time
 
 # --- the info line ----------------------------------------------------------------------------------
@@ -333,9 +334,6 @@ def leading_bullet(lines: list[str], taken: dict[int, tuple[str, dict[str, Any]]
 # lead names who reported it. Used only when no other place names a source (a page with no info line).
 _LEAD_NOTE_RE = re.compile(r"^[「【\[(（]\s*(?:本文|文章|信息|新闻)?来源[:：]\s*([^」】\])）:：]{2,30})[」】\])）]"
                            r"|^(?:本文|文章|信息|新闻)?来源[:：]\s*([^\s:：,，。]{2,20})\s")
-_LEAD_WIRE_RE = re.compile(
-    r"^([\u4e00-\u9fff]{1,10}(?:网|社|台|报))(?:[\u4e00-\u9fff]{0,8}?\d{1,2}月\d{1,2}日)?[讯电]"
-)
 # 本报讯 / 本网讯 name no one: "this paper".
 _SELF_REFERENCE = ("本报", "本网", "本台", "本刊", "本社")
 
@@ -343,10 +341,12 @@ _SELF_REFERENCE = ("本报", "本网", "本台", "本刊", "本社")
 def lead_source(paragraph: str) -> str | None:
     """The source a news lead names (中工网讯 -> 中工网, 「本文来源:工人日报」 -> 工人日报), else None."""
     s = paragraph.strip()
-    m = _LEAD_NOTE_RE.match(s) or _LEAD_WIRE_RE.match(s)
-    if not m:
-        return None
-    src = (m.group(1) or m.group(2) or "").strip("《》 ")
+    m = _LEAD_NOTE_RE.match(s)
+    if m:
+        src = (m.group(1) or m.group(2) or "").strip("《》 ")
+    else:
+        lead = byline.parse_news_lead(s)  # 中工网讯, 新华社北京8月16日电: the one lead parser
+        src = lead.source if lead else ""
     if src in _SELF_REFERENCE or src.startswith(_SELF_REFERENCE):
         return None
     return src or None
