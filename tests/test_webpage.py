@@ -220,3 +220,49 @@ def test_a_city_unions_page_takes_its_region_from_the_source():
 def test_home_region_from_the_sources_name(source, home):  # type: ignore[no-untyped-def]
     from gonghui.transforms.regions import home_region
     assert home_region(source) == home
+
+
+# --- a paper's web edition: its masthead line and its print line ------------------------------------------
+@pytest.mark.parametrize(("line", "want"), [
+    ("《工人日报》(2025年09月18日 02版)", {"source": "工人日报", "publish_date": "2025-09-18", "page": "2"}),
+    ("《人民日报》（2022年10月17日 第 04 版）", {"source": "人民日报", "publish_date": "2022-10-17", "page": "4"}),
+    ("《某某晚报》(2021-03-08)", {"source": "某某晚报", "publish_date": "2021-03-08"}),
+    ("工人日报 2025年09月18日 星期一", {"source": "工人日报", "publish_date": "2025-09-18"}),
+    ("2024年5月1日 星期三 某某日报", {"source": "某某日报", "publish_date": "2024-05-01"}),
+    ("《工人日报》报道,2025年09月18日起施行", None),  # a sentence that names the paper
+    ("某某日报 2025年02月30日 星期一", None),  # no such day
+    ("2025年09月18日 星期一", None),  # a date alone names no paper
+])
+def test_edition_lines_are_read(line, want):  # type: ignore[no-untyped-def]
+    assert webpage.parse_edition_line(line) == want
+
+
+def test_web_edition_page_gives_headline_source_date_and_page():
+    """A paper's article page saved as text: the site's section menu over the masthead line, the headline,
+    the print line under it, the text, a picture credit, the site's footer."""
+    doc, (a,) = _articles(
+        "某某娱乐\n\n某某日报 2025年09月18日 星期四\n\n“户外劳动者服务日”\n\n《某某日报》(2025年09月18日 02版)\n\n"
+        "9月15日,某县总工会组织志愿者在城区多个工会驿站开展为户外劳动者免费理发、医疗义诊等爱心服务活动。\n\n"
+        "据介绍,该县近年来加快推动户外劳动者服务站点建设,目前已建成服务站点25个。\n\n本报通讯员 王某某 摄\n")
+    assert (a.title, a.kicker) == ("“户外劳动者服务日”", None)
+    assert (a.source, a.publish_date, a.page) == ("某某日报", "2025-09-18", "2")
+    assert a.metadata_origin["source"] == a.metadata_origin["publish_date"] == "header"
+    assert "某某娱乐" not in a.body and "02版" not in a.body and a.body.startswith("9月15日")
+    assert any(h.kind == "site_chrome" and h.text == "某某娱乐" for h in doc.boilerplate)
+
+
+def test_print_line_at_the_foot_gives_source_date_and_page():
+    """people.com.cn prints the paper's print line after the text."""
+    _, (a,) = _articles(
+        "某市新增16家户外劳动者服务站\n\n本报讯(记者 王某)近日,某市总工会为16家户外劳动者服务站揭牌。"
+        "目前,全市共有33家服务站点。\n\n《某某日报》（2022年10月17日 第 04 版）\n")
+    assert (a.title, a.source, a.publish_date, a.page) == ("某市新增16家户外劳动者服务站", "某某日报", "2022-10-17", "4")
+    assert "版" not in a.body
+
+
+def test_masthead_line_under_a_headline_keeps_the_headline():
+    """A paper-and-date line under a headline (no weekday: an info line, not a masthead) takes nothing above it."""
+    _, (a,) = _articles(
+        "某市新增16家户外劳动者服务站\n某某日报 2022年10月17日\n"
+        "近日,某市总工会为16家户外劳动者服务站揭牌。目前,全市共有33家服务站点。\n")
+    assert (a.title, a.source, a.publish_date) == ("某市新增16家户外劳动者服务站", "某某日报", "2022-10-17")

@@ -412,6 +412,10 @@ def _classify(
         if m:
             rest = m["rest"].strip()
             return KIND_READING_TIP, ({"summary": rest} if rest else {}), ""
+    if len(line) <= webpage.EDITION_LINE_MAX_CHARS:
+        fields = webpage.parse_edition_line(line)  # a paper's web edition: 《工人日报》(2025年09月18日 02版)
+        if fields is not None:
+            return KIND_DATELINE, fields, ""
     if len(line) <= webpage.INFO_LINE_MAX_CHARS:
         fields = webpage.parse_info_line(line)  # a saved web page's info line (来源:X 时间:Y 浏览次数:N)
         if fields is not None:

@@ -1118,12 +1118,15 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
             put("publish_time", f.get("publish_time") or parse_publish_time(hit.text), HEADER)
             m = _SOURCE_RE.search(hit.text)
             put("source", _clean_source(f.get("source") or (m.group(1) if m else None)), HEADER)
+            put("page", f.get("page"), HEADER)  # a paper's edition line: 《工人日报》(2025年09月18日 02版)
             # a web page's info line may name the writer and the editor (作者:X 编辑:Y)
             put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
             put("editors", tuple(str(e) for e in f.get("editors") or ()), TEXT, weak=True)
         elif hit.kind == "page_title" and f.get("title") and title is None:
             # the page's <title> names the headline printed as the <h1>
             title, title_origin = str(f["title"]).strip(), HEADER
+            for key in ("source", "publish_date", "page"):  # a paper's print line names these too
+                put(key, f.get(key), HEADER)
         elif hit.kind == "cms_trailer":
             put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), TRAILER)
             put("page", str(f["page"]) if f.get("page") not in (None, "") else None, TRAILER)

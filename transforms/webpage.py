@@ -142,6 +142,44 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
     return {k: v for k, v in fields.items() if v}
 
 
+# --- the paper's edition line ------------------------------------------------------------------------
+# A paper's web edition prints where and when an article ran: under the headline or at its foot
+# (《工人日报》(2025年09月18日 02版), 《人民日报》（2022年10月17日 第 04 版）: people.com.cn and workercn.cn
+# article pages), or as the page's header (工人日报 2025年09月18日 星期一, 2025年09月18日 星期一 工人日报).
+# The line gives the source, the publish date and the page; nothing else may be on it.
+PAPER_NAME = r"[\u4e00-\u9fff]{2,12}?(?:日报|晚报|晨报|早报|时报|商报|周报|导报|工人报|报|杂志|周刊)"
+_EDITION_DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+_EDITION_PAGE = r"(?:第\s*(?P<page>\d{1,3})\s*版|(?P<page2>\d{1,3})\s*版)"
+_WEEKDAY = r"(?:星期|周)[一二三四五六日天]"
+_PRINT_LINE_RE = re.compile(
+    rf"^[《〈]\s*(?P<paper>{PAPER_NAME})\s*[》〉]\s*[(（]\s*(?P<date>{_EDITION_DATE})\s*{_EDITION_PAGE}?\s*[)）]$")
+_PAPER_HEADER_RE = re.compile(
+    rf"^(?:[《〈]?(?P<paper>{PAPER_NAME})[》〉]?\s+(?P<date>{_EDITION_DATE})(?:\s*{_WEEKDAY})?"
+    rf"|(?P<date2>{_EDITION_DATE})(?:\s*{_WEEKDAY})?\s+[《〈]?(?P<paper2>{PAPER_NAME})[》〉]?)$")
+# The longest such line read: 《人民日报》（2022年10月17日 第 04 版） is 26 characters; room for spacing.
+EDITION_LINE_MAX_CHARS = 40
+
+
+def parse_edition_line(line: str) -> dict[str, Any] | None:
+    """`《工人日报》(2025年09月18日 02版)` -> {source, publish_date, page}; `工人日报 2025年09月18日 星期一` ->
+    {source, publish_date}; else None."""
+    s = line.strip()
+    if not s or len(s) > EDITION_LINE_MAX_CHARS or "年" not in s and "-" not in s and "/" not in s and "." not in s:
+        return None
+    m = _PRINT_LINE_RE.match(s) or _PAPER_HEADER_RE.match(s)
+    if not m:
+        return None
+    groups = m.groupdict()
+    iso = parse_publish_date(groups.get("date") or groups.get("date2"))
+    if iso is None:
+        return None
+    fields: dict[str, Any] = {"source": groups.get("paper") or groups.get("paper2"), "publish_date": iso}
+    page = groups.get("page") or groups.get("page2")
+    if page:
+        fields["page"] = str(int(page))
+    return fields
+
+
 # --- the site's chrome ------------------------------------------------------------------------------
 # Each pattern is one kind of template line, matched on the whole line (or its start, where the rest is
 # the same furniture: a disclaimer paragraph). Lengths bound them away from sentences.
@@ -293,6 +331,7 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         la, lb = lines[rest[0]].strip(), lines[rest[1]].strip()
         if la == lb and len(la) <= RELATED_ITEM_MAX_CHARS and _HAN_OR_LETTER_RE.search(la) and not la.endswith("。"):
             out[rest[0]] = ("page_title", {"title": la})
+    _edition_head(lines, head, out)
     stripped: set[str] | None = None  # every line, stripped: built only when a title line is seen
     for k in head:
         if len(lines[k]) > TITLE_LINE_MAX_CHARS or not _TITLE_SEP_RE.search(lines[k]):
@@ -312,6 +351,30 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
             fields = {"title": m["head"].strip()} if m["head"].strip() in stripped else {}
             out[k] = ("page_title", fields)
     return out
+
+
+def _edition_head(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    """A paper's web edition at the head of a saved page (workercn.cn, people.com.cn paper pages):
+    * its masthead line with the weekday (工人日报 2025年09月18日 星期一) opens the paper's content: the short
+      lines above it are the site's menu (中工娱乐), site_chrome;
+    * its print line right under a headline (“户外劳动者服务日” / 《工人日报》(2025年09月18日 02版)) names that
+      line as the headline: ("page_title", {title, source, publish_date, page})."""
+    for n, k in enumerate(head):
+        s = lines[k].strip()
+        if len(s) > EDITION_LINE_MAX_CHARS or k in out:
+            continue
+        if _PAPER_HEADER_RE.match(s) and re.search(_WEEKDAY, s) and parse_edition_line(s):
+            for j in head[:n]:
+                if len(lines[j].strip()) <= MENU_ITEM_MAX_CHARS:
+                    out.setdefault(j, ("site_chrome", {}))
+            continue
+        if n and _PRINT_LINE_RE.match(s):
+            fields = parse_edition_line(s)
+            above = lines[head[n - 1]].strip()
+            if (fields and head[n - 1] not in out and len(above) <= RELATED_ITEM_MAX_CHARS
+                    and _HAN_OR_LETTER_RE.search(above) and above[-1] not in "。，,；;：:"):
+                out[k] = ("page_title", {"title": above, **fields})
+            return
 
 
 def leading_bullet(lines: list[str], taken: dict[int, tuple[str, dict[str, Any]]]) -> tuple[int, str] | None:
