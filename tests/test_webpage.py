@@ -266,3 +266,68 @@ def test_masthead_line_under_a_headline_keeps_the_headline():
         "某市新增16家户外劳动者服务站\n某某日报 2022年10月17日\n"
         "近日,某市总工会为16家户外劳动者服务站揭牌。目前,全市共有33家服务站点。\n")
     assert (a.title, a.source, a.publish_date) == ("某市新增16家户外劳动者服务站", "某某日报", "2022-10-17")
+
+
+# --- pages of portals, financial sites and reposts (probe pages of Hong Kong and mainland sites) -----------
+def test_weather_widget_menu_word_and_bare_label_over_the_headline_are_chrome():
+    doc, (a,) = _articles(
+        "5月16日 (星期四)25°C 65\n  news\n \n日期:\n\n某局长指优化最低工资检讨机制保障基层收入\n\n1/5/2024 10:40\n"
+        "        某局长表示, 政府已接纳最低工资委员会优化法定最低工资检讨机制的建议, 包括每年检讨法定最低工资水平"
+        "一次, 进一步保障基层雇员的收入.\n\n|\n\n回主页关于我们 使用条款及细则版权及免责声明私隐政策联络我们\n\n"
+        "Copyright 2024© Example Broadcast Corporation Limited. All rights reserved.\n")
+    assert a.title == "某局长指优化最低工资检讨机制保障基层收入"
+    assert a.publish_date == "2024-05-01"  # day first, as Hong Kong writes it
+    assert (a.source, a.metadata_origin["source"]) == ("Example Broadcast Corporation Limited", "trailer")
+    assert a.body.endswith("收入.")  # the footer, its "|" and the copyright line are the site's
+    chrome = [h.text for h in doc.boilerplate if h.kind == "site_chrome"]
+    assert {"5月16日 (星期四)25°C 65", "news", "日期:", "|"} <= set(chrome)
+
+
+def test_ticker_and_control_rows_are_chrome_and_a_farm_code_is_no_source():
+    _, (a,) = _articles(
+        "恒生指数1 26,567.12 -465.42 2,575.78亿\n国企指数1 9,032.71 -142.47 874.44亿\n返回    放大 +    缩小 -\n"
+        "某局长:最低工资加幅2.38%属跑赢通胀\n2025-02-13 14:46:32\n来源: sp20250213\n"
+        "政府拟将最低工资由每小时42.1元加至43.1元,增幅为1元或2.38%,预料立法会通过后,于5月1日起实施。\n"
+        "网址: www.example.com\n")
+    assert a.title == "某局长:最低工资加幅2.38%属跑赢通胀" and a.publish_date == "2025-02-13"
+    assert a.source is None and a.body.startswith("政府拟将") and "网址" not in a.body
+
+
+def test_repost_keeps_the_wires_source_and_its_closing_editor():
+    """A content farm's copy: its own code in 来源:, the wire's lead with a space (中新社 香港5月1日电), and the
+    wire's closing (完)【编辑:X】 run into the last paragraph."""
+    _, (a,) = _articles(
+        "某长官劳动节感谢每位劳工\n\n发布时间:2024-11-30 12:37:44 来源: sp20241130\n\n"
+        "   中新社 香港5月1日电 某长官于5月1日国际劳动节在社交媒体发文,向全港所有劳工表达敬意。\n\n"
+        "  某长官表示,特区政府积极推动劳工福利。(完) 【编辑:李某】\n")
+    assert (a.source, a.metadata_origin["source"]) == ("中新社", "text")
+    assert a.editors == ("李某",) and a.body.endswith("积极推动劳工福利。")
+
+
+def test_date_line_with_section_names_and_back_to_top_footer():
+    doc, (a,) = _articles(
+        "热门:\n\n2023年5月1日 时事脉搏 港闻\n\n某长官祝全港打工仔女劳动节快乐\n\n"
+        "今天是五一国际劳动节,某长官在社交平台发文,向所有打工仔女致敬,感谢各位辛勤付出和努力工作。\n\n回上\n\n"
+        "某报简介 | 服务条款 | 私隐条款 | 免责声明 | 广告查询 | 加入某报 | 联络某报\n\n"
+        "股票及指数资料由某某网有限公司提供。\n\nYou are currently at: www.example.com\nSkip This Ads\n")
+    assert (a.title, a.publish_date) == ("某长官祝全港打工仔女劳动节快乐", "2023-05-01")
+    assert a.body.endswith("努力工作。")
+
+
+def test_counters_at_the_foot_and_a_sponsor_line_name_the_publisher():
+    _, (a,) = _articles(
+        "县总工会开展关爱户外劳动者活动\n\n2025-01-16\n1月15日是工会服务户外劳动者日。县总工会以“情系户外 工会同行”"
+        "为主题开展关爱活动。\n此次活动旨在向全县户外劳动者传递温暖与关爱。\n\n阅读16\n分享\n\n"
+        "主办单位:某县总工会  技术支持:某某科技\n")
+    assert (a.source, a.publish_date) == ("某县总工会", "2025-01-16")
+    assert a.body.endswith("温暖与关爱。")
+
+
+@pytest.mark.parametrize(("line", "want"), [
+    ("版权所有:某市总工会", "某市总工会"),
+    ("Copyright © 2024 HK01 Company Limited", "HK01 Company Limited"),
+    ("Copyright © 2008-2025 by www.example.cn. all rights reserved", None),  # an address names no one
+    ("他说版权所有人应当", None),
+])
+def test_publisher(line, want):  # type: ignore[no-untyped-def]
+    assert webpage.publisher(line) == want

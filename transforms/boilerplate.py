@@ -76,8 +76,10 @@ _EDITOR_RE = re.compile(
 )
 _EDITOR_SPLIT_RE = re.compile(r"\s*[、,/ ]\s*")
 # Only these strong words open an editor note at the end of a body line; "编辑" alone only as a line.
+# ... at the end of the last paragraph, perhaps after the wire's end mark: 。(完)【编辑:李岩】 (中新社's closing
+# form; bare 编辑 only with its colon, so a bracketed aside that mentions 编辑 stays).
 _EDITOR_TAIL_RE = re.compile(
-    r"[(\[【〔]\s*(?:责任编辑|责编)\s*:?\s*(?P<names>[^()\[\]【】〔〕\n]{1,40}?)\s*[)\]】〕]\s*$"
+    r"(?:[(（]完[)）]\s*)?[(\[【〔]\s*(?:(?:责任编辑|责编)\s*:?|编辑\s*:)\s*(?P<names>[^()\[\]【】〔〕\n]{1,40}?)\s*[)\]】〕]\s*$"
 )
 
 # --- SEO link-spam footer: "集安市| 虞城县| 搜索| 手游| …" ----------------------------------------------------
@@ -337,8 +339,8 @@ def remove_boilerplate(text: str, repeated_lines: frozenset[str] = frozenset()) 
             continue
         if k in page:
             page_kind, page_fields = page[k]
-            hits.append(BoilerplateHit(KIND_PAGE_TITLE if page_kind == "page_title" else KIND_SITE_CHROME, line,
-                                       page_fields))
+            page_hit = {"page_title": KIND_PAGE_TITLE, "dateline": KIND_DATELINE}.get(page_kind, KIND_SITE_CHROME)
+            hits.append(BoilerplateHit(page_hit, line, page_fields))
             continue
         if bullet is not None and k == bullet[0]:
             hits.append(BoilerplateHit(KIND_SITE_CHROME, line[: len(line) - len(bullet[1])].strip(), {}))

@@ -35,9 +35,10 @@ _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
 # A news lead's opener, from any reporter: who (a wire, paper, station or site: 新华社, 福建日报, 中工网), where
 # and when (北京8月16日: at most 12 characters, ending in 日), then 电 or 讯; the credits in parentheses after it.
-# The reporter's name is 1-10 ideographs ending in 网/社/台/报/刊 (中国网络电视台 is the longest seen).
+# The reporter's name is 1-10 ideographs ending in 网/社/台/报/刊 (中国网络电视台 is the longest seen); reposts
+# may put a space after it (中新社 香港5月1日电).
 _ANY_LEAD_RE = re.compile(
-    r"^(?P<src>[\u4e00-\u9fff]{1,10}?[网社台报刊])(?P<dateline>[^\s(（,，。]{0,12}?日)?[电讯]"
+    r"^(?P<src>[\u4e00-\u9fff]{1,10}?[网社台报刊])\s?(?P<dateline>[^\s(（,，。]{0,12}?日)?[电讯]"
     r"\s*(?:[(（](?P<credits>[^()（）]{1,60})[)）])?\s*"
 )
 # Every lead of a reporter this module knows starts with one of these (a cheap test before the regex, run

@@ -27,6 +27,9 @@ ROC_BARE_YEAR = r"1[01][0-9]"  # 100-119: the era's years written bare (transfor
 _ROC_BARE_DATE_RE = re.compile(rf"(?<![\d国國])({ROC_BARE_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]")
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
+# Hong Kong and Macau write a date day first: 1/5/2024 10:40 is 1 May 2024 (mainland and Taiwan put the year
+# first, 2024/5/1, and no Chinese source writes month first). Read only as a whole value (a date line).
+_DAY_FIRST_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?!\d)")
 # Older typesetting (1990s pages, typeset text): full-width digits (１９９８年１月１日) and dates written in
 # Chinese numerals, the year digit by digit (一九九八年), month and day as numbers (十二月, 三十一日).
@@ -60,9 +63,13 @@ def parse_publish_date(text: str | None) -> str | None:
         return None
     found = [(offset, iso) for offset, _, iso in date_texts(text) if iso]
     if not found:
-        compact = _COMPACT_DATE_RE.fullmatch(text.translate(FULLWIDTH_DIGITS).strip())
+        whole = text.translate(FULLWIDTH_DIGITS).strip()
+        compact = _COMPACT_DATE_RE.fullmatch(whole)
         # 20231008 only when it is the whole value
-        return _iso(compact.group(1), compact.group(2), compact.group(3)) if compact else None
+        if compact:
+            return _iso(compact.group(1), compact.group(2), compact.group(3))
+        day_first = _DAY_FIRST_DATE_RE.fullmatch(whole)
+        return _iso(day_first.group(3), day_first.group(2), day_first.group(1)) if day_first else None
     return min(found)[1]
 
 

@@ -263,6 +263,8 @@ class _Draft:
     summary: str | None = None
     flags: list[str] = field(default_factory=list)
     header_date: tuple[str | None, str | None, str | None] | None = None
+    # who the news lead the body opened with names (新华社北京8月16日电 -> 新华社): the lead leaves the text
+    lead_source: str | None = None
     page: str | None = None
     # The evidence a page split rests on (head_block, head+lead, after_end_mark, markdown_heading, ...):
     # stored in the article's metadata_origin as "split_reason", so a wrong boundary can be traced.
@@ -396,6 +398,7 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
         lead = split_news_lead(line)
         if lead is not None:
             credits, rest = lead
+            d.lead_source = d.lead_source or webpage.lead_source(line)
             if credits:
                 d.credits = d.credits.merge(credits)
             if rest.strip():
@@ -1089,7 +1092,7 @@ def _clean_source(src: object) -> str | None:
     if src is None:
         return None
     s = str(src).strip().strip("《》〈〉<>\"“” ").strip()
-    return s or None
+    return None if not s or webpage.is_id_value(s) else s  # a content farm's batch code names no one
 
 
 def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | None, str]:
@@ -1203,6 +1206,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             max(drafts, key=lambda x: len(sb & _bigrams("".join(x.body)))).summary = summary
     single = len(drafts) == 1
     path_date = date_from_path(doc.source_file, today)
+    publisher = next((str(h.fields["publisher"]) for h in doc.boilerplate
+                      if h.kind == "site_chrome" and h.fields and h.fields.get("publisher")), None)
     out: list[Article] = []
     for seq, d in enumerate(drafts, start=1):
         origin: dict[str, str] = {}
@@ -1285,9 +1290,11 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
         site = next(((v, o) for k, v, o in doc.supplied if k == "site_name"), None)
         if site is not None and "source" not in values:  # the site's name: the source of last resort
             values["source"], origin["source"] = site
-        lead = webpage.lead_source(d.body[0]) if "source" not in values and d.body else None
+        lead = (d.lead_source or (webpage.lead_source(d.body[0]) if d.body else None)) if "source" not in values else None
         if lead is not None:  # who the text's lead says reported it (中工网讯, 「本文来源:X」): after all else
             values["source"], origin["source"] = lead, TEXT
+        if "source" not in values and publisher is not None:  # the page footer's 版权所有/主办/Copyright: last
+            values["source"], origin["source"] = publisher, TRAILER
         supplied_authors = next(((v, o) for k, v, o in doc.supplied if k == "authors"), None)
         if single and supplied_authors is not None:
             authors, origin["authors"] = tuple(a for a in supplied_authors[0].split("、") if a), supplied_authors[1]

@@ -57,6 +57,14 @@ _SITE_NAME_RE = re.compile(r"^[《]?[\u4e00-\u9fffA-Za-z0-9·]{2,20}(?:网|網|�
 _FORUM_USER_RE = re.compile(r"^[\w\u4e00-\u9fff.\-]{1,20}$")
 _COUNT_RE = re.compile(r"^\d*\s*(?:次|人次)?$")
 _NAME_SPLIT_RE = re.compile(r"[\s、,，/]+")
+# A content farm fills 来源: with its own batch code (sp20241118): letters then a date or serial number,
+# no name. Six digits or more: a yymmdd stamp is the shortest seen.
+_ID_VALUE_RE = re.compile(r"^[A-Za-z_\-]{0,8}\d{6,}$")
+
+
+def is_id_value(value: str) -> bool:
+    """A code where a name should be (sp20241118): no source."""
+    return _ID_VALUE_RE.match(value.strip()) is not None
 
 
 def _values(line: str) -> list[tuple[str, str]] | None:
@@ -122,7 +130,9 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
         elif label in SOURCE_LABELS:
             if len(value) > SOURCE_MAX_CHARS or any(ch in value for ch in ",，;；"):
                 return None
-            if value:
+            if value and is_id_value(value):
+                fields["source_code"] = value  # furniture still, naming no one
+            elif value:
                 fields["source"] = value.strip("《》〈〉\"“” ")
         elif label in AUTHOR_LABELS or label in EDITOR_LABELS:
             if len(value) > NAMES_MAX_CHARS or any(ch in value for ch in ",，;；:："):
@@ -137,9 +147,9 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
         elif label in CONTROL_LABELS:
             if any(tok not in CONTROL_TOKENS for tok in value.split()):
                 return None
-    if not (fields.get("publish_date") or fields.get("source")):
+    if not (fields.get("publish_date") or fields.get("source") or fields.get("source_code")):
         return None
-    return {k: v for k, v in fields.items() if v}
+    return {k: v for k, v in fields.items() if v and k != "source_code"}
 
 
 # --- the paper's edition line ------------------------------------------------------------------------
@@ -199,10 +209,12 @@ _CHROME_STARTS = (
     r"(?:查看完整版本|返回列表)(?:[:：].{0,60})?$",
     # 推荐:泉州在线福建省卫健委… (a row of recommended links)
     r"(?:推荐|热点推荐|友情链接)[:：][^。,，]{0,80}$",
+    # 网址: www.example.com: the site's address on a line of its own
+    r"(?:网址|网站|官网)[:：]\s*(?:https?://)?[\w\-]+(?:\.[\w\-]+)+\S*$",
 )
 # One pattern, tried once per line; the lookahead turns most lines away on their first character.
 _CHROME_START_RE = re.compile(
-    "^(?=[欢今当您你字【\\[打关收返转本版免页查推热友])(?:" + "|".join(_CHROME_STARTS) + ")")
+    "^(?=[欢今当您你字【\\[打关收返转本版免页查推热友网官])(?:" + "|".join(_CHROME_STARTS) + ")")
 # 冀ICP备2021022604号-10, 京公网安备 11010502000001号: the site's licence line (looked for only when the
 # line holds ICP or 公网安备)
 _ICP_RE = re.compile(r"^[^。]{0,40}(?:ICP备|ICP证|公网安备)\s*[\d\-]+号?[^。]{0,60}$")
@@ -220,12 +232,33 @@ LONG_CHROME_FIRST_CHARS = "【[版免"
 _CHROME_HINT_RE = re.compile("ICP|公网安备|热线|电话|English|Español|Français|Deutsch|Русский|日本|한국어|عرب")
 
 
+# A portal's weather widget: today's date or weekday with the temperature (5月16日 (星期四)25°C 65).
+_WEATHER_RE = re.compile(r"^(?=.*(?:星期|周)[一二三四五六日天]|.*\d{1,2}月\d{1,2}日)[^。,，]{0,30}?-?\d{1,2}\s*(?:°C|℃)[^。,，]{0,12}$")
+# A financial site's index ticker: an index's name, its level and its change (恒生指数 26,567.12 -465.42).
+_TICKER_RE = re.compile(r"^\S{2,12}指数\S{0,2}\s+[\d,]+(?:\.\d+)?\s+[+\-−][\d,]+(?:\.\d+)?")
+# A row of the reader's controls only (返回 放大 + 缩小 -): two of them or more.
+CONTROL_ROW_TOKENS = CONTROL_TOKENS | {"放大", "缩小", "+", "-", "A+", "A-", "字体大小", "默认字号", "大字", "小字"}
+CONTROL_ROW_MAX_CHARS = 40
+# The page's counters without a colon (阅读16, 阅读 1.2万 在看 3 赞 5: news apps and WeChat copies).
+_COUNTERS_RE = re.compile(r"^(?:(?:阅读|浏览|点击|点赞|在看|赞|评论|转发)\s*\d+(?:\.\d+)?[万wW]?\+?\s*)+$")
+
+
 def is_chrome(line: str) -> bool:
     """Is this line the site's chrome (a template line, never the article's text)?"""
     s = line.strip()
     if not s:
         return False
     if _CHROME_START_RE.match(s):
+        return True
+    if len(s) <= CONTROL_ROW_MAX_CHARS:
+        tokens = s.split()
+        if all(t in CONTROL_ROW_TOKENS for t in tokens) and (len(tokens) >= 2 or len(s) >= 2):
+            return True  # 返回 放大 + 缩小 -, or one control of two characters or more alone (分享)
+        if _COUNTERS_RE.match(s):
+            return True
+        if ("°C" in s or "℃" in s) and _WEATHER_RE.match(s):
+            return True
+    if "指数" in s and _TICKER_RE.match(s):
         return True
     hint = _CHROME_HINT_RE.search(s)  # one scan for what the three patterns below need
     if hint is None:
@@ -297,8 +330,63 @@ def _related_list(lines: list[str], idx: list[int]) -> list[int]:
     return []
 
 
+# --- the page's footer ---------------------------------------------------------------------------------
+# A site's template ends the page with its footer: a back-to-top control (回上, 返回顶部), the site's links
+# (关于我们 | 使用条款 | 联络我们), the copyright line, then notices and ads. From the first of these marks among
+# the page's last FOOTER_SCAN_LINES lines to the end, every line is the site's (the longest footer of the
+# probe pages ran 12 lines after its first mark).
+FOOTER_SCAN_LINES = 20
+_COPYRIGHT_RE = re.compile(r"(?i)copyright|all rights reserved|版权所有|版權所有")
+NAV_WORDS = ("关于我们", "联系我们", "联络我们", "使用条款", "服务条款", "私隐政策", "隐私政策", "私隐条款", "隐私条款",
+             "免责声明", "网站地图", "回主页", "广告服务", "广告查询", "招聘信息", "版权声明", "意见反馈")
+NAV_BAR_MIN_WORDS = 2
+BACK_TO_TOP = frozenset(("回上", "返回顶部", "回到顶部", "回顶部", "TOP", "Top", "↑", "返回页首", "友情链接"))
+FOOTER_MARK_MAX_CHARS = 200
+# A government or union site names who runs it in its footer (主办单位:某市总工会 承办:…).
+SPONSOR_LABELS = ("主办单位", "主办:", "主办：", "主办方")
+# The publisher a copyright or sponsor line names: 版权所有:某市总工会, 主办单位:某市总工会, Copyright 2024©
+# Metro Broadcast Corporation Limited. The source of last resort (segment: after the lead's reporter).
+_PUBLISHER_RE = re.compile(
+    r"(?:版权所有|主办单位|主办)\s*[:：©]?\s*(?:©\s*)?(?P<han>[\u4e00-\u9fff]{2,20}?(?:社|会|局|台|网|报|中心|集团|公司|委员会|政府|部))(?![\u4e00-\u9fff])"
+    r"|(?i:copyright)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(?:©)?\s*(?:by\s+)?"
+    r"(?P<latin>[A-Z][A-Za-z0-9&.\- ]{1,60}?\b(?:Limited|Ltd\.?|Inc\.?|(?:Corporation|Company|Group|Media)(?: Limited| Ltd\.?)?))")
+
+
+def publisher(line: str) -> str | None:
+    """The organisation a copyright or sponsor line names, else None."""
+    m = _PUBLISHER_RE.search(line)
+    if not m:
+        return None
+    return (m["han"] or m["latin"] or "").strip() or None
+
+
+_WORD_CHAR_RE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def _is_footer_mark(s: str) -> bool:
+    if len(s) > FOOTER_MARK_MAX_CHARS:
+        return False
+    return (s in BACK_TO_TOP or _COPYRIGHT_RE.search(s) is not None or s.startswith(SPONSOR_LABELS)
+            or sum(w in s for w in NAV_WORDS) >= NAV_BAR_MIN_WORDS)
+
+
+def _page_footer(lines: list[str], idx: list[int]) -> dict[int, dict[str, Any]]:
+    """Line index -> fields ({"publisher": X} on a copyright line) from the footer's first mark to the end."""
+    tail = idx[-FOOTER_SCAN_LINES:]
+    start = next((pos for pos, k in enumerate(tail) if _is_footer_mark(lines[k].strip())), None)
+    if start is None:
+        return {}
+    while start > 0 and not _WORD_CHAR_RE.search(lines[tail[start - 1]]):  # a bare "|" or rule above it
+        start -= 1
+    out: dict[int, dict[str, Any]] = {}
+    for k in tail[start:]:
+        name = publisher(lines[k]) if _COPYRIGHT_RE.search(lines[k]) or "主办" in lines[k] else None
+        out[k] = {"publisher": name} if name else {}
+    return out
+
+
 def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
-    """Document-level furniture: line index -> ("site_chrome" | "page_title", fields).
+    """Document-level furniture: line index -> ("site_chrome" | "page_title" | "dateline", fields).
 
     * a menu: MENU_MIN_ITEMS or more bullet items in a row among the first PAGE_HEAD_LINES lines;
     * the page's <title> line: headline + separator + site name, whose headline is another line of the page
@@ -324,6 +412,8 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         out[k] = ("site_chrome", {})
     for k in _related_list(lines, idx):
         out[k] = ("site_chrome", {})
+    for k, fields in _page_footer(lines, idx).items():
+        out.setdefault(k, ("site_chrome", fields))
     # the headline printed twice in a row as the page's first text (its title block over its <h1>): the first
     # copy is the page's title. Only first: a caption repeated under a picture further down (图片 / 图片) is not.
     rest = [k for k in head if k not in out]
@@ -332,6 +422,8 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         if la == lb and len(la) <= RELATED_ITEM_MAX_CHARS and _HAN_OR_LETTER_RE.search(la) and not la.endswith("。"):
             out[rest[0]] = ("page_title", {"title": la})
     _edition_head(lines, head, out)
+    _head_labels(lines, head, out)
+    _head_datelines(lines, head, out)
     stripped: set[str] | None = None  # every line, stripped: built only when a title line is seen
     for k in head:
         if len(lines[k]) > TITLE_LINE_MAX_CHARS or not _TITLE_SEP_RE.search(lines[k]):
@@ -351,6 +443,54 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
             fields = {"title": m["head"].strip()} if m["head"].strip() in stripped else {}
             out[k] = ("page_title", fields)
     return out
+
+
+# A label that opens a text of its own (编者按: + the note): not template furniture even when bare.
+TEXT_LABELS = frozenset(("编者按", "编者的话", "核心阅读", "阅读提示", "导读", "提要", "内容提要", "摘要", "按语",
+                         "编后", "短评", "链接", "背景", "小资料"))
+_BARE_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{1,6})[:：]$")
+_MENU_WORD_RE = re.compile(r"^[a-z][a-z ]{1,11}$")
+# The article's first paragraph ends the page's head furniture: a line longer than a headline, or a sentence.
+PARAGRAPH_MIN_CHARS = 60
+
+
+def _head_labels(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    """Above the article's first paragraph, a template's bare label whose value is not on the page's text
+    (热门:, 日期: with nothing after) and a lowercase menu word (news) are site_chrome."""
+    for n, k in enumerate(head):
+        s = lines[k].strip()
+        if len(s) >= PARAGRAPH_MIN_CHARS or s.endswith("。"):
+            return
+        if k in out:
+            continue
+        m = _BARE_LABEL_RE.match(s)
+        nxt = lines[head[n + 1]].strip() if n + 1 < len(head) else ""
+        if m and m.group(1) not in TEXT_LABELS and len(nxt) < PARAGRAPH_MIN_CHARS:
+            out[k] = ("site_chrome", {})
+        elif _MENU_WORD_RE.match(s):
+            out[k] = ("site_chrome", {})
+
+
+# A date line over the headline that names the site's sections after the date (2023年5月1日 时事脉搏 港闻): up
+# to three section names of at most 4 characters each (the longest read: 时事脉搏).
+_DATE_SECTIONS_RE = re.compile(r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?:\s+[\u4e00-\u9fff]{2,4}){1,3}$")
+# A date written day first (Hong Kong: 1/5/2024 10:40, see dates.parse_publish_date) alone on its line.
+_DAY_FIRST_LINE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def _head_datelines(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    """Above the first paragraph, a date line the segmenter would not know as one: ("dateline", fields)."""
+    for k in head:
+        s = lines[k].strip()
+        if len(s) >= PARAGRAPH_MIN_CHARS or s.endswith("。"):
+            return
+        if k in out or not s[:1].isdigit():
+            continue
+        m = _DATE_SECTIONS_RE.match(s)
+        iso = parse_publish_date(m["date"]) if m else parse_publish_date(s) if _DAY_FIRST_LINE_RE.match(s) else None
+        if iso is not None:
+            t = parse_publish_time(s)
+            out[k] = ("dateline", {"publish_date": iso, **({"publish_time": t} if t else {})})
 
 
 def _edition_head(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
