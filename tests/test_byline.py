@@ -101,3 +101,19 @@ def test_one_lead_parser_names_the_reporter(para: str, source: str, known: bool)
 def test_not_a_lead():
     assert parse_news_lead("新华社报道,全国总工会……") is None
     assert parse_news_lead("据了解,该网站……") is None
+
+
+@pytest.mark.parametrize(("line", "authors", "photographers"), [
+    ("新华社记者 张三", ("张三",), ()),  # the outlet written onto the role word is no author
+    ("(总台央视记者 高某 韩某某)", ("高某", "韩某某"), ()),
+    ("(某县融媒记者 祝某某 陈某某)", ("祝某某", "陈某某"), ()),
+    ("新华社发 记者张三摄", (), ("张三",)),  # who distributed the picture is no photographer
+])
+def test_outlet_before_the_role_is_not_a_name(line: str, authors: tuple[str, ...], photographers: tuple[str, ...]) -> None:
+    c = parse_byline_line(line)
+    assert c is not None and (c.authors, c.photographers) == (authors, photographers)
+
+
+def test_stationed_reporter_credit_keeps_only_the_name():
+    c = split_news_lead("本报讯(本报驻京记者 王某)全国总工会日前召开会议")
+    assert c is not None and c[0] is not None and c[0].authors == ("王某",)

@@ -18,6 +18,10 @@ NEWS_LEAD_OPENERS: tuple[str, ...] = ("本报讯", "本刊讯")
 # ... or a wire dateline: 新华社北京8月16日电(记者 X), 本报北京12月31日讯 (a paper's own dateline ends in 讯 as
 # often as in 电); the place/date part is at most 12 characters.
 WIRE_SOURCES: tuple[str, ...] = ("新华社", "中新社", "人民网", "本报")
+# What the reporter works for, written onto the role word (新华社记者 张三, 总台央视记者, 岳池融媒记者): the ends
+# of an outlet's name (a news agency, station, paper, site, a county's media centre, CCTV's short name).
+OUTLET_SUFFIXES: tuple[str, ...] = ("社", "台", "报", "网", "融媒", "央视", "中心", "频道")
+DISTRIBUTED_BY: tuple[str, ...] = ("社发", "网发", "台发", "报发")
 # A block marker some papers print before a byline or a section head (■ 樊园芳 彭婷婷).
 BYLINE_MARKERS = "■□◆●▲"
 # Longest byline line: four names with roles fit well under 40 characters.
@@ -32,6 +36,8 @@ NAME_RE = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
 _BARE_NAME_RE = re.compile(rf"[{_HAN}]{{2,3}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
 _ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True))
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
+_OUTLET_ROLE_RE = re.compile(
+    rf"^[{_HAN}]{{1,8}}(?:{'|'.join(OUTLET_SUFFIXES)})(?:{'|'.join(AUTHOR_ROLES + CORRESPONDENT_ROLES)})\s*[{_HAN}]")
 _PHOTO_TAIL_RE = re.compile(r"\s*(" + "|".join(PHOTO_ROLES) + r")$")
 # A news lead's opener, from any reporter: who (a wire, paper, station or site: 新华社, 福建日报, 中工网), where
 # and when (北京8月16日: at most 12 characters, ending in 日), then 电 or 讯; the credits in parentheses after it.
@@ -117,11 +123,17 @@ def parse_credits(text: str, *, default_role: str = "author") -> Credits | None:
     groups: dict[str, list[str]] = {"author": [], "correspondent": []}
     role = default_role
     roles: list[str] = []
-    pos = 0
-    for part in _ROLE_RE.split(s):
-        pos += 1
+    parts = _ROLE_RE.split(s)
+    for k, part in enumerate(parts):
         if not part or not part.strip():
             continue
+        if k + 1 < len(parts) and part[-1:].strip() and (
+                part.endswith(OUTLET_SUFFIXES) or "驻" in _SEP_RE.split(part)[-1]):
+            # 新华社记者, 总台央视记者, 岳池融媒记者, 本报驻京记者: written onto the role word, the reporter's outlet
+            # or post, no name
+            part = part[: len(part) - len(_SEP_RE.split(part)[-1])]
+            if not part.strip():
+                continue
         if part in AUTHOR_ROLES or part.rstrip(":：") in AUTHOR_ROLES:
             role = "author"
             roles.append(part)
@@ -133,6 +145,8 @@ def parse_credits(text: str, *, default_role: str = "author") -> Credits | None:
         for tok in _SEP_RE.split(part.strip()):
             if not tok:
                 continue
+            if tok.endswith(DISTRIBUTED_BY):
+                continue  # 新华社发 (记者张三摄): who distributed the picture, not a name
             if not is_name(tok):
                 return None
             groups[role].append(tok)
@@ -158,7 +172,8 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
             return None
     marked = s[0] in BYLINE_MARKERS
     # s is stripped, so _PHOTO_TAIL_RE finds a match exactly when s ends with a photo role.
-    has_role = bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or s.endswith(PHOTO_ROLES)
+    has_role = (bool(_ROLE_RE.match(s.lstrip(BYLINE_MARKERS).strip())) or s.endswith(PHOTO_ROLES)
+                or bool(_OUTLET_ROLE_RE.match(s)))
     if not (marked or has_role or allow_bare_names):
         return None
     if not (marked or has_role) and not all(_BARE_NAME_RE.fullmatch(t) for t in s.split()):
