@@ -524,7 +524,7 @@ def leading_bullet(lines: list[str], taken: dict[int, tuple[str, dict[str, Any]]
         return None
     first = lines[idx[0]].strip()
     m = _BULLET_RE.match(first)
-    if not m or len(first) - m.end() < 4:
+    if not m or len(first) - m.end() < 4 or not _HAN_OR_LETTER_RE.search(first[m.end():]):
         return None
     nxt = lines[idx[1]].strip() if len(idx) > 1 else ""
     if _BULLET_RE.match(nxt):
