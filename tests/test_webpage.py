@@ -331,3 +331,13 @@ def test_counters_at_the_foot_and_a_sponsor_line_name_the_publisher():
 ])
 def test_publisher(line, want):  # type: ignore[no-untyped-def]
     assert webpage.publisher(line) == want
+
+
+def test_reporters_credited_after_the_last_full_stop_are_the_authors():
+    doc, (a,) = _articles(
+        "县总工会开展关爱户外劳动者活动\n来源:某县融媒体中心  时间:2025年01月16日\n"
+        "1月15日是工会服务户外劳动者日。县总工会以“情系户外 工会同行”为主题开展关爱活动。\n"
+        "此次活动旨在向全县户外劳动者传递温暖与关爱。(某县融媒记者 祝某某 陈某某)\n")
+    assert a.authors == ("祝某某", "陈某某")
+    assert a.body.endswith("传递温暖与关爱。")
+    assert any(h.kind == "author_box" and h.text == "(某县融媒记者 祝某某 陈某某)" for h in doc.boilerplate)

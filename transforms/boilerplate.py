@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gonghui.transforms import webpage
+from gonghui.transforms.byline import parse_credits
 from gonghui.transforms.normalize import normalize_text, only_spaces_to_tidy
 from gonghui.transforms.records import BoilerplateHit
 
@@ -81,6 +82,27 @@ _EDITOR_SPLIT_RE = re.compile(r"\s*[、,/ ]\s*")
 _EDITOR_TAIL_RE = re.compile(
     r"(?:[(（]完[)）]\s*)?[(\[【〔]\s*(?:(?:责任编辑|责编)\s*:?|编辑\s*:)\s*(?P<names>[^()\[\]【】〔〕\n]{1,40}?)\s*[)\]】〕]\s*$"
 )
+
+# --- a reporter credited at the end of the last paragraph: …传递温暖与关爱。(某县融媒记者 祝某 陈某) ------------
+# Mainland news closes a report so (the credit after the final full stop, in brackets); the outlet before the
+# role word is read by byline.parse_credits. Whole-line credits are the page splitter's end marks
+# (segment._END_CREDIT_RE) and stay for it.
+_TRAILING_CREDIT_RE = re.compile(
+    r"(?<=[。！？!?”」』])\s*[(（](?P<credit>[^()（）]{0,12}?(?:记者|通讯员)[^()（）]{1,30})[)）]\s*$")
+
+
+def trailing_credit(line: str) -> tuple[dict[str, Any], str] | None:
+    """`…关爱。(某县融媒记者 祝某 陈某)` -> ({authors, correspondents, photographers}, the text before it)."""
+    m = _TRAILING_CREDIT_RE.search(line)
+    if not m:
+        return None
+    c = parse_credits(m["credit"])
+    if c is None:
+        return None
+    fields = {k: list(v) for k, v in (("authors", c.authors), ("correspondents", c.correspondents),
+                                       ("photographers", c.photographers)) if v}
+    return fields, line[: m.start()].rstrip()
+
 
 # --- SEO link-spam footer: "集安市| 虞城县| 搜索| 手游| …" ----------------------------------------------------
 # Recognised by shape: many short "|"-separated items. Place names and spam words are 2-6 chars;
@@ -405,6 +427,10 @@ def _classify(
         editor = parse_editor_line(line)
         if editor is not None:
             return KIND_EDITOR_LINE, editor[0], editor[1]
+    if line[-1:] in ")）" and ("记者" in line or "通讯员" in line):
+        credit = trailing_credit(line)
+        if credit is not None:
+            return KIND_AUTHOR_BOX, credit[0], credit[1]
     if len(line) <= 80:
         fields = parse_breadcrumb(line)
         if fields is not None:
