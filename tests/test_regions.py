@@ -154,3 +154,12 @@ def test_a_story_about_a_foreign_country_is_about_no_province() -> None:
     body = ("日本的武汉肺炎疫情扩大,和歌山县一间医院懷疑爆发院内感染。日本政府表示,北海道、千叶至少5个区域"
             "发生境内感染,日本成为仅次于武汉的第二大病毒聚集地。")
     assert province_of(body, title, home="香港") is None
+
+
+def test_a_macau_paper_comparing_with_hong_kong_stays_in_macau() -> None:
+    # Macau's own papers and institutions are its cues: a story comparing with Hong Kong's wage is Macau's
+    assert home_region("力报") == home_region("华侨报") == "澳门"
+    body = ("立法大会昨日一般性通过修改雇员最低工资法案,建议将最低工资由现时每小时34元(澳门币,下同)调升至35元。"
+            "议员发言指出,香港今年将最低工资由每小时40港元调升至42.1港元。")
+    assert province_of(body, "明年最低时薪升至35元", home=home_region("力报")) == "澳门"
+    assert province_of("劳工事务局表示,经济财政司已完成检讨。", None) == "澳门"

@@ -341,3 +341,14 @@ def test_reporters_credited_after_the_last_full_stop_are_the_authors():
     assert a.authors == ("祝某某", "陈某某")
     assert a.body.endswith("传递温暖与关爱。")
     assert any(h.kind == "author_box" and h.text == "(某县融媒记者 祝某某 陈某某)" for h in doc.boilerplate)
+
+
+def test_repost_with_paper_run_into_its_date_and_an_unlabelled_list_of_other_headlines():
+    """A portal's copy of a paper's story: 某报2025-11-05 under the headline, and under the text the portal's
+    list of other headlines, each over its date, with no label."""
+    doc, (a,) = _articles(
+        "明年最低时薪升至35元\n\n力报2025-11-05\n\n立法大会昨日一般性通过修改雇员最低工资法案,建议将最低工资由现时"
+        "每小时34元调升至35元。\n\n某地空管人员短缺 多地航班延误\n\n2025-11-07\n\n某国前总统获释出狱\n\n2025-11-07\n\n"
+        "某地宣布同意停火\n\n2025-11-07\n")
+    assert (a.source, a.publish_date) == ("力报", "2025-11-05")
+    assert a.body.endswith("调升至35元。") and "获释" not in a.body

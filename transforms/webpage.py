@@ -155,16 +155,18 @@ def parse_info_line(line: str) -> dict[str, Any] | None:
 # --- the paper's edition line ------------------------------------------------------------------------
 # A paper's web edition prints where and when an article ran: under the headline or at its foot
 # (《工人日报》(2025年09月18日 02版), 《人民日报》（2022年10月17日 第 04 版）: people.com.cn and workercn.cn
-# article pages), or as the page's header (工人日报 2025年09月18日 星期一, 2025年09月18日 星期一 工人日报).
+# article pages), or as the page's header (工人日报 2025年09月18日 星期一, 2025年09月18日 星期一 工人日报; a
+# repost runs the paper into its date: 力报2025-11-05).
 # The line gives the source, the publish date and the page; nothing else may be on it.
-PAPER_NAME = r"[\u4e00-\u9fff]{2,12}?(?:日报|晚报|晨报|早报|时报|商报|周报|导报|工人报|报|杂志|周刊)"
+# (one character before 报 is a paper too: Macau's 力报, Hong Kong's 明报)
+PAPER_NAME = r"[\u4e00-\u9fff]{1,12}?(?:日报|晚报|晨报|早报|时报|商报|周报|导报|工人报|报|杂志|周刊)"
 _EDITION_DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 _EDITION_PAGE = r"(?:第\s*(?P<page>\d{1,3})\s*版|(?P<page2>\d{1,3})\s*版)"
 _WEEKDAY = r"(?:星期|周)[一二三四五六日天]"
 _PRINT_LINE_RE = re.compile(
     rf"^[《〈]\s*(?P<paper>{PAPER_NAME})\s*[》〉]\s*[(（]\s*(?P<date>{_EDITION_DATE})\s*{_EDITION_PAGE}?\s*[)）]$")
 _PAPER_HEADER_RE = re.compile(
-    rf"^(?:[《〈]?(?P<paper>{PAPER_NAME})[》〉]?\s+(?P<date>{_EDITION_DATE})(?:\s*{_WEEKDAY})?"
+    rf"^(?:[《〈]?(?P<paper>{PAPER_NAME})[》〉]?\s*(?P<date>{_EDITION_DATE})(?:\s*{_WEEKDAY})?"
     rf"|(?P<date2>{_EDITION_DATE})(?:\s*{_WEEKDAY})?\s+[《〈]?(?P<paper2>{PAPER_NAME})[》〉]?)$")
 # The longest such line read: 《人民日报》（2022年10月17日 第 04 版） is 26 characters; room for spacing.
 EDITION_LINE_MAX_CHARS = 40
@@ -385,6 +387,19 @@ def _page_footer(lines: list[str], idx: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
+def _stamped_list(lines: list[str], idx: list[int]) -> list[int]:
+    """A list of other headlines without its label at the page's end: RELATED_MIN_LINES pairs or more of a
+    headline over its time stamp (空管人员短缺… / 2025-11-07), running to the end. Line indexes, else []."""
+    tail = idx[-2 * RELATED_SCAN_LINES:]
+    pos = len(tail)
+    while (pos >= 2 and _STAMP_RE.match(lines[tail[pos - 1]].strip())
+           and not _STAMP_RE.match(lines[tail[pos - 2]].strip())
+           and len(lines[tail[pos - 2]].strip()) <= RELATED_ITEM_MAX_CHARS
+           and not lines[tail[pos - 2]].strip().endswith("。")):
+        pos -= 2
+    return tail[pos:] if (len(tail) - pos) // 2 >= RELATED_MIN_LINES else []
+
+
 def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
     """Document-level furniture: line index -> ("site_chrome" | "page_title" | "dateline", fields).
 
@@ -410,7 +425,7 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         if not _COUNTER_RE.match(lines[k].strip()):
             break
         out[k] = ("site_chrome", {})
-    for k in _related_list(lines, idx):
+    for k in [*_related_list(lines, idx), *_stamped_list(lines, idx)]:
         out[k] = ("site_chrome", {})
     for k, fields in _page_footer(lines, idx).items():
         out.setdefault(k, ("site_chrome", fields))
