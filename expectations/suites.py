@@ -31,8 +31,8 @@ class _LazyGX:
 
 gx = _LazyGX()
 
-# The People's Republic was founded on 1949-10-01: no article of ours can be older.
-EARLIEST_PUBLISH_DATE = "1949-10-01"
+# No Chinese daily is older than 申报 (1872-04-30): the floor of a printed publish date (transforms/dates.py).
+EARLIEST_PUBLISH_DATE = "1872-04-30"
 # Chinese news text is mostly Han characters (the samples: 80-90% of non-space characters); a page
 # under 20% is English, code, or a table of numbers, not an article this pipeline can read.
 MIN_CJK_SHARE = 0.2
@@ -149,7 +149,7 @@ def _articles() -> list[Expectation]:
         _named(E.ExpectColumnValuesToBeInSet(column="publish_date_found", value_set=[True]), "missing_publish_date",
                "every article has a publish date"),
         _named(E.ExpectColumnValuesToBeInSet(column="publish_date_valid", value_set=[True]), "invalid_publish_date",
-               "the date found for an article names a real day between 1949-10-01 and today "
+               "the date found for an article names a real day between 1872-04-30 and today "
                "(the text found is in metadata_origin.publish_date_invalid)"),
         _named(E.ExpectColumnValuesToNotBeNull(column="source"), "missing_source",
                "every article names its source (paper or site)"),
@@ -157,7 +157,7 @@ def _articles() -> list[Expectation]:
                                                min_value=dt.date.fromisoformat(EARLIEST_PUBLISH_DATE),
                                                max_value=latest_today()),
                "publish_date_out_of_range",
-               "the publish date lies between 1949-10-01 and today (today where it is latest: UTC+14)"),
+               "the publish date lies between 1872-04-30 and today (today where it is latest: UTC+14)"),
         _named(E.ExpectColumnValuesToBeBetween(column="body_chars", min_value=1), "empty_body",
                "every article has body text"),
         _named(E.ExpectColumnValuesToBeUnique(column="article_id"), "duplicate_article_id",

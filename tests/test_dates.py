@@ -1,4 +1,4 @@
-"""Publish dates: absolute only, never in the future, never before 1949-10-01."""
+"""Publish dates: absolute only, never in the future, never before 1872-04-30 (申报)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def test_time():
 @pytest.mark.parametrize(
     ("iso", "ok"),
     [
-        ("1949-10-01", True),
-        ("1949-09-30", False),
+        ("1872-04-30", True),
+        ("1872-04-29", False),
+        ("1946-11-11", True),  # 人民日报 before the PRC: a real page
         ("2024-06-01", True),
         ("2024-06-02", False),
         ("2024-02-30", False),
@@ -81,7 +82,7 @@ def test_invalid_date_text_names_an_impossible_or_out_of_range_date():
 
     today = date(2024, 1, 1)
     assert invalid_date_text("日期:2023年2月30日 星期四", today) == "2023年2月30日"
-    assert invalid_date_text("1900年1月1日", today) == "1900年1月1日"
+    assert invalid_date_text("1850年1月1日", today) == "1850年1月1日"
     assert invalid_date_text("发布于 2099-01-01", today) == "2099-01-01"
     assert invalid_date_text("2023年5月6日 来源:工人日报", today) is None  # a valid date: nothing to report
     assert invalid_date_text("2023年2月30日与2023年3月1日", today) is None  # one valid date is enough

@@ -107,11 +107,11 @@ def test_no_fact_comes_from_a_script_block(hostile):
 
 
 def test_invalid_dates_name_the_text_found(hostile):
-    """2023年2月30日, 1900年1月1日, 2099年1月1日 as the only date: their own reason, the date shown."""
+    """2023年2月30日, 1850年1月1日, 2099年1月1日 as the only date: their own reason, the date shown."""
     found = dict(q(hostile["db"], """
         SELECT source_file, payload->'metadata_origin'->>'publish_date_invalid' FROM quarantine
         WHERE list_contains(reasons, 'invalid_publish_date')"""))
-    expected = {"invalid-date-feb30/page.txt": "2023-02-30", "invalid-date-1900/page.txt": "1900-01-01",
+    expected = {"invalid-date-feb30/page.txt": "2023-02-30", "invalid-date-1850/page.txt": "1850-01-01",
                 "invalid-date-2099/page.txt": "2099-01-01"}
     for path, text in expected.items():
         assert found.get(path) == text, (path, found)

@@ -64,3 +64,15 @@ def test_taiwan_bare_era_year_dates_a_claim():
     assert resolve_as_of("112年12月", "2024-01-15")[0] == "2023-12-31"
     # a year 100-119 not before a month is a count, not a date (在职112年 is no calendar year)
     assert resolve_as_of("该厂创办112年", "2024-01-15")[0] != "2023-12-31"
+
+
+def test_a_currency_declared_for_the_rest_of_the_text():
+    from gonghui.transforms.numbers import declared_currencies, declared_currency_at
+
+    text = "最低工资由每小时34元(澳门币,下同)调升至35元;投资1.2亿元(美元，下同),另付3元。"
+    found = declared_currencies(text)
+    assert [code for _, code in found] == ["MOP", "USD"]
+    at = {amount: declared_currency_at(found, text.index(amount), text.index(amount) + len(amount))
+          for amount in ("34元", "35元", "1.2亿元", "3元")}
+    assert at == {"34元": "MOP", "35元": "MOP", "1.2亿元": "USD", "3元": "USD"}
+    assert declared_currencies("每小时34元(澳门币)") == []  # a currency named once declares nothing after it

@@ -1,4 +1,4 @@
-"""Absolute publish dates from metadata text, and their validation (no future, none before the PRC)."""
+"""Absolute publish dates from metadata text, and their validation (no future, none before Chinese dailies)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from gonghui.transforms.numbers import CN_DIGIT_VALUE
 
-# The warehouse holds PRC-era news: nothing can be published before the founding day.
-EARLIEST_PUBLISH_DATE = date(1949, 10, 1)
+# No Chinese daily paper is older than 申报 (first issue 1872-04-30, the oldest daily in the archives union
+# historians read): a date printed before it is a misreading. Pages of 1946-1949 (人民日报 from 1946-05-15,
+# 工人日报 from 1949-07-15) are real, so the founding of the PRC (1949-10-01, the floor until issue 21's
+# held-out pages) is no floor for printed dates.
+EARLIEST_PUBLISH_DATE = date(1872, 4, 30)
+# A date read from a file's name is weaker evidence: eight digits 1900xxxx-1949xxxx in archives are serial
+# numbers far more often than dates, so a path date keeps the PRC floor (pathmeta: date_before_1949).
+EARLIEST_PATH_DATE = date(1949, 10, 1)
 # A paper dates its issue in its own time zone: the morning paper of Beijing or Hong Kong (UTC+8) is
 # already "tomorrow" for a server on UTC for eight hours a day, and a run scheduled at 06:00 Asia/Shanghai
 # meets exactly that. The latest civil date anywhere is that of UTC+14 (Kiribati's Line Islands, the
@@ -87,7 +93,7 @@ def latest_today(now: datetime | None = None) -> date:
 
 
 def valid_publish_date(iso: str, today: date) -> bool:
-    """True when `iso` is a real date between 1949-10-01 and `today`, both included."""
+    """True when `iso` is a real date between EARLIEST_PUBLISH_DATE and `today`, both included."""
     try:
         d = date.fromisoformat(iso)
     except (TypeError, ValueError):
@@ -115,7 +121,7 @@ def date_texts(text: str) -> list[tuple[int, str, str | None]]:
 
 def invalid_date_text(text: str, today: date) -> str | None:
     """The first date written in `text` when none of its dates is a valid publish date (a real day between
-    1949-10-01 and `today`) and at least one is written: what a quarantine row shows as the text found."""
+    EARLIEST_PUBLISH_DATE and `today`) and at least one is written: what a quarantine row shows as the text found."""
     found = date_texts(text)
     if not found or any(iso is not None and valid_publish_date(iso, today) for _, _, iso in found):
         return None

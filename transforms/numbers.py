@@ -101,6 +101,33 @@ CURRENCY_BEFORE: dict[str, str] = {
     "MOP$": "MOP", "MOP": "MOP", "新台币": "TWD", "台币": "TWD", "NT$": "TWD", "欧元": "EUR",
 }
 
+# A currency declared once for the rest of a text: 34元(澳门币,下同), 1.2亿元(美元，下同): the amount before
+# it and every bare 元 after it are in that currency (Chinese news' convention for a foreign or regional
+# currency, so the rest of the text can write 元).
+_DECLARED_CURRENCY_RE = re.compile(
+    r"[(（]\s*(?P<cur>" + "|".join(sorted(map(re.escape, UNIT_TEXT_CURRENCY), key=len, reverse=True))
+    + r")\s*[,，、;；]\s*下同\s*[)）]")
+
+
+def declared_currencies(text: str) -> list[tuple[int, str]]:
+    """(offset of the declaration, ISO code) for each 下同 currency declaration in text, in order."""
+    if "下同" not in text:
+        return []
+    return [(m.start(), UNIT_TEXT_CURRENCY[m["cur"]]) for m in _DECLARED_CURRENCY_RE.finditer(text)]
+
+
+def declared_currency_at(declared: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The declared currency of a bare amount at [start, end): the last declaration before it, or one
+    written right after it (34元(澳门币,下同) declares its own amount too)."""
+    code = None
+    for pos, cur in declared:
+        if pos >= end and pos - end <= 1:
+            return cur
+        if pos < start:
+            code = cur
+    return code
+
+
 # A unit must not be the first character of a longer word that makes the number a duration or
 # something else: 两个月 / 3个小时 (durations), 5人民币, 3米长 is fine. Kept short on purpose.
 _UNIT_GUARDS: dict[str, str] = {

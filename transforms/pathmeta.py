@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
-from gonghui.transforms.dates import EARLIEST_PUBLISH_DATE
+from gonghui.transforms.dates import EARLIEST_PATH_DATE
 
 # --- dates in paths ----------------------------------------------------------------------------------
 # One component (file stem or folder name) holding a whole date. The left and right neighbours must not
@@ -47,7 +47,7 @@ def _check(y: int, m: int, d: int, text: str, today: date) -> PathDate:
         return PathDate(None, text, "not_a_calendar_date")
     if dt > today:
         return PathDate(None, text, "date_after_run")
-    if dt < EARLIEST_PUBLISH_DATE:
+    if dt < EARLIEST_PATH_DATE:
         return PathDate(None, text, "date_before_1949")
     return PathDate(dt.isoformat(), text)
 

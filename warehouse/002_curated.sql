@@ -44,7 +44,7 @@ COMMENT ON COLUMN articles.authors IS 'reporters / writers, in order of appearan
 COMMENT ON COLUMN articles.correspondents IS '通讯员, in order';
 COMMENT ON COLUMN articles.photographers IS 'photographers (… 摄), in order';
 COMMENT ON COLUMN articles.editors IS 'responsible editors (责编), in order';
-COMMENT ON COLUMN articles.publish_date IS 'publication date; never a relative date, never in the future, never before 1949-10-01';
+COMMENT ON COLUMN articles.publish_date IS 'publication date; never a relative date, never in the future, never before 1872-04-30 (申报, the oldest Chinese daily)';
 COMMENT ON COLUMN articles.publish_time IS 'publication time HH:MM where the page states it';
 COMMENT ON COLUMN articles.source IS 'paper or site that published it (工人日报, 贵州日报 ...)';
 COMMENT ON COLUMN articles.page IS 'newspaper page (版) where known';

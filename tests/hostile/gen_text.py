@@ -287,7 +287,7 @@ def text_cases() -> list[HostileCase]:
     long_line = "".join(f"第{j}条:职工服务站点建设持续推进,各级工会累计建成服务站点{j}个。" for j in range(1, 200))[:5000]
     case("long-first-line", "16.6", "a 5,000-character first line above a real page's headline",
          (long_line + "\n" + g).encode(), title=GUIZHOU_TITLE, contains=(long_line[:40], long_line[-40:]), facts_min=5)
-    for n_, date_text in (("invalid-date-feb30", "2023年2月30日"), ("invalid-date-1900", "1900年1月1日"),
+    for n_, date_text in (("invalid-date-feb30", "2023年2月30日"), ("invalid-date-1850", "1850年1月1日"),
                           ("invalid-date-2099", "2099年1月1日")):
         a = synthetic(next(counter), date=date_text)
         case(n_, "16.6", f"{date_text} as the only date", a.text.encode(), "invalid_publish_date")
