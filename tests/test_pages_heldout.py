@@ -103,3 +103,38 @@ def test_wire_briefs_each_under_its_head_are_articles() -> None:
         "终于请出来了", "吴大有说,他打听到厂里有这样一个人才。", "大家都很高兴。",
         "技术协作", "老师傅说,协作要靠大家。", "他带了十几个徒弟。"]))
     assert len(feature) == 1 and feature[0].title == "一个老工人的故事"
+
+
+# --- the two leftovers of pages/real, each on a page composed in its shape -----------------------------------
+def test_items_parted_only_by_blank_lines_under_a_page_header() -> None:
+    """Short items with no lead, byline or end mark, parted by a wider blank gap than the lines of one item:
+    the cleaner records the gap (CleanDoc.gap_before), each head after one opens an item (gap+head)."""
+    text = ("1950年6月4日人民日报第2版\n\n\n甲市总工会成立\n甲市第一次工人代表大会已于五月二十日闭幕。甲市总工会当即宣告成立。\n\n\n\n"
+            "乙省总工会筹委会成立\n乙省首届工人代表大会已于五月十八日召开。省总工会筹委会当即宣告成立。\n\n\n\n"
+            "丙市农协筹委会成立\n丙市首次农民代表会议已于五月二十五日举行。会议成立了农民协会筹备委员会。\n")
+    doc = clean_document(hashlib.sha256(text.encode()).hexdigest(), "page.txt", text)
+    assert "乙省总工会筹委会成立" in doc.gap_before and "\n\n" not in doc.text
+    arts = segment_document(doc)
+    assert [a.title for a in arts] == ["甲市总工会成立", "乙省总工会筹委会成立", "丙市农协筹委会成立"]
+    assert {a.metadata_origin["split_reason"] for a in arts} == {"gap+head"}
+    assert all(a.publish_date == "1950-06-04" and a.source == "人民日报" for a in arts)
+    # a file spaced by one blank line throughout has no wider gap: one article with its subhead
+    one = _page("工会工作会议召开\n\n会议讨论了今年的工作。\n\n工作重点\n\n要办好职工学校。\n")
+    assert len(one) == 1
+
+
+def test_a_two_line_head_over_several_dispatches_is_title_over_subtitle() -> None:
+    """Two undashed head lines over an article of two dispatches: the 主题 over the 副题, though the first
+    lead restates the lower line (it tells its own dispatch only)."""
+    arts = _page("\n".join([
+        "1956年6月26日人民日报 第4版",
+        "甲乙两国签订经济和文化合作协定", "甲国政府代表团离开乙国首都去外省参观",
+        "新华社乙城25日电 甲国政府代表团六月二十三日离开了乙国首都。",
+        "代表团在这里签订了经济和文化合作的协定。",
+        "新华社乙城25日电 甲国政府代表团目前正在外省参观访问。",
+        "丙国国王强调同中国贸易的重要性", "财政部长要商人大胆同中国进行贸易",
+        "新华社25日讯 据法新社报道,丙国国王对议会说,必须同一切国家贸易。",
+        "新华社24日讯 丙国财政部长说,商人可以大胆同中国进行贸易。"]))
+    assert [(a.title, a.subtitle) for a in arts] == [
+        ("甲乙两国签订经济和文化合作协定", "甲国政府代表团离开乙国首都去外省参观"),
+        ("丙国国王强调同中国贸易的重要性", "财政部长要商人大胆同中国进行贸易")]

@@ -345,6 +345,18 @@ def _title_by_lead(d: _Draft, lead: str) -> None:
         d.title, d.subtitle, d.kicker = d.kicker, d.title, None
 
 
+def _title_over_dispatches(d: _Draft) -> None:
+    """Two head lines set without —— over an article of several dispatches (two or more news leads in its
+    text): the old pages' 主题 over 副题. The 主题 is written over the whole report and the 副题 tells what the
+    dispatches report (捷克斯洛伐克和朝鲜签订经济和文化合作协定 / 朝鲜政府代表团离开布拉格去斯洛伐克参观 over two
+    新华社布拉格25日电 dispatches: 人民日报 1956, tests/fixtures/realpages), so the first lead, which restates its own
+    dispatch only, says nothing of which line is the title (_title_by_lead read this head wrong): the upper
+    line is the title. (Both such heads in the real pages read so; an 引题 over several dispatches would end in
+    —— or stand over a single lead in the pages seen.)"""
+    assert d.kicker is not None and d.title is not None
+    d.title, d.subtitle, d.kicker = d.kicker, d.title, None
+
+
 def _flattened_decks(line: str) -> tuple[str, str] | None:
     """(kicker, title) of a print head whose 引题 and 主题 text extraction put on one line, else None.
 
@@ -864,7 +876,10 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
         lead = next((lines[k] for k in range(b, min(b + 2, end)) if kinds[k] == "lead"), None)
         if (print_heads and lead is not None and b - a == 2 and d.kicker and d.title and not d.subtitle
                 and not d.kicker.endswith(KICKER_TAIL)):  # a kicker's —— says which line is the title
-            _title_by_lead(d, lead)
+            if any(kinds[k] == "lead" for k in range(b + 2, end)):
+                _title_over_dispatches(d)
+            else:
+                _title_by_lead(d, lead)
         seg = lines[b:end]
         # a photo credit closes a picture story only after its text: right under the head (k = 0) it credits
         # the head's picture, and the article goes on (a real Hong Kong column: head, 周满铿摄, text)
@@ -1043,6 +1058,34 @@ def _brief_run(lines: list[str]) -> int:
             and (k + 2 >= len(lines) or _kind(lines[k + 2]) == "head"):
         k += 2
     return k if k // 2 >= BRIEFS_MIN else 0
+
+
+# --- items parted by blank lines only ----------------------------------------------------------------------
+# A page of short items (人民日报 1950 各地简讯: 迪化市总工会成立 / its paragraph, three blank lines, 广西总工会筹委会
+# 成立 / …; tests/fixtures/realpages) may give no lead, byline or end mark between them: only the wider blank
+# gap the cleaner records (CleanDoc.gap_before). Under a page header line, when the page's first line and
+# at least GAP_ITEMS_MIN lines in all stand after such a gap, each a head over text, each opens an item.
+GAP_ITEMS_MIN = 2
+
+
+def _gap_items(lines: list[str], gaps: frozenset[str]) -> list[int]:
+    starts = [k for k, ln in enumerate(lines) if ln in gaps]
+    if len(starts) < GAP_ITEMS_MIN or starts[0] != 0:
+        return []
+    if not all(k + 1 < len(lines) and _kind(lines[k]) == "head" and _kind(lines[k + 1]) in ("body", "lead")
+               for k in starts):
+        return []
+    return starts
+
+
+def _split_gap_items(lines: list[str], starts: list[int], doc_captions: frozenset[str], fmt: str) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for idx, a in enumerate(starts):
+        b = starts[idx + 1] if idx + 1 < len(starts) else len(lines)
+        d = _single(lines[a:b], None, doc_captions, fmt)
+        d.start, d.split_reason = a, "gap+head"
+        drafts.append(d)
+    return drafts
 
 
 def _split_briefs(lines: list[str], n: int, doc_captions: frozenset[str]) -> list[_Draft]:
@@ -1256,6 +1299,7 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     if fmt == PLAIN and _reads_as_page(lines) and (epaper is not None or _headed_top_item(lines)):
         fmt = MULTI_ARTICLE_PAGE
     briefs = _brief_run(lines) if fmt in (PLAIN, MULTI_ARTICLE_PAGE) else 0
+    gap_items = _gap_items(lines, frozenset(doc.gap_before)) if fmt == PLAIN and epaper is not None else []
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
@@ -1268,6 +1312,8 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     entries = _run_in_entries(lines) if fmt in (PLAIN, MULTI_ARTICLE_PAGE) else []
     if fmt == MARKDOWN_DAY:
         drafts = _split_markdown(lines, doc_captions)
+    elif len(gap_items) >= GAP_ITEMS_MIN:
+        drafts = _split_gap_items(lines, gap_items, doc_captions, fmt)
     elif briefs:
         rest = lines[briefs:]
         drafts = _split_briefs(lines, briefs, doc_captions)
