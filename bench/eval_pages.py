@@ -18,6 +18,9 @@ Page corpora, all run through ONE `gonghui run` (a run costs ~9 s):
   sources and licence basis in its README): 人民日报 1953-1964 and 参考消息 1958-1961 and 1986 from the same
   archives and two more kinds (a page of one-line wire briefs; an archive with no page header), truth from
   the archive's markup (its build.py). Measured as they came before any rule was changed for them.
+* pages/heldout2: a second held-out set, gathered after pages/heldout's rules were in (tests/fixtures/
+  heldoutpages2/, sources and licence basis in its README): 人民日报 of 1946-1949 (its 晋冀鲁豫 and 华北
+  years) and 参考消息 1963, truth from the archive's markup. Its first figure was taken with no rule changed.
 
 Figures per corpus (named <corpus>.<figure> in the one "pages" table): headline_exact (share of true articles out, loaded or held, with their exact
 headline), extra_articles (articles out that no true article matches), held_whole (pages held back whole:
@@ -42,6 +45,7 @@ from eval import SHARED, CorpusResult, _query, run_gonghui  # noqa: E402
 SAMPLE_PAGE = "004_2346e4344e25976a.txt"
 REALPAGES = ROOT / "tests" / "fixtures" / "realpages"
 HELDOUT = ROOT / "tests" / "fixtures" / "heldoutpages"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "heldoutpages2"
 # Synthetic pages: a handful of the generator's multi-article pages, seed fixed, 2-5 articles each.
 SYNTHETIC_SEED = 21
 SYNTHETIC_PAGES = 8
@@ -120,14 +124,19 @@ def real_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
     return gold
 
 
-def heldout_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
+def heldout_pages(out: Path, folder: Path = HELDOUT) -> dict[str, list[dict[str, Any]]]:
     """Write the held-out real pages (markup taken off) under `out`; returns file -> expected articles."""
-    hp = _realpages_module(HELDOUT)
+    hp = _realpages_module(folder)
     gold: dict[str, list[dict[str, Any]]] = {}
     for name, spec in hp.truth().items():
         (out / name).write_text(hp.page_input(name, spec), encoding="utf-8")
         gold[name] = [{"title": a["title"]} for a in spec["articles"]]
     return gold
+
+
+def heldout2_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
+    """The second held-out set, written as `heldout_pages` writes the first."""
+    return heldout_pages(out, HELDOUT2)
 
 
 def synthetic_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
@@ -206,7 +215,7 @@ def _score(res: CorpusResult, corpus: str, gold: dict[str, list[dict[str, Any]]]
 def evaluate(work: Path) -> CorpusResult:
     """One `gonghui run` over all page corpora; their figures in one table, named <corpus>.<figure>."""
     builders = {"dev": dev_pages, "synthetic": synthetic_pages, "assembled": assemble_hk_pages, "real": real_pages,
-                "heldout": heldout_pages}
+                "heldout": heldout_pages, "heldout2": heldout2_pages}
     inp = work / "input"
     golds: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name, build in builders.items():
