@@ -14,6 +14,13 @@ Page corpora, all run through ONE `gonghui run` (a run costs ~9 s):
   licence basis in its README): 人民日报 版 pages of 1950-1957 and day files of 1964-1972, each with the
   archive's per-article markup taken off (the markup gave the truth, truth.yaml). No rule was written from
   them before they were measured; they are the test set the issue asks for.
+* pages/heldout: real multi-article pages the rules were never developed on (tests/fixtures/heldoutpages/,
+  sources and licence basis in its README): 人民日报 1953-1964 and 参考消息 1958-1961 and 1986 from the same
+  archives and two more kinds (a page of one-line wire briefs; an archive with no page header), truth from
+  the archive's markup (its build.py). Measured as they came before any rule was changed for them.
+* pages/heldout2: a second held-out set, gathered after pages/heldout's rules were in (tests/fixtures/
+  heldoutpages2/, sources and licence basis in its README): 人民日报 of 1946-1949 (its 晋冀鲁豫 and 华北
+  years) and 参考消息 1963, truth from the archive's markup. Its first figure was taken with no rule changed.
 
 Figures per corpus (named <corpus>.<figure> in the one "pages" table): headline_exact (share of true articles out, loaded or held, with their exact
 headline), extra_articles (articles out that no true article matches), held_whole (pages held back whole:
@@ -37,6 +44,8 @@ from eval import SHARED, CorpusResult, _query, run_gonghui  # noqa: E402
 
 SAMPLE_PAGE = "004_2346e4344e25976a.txt"
 REALPAGES = ROOT / "tests" / "fixtures" / "realpages"
+HELDOUT = ROOT / "tests" / "fixtures" / "heldoutpages"
+HELDOUT2 = ROOT / "tests" / "fixtures" / "heldoutpages2"
 # Synthetic pages: a handful of the generator's multi-article pages, seed fixed, 2-5 articles each.
 SYNTHETIC_SEED = 21
 SYNTHETIC_PAGES = 8
@@ -95,10 +104,10 @@ def assemble_hk_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
     return gold
 
 
-def _realpages_module() -> Any:
+def _realpages_module(folder: Path = REALPAGES) -> Any:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("realpages_build", REALPAGES / "build.py")
+    spec = importlib.util.spec_from_file_location(f"{folder.name}_build", folder / "build.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -113,6 +122,21 @@ def real_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
         (out / name).write_text(rp.page_input(name, spec), encoding="utf-8")
         gold[name] = [{"title": a["title"]} for a in spec["articles"]]
     return gold
+
+
+def heldout_pages(out: Path, folder: Path = HELDOUT) -> dict[str, list[dict[str, Any]]]:
+    """Write the held-out real pages (markup taken off) under `out`; returns file -> expected articles."""
+    hp = _realpages_module(folder)
+    gold: dict[str, list[dict[str, Any]]] = {}
+    for name, spec in hp.truth().items():
+        (out / name).write_text(hp.page_input(name, spec), encoding="utf-8")
+        gold[name] = [{"title": a["title"]} for a in spec["articles"]]
+    return gold
+
+
+def heldout2_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
+    """The second held-out set, written as `heldout_pages` writes the first."""
+    return heldout_pages(out, HELDOUT2)
 
 
 def synthetic_pages(out: Path) -> dict[str, list[dict[str, Any]]]:
@@ -190,7 +214,8 @@ def _score(res: CorpusResult, corpus: str, gold: dict[str, list[dict[str, Any]]]
 
 def evaluate(work: Path) -> CorpusResult:
     """One `gonghui run` over all page corpora; their figures in one table, named <corpus>.<figure>."""
-    builders = {"dev": dev_pages, "synthetic": synthetic_pages, "assembled": assemble_hk_pages, "real": real_pages}
+    builders = {"dev": dev_pages, "synthetic": synthetic_pages, "assembled": assemble_hk_pages, "real": real_pages,
+                "heldout": heldout_pages, "heldout2": heldout2_pages}
     inp = work / "input"
     golds: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name, build in builders.items():

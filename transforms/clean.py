@@ -163,6 +163,28 @@ def learn_repeated_lines(texts: Sequence[str], min_docs: int = DEFAULT_MIN_DOCS)
     return learn_boilerplate(texts, min_docs).lines
 
 
+# A page of short items may part them only by blank lines (人民日报 1950 各地简讯: head / paragraph, then three
+# blank lines before the next head; tests/fixtures/realpages). The paragraphs keep single "\n"s, so the breaks
+# are read here: a line after a wider run of blank lines than the file's most common run (its usual spacing:
+# none between the lines of one item there; one blank line everywhere in a file spaced so) stands apart.
+def wide_gaps(text: str) -> frozenset[str]:
+    """Stripped lines of `text` that follow a wider run of blank lines than the file's usual spacing."""
+    runs: list[tuple[int, str]] = []
+    blank, seen = 0, False
+    for ln in text.split("\n"):
+        s = ln.strip()
+        if not s:
+            blank += 1
+            continue
+        if seen:
+            runs.append((blank, s))
+        seen, blank = True, 0
+    if not runs:
+        return frozenset()
+    usual = Counter(n for n, _ in runs).most_common(1)[0][0]
+    return frozenset(s for n, s in runs if n > usual)
+
+
 def clean_document(
     file_id: str,
     source_file: str,
@@ -199,6 +221,7 @@ def clean_document(
     # an end mark the cleaner took off still ends its article: no column join across it (issue 21)
     ends = [str(h.fields["after"]) for h in result.hits if h.fields.get("after")]
     paragraphs, _ = rejoin_paragraphs(split_paragraphs(result.text), ends)
+    gaps = wide_gaps(result.text)
     counts: dict[str, int] = {**markup, **chars_removed, **Counter(h.kind for h in result.hits)}
     if repeated_lines:
         counts.setdefault(KIND_REPEATED_LINE, 0)
@@ -208,6 +231,7 @@ def clean_document(
         file_id=file_id,
         source_file=source_file,
         text="\n".join(paragraphs),
+        gap_before=tuple(p for p in paragraphs if p in gaps),
         script=script,
         boilerplate=result.hits,
         issues=tuple(issues),

@@ -76,6 +76,9 @@ class CleanDoc:
     # metadata found outside the text: (field, value, origin) with origin html_meta | export_column
     supplied: tuple[tuple[str, str, str], ...] = ()
     parent_id: str | None = None  # an export row: sha256 of the export file it was read from
+    # paragraphs the source set apart from the one before by a wider run of blank lines than the file's usual
+    # spacing (text keeps single "\n"s, so the segmenter reads a page's blank-line item breaks from here)
+    gap_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -347,6 +347,18 @@ def _title_by_lead(d: _Draft, lead: str) -> None:
         d.title, d.subtitle, d.kicker = d.kicker, d.title, None
 
 
+def _title_over_dispatches(d: _Draft) -> None:
+    """Two head lines set without —— over an article of several dispatches (two or more news leads in its
+    text): the old pages' 主题 over 副题. The 主题 is written over the whole report and the 副题 tells what the
+    dispatches report (捷克斯洛伐克和朝鲜签订经济和文化合作协定 / 朝鲜政府代表团离开布拉格去斯洛伐克参观 over two
+    新华社布拉格25日电 dispatches: 人民日报 1956, tests/fixtures/realpages), so the first lead, which restates its own
+    dispatch only, says nothing of which line is the title (_title_by_lead read this head wrong): the upper
+    line is the title. (Both such heads in the real pages read so; an 引题 over several dispatches would end in
+    —— or stand over a single lead in the pages seen.)"""
+    assert d.kicker is not None and d.title is not None
+    d.title, d.subtitle, d.kicker = d.kicker, d.title, None
+
+
 def _flattened_decks(line: str) -> tuple[str, str] | None:
     """(kicker, title) of a print head whose 引题 and 主题 text extraction put on one line, else None.
 
@@ -867,7 +879,10 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
         lead = next((lines[k] for k in range(b, min(b + 2, end)) if kinds[k] == "lead"), None)
         if (print_heads and lead is not None and b - a == 2 and d.kicker and d.title and not d.subtitle
                 and not d.kicker.endswith(KICKER_TAIL)):  # a kicker's —— says which line is the title
-            _title_by_lead(d, lead)
+            if any(kinds[k] == "lead" for k in range(b + 2, end)):
+                _title_over_dispatches(d)
+            else:
+                _title_by_lead(d, lead)
         seg = lines[b:end]
         # a photo credit closes a picture story only after its text: right under the head (k = 0) it credits
         # the head's picture, and the article goes on (a real Hong Kong column: head, 周满铿摄, text)
@@ -1005,6 +1020,86 @@ def _reads_as_page(lines: list[str]) -> bool:
     return anchors >= MIN_ANCHORS_FOR_PAGE
 
 
+# A page may come with no page header line: an archive that keeps the articles and drops the page's own
+# header (laoziliao.net's 人民日报 pages: 我们伟大的祖国 / its caption / 毛主席接见尼赫鲁总理 / 【新华社十九日讯】…,
+# tests/fixtures/heldoutpages). Without the header's word that this is a page, only the layout no single
+# article has says so: the top item (a head over at least one line of text) and, below it, a second head
+# block of its own over a news lead. (A head, a byline and a lead is one article; so is a head over a lead
+# with two dispatches: neither has a second head block between text and a lead.)
+def _headed_top_item(lines: list[str]) -> bool:
+    leads = [k for k, ln in enumerate(lines) if _starts_lead(ln)]
+    if not leads or _kind(lines[0]) != "head":
+        return False
+    k = j = leads[0]
+    while j > 0 and _kind(lines[j - 1]) == "head":
+        j -= 1
+    return j < k and j >= TOP_ITEM_MIN_LINES and any(_kind(ln) == "body" for ln in lines[1:j])
+
+
+# --- wire briefs: a page of one-paragraph items, each under its own head ------------------------------------
+# 参考消息 sets the day's wire briefs one under another, each a head over one paragraph that opens by naming
+# who said or reported it: 民柬游击队攻占吴哥附近的越军阵地 / 红色高棉组织十六日说,它进攻和占领了…。 /
+# 朝鲜将举行不结盟国家体育部长会议 / 朝鲜十六日宣布,… (1986, tests/fixtures/heldoutpages; 法新社二十一日报道,…
+# on the 1989 pages of the same archive). The attribution is the brief's lead. A feature's subheads also stand
+# over paragraphs opening 某某说, but over several paragraphs each: BRIEFS_MIN items in a row, from the top
+# of the page, each of exactly one paragraph, make a page of briefs. (Three: two heads over quoted speech
+# can open an interview; the 1986 page has four briefs, the 1989 page nine.)
+_BRIEF_LEAD_RE = re.compile(r"^[^,，。:：]{2,24}?(?:[0-9〇零一二三四五六七八九十]{1,3}日)?(?:晚|早|上午|下午)?"
+                            r"(?:说|宣布|报道|透露|表示|对记者说|援引[^,，]{1,12}说)[,，:：]")
+BRIEFS_MIN = 3
+
+
+def _starts_brief(line: str) -> bool:
+    return bool(_BRIEF_LEAD_RE.match(line)) and _ends_sentence(line)
+
+
+def _brief_run(lines: list[str]) -> int:
+    """How many lines at the top of `lines` are wire briefs (head, one attributed paragraph; in pairs); 0 when
+    fewer than BRIEFS_MIN briefs open the page."""
+    k = 0
+    while k + 1 < len(lines) and _kind(lines[k]) == "head" and _starts_brief(lines[k + 1]) \
+            and (k + 2 >= len(lines) or _kind(lines[k + 2]) == "head"):
+        k += 2
+    return k if k // 2 >= BRIEFS_MIN else 0
+
+
+# --- items parted by blank lines only ----------------------------------------------------------------------
+# A page of short items (人民日报 1950 各地简讯: 迪化市总工会成立 / its paragraph, three blank lines, 广西总工会筹委会
+# 成立 / …; tests/fixtures/realpages) may give no lead, byline or end mark between them: only the wider blank
+# gap the cleaner records (CleanDoc.gap_before). Under a page header line, when the page's first line and
+# at least GAP_ITEMS_MIN lines in all stand after such a gap, each a head over text, each opens an item.
+GAP_ITEMS_MIN = 2
+
+
+def _gap_items(lines: list[str], gaps: frozenset[str]) -> list[int]:
+    starts = [k for k, ln in enumerate(lines) if ln in gaps]
+    if len(starts) < GAP_ITEMS_MIN or starts[0] != 0:
+        return []
+    if not all(k + 1 < len(lines) and _kind(lines[k]) == "head" and _kind(lines[k + 1]) in ("body", "lead")
+               for k in starts):
+        return []
+    return starts
+
+
+def _split_gap_items(lines: list[str], starts: list[int], doc_captions: frozenset[str], fmt: str) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for idx, a in enumerate(starts):
+        b = starts[idx + 1] if idx + 1 < len(starts) else len(lines)
+        d = _single(lines[a:b], None, doc_captions, fmt)
+        d.start, d.split_reason = a, "gap+head"
+        drafts.append(d)
+    return drafts
+
+
+def _split_briefs(lines: list[str], n: int, doc_captions: frozenset[str]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for k in range(0, n, 2):
+        d = _Draft(start=k, title=lines[k], split_reason="brief_head+attribution")
+        _fill_body(d, [lines[k + 1]], doc_captions)
+        drafts.append(d)
+    return drafts
+
+
 # --- a numbered running order, entry by entry over the articles (day files of the old papers) ---------------
 # An archive's day file lists the day's articles in order, `N. head` over each: the article's one line
 # repeats the head and runs on into its text (2. 林枫副委员长接见乌拉圭客人 / 林枫副委员长接见乌拉圭客人 新华社
@@ -1031,9 +1126,25 @@ def _entry_head(line: str) -> tuple[str, bool] | None:
     return head, head != m.group(1).strip()
 
 
+# An entry need not sit over a run-in head or a news lead: 参考消息 sets a summary deck under a head
+# (2. 尼赫鲁谈中印总理会谈结果 / 说「…」…。【印度报业托辣斯…电】), a column head over run-in item heads (2. 欢庆…十周年 /
+# 亚非团结理事会派代表团… 【新华社开罗19日电】), a wire's notice under its own label (【合众国际社内部通报】):
+# tests/fixtures/heldoutpages. Once the file shows it is a day file (its page line 第 N 版 above an entry over
+# a run-in head or lead, or two such entries), the entry that carries the running order's next number is the
+# next article whatever follows it. An entry's head is a head: no sentence end, at most this long (the
+# longest run-in heads of 人民日报 day files, three decks in a line, run to ~100 characters).
+RUN_IN_ENTRY_MAX_CHARS = 120
+
+
+def _entry_number(line: str) -> int | None:
+    m = re.match(r"^(\d{1,3})[.、]", line)
+    return int(m.group(1)) if m else None
+
+
 def _run_in_entries(lines: list[str]) -> list[int]:
     """Positions of running-order entries over their articles: the next line opens with the entry's head and
-    goes on (a run-in head), or is a news lead."""
+    goes on (a run-in head), or is a news lead; in a day file also every entry that carries the running
+    order's next number (RUN_IN_ENTRY_MAX_CHARS)."""
     out: list[int] = []
     for k in range(len(lines) - 1):
         e = _entry_head(lines[k])
@@ -1042,7 +1153,21 @@ def _run_in_entries(lines: list[str]) -> list[int]:
         nxt = lines[k + 1]
         if (len(nxt) > len(e[0]) and nxt.startswith(e[0])) or _starts_lead(nxt):
             out.append(k)
-    return out
+    day_file = len(out) >= MIN_RUN_IN_ENTRIES or (
+        len(out) == 1 and any(_PAGE_LINE_RE.match(ln) for ln in lines[: out[0]]))
+    if not day_file:
+        return out
+    anchored = set(out)
+    seq: list[int] = []
+    for k in range(out[0], len(lines) - 1):
+        e = _entry_head(lines[k])
+        if e is None:
+            continue
+        prev = _entry_number(lines[seq[-1]]) if seq else None
+        if k in anchored or (prev is not None and _entry_number(lines[k]) == prev + 1
+                             and len(e[0]) <= RUN_IN_ENTRY_MAX_CHARS and not _ends_sentence(e[0])):
+            seq.append(k)
+    return seq
 
 
 def _split_running_order(lines: list[str], entries: list[int], doc_captions: frozenset[str]) -> list[_Draft]:
@@ -1064,8 +1189,9 @@ def _split_running_order(lines: list[str], entries: list[int], doc_captions: fro
         end = entries[idx + 1] if idx + 1 < len(entries) else len(lines)
         title, noted = _entry_head(lines[a]) or ("", False)
         run_in = lines[a + 1].startswith(title)
-        d = _Draft(start=a, title=title, page=page,
-                   split_reason="running_order+run_in_head" if run_in else "running_order+lead")
+        reason = ("running_order+run_in_head" if run_in else "running_order+lead" if _starts_lead(lines[a + 1])
+                  else "running_order+sequence")
+        d = _Draft(start=a, title=title, page=page, split_reason=reason)
         if day is not None:
             d.header_date = (day, None, None)
         if noted:
@@ -1176,8 +1302,10 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
             del lines[k]
             break
     fmt = detect_format(doc, lines)
-    if fmt == PLAIN and epaper is not None and _reads_as_page(lines):
+    if fmt == PLAIN and _reads_as_page(lines) and (epaper is not None or _headed_top_item(lines)):
         fmt = MULTI_ARTICLE_PAGE
+    briefs = _brief_run(lines) if fmt in (PLAIN, MULTI_ARTICLE_PAGE) else 0
+    gap_items = _gap_items(lines, frozenset(doc.gap_before)) if fmt == PLAIN and epaper is not None else []
     lines, tip = _take_reading_tip(lines)
     summary = doc.summary or tip
     doc_captions = frozenset(c.strip() for c in doc.captions)
@@ -1190,6 +1318,19 @@ def segment_document(doc: CleanDoc, manifest: ManifestRow | None = None, *,
     entries = _run_in_entries(lines) if fmt in (PLAIN, MULTI_ARTICLE_PAGE) else []
     if fmt == MARKDOWN_DAY:
         drafts = _split_markdown(lines, doc_captions)
+    elif len(gap_items) >= GAP_ITEMS_MIN:
+        drafts = _split_gap_items(lines, gap_items, doc_captions, fmt)
+    elif briefs:
+        rest = lines[briefs:]
+        drafts = _split_briefs(lines, briefs, doc_captions)
+        if rest:
+            tail = (_split_page(rest, doc_captions, print_heads=doc.script in ("", "simplified"))
+                    if _reads_as_page(rest) else [_single(rest, None, doc_captions, fmt)])
+            for d in tail:
+                d.start += briefs
+                d.split_reason = d.split_reason or "after_briefs"
+            tail[0].split_reason = "after_briefs" if tail[0].split_reason in (None, "no_boundary") else tail[0].split_reason
+            drafts += tail
     elif len(entries) >= MIN_RUN_IN_ENTRIES:
         drafts = _split_running_order(lines, entries, doc_captions)
     elif fmt == MULTI_ARTICLE_PAGE:
