@@ -78,8 +78,10 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都则") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+# 则 "then" after a counted noun (三年运作要求则不适用) ends it; not inside 规则, 原则, 准则, 细则, 否则, 法则.
+_ZE_STOP = "(?<![规原准细否法守总])则"
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|{_ZE_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
 # A run after a number that opens with one of these is the rest of the predicate, not a noun: a
 # change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
@@ -103,7 +105,9 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
 # 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
 _RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|从|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
-                              r"接受|持有|领取")
+                              r"接受|持有|领取|"
+                              # 与…相关的 / 与…有关的 (3宗疑与接种疫苗相关的个案): a relation clause
+                              r"(?:怀疑|疑似|疑)?(?:与|跟|和)(?=[^，,。；;：:\n的]{1,12}(?:相关|有关)的)")
 _HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
 _RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
 _QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
@@ -170,6 +174,9 @@ _GLOSS = re.compile(r"[(（][^()（）]{0,24}[)）]")
 _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", "』"))
 # A change to a figure (跌至, 增加到): what changed stands before it.
 _CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
+# A change verb, its object, then 到 / 至 and the figure (增加侍产假到七天, 延长试用期至90天): the
+# object is what changed. The object is a noun of 2-8 characters (MAX_POSSESSIVE_NP_CHARS).
+_CHANGE_OBJ_TO = re.compile(r"(?:增加|延长|提高|减少|缩短|调高|调低|上调|下调)(?P<obj>[^，,的\d]{2,8}?)(?:到|至)$")
 # 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
 _CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长|(?:收缩|萎缩|下跌|上升)?幅度)$")
 # 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
@@ -219,6 +226,9 @@ def _head(subject: str) -> str:
         if i != -1 and closer not in s[i:]:
             inner = _SUBJECT_TAIL_WORDS_RE.sub("", s[i + 1 :])
             s = s[i + 1 :] if len(inner) >= MIN_HEAD_CHARS else s[:i]  # 津贴金额(每月2,495元): before it
+    obj = _CHANGE_OBJ_TO.search(s)
+    if obj is not None:
+        return obj.group("obj")  # 支持增加侍产假到(七天): the object of the change is what changed
     change_to = _last(_CHANGE_TO, s)
     if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
         s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
@@ -270,6 +280,13 @@ def _after_run(text: str, start: int, end: int) -> int:
     return digit.start() if digit else stop
 
 
+# A run after a figure that opens with another numeral and measure word (距离不足15米一处, 3个一组)
+# counts something of its own: it is not the noun the figure counts.
+_COUNTED_AGAIN = re.compile(r"[一二两三四五六七八九十几每][处个名位间宗只条件项组批次]")
+# Measure words that count only people (名, 位; 人 as a unit is its own noun).
+PERSON_CLASSIFIERS = "名位"
+
+
 def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
     """The noun phrase a number-with-unit counts, read after it, and where that phrase ends.
 
@@ -309,8 +326,13 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             pos = stop + 1
             continue
         run = text[pos:stop].strip()
-        if _NOT_NOUN_LEAD.match(run):
+        if _NOT_NOUN_LEAD.match(run) or _COUNTED_AGAIN.match(run):
             return "", start
+        if (not complement and stop < end and text[stop] == "的" and run and start > 0
+                and text[start - 1] in PERSON_CLASSIFIERS and not _RELATIVE_CLAUSE.search(run)):
+            # 近500名会员的港铁新工会: 名 / 位 count people, so the bare noun right after them is the
+            # people counted and 的 makes them the possessor of what follows (not counted)
+            return run, stop
         if not complement and stop < end and text[stop] == "的" and run:
             # noun 的 noun (受访者的分数, 同行的朋友, 职工盟的成员工会): either may be what is counted,
             # so the noun phrase is kept whole when it is short
@@ -362,8 +384,9 @@ _before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 
 # A number right after one of these is the result of a change (增加到七天, 调高至大约30万元), not
-# the count of a noun that follows it (see _after_noun).
-_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
+# the count of a noun that follows it (see _after_noun). 到 ending a verb of reaching or getting (达到,
+# 得到, 收到, 拿到 …) is no change: 达到601票的当选门槛 names the threshold the figure is.
+_COMPLEMENT_BEFORE = re.compile(r"(?<![达得收做拿找见接等遇听看])(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
 # Legislative votes are written 15票赞成 / 18票反对: the count is of 赞成票 / 反对票.
 VOTE_WORDS: tuple[str, ...] = ("赞成", "反对", "弃权")
 # A share followed by 为 / 属于 names the part it is (七成为护士, 七成属于紧急服务岗位); a run that
@@ -427,7 +450,8 @@ _MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名
 
 
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
-                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
+                  joined_next: Quantity | None = None,
+                  topic: str | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
     """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
 
     "statistic" is the whole noun run when a statistic follows the counted noun (70个大中城市房地产市场价格:
@@ -451,7 +475,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         after, noun_end = _after_noun(text, joined_next.end, clause_end, complement)
         # (a figure written right against the next shares its whole phrase, and so its time after it)
         after_end = noun_end if joined_next.start == q.end else q.end
-    before_subject, verb = _before(text[seg_start : q.start])
+    before_text = text[seg_start : q.start]
+    if "以" in before_text:
+        before_text = _FRAME.sub("", before_text)  # 以现时的物价来说: a standard of comparison, not a noun
+    before_subject, verb = _before(before_text)
     phrase_end = q.end
     subject: str | None = None
     statistic: str | None = None
@@ -472,6 +499,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         return None, verb, q.end + 1, True, None
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
+    if q.unit in TIME_LENGTH_UNITS or q.unit in ACTIVITY_UNITS:
+        activity = _activity(text, q, seg_start, end, after)
+        if activity is not None:
+            return activity, verb, q.end, False, None
     if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
     elif len(after) >= 2 and len(after) <= max_after:
@@ -495,14 +526,12 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
                 subject, phrase_end = part, stop
         elif q.unit == "%":
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
+    if subject is None and topic is not None and q.unit not in ACTIVITY_UNITS and _YEAR_LED.match(_head_of(before_subject)):
+        subject = topic  # (津贴金额方面,1994年建议每月可获得2,300元: see _TOPIC_FANGMIAN)
     if subject is None:
         subject = _head_of(before_subject) or None
-        if subject is not None and q.unit in ACTIVITY_UNITS and len(subject) > MAX_ACTIVITY_CHARS:
-            # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
-            # phrase after the last passive, cause or aspect marker, not the agent before it
-            cut = _last(_ACTIVITY_CUT, subject)
-            if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
-                subject = subject[cut.end() :]
+        if subject is not None and q.unit in ACTIVITY_UNITS:
+            subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :])
     if subject is None and q.unit in ACTIVITY_UNITS and not after:
         # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
         change = _CHANGE_AFTER_LENGTH.match(text, q.end)
@@ -524,6 +553,19 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     return subject, verb, phrase_end, predicate, statistic
 
 
+# A frame of reference before a figure (以现时的物价来说, 以1994年港元计算, 以人数而言) says by what
+# standard the figure is given, not what it counts: it is left out of the text a subject is read from.
+_FRAME = re.compile(r"以[^，,。；;：:以]{1,12}?(?:来说|而言|计算|来计|计)")
+# A sentence opening with "X方面," (津贴金额方面,…; 薪酬方面,…) names its topic: a figure of that
+# sentence with no noun after it is about X, not about a word of its own clause (1994年建议每月可获得).
+# X is a noun phrase of 2-8 characters (MAX_POSSESSIVE_NP_CHARS).
+# The rule applies to the clause right after the topic, and only when the noun read before the figure
+# opens with a year (1994年建议 is a date and a verb, no noun: the topic is the sentence's subject); a
+# clause with a noun of its own (底薪的跌幅, 全体有表决权会员) keeps it.
+_YEAR_LED = re.compile(r"[0-9]{4}年")
+_TOPIC_FANGMIAN = re.compile(r"\s*(?P<t>[^，,。；;：:！!？?\n\d]{2,8}?)方面[，,]")
+
+
 # Units that measure an activity (how long, how often): a length of time, a number of times or blows.
 ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
 # An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
@@ -533,6 +575,63 @@ ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小
 MAX_ACTIVITY_CHARS = 7
 # (同 is left out: it is as often inside a name, 陈同佳, as "with".)
 _ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟")
+
+
+# Lengths of time (not counts of times): the units an interval before an event is measured in.
+TIME_LENGTH_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟"})
+# Personal pronouns: an object pronoun after a verb of acting on someone (掌掴她两边面颊约10下, 打了他
+# 三拳) ends the activity; what follows it is the part acted on.
+_OBJECT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|她|他|它|我|你)")
+# A length of time after "event + 前 / 后" (在登记前12个月, 退休后3年) is the interval before or after
+# that event: the event and its 前 / 后 are what is measured. Not 以前 / 之前 / 目前 / 此后 (time words).
+_BEFORE_EVENT = re.compile(r"(?:在|于)?(?P<x>[^\W\d_之以目此然其事最在于]{2,4}[前后])$")
+# After a length of time or a count of times, 在 + place + verb (连续10年在香港居住, 三次在街道上游行)
+# is the activity; it ends at the clause end or a conjunction. Its longest shape in news prose is a
+# 2-4 character place and a 2-character verb, MAX_ACTIVITY_CHARS + 1 in all.
+_LOCATIVE_ACTIVITY = re.compile(r"在[^，,。；;：:！!？?\n、0-9的]{3,7}?(?=[，,。；;：:！!？?\n]|甚至|并且|并|而且|然后|之后|后|时|$)")
+
+
+def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str) -> str | None:
+    """What a length of time or count of times measures, when the syntax says so (else None)."""
+    before = text[seg_start : q.start]
+    if q.unit in TIME_LENGTH_UNITS:
+        event = _BEFORE_EVENT.search(before)
+        if event is not None:
+            return event.group("x")
+    loc = _LOCATIVE_ACTIVITY.match(text, q.end, end)
+    if loc is not None and not after:
+        return loc.group(0)
+    return None
+
+
+# What shows that the last word of a long run is its verb (see _activity_before): a preposition or a
+# directional verb opening a phrase before it, or a list of agents.
+_BEFORE_FINAL_VERB = re.compile(r"[往向对跟、]")
+# 用 "with" opening an instrument before the verb of acting (雇主用木棍殴打他); not inside 使用, 费用,
+# 采用, 利用, 应用, 作用, 运用, 享用, 信用, 录用, 聘用, 雇用, 动用, 用户, 用品, 用途.
+_INSTRUMENT = re.compile(r"(?<![使费采利应作运享信录聘雇动])用(?![户品途])")
+
+
+def _activity_before(subject: str, raw: str | None = None) -> str:
+    """The activity in a run of text before a length or count: the verb phrase, not its agent."""
+    if len(subject) > MAX_ACTIVITY_CHARS:
+        # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
+        # phrase after the last passive, cause or aspect marker, not the agent before it
+        cut = _last(_ACTIVITY_CUT, subject)
+        if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
+            subject = subject[cut.end() :]
+    pronoun = _OBJECT_PRONOUN.search(subject, MIN_HEAD_CHARS)
+    if pronoun is not None:
+        subject = subject[: pronoun.start()]  # 用双手掌掴她两边面颊: the acting, not the part acted on
+        instrument = _INSTRUMENT.search(subject)
+        if instrument is not None and len(subject) - instrument.start() > MIN_HEAD_CHARS:
+            subject = subject[instrument.start() :]  # (雇主用木棍殴打: the agent before 用 is cut)
+    if len(subject) > MAX_ACTIVITY_CHARS and _BEFORE_FINAL_VERB.search(raw or subject):
+        # still a clause whose last word is the verb the length or count complements: after a
+        # prepositional or directional phrase (送往医院精神科入住, 向老年退休金计划供款) or a list of
+        # its agents (司库、行政主任署任); a Chinese verb is most often two characters
+        subject = subject[-MIN_HEAD_CHARS:]
+    return subject
 
 
 def _head_of(before_subject: str) -> str:
@@ -827,6 +926,44 @@ def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> 
     return lo == sentence_start or CLAUSE_BREAK.search(text, lo, m.start()) is not None
 
 
+# A table cell written over two lines (| 反对⏎31人 | 民建联(13)…): the figure opens the cell's second
+# line and the first holds its label. A label is a short name (出席但不投票 is 6 characters; 12 at most).
+_OPEN_CELL = re.compile(r"\|\s*(?P<label>[^|\d\n]{2,12}?)\s*$")
+
+
+def _table_label(text: str, c_start: int) -> str | None:
+    """The label of a two-line table cell whose second line opens with the figure (else None)."""
+    if c_start == 0 or text[c_start - 1] != "\n":
+        return None
+    line_start = text.rfind("\n", 0, c_start - 1) + 1
+    m = _OPEN_CELL.fullmatch(text, line_start, c_start - 1)
+    return m.group("label") if m is not None else None
+
+
+# Generic words for an amount (金额, 款额, 数额), alone or per head or period (每人金额): they name no
+# thing; the thing is the one the text named before (申索金额 … 每人金额; 缴付频谱使用费,金额).
+_GENERIC_AMOUNT = re.compile(r"(?:每人|每名|每月|每年|总|涉及)?(?:金额|款额|数额|款项)")
+# ... a compound of the same word earlier in the paragraph (the nearest; its modifier 2-4 characters) ...
+_AMOUNT_COMPOUND = re.compile(r"(?P<n>[^\W\d的每总_]{2,4}(?:金额|款额|数额|款项))")
+# ... else the object of a verb of paying ending the clause before (缴付频谱使用费, 领取津贴).
+_PAID_OBJECT = re.compile(r"(?:缴付|缴交|缴纳|支付|付出|收取|领取|获发|花费)(?P<n>[^\W\d_]{2,8})$")
+# How far back the compound is looked for: a paragraph of news prose, bounded (the gold's longest
+# distance from 申索金额 to 每人金额 is under 100 characters).
+AMOUNT_LOOKBACK = 300
+
+
+def _amount_of(text: str, paragraph_start: int, c_start: int) -> str | None:
+    """What a generic amount word (金额) is the amount of, from the text before its clause."""
+    lo = max(paragraph_start, c_start - AMOUNT_LOOKBACK)
+    compound = _last(_AMOUNT_COMPOUND, text[lo:c_start])
+    if compound is not None and not _GENERIC_AMOUNT.fullmatch(compound.group("n")):
+        return compound.group("n")
+    prev = text[lo : max(lo, c_start - 1)]
+    brk = _last(CLAUSE_BREAK, prev)
+    paid = _PAID_OBJECT.search(prev[brk.end() if brk else 0 :])
+    return paid.group("n") if paid is not None else None
+
+
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
 
@@ -910,8 +1047,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
             # (a figure written right against the next, 9大类50种重要生产资料, groups what the next counts)
             joined_next = nxt if nxt is not None and (nxt.start == q.end or _JOINED.fullmatch(text, q.end, nxt.start)) else None
+            topic_m = _TOPIC_FANGMIAN.fullmatch(text, sentence_start, c_start)
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
-                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
+                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next,
+                topic_m.group("t") if topic_m is not None else None)
             if subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
                 # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
@@ -924,6 +1063,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             if subject is None and carried_sentence != sentence_start:
                 # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
                 subject = _head(_topic_before(text, c_start, sentence_start)) or None
+            if subject is None:
+                subject = _table_label(text, c_start)
+            elif _GENERIC_AMOUNT.fullmatch(subject):
+                subject = _amount_of(text, paragraph_start, c_start) or subject
             fact_region = region
             if i in spread:
                 spread_subject, spread_region = spread[i]

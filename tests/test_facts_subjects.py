@@ -1,0 +1,64 @@
+"""Issue 14, session 7: subject rules by phenomenon of Chinese syntax.
+
+Every sentence here is written for these tests in the shape of a phenomenon (never real-text wording);
+the real-text gold (bench/facts_eval.py) measures the rules on articles.
+"""
+
+from __future__ import annotations
+
+from gonghui.transforms.facts import extract_facts
+from gonghui.transforms.records import Article
+
+
+def _subjects(body: str) -> list[tuple[float, str | None]]:
+    art = Article(article_id="s7", file_id="f7", source_file="s7.txt", seq=1, title=None, body=body,
+                  region="香港", publish_date="2021-06-01")
+    return [(f.value, f.subject) for f in extract_facts(art)]
+
+
+def test_two_line_table_cell_label_names_the_figure() -> None:
+    body = "| 议案表决 | |\n| --- | --- |\n| 赞成\n12人 | 甲党、乙党 |\n| 不投票\n4人 | 丙会 |"
+    assert _subjects(body)[-2:] == [(12, "赞成"), (4, "不投票")]
+
+
+def test_a_generic_amount_word_takes_the_thing_named_before() -> None:
+    # a compound of the same word earlier in the paragraph
+    body = "法庭核实各人的赔偿金额后,裁定全部胜诉,每人金额由3万至8万元。"
+    assert _subjects(body) == [(30000, "赔偿金额"), (80000, "赔偿金额")]
+    # the object of a verb of paying in the clause before
+    assert _subjects("若公司缴付管理费,金额约为2亿元。") == [(2e8, "管理费")]
+
+
+def test_a_frame_of_reference_is_no_subject_and_a_fangmian_topic_is() -> None:
+    assert _subjects("年金上限为50万元(以2000年港元计算),以今日的币值来说约是80万元。") == [
+        (500000, "年金上限"), (800000, "年金上限")]
+    assert _subjects("退休金额方面,2001年方案每月可得1,800元。") == [(1800, "退休金额")]
+    # a clause with a noun of its own keeps it
+    assert _subjects("薪酬方面,资方表示,文员月薪为1.5万元。")[0] == (15000, "文员月薪")
+
+
+def test_the_activity_a_length_or_count_measures() -> None:
+    # the event before 前 / 后 (in its interval)
+    assert _subjects("成员须在投票前6个月入会。") == [(6, "投票前")]
+    # 在 + place + verb after the figure
+    assert _subjects("工人已连续8年在船厂工作。") == [(8, "在船厂工作")]
+    # a pronoun object ends the activity
+    assert _subjects("雇主用木棍殴打他背部约6下。") == [(6, "用木棍殴打")]
+    # a long run after a passive marker and a directional verb: the last verb
+    assert _subjects("该名工友后来被转往东区医院留医大约两星期。") == [(2, "留医")]
+    # 则 ends the noun after the figure; 规则 is a noun
+    assert _subjects("五年居留要求则不适用。") == [(5, "居留要求")]
+    assert _subjects("工会订立了5条规则。") == [(5, "规则")]
+
+
+def test_measure_words_relative_clauses_and_change_objects() -> None:
+    # 名 counts people: the bare noun after it is counted, 的 makes it a possessor
+    assert _subjects("现时有近800名会员的教师工会发声明。") == [(800, "会员")]
+    # 与…相关的 is a relative clause before the counted noun
+    assert _subjects("本月录得4宗怀疑与工作相关的受伤个案。") == [(4, "受伤个案")]
+    # a verb of reaching (达到) is no change: the 的-noun is what the figure is
+    assert _subjects("只差两票便达到35票的最低门槛。")[-1] == (35, "最低门槛")
+    # another numeral and measure word after the figure counts its own thing
+    assert _subjects("他走到距离不足20米一处停车。")[0][1] != "一处"
+    # change verb + object + 到: the object changed
+    assert _subjects("工会要求延长年假到十四天的方案。") == [(14, "年假")]
