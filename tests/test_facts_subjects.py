@@ -62,3 +62,33 @@ def test_measure_words_relative_clauses_and_change_objects() -> None:
     assert _subjects("他走到距离不足20米一处停车。")[0][1] != "一处"
     # change verb + object + 到: the object changed
     assert _subjects("工会要求延长年假到十四天的方案。") == [(14, "年假")]
+
+
+def test_lists_compounds_and_people_counts() -> None:
+    # 共 inside 亲共 is no copula: the coordinated noun stays whole
+    assert _subjects("亲共团体票加商界票只有300票。") == [(300, "亲共团体票加商界票")]
+    # a Latin-letter noun after a measure word is one word
+    assert _subjects("编辑部另有2个Data Analyst,负责图表。") == [(2, "Data Analyst")]
+    # N人 + 在 + place + verb: the people doing the verb
+    assert _subjects("警方到场时约有60人在大堂静坐,其后离开。") == [(60, "静坐")]
+    # a share of people counts the last people counted in the paragraph, not a place counted since
+    assert _subjects("共有820名教师回应,来自45间学校,当中逾6成人支持。") == [
+        (820, "教师"), (45, "学校"), (60, "教师")]
+
+
+def test_nominal_verbs_one_character_nouns_and_compounds_after_lengths() -> None:
+    # a verb right after 的 heads a noun
+    assert _subjects("他们成立了6个社区的组织。") == [(6, "社区的组织")]
+    # a one-character noun ending its clause after a measure word
+    assert _subjects("开业须领三个牌,并缴费。") == [(3, "牌")]
+    # a length before a compound ending in a document word measures the first noun
+    assert _subjects("| 10日年假修正案表决结果 | |") == [(10, "年假")]
+
+
+def test_what_a_length_of_time_measures_from_the_clauses_around_it() -> None:
+    # 用了 + length: the event of the clause before took the time
+    assert _subjects("局长于开场致辞,用了15分钟细数政府政绩。") == [(15, "局长于开场致辞")]
+    # length + existential clause: the event that ends it
+    assert _subjects("连续5天有学生及教师共8人停课,学校关闭。") == [(5, "停课"), (8, "停课")]
+    # a topic clause with a predicate adverb: its subject, before the adverb
+    assert _subjects("被裁的文员纷纷提出申索,12人今到审裁处。") == [(12, "文员")]

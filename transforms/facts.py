@@ -38,7 +38,10 @@ VERBS: tuple[str, ...] = (
 # Linking words: they separate the subject from the number but say nothing about the action.
 COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
 _COPULA_SET = frozenset(COPULAS)
-_VERB_RE = re.compile("|".join(sorted(VERBS + COPULAS, key=len, reverse=True)))
+# 共 "in all" is a copula, but not inside 中共 / 亲共 / 反共 / 公共 / 总共 / 一共 (中共的铁票加亲共商界票:
+# the pro-Communist votes are one noun).
+_VERB_PATTERNS = {"共": "(?<![中亲反公总一])共"}
+_VERB_RE = re.compile("|".join(_VERB_PATTERNS.get(v, v) for v in sorted(VERBS + COPULAS, key=len, reverse=True)))
 # Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
 NOUN_COMPOUNDS: tuple[str, ...] = (
     "服务站", "服务点", "服务中心", "服务阵地", "服务体系", "服务项目", "服务品牌", "工会组织",
@@ -337,6 +340,11 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             # noun 的 noun (受访者的分数, 同行的朋友, 职工盟的成员工会): either may be what is counted,
             # so the noun phrase is kept whole when it is short
             head_end = _after_run(text, stop + 1, end)
+            nominal = _VERB_RE.match(text, stop + 1) if head_end == stop + 1 else None
+            if nominal is not None and nominal.group(0) not in _COPULA_SET:
+                # a verb right after 的 heads a noun phrase (电视文化的组织, 工友的服务): it is read as a noun
+                head_end = _after_run(text, nominal.end(), end)
+                head_end = nominal.end() if head_end == nominal.end() else head_end
             if head_end - (stop + 1) >= MIN_HEAD_CHARS and head_end - pos <= MAX_POSSESSIVE_NP_CHARS:
                 return text[pos:head_end].strip(), head_end
         return run, stop
@@ -449,6 +457,24 @@ _CHANGE_AFTER_LENGTH = re.compile(r"回落|回升|上升|下降|上涨|下跌|�
 _MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名个]")
 
 
+# A Latin-letter word inside a Chinese noun phrase (1个Editorial Engineer) is one word: a length limit
+# in characters counts it as one.
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:[ .-][A-Za-z]+)*")
+
+
+def _word_len(s: str) -> int:
+    """Length in characters, a run of Latin words counting as one."""
+    return len(_LATIN_WORD.sub("x", s)) if s.isascii() or _LATIN_WORD.search(s) else len(s)
+
+
+# Measure words that count things of any kind (not people, not a length): after them a one-character
+# noun that ends its clause is what is counted (两个牌, 三间店).
+GENERIC_CLASSIFIERS = frozenset({"个", "间", "只", "条", "件", "项", "张", "块", "台", "辆", "所", "家"})
+# Words that end a noun compound about the noun before them (侍产假修正案表决结果, 最低工资检讨报告):
+# documents, decisions and their results.
+_ABOUT_HEADS = re.compile(r"修正案|修订案|议案|草案|方案|表决结果|结果|报告|检讨|条例")
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
                   joined_next: Quantity | None = None,
                   topic: str | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
@@ -499,13 +525,27 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         return None, verb, q.end + 1, True, None
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
+    if text[q.end - 1 : q.end] == "人" and not after:
+        # 人 is the noun itself: N人在X+V (约100人在站外聚集) counts the people doing V, the verb ending
+        # the locative phrase (two characters, a Chinese verb's most common length: see _activity_before)
+        loc = _LOCATIVE_ACTIVITY.match(text, q.end, end)
+        if loc is not None:
+            return loc.group(0)[-MIN_HEAD_CHARS:], verb, loc.end(), False, None
     if q.unit in TIME_LENGTH_UNITS or q.unit in ACTIVITY_UNITS:
-        activity = _activity(text, q, seg_start, end, after)
+        activity = _activity(text, q, seg_start, end, after, clause_end)
         if activity is not None:
             return activity, verb, q.end, False, None
-    if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
+    if (len(after) == 1 and q.unit in GENERIC_CLASSIFIERS and after_end < len(text)
+            and CLAUSE_BREAK.match(text, after_end) and not _NOT_NOUN_LEAD.match(after)):
+        subject, phrase_end = after, after_end  # 要拿两个牌,: a one-character noun ending the clause
+    elif (q.unit in TIME_LENGTH_UNITS and _word_len(after) > MAX_ACTIVITY_CHARS
+          and (about := _ABOUT_HEADS.search(after, MIN_HEAD_CHARS)) is not None):
+        # 7日侍产假修正案表决结果: a length before a noun compound measures its first noun; the
+        # document or result words that end the compound (修正案, 表决结果) are about that noun
+        subject, phrase_end = after[: about.start()], after_end
+    elif q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
-    elif len(after) >= 2 and len(after) <= max_after:
+    elif len(after) >= 2 and _word_len(after) <= max_after:
         stat = _STATISTIC_AFTER.search(after, MIN_HEAD_CHARS)
         if stat is not None and q.unit not in ("元", "%"):
             statistic = _trim(_SUBJECT_TAIL_WORDS_RE.sub("", after)) or None  # (销售价格上涨: the price)
@@ -591,7 +631,15 @@ _BEFORE_EVENT = re.compile(r"(?:在|于)?(?P<x>[^\W\d_之以目此然其事最�
 _LOCATIVE_ACTIVITY = re.compile(r"在[^，,。；;：:！!？?\n、0-9的]{3,7}?(?=[，,。；;：:！!？?\n]|甚至|并且|并|而且|然后|之后|后|时|$)")
 
 
-def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str) -> str | None:
+# A clause that is only a verb of spending time before a length (用了29分钟罗列…): the time was spent
+# on the event the clause before names (首轮发言,用了29分钟…), not on the predicate after the length.
+_TIME_SPENT = re.compile(r"(?:用了|花了|用咗|花咗|历时|耗时)")
+# A length followed by an existential clause ending its sentence's clause (连续3天有5人确诊): what went
+# on for the length is the event verb that ends it (two characters: see _activity_before).
+_EXISTENTIAL_AFTER_LENGTH = re.compile(r"有[^，,。；;：:！!？?\n]{1,12}?(?=[，,。；;：:！!？?\n])")
+
+
+def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str, clause_end: int) -> str | None:
     """What a length of time or count of times measures, when the syntax says so (else None)."""
     before = text[seg_start : q.start]
     if q.unit in TIME_LENGTH_UNITS:
@@ -601,6 +649,15 @@ def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str) -> s
     loc = _LOCATIVE_ACTIVITY.match(text, q.end, end)
     if loc is not None and not after:
         return loc.group(0)
+    if q.unit in TIME_LENGTH_UNITS:
+        exist = _EXISTENTIAL_AFTER_LENGTH.match(text, q.end, min(len(text), clause_end + 1))
+        if exist is not None:
+            return exist.group(0)[-MIN_HEAD_CHARS:]
+        if _TIME_SPENT.fullmatch(before.strip()):
+            topic = _topic_before(text, seg_start, text.rfind("。", 0, seg_start) + 1)
+            head = _head(topic) if topic else ""
+            if head:
+                return head
     return None
 
 
@@ -668,6 +725,17 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
 
 # A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
 _REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
+
+
+# Adverbs that open a predicate (前员工陆续登记申索, 工人纷纷离职): in a topic clause with one, the
+# subject of that clause ends before it, and that subject is what the next clause's figure counts.
+_PREDICATE_ADVERB = re.compile(r"陆续|纷纷|相继|先后|一直|已经|正在|将会|亦|也|都|均|仍")
+
+
+def _topic_subject(head: str) -> str:
+    """The subject of a topic clause: its noun before a predicate adverb, else the whole head."""
+    adverb = _PREDICATE_ADVERB.search(head, MIN_HEAD_CHARS)
+    return head[: adverb.start()] if adverb is not None else head
 
 
 def _shared_head(part: str, last: str) -> str:
@@ -964,6 +1032,10 @@ def _amount_of(text: str, paragraph_start: int, c_start: int) -> str | None:
     return paid.group("n") if paid is not None else None
 
 
+# Units of a count of people (see carried_people in facts_in_text).
+PEOPLE_UNITS = frozenset({"人", "名", "位"})
+
+
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
 
@@ -1025,6 +1097,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     looked_to = 0
     carried_subject: str | None = None
     carried_topic: str | None = None
+    carried_people: str | None = None
+    carried_people_paragraph = -1
     prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
     paragraph_start = 0
@@ -1051,7 +1125,12 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next,
                 topic_m.group("t") if topic_m is not None else None)
-            if subject is None and carried_sentence == sentence_start:
+            if subject is None and predicate and carried_people_paragraph == paragraph_start:
+                # a share that is itself the subject of a verb (六成人选择…, 74.7%不知道) is a share of
+                # people: of the last people counted in the paragraph (19473位中学生), not of a place or
+                # a thing counted since (350间中学)
+                subject = carried_people
+            elif subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
                 # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
                 subject = carried_subject
@@ -1062,7 +1141,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 subject = carried_topic
             if subject is None and carried_sentence != sentence_start:
                 # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
-                subject = _head(_topic_before(text, c_start, sentence_start)) or None
+                subject = _topic_subject(_head(_topic_before(text, c_start, sentence_start))) or None
             if subject is None:
                 subject = _table_label(text, c_start)
             elif _GENERIC_AMOUNT.fullmatch(subject):
@@ -1078,6 +1157,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 if not _CHANGE_NOUN.fullmatch(carried) and not _only_places(carried):
                     # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
                     carried_topic, carried_paragraph = carried, paragraph_start
+                if q.unit in PEOPLE_UNITS or (predicate and subject == carried_people):
+                    carried_people, carried_people_paragraph = subject, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
