@@ -40,7 +40,8 @@ COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "�
 _COPULA_SET = frozenset(COPULAS)
 # 共 "in all" is a copula, but not inside 中共 / 亲共 / 反共 / 公共 / 总共 / 一共 (中共的铁票加亲共商界票:
 # the pro-Communist votes are one noun).
-_VERB_PATTERNS = {"共": "(?<![中亲反公总一])共"}
+# (中共 is the Party when 的 / 党 / 中央 / 政权 … follow; 行动中共拘捕230人 is 中 "in" + 共 "in all".)
+_VERB_PATTERNS = {"共": "(?<![亲反公总一])(?:(?<!中)共|共(?![的党产中政官军当铁]))"}
 _VERB_RE = re.compile("|".join(_VERB_PATTERNS.get(v, v) for v in sorted(VERBS + COPULAS, key=len, reverse=True)))
 # Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
 NOUN_COMPOUNDS: tuple[str, ...] = (
@@ -288,6 +289,9 @@ def _after_run(text: str, start: int, end: int) -> int:
 _COUNTED_AGAIN = re.compile(r"[一二两三四五六七八九十几每][处个名位间宗只条件项组批次]")
 # Measure words that count only people (名, 位; 人 as a unit is its own noun).
 PERSON_CLASSIFIERS = "名位"
+# ... and the last characters of the person nouns they count (会员, 记者, 工人, 学生, 护士 …): a run
+# after 名 that ends otherwise is a relative clause (5名偷渡台湾的港人), and its 的-noun is counted.
+PERSON_NOUN_ENDS = tuple("员者人工生师友士长民众属户客匠手家官警护医")
 
 
 def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
@@ -332,7 +336,8 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
         if _NOT_NOUN_LEAD.match(run) or _COUNTED_AGAIN.match(run):
             return "", start
         if (not complement and stop < end and text[stop] == "的" and run and start > 0
-                and text[start - 1] in PERSON_CLASSIFIERS and not _RELATIVE_CLAUSE.search(run)):
+                and text[start - 1] in PERSON_CLASSIFIERS and not _RELATIVE_CLAUSE.search(run)
+                and run.endswith(PERSON_NOUN_ENDS)):
             # 近500名会员的港铁新工会: 名 / 位 count people, so the bare noun right after them is the
             # people counted and 的 makes them the possessor of what follows (not counted)
             return run, stop
@@ -624,7 +629,9 @@ TIME_LENGTH_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "
 _OBJECT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|她|他|它|我|你)")
 # A length of time after "event + 前 / 后" (在登记前12个月, 退休后3年) is the interval before or after
 # that event: the event and its 前 / 后 are what is measured. Not 以前 / 之前 / 目前 / 此后 (time words).
-_BEFORE_EVENT = re.compile(r"(?:在|于)?(?P<x>[^\W\d_之以目此然其事最在于]{2,4}[前后])$")
+# The event starts the clause or follows 在 / 于 / a bracket or quote (a run cut out of a longer clause,
+# 聂德权上任公务员事务局后, would be half a word).
+_BEFORE_EVENT = re.compile(r"(?:^|(?<=[在于」』”)）\s]))(?P<x>[^\W\d_之以目此然其事最在于]{2,6}[前后])$")
 # After a length of time or a count of times, 在 + place + verb (连续10年在香港居住, 三次在街道上游行)
 # is the activity; it ends at the clause end or a conjunction. Its longest shape in news prose is a
 # 2-4 character place and a 2-character verb, MAX_ACTIVITY_CHARS + 1 in all.
@@ -663,7 +670,7 @@ def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str, clau
 
 # What shows that the last word of a long run is its verb (see _activity_before): a preposition or a
 # directional verb opening a phrase before it, or a list of agents.
-_BEFORE_FINAL_VERB = re.compile(r"[往向对跟、]")
+_BEFORE_FINAL_VERB = re.compile(r"(?<=[送转前运寄飞开驶押移])往|[向对跟、]")
 # 用 "with" opening an instrument before the verb of acting (雇主用木棍殴打他); not inside 使用, 费用,
 # 采用, 利用, 应用, 作用, 运用, 享用, 信用, 录用, 聘用, 雇用, 动用, 用户, 用品, 用途.
 _INSTRUMENT = re.compile(r"(?<![使费采利应作运享信录聘雇动])用(?![户品途])")
@@ -727,9 +734,10 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
 _REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
 
 
-# Adverbs that open a predicate (前员工陆续登记申索, 工人纷纷离职): in a topic clause with one, the
-# subject of that clause ends before it, and that subject is what the next clause's figure counts.
-_PREDICATE_ADVERB = re.compile(r"陆续|纷纷|相继|先后|一直|已经|正在|将会|亦|也|都|均|仍")
+# Distributive adverbs (前员工陆续登记申索, 工人纷纷离职) say a group acted one by one: in a topic clause
+# with one, the group is the clause's subject, before the adverb, and the next clause's figure counts
+# its members. (Other adverbs — 都会举办游行,有2500人参加 — leave the figure counting the event's people.)
+_PREDICATE_ADVERB = re.compile(r"陆续|纷纷|相继|先后")
 
 
 def _topic_subject(head: str) -> str:
