@@ -291,7 +291,9 @@ _COUNTED_AGAIN = re.compile(r"[一二两三四五六七八九十几每][处个�
 PERSON_CLASSIFIERS = "名位"
 # ... and the last characters of the person nouns they count (会员, 记者, 工人, 学生, 护士 …): a run
 # after 名 that ends otherwise is a relative clause (5名偷渡台湾的港人), and its 的-noun is counted.
-PERSON_NOUN_ENDS = tuple("员者人工生师友士长民众属户客匠手家官警护医")
+PERSON_NOUN_ENDS = (*"员者人生师友士长民众属户客匠手家官警护医",
+                    # 工 ends people only in these (罢工, 复工 are verbs: 7,000位罢工的医护员工)
+                    "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工")
 
 
 def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
@@ -346,10 +348,12 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             # so the noun phrase is kept whole when it is short
             head_end = _after_run(text, stop + 1, end)
             nominal = _VERB_RE.match(text, stop + 1) if head_end == stop + 1 else None
-            if nominal is not None and nominal.group(0) not in _COPULA_SET:
-                # a verb right after 的 heads a noun phrase (电视文化的组织, 工友的服务): it is read as a noun
-                head_end = _after_run(text, nominal.end(), end)
-                head_end = nominal.end() if head_end == nominal.end() else head_end
+            if (nominal is not None and nominal.group(0) not in _COPULA_SET
+                    and _after_run(text, nominal.end(), end) == nominal.end()):
+                # a verb right after 的 that ends the noun run heads a noun phrase (电视文化的组织,
+                # 工友的服务); followed by more noun (公司的注册地址) it is a modifier and the possessor
+                # alone is counted, as before
+                head_end = nominal.end()
             if head_end - (stop + 1) >= MIN_HEAD_CHARS and head_end - pos <= MAX_POSSESSIVE_NP_CHARS:
                 return text[pos:head_end].strip(), head_end
         return run, stop
@@ -576,7 +580,7 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     if subject is None:
         subject = _head_of(before_subject) or None
         if subject is not None and q.unit in ACTIVITY_UNITS:
-            subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :])
+            subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :], q.unit)
     if subject is None and q.unit in ACTIVITY_UNITS and not after:
         # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
         change = _CHANGE_AFTER_LENGTH.match(text, q.end)
@@ -635,7 +639,7 @@ _BEFORE_EVENT = re.compile(r"(?:^|(?<=[在于」』”)）\s]))(?P<x>[^\W\d_之�
 # After a length of time or a count of times, 在 + place + verb (连续10年在香港居住, 三次在街道上游行)
 # is the activity; it ends at the clause end or a conjunction. Its longest shape in news prose is a
 # 2-4 character place and a 2-character verb, MAX_ACTIVITY_CHARS + 1 in all.
-_LOCATIVE_ACTIVITY = re.compile(r"在[^，,。；;：:！!？?\n、0-9的]{3,7}?(?=[，,。；;：:！!？?\n]|甚至|并且|并|而且|然后|之后|后|时|$)")
+_LOCATIVE_ACTIVITY = re.compile(r"在[^，,。；;：:！!？?\n、0-9的]{3,7}?(?=[，,。；;：:！!？?\n]|甚至|并且|并|而且|然后|之后|$)")
 
 
 # A clause that is only a verb of spending time before a length (用了29分钟罗列…): the time was spent
@@ -676,7 +680,12 @@ _BEFORE_FINAL_VERB = re.compile(r"(?<=[送转前运寄飞开驶押移])往|[向�
 _INSTRUMENT = re.compile(r"(?<![使费采利应作运享信录聘雇动])用(?![户品途])")
 
 
-def _activity_before(subject: str, raw: str | None = None) -> str:
+# Counts of strokes or times (掌掴她约10下, 打了他三次): the pronoun after the verb is the one acted on.
+# (Before a length of time a pronoun is often the subject of a second verb: 安排他们隔离14天.)
+STROKE_UNITS = frozenset({"下", "次"})
+
+
+def _activity_before(subject: str, raw: str | None = None, unit: str = "") -> str:
     """The activity in a run of text before a length or count: the verb phrase, not its agent."""
     if len(subject) > MAX_ACTIVITY_CHARS:
         # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
@@ -684,7 +693,7 @@ def _activity_before(subject: str, raw: str | None = None) -> str:
         cut = _last(_ACTIVITY_CUT, subject)
         if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
             subject = subject[cut.end() :]
-    pronoun = _OBJECT_PRONOUN.search(subject, MIN_HEAD_CHARS)
+    pronoun = _OBJECT_PRONOUN.search(subject, MIN_HEAD_CHARS) if unit in STROKE_UNITS else None
     if pronoun is not None:
         subject = subject[: pronoun.start()]  # 用双手掌掴她两边面颊: the acting, not the part acted on
         instrument = _INSTRUMENT.search(subject)
