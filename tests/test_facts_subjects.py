@@ -92,3 +92,26 @@ def test_what_a_length_of_time_measures_from_the_clauses_around_it() -> None:
     assert _subjects("连续5天有学生及教师共8人停课,学校关闭。") == [(5, "停课"), (8, "停课")]
     # a topic clause with a predicate adverb: its subject, before the adverb
     assert _subjects("被裁的文员纷纷提出申索,12人今到审裁处。") == [(12, "文员")]
+
+
+def test_a_dated_topic_clause_and_the_top_of_a_range_of_changes() -> None:
+    # a date is no figure: the clause before is still the topic
+    assert _subjects("其中上月3日的全港罢课,约有8万人参与。") == [(80000, "罢课")]
+    # the highest change of a range named in brackets is of the thing the range measured
+    got = _subjects("各级文员工资的跌幅由5至20%(资深文员为最高跌幅20%),下月生效。")
+    assert [s for _, s in got] == ["文员工资"] * 3
+    # a bare change noun keeps its own claim
+    assert _subjects("涨幅比上月回落0.2个百分点。")[0][1] == "涨幅"
+    # a source clause (按…资料) is no topic
+    assert _subjects("按2019年资料,约为五百万元。") == [(5e6, None)]
+
+
+def test_side_effects_seen_on_the_whole_corpus_stay_fixed() -> None:
+    # (shapes read in the run over every hkcnews article, sentences written here)
+    assert _subjects("工会成立前5年已有活动。")[0] == (5, "工会成立前")  # the event starts the clause
+    assert _subjects("新主席陈大文上任后7日辞职。")[0][1] != "文上任后"  # no half word before 后
+    assert _subjects("有6名偷渡来港的青年被捕。") == [(6, "偷渡来港的青年")]  # a relative clause, not a person noun
+    assert _subjects("警方在行动中共拘捕45人。") == [(45, "拘捕")]  # 中 + 共 "in all"
+    assert _subjects("想起3,000位罢工的巴士车长。") == [(3000, "罢工的巴士车长")]  # 罢工 is a verb
+    assert _subjects("发现三间公司的注册地址相同。") == [(3, "公司")]
+    assert _subjects("院方必须安排他们隔离10天。") == [(10, "安排他们隔离")]

@@ -186,6 +186,9 @@ _CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|�
 # 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
 _COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
 _CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
+# The highest / lowest / average of changes just listed (由14至36%(…为最高跌幅36%)); a bare 涨幅 may be
+# a claim of its own (涨幅比上月回落0.3个百分点: the change itself changed).
+_CHANGE_NOUN_ONLY = re.compile(r"(?:最高|最低|平均)(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
 # Disposal 将 / 把 (政府只愿意将男士侍产假增加到): its object is what the figure is about
 # (将近, 将会, 将来, 把握 are other words).
 _DISPOSAL = re.compile(r"[将把](?![近会来要握])")
@@ -724,8 +727,11 @@ _LIST_SPLIT = re.compile(r"[和及与、]")
 MAX_TOPIC_CHARS = 24
 
 
-def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
-    """The clause before the one starting at c_start, in the same sentence, when it has no figure."""
+def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[int] | None = None) -> str:
+    """The clause before the one starting at c_start, in the same sentence, when it has no figure.
+
+    With `q_starts` (the text's quantity starts, sorted) "no figure" means no quantity: a date in the
+    topic (去年8月5日的大罢工) is no figure of its own. Without it, any digit counts as one."""
     j = c_start - 1
     lo = max(sentence_start, j - MAX_TOPIC_CHARS)
     if j <= lo:
@@ -734,13 +740,19 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
     topic = text[lo + (prev.end() if prev else 0) : j]
     if prev is None and lo > sentence_start:
         return ""  # the clause before is longer than a topic
-    if _NUMBER_IN.search(topic) or _REPORTING_CLAUSE.search(topic):
+    t_start = lo + (prev.end() if prev else 0)
+    if q_starts is not None:
+        k = bisect_left(q_starts, t_start)
+        has_figure = k < len(q_starts) and q_starts[k] < j
+    else:
+        has_figure = _NUMBER_IN.search(topic) is not None
+    if has_figure or _REPORTING_CLAUSE.search(topic):
         return ""
     return topic
 
 
-# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
-_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
+# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说, 按2018年资料) is no topic of it.
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]|^[按依].{0,10}(?:资料|数字|数据|统计|估算)$")
 
 
 # Distributive adverbs (前员工陆续登记申索, 工人纷纷离职) say a group acted one by one: in a topic clause
@@ -1106,6 +1118,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     places = find_places(text)
     place_starts = [p[1] for p in places]
     quantities = sorted(quantities, key=lambda q: q.start)
+    q_starts = [q.start for q in quantities]
     as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
     rev = text[::-1]
     # Every sentence break is a clause break, so a clause's numbers share its sentence; clauses come
@@ -1142,6 +1155,10 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next,
                 topic_m.group("t") if topic_m is not None else None)
+            if subject is not None and carried_sentence == sentence_start and _CHANGE_NOUN_ONLY.fullmatch(subject):
+                # (机舱服务长为最高跌幅36%): the top of a range of changes is of the thing the sentence
+                # measured before (底薪的跌幅由14至36%)
+                subject = carried_subject
             if subject is None and predicate and carried_people_paragraph == paragraph_start:
                 # a share that is itself the subject of a verb (六成人选择…, 74.7%不知道) is a share of
                 # people: of the last people counted in the paragraph (19473位中学生), not of a place or
@@ -1158,7 +1175,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 subject = carried_topic
             if subject is None and carried_sentence != sentence_start:
                 # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
-                subject = _topic_subject(_head(_topic_before(text, c_start, sentence_start))) or None
+                subject = _topic_subject(_head(_topic_before(text, c_start, sentence_start, q_starts))) or None
             if subject is None:
                 subject = _table_label(text, c_start)
             elif _GENERIC_AMOUNT.fullmatch(subject):
