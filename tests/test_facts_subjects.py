@@ -115,3 +115,12 @@ def test_side_effects_seen_on_the_whole_corpus_stay_fixed() -> None:
     assert _subjects("想起3,000位罢工的巴士车长。") == [(3000, "罢工的巴士车长")]  # 罢工 is a verb
     assert _subjects("发现三间公司的注册地址相同。") == [(3, "公司")]
     assert _subjects("院方必须安排他们隔离10天。") == [(10, "安排他们隔离")]
+
+
+def test_clauses_that_are_no_topic() -> None:
+    # a clause of time, a report, a number without a unit: none names what the next figure counts
+    assert _subjects("去年的周年晚会过后,300名会友留下。")[0][1] != "周年晚会过"
+    assert _subjects("署长昨日指,已有9人被捕。") == [(9, None)]
+    assert "人口" not in (_subjects("该镇人口3万,有15个人染病。")[0][1] or "")
+    # 对于 "as for" is no preposition before a final verb
+    assert _subjects("对于有说经理放3星期")[0][1] != "理放"

@@ -668,7 +668,8 @@ def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str, clau
         if exist is not None:
             return exist.group(0)[-MIN_HEAD_CHARS:]
         if _TIME_SPENT.fullmatch(before.strip()):
-            topic = _topic_before(text, seg_start, text.rfind("。", 0, seg_start) + 1)
+            # (a clause of time names the event that took it: 首轮发言时,用了29分钟)
+            topic = _topic_before(text, seg_start, text.rfind("。", 0, seg_start) + 1, when_ok=True)
             head = _head(topic) if topic else ""
             if head:
                 return head
@@ -677,7 +678,7 @@ def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str, clau
 
 # What shows that the last word of a long run is its verb (see _activity_before): a preposition or a
 # directional verb opening a phrase before it, or a list of agents.
-_BEFORE_FINAL_VERB = re.compile(r"(?<=[送转前运寄飞开驶押移])往|[向对跟、]")
+_BEFORE_FINAL_VERB = re.compile(r"(?<=[送转前运寄飞开驶押移])往|向|对(?!于)|跟|、")
 # 用 "with" opening an instrument before the verb of acting (雇主用木棍殴打他); not inside 使用, 费用,
 # 采用, 利用, 应用, 作用, 运用, 享用, 信用, 录用, 聘用, 雇用, 动用, 用户, 用品, 用途.
 _INSTRUMENT = re.compile(r"(?<![使费采利应作运享信录聘雇动])用(?![户品途])")
@@ -727,7 +728,8 @@ _LIST_SPLIT = re.compile(r"[和及与、]")
 MAX_TOPIC_CHARS = 24
 
 
-def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[int] | None = None) -> str:
+def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[int] | None = None,
+                  when_ok: bool = False) -> str:
     """The clause before the one starting at c_start, in the same sentence, when it has no figure.
 
     With `q_starts` (the text's quantity starts, sorted) "no figure" means no quantity: a date in the
@@ -744,15 +746,21 @@ def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[i
     if q_starts is not None:
         k = bisect_left(q_starts, t_start)
         has_figure = k < len(q_starts) and q_starts[k] < j
+        # (a number with no unit — 人口62万, a name like 728 — is a figure too; only dates are not)
+        has_figure = has_figure or _NUMBER_IN.search(_DATE_IN_TOPIC.sub("", topic)) is not None
     else:
         has_figure = _NUMBER_IN.search(topic) is not None
-    if has_figure or _REPORTING_CLAUSE.search(topic):
+    if has_figure or _REPORTING_CLAUSE.search(topic) or (not when_ok and _WHEN_CLAUSE.search(topic)):
         return ""
     return topic
 
 
-# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说, 按2018年资料) is no topic of it.
-_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]|^[按依].{0,10}(?:资料|数字|数据|统计|估算)$")
+# Dates inside a topic clause (去年8月5日的大罢工): no figure of its own.
+_DATE_IN_TOPIC = re.compile(r"[0-9]{1,4}(?:年|月|日|号)")
+_WHEN_CLAUSE = re.compile(r"(?:后|时|期间|前)$")
+# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说, 处长昨日指, 按2018年资料) is no
+# topic of it, nor is a clause of time (晚会过后, 开会时, 疫情期间, 登记前): it says when, not what.
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现|(?<!手)指)$|^[据根]|^[按依].{0,10}(?:资料|数字|数据|统计|估算)$")
 
 
 # Distributive adverbs (前员工陆续登记申索, 工人纷纷离职) say a group acted one by one: in a topic clause
