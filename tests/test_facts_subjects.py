@@ -124,3 +124,11 @@ def test_clauses_that_are_no_topic() -> None:
     assert "人口" not in (_subjects("该镇人口3万,有15个人染病。")[0][1] or "")
     # 对于 "as for" is no preposition before a final verb
     assert _subjects("对于有说经理放3星期")[0][1] != "理放"
+
+
+def test_a_cause_clause_is_skipped_and_a_quoted_i_is_its_speaker() -> None:
+    # the topic is the clause before a clause of cause
+    assert _subjects("1950年在九龙出生的李志明,因家贫,14岁便入厂做工。") == [(14, "李志明")]
+    # "I" inside a quote is the speaker named before a verb of saying
+    assert _subjects("陈姓工友直言:「我今年58岁,仲要做落去。」") == [(58, "陈姓工友")]
+    assert _subjects("我今年58岁。") == [(58, "我今年")]  # outside a quote: left as written

@@ -98,7 +98,9 @@ NOT_NOUN_LEAD_WORDS: tuple[str, ...] = (
     "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不是", "不会", "不能", "不再", "不足",
     "不到", "不可", "不少于", "不超过", "未", "没有", "来自", "起", "半",
 )
-_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True)) + ")")
+# 便 "then" opens a predicate (14岁便入厂) but 便利店, 便当, 便服 … are nouns.
+_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True))
+                            + "|便(?![利当宜条服衣民捷餐饭])" + ")")
 # After 的 these do not start a noun (的话 "if"; a break).
 _NOT_NOUN_START = frozenset("话，,。；;：:、\n")
 _PAREN_CLOSE = re.compile(r"[)）]")
@@ -752,12 +754,17 @@ def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[i
         has_figure = _NUMBER_IN.search(topic) is not None
     if has_figure or _REPORTING_CLAUSE.search(topic) or (not when_ok and _WHEN_CLAUSE.search(topic)):
         return ""
+    if _CAUSE_CLAUSE.match(topic) and t_start > sentence_start and q_starts is not None:
+        # a clause of cause or condition (因父亲失业) says why, not who: the topic is the clause before
+        # it (1937年在香港出世的容国团,因父亲失业,13岁被迫辍学), looked up once (no chain of them)
+        return "" if _CAUSE_CLAUSE.match(before := _topic_before(text, t_start, sentence_start, q_starts)) else before
     return topic
 
 
 # Dates inside a topic clause (去年8月5日的大罢工): no figure of its own.
 _DATE_IN_TOPIC = re.compile(r"[0-9]{1,4}(?:年|月|日|号)")
 _WHEN_CLAUSE = re.compile(r"(?:后|时|期间|前)$")
+_CAUSE_CLAUSE = re.compile(r"因为|因|由于|如果|若|假如|只要")
 # A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说, 处长昨日指, 按2018年资料) is no
 # topic of it, nor is a clause of time (晚会过后, 开会时, 疫情期间, 登记前): it says when, not what.
 _REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现|(?<!手)指)$|^[据根]|^[按依].{0,10}(?:资料|数字|数据|统计|估算)$")
@@ -1031,6 +1038,24 @@ def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> 
     return lo == sentence_start or CLAUSE_BREAK.search(text, lo, m.start()) is not None
 
 
+# "I" inside a quote (K同学坦言,…:「我今年17岁…) is its speaker, named at the head of the sentence before
+# a verb of saying; the pronoun may carry a time word (我今年, 我而家).
+_FIRST_PERSON = re.compile(r"(?:我|我们|本人|我哋)(?:今年|现在|现时|而家|目前|已经|已)?")
+_SPEAKER = re.compile(r"\s*(?P<who>[^，,。：:「」\n]{2,8}?)(?:坦言|直言|坦承|表示|指出|透露|强调|认为|说|称|指)")
+# How far the quote may open before the figure (a quoted sentence of news prose).
+MAX_QUOTE_LOOKBACK = 120
+
+
+def _speaker(text: str, sentence_start: int, at: int) -> str | None:
+    """Who says the quote holding position `at`: the sentence's head before a verb of saying (else None)."""
+    lo = max(sentence_start, at - MAX_QUOTE_LOOKBACK)
+    opened = text.rfind("「", lo, at)
+    if opened == -1 or text.find("」", opened, at) != -1:
+        return None  # not inside a quote
+    m = _SPEAKER.match(text, sentence_start, opened)
+    return m.group("who") if m is not None else None
+
+
 # A table cell written over two lines (| 反对⏎31人 | 民建联(13)…): the figure opens the cell's second
 # line and the first holds its label. A label is a short name (出席但不投票 is 6 characters; 12 at most).
 _OPEN_CELL = re.compile(r"\|\s*(?P<label>[^|\d\n]{2,12}?)\s*$")
@@ -1184,6 +1209,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             if subject is None and carried_sentence != sentence_start:
                 # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
                 subject = _topic_subject(_head(_topic_before(text, c_start, sentence_start, q_starts))) or None
+            if subject is not None and _FIRST_PERSON.fullmatch(subject):
+                subject = _speaker(text, sentence_start, q.start) or subject
             if subject is None:
                 subject = _table_label(text, c_start)
             elif _GENERIC_AMOUNT.fullmatch(subject):
