@@ -132,3 +132,10 @@ def test_a_cause_clause_is_skipped_and_a_quoted_i_is_its_speaker() -> None:
     # "I" inside a quote is the speaker named before a verb of saying
     assert _subjects("陈姓工友直言:「我今年58岁,仲要做落去。」") == [(58, "陈姓工友")]
     assert _subjects("我今年58岁。") == [(58, "我今年")]  # outside a quote: left as written
+
+
+def test_an_agent_pronoun_before_a_bracketed_age_or_an_activity_is_dropped() -> None:
+    assert _subjects("她探望病人黄伯(82岁)的儿子。")[0] == (82, "探望病人黄伯")
+    assert _subjects("她在酒店任职厨师9年。") == [(9, "在酒店任职厨师")]
+    assert _subjects("他案发时19岁。")[0][1] != "案发时"  # before a plain age the pronoun is the person
+    assert _subjects("他和妻子约七个月就取得居留权。")[0][1].startswith("他和")  # a pair is kept

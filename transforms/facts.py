@@ -584,6 +584,11 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         subject = topic  # (津贴金额方面,1994年建议每月可获得2,300元: see _TOPIC_FANGMIAN)
     if subject is None:
         subject = _head_of(before_subject) or None
+        in_brackets_age = q.unit == "岁" and q.start > 0 and text[q.start - 1] in "(（"
+        agent = (_AGENT_PRONOUN.match(subject) if subject is not None
+                 and (in_brackets_age or q.unit in ACTIVITY_UNITS) else None)
+        if subject is not None and agent is not None and len(subject) - agent.end() >= MIN_HEAD_CHARS + 1:
+            subject = subject[agent.end() :]  # 她喂被告麦佩珊(35岁): the pronoun is the clause's agent
         if subject is not None and q.unit in ACTIVITY_UNITS:
             subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :], q.unit)
     if subject is None and q.unit in ACTIVITY_UNITS and not after:
@@ -618,6 +623,13 @@ _FRAME = re.compile(r"以[^，,。；;：:以]{1,12}?(?:来说|而言|计算|来
 # clause with a noun of its own (底薪的跌幅, 全体有表决权会员) keeps it.
 _YEAR_LED = re.compile(r"[0-9]{4}年")
 _TOPIC_FANGMIAN = re.compile(r"\s*(?P<t>[^，,。；;：:！!？?\n\d]{2,8}?)方面[，,]")
+
+
+# A run before an age in brackets or a length or count of an activity that opens with a subject pronoun
+# (她喂被告麦佩珊(35岁), 她在国泰工作6年) holds the clause's agent: the bracketed age is of the noun right
+# before it, the length of the activity after the agent, so the pronoun is dropped. (Before a plain
+# age the pronoun is the person: 他案发时18岁.)
+_AGENT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|我哋|佢哋|她|他|它|我|你|佢)(?!们|哋|的|和|及|与|同|跟)")  # (他和妻子: a pair, kept)
 
 
 # Units that measure an activity (how long, how often): a length of time, a number of times or blows.
