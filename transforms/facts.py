@@ -651,7 +651,8 @@ _OBJECT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|她|他|它
 # A length of time after "event + 前 / 后" (在登记前12个月, 退休后3年) is the interval before or after
 # that event: the event and its 前 / 后 are what is measured. Not 以前 / 之前 / 目前 / 此后 (time words).
 # The event starts the clause or follows 在 / 于 / a bracket or quote (a run cut out of a longer clause,
-# 聂德权上任公务员事务局后, would be half a word).
+# 聂德权上任公务员事务局后, would be half a word); it is a short verb phrase, at most MAX_ACTIVITY_CHARS - 1
+# characters before its 前 / 后 (用场前, 传媒报道前).
 _BEFORE_EVENT = re.compile(r"(?:^|(?<=[在于」』”)）\s]))(?P<x>[^\W\d_之以目此然其事最在于]{2,6}[前后])$")
 # After a length of time or a count of times, 在 + place + verb (连续10年在香港居住, 三次在街道上游行)
 # is the activity; it ends at the clause end or a conjunction. Its longest shape in news prose is a
@@ -1054,7 +1055,8 @@ def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> 
 # a verb of saying; the pronoun may carry a time word (我今年, 我而家).
 _FIRST_PERSON = re.compile(r"(?:我|我们|本人|我哋)(?:今年|现在|现时|而家|目前|已经|已)?")
 _SPEAKER = re.compile(r"\s*(?P<who>[^，,。：:「」\n]{2,8}?)(?:坦言|直言|坦承|表示|指出|透露|强调|认为|说|称|指)")
-# How far the quote may open before the figure (a quoted sentence of news prose).
+# How far the quote may open before the figure: a clause of news prose (the real-text gold's longest
+# clause is ~120 characters, see CLAIM_WINDOW).
 MAX_QUOTE_LOOKBACK = 120
 
 
