@@ -38,7 +38,11 @@ VERBS: tuple[str, ...] = (
 # Linking words: they separate the subject from the number but say nothing about the action.
 COPULAS: tuple[str, ...] = ("多达", "达到", "共计", "总计", "合计", "累计", "达", "共", "为")
 _COPULA_SET = frozenset(COPULAS)
-_VERB_RE = re.compile("|".join(sorted(VERBS + COPULAS, key=len, reverse=True)))
+# 共 "in all" is a copula, but not inside 中共 / 亲共 / 反共 / 公共 / 总共 / 一共 (中共的铁票加亲共商界票:
+# the pro-Communist votes are one noun).
+# (中共 is the Party when 的 / 党 / 中央 / 政权 … follow; 行动中共拘捕230人 is 中 "in" + 共 "in all".)
+_VERB_PATTERNS = {"共": "(?<![亲反公总一])(?:(?<!中)共|共(?![的党产中政官军当铁]))"}
+_VERB_RE = re.compile("|".join(_VERB_PATTERNS.get(v, v) for v in sorted(VERBS + COPULAS, key=len, reverse=True)))
 # Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
 NOUN_COMPOUNDS: tuple[str, ...] = (
     "服务站", "服务点", "服务中心", "服务阵地", "服务体系", "服务项目", "服务品牌", "工会组织",
@@ -78,8 +82,10 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
-_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
-_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|(?:{_VERB_RE.pattern})|"
+_AFTER_STOP_FIRST = re.escape("".join(sorted(set(_AFTER_STOP_CHARS + "中都则") | {v[0] for v in VERBS + COPULAS + AFTER_STOP_WORDS})))
+# 则 "then" after a counted noun (三年运作要求则不适用) ends it; not inside 规则, 原则, 准则, 细则, 否则, 法则.
+_ZE_STOP = "(?<![规原准细否法守总])则"
+_AFTER_STOP = re.compile(f"(?=[{_AFTER_STOP_FIRST}])(?:[{re.escape(_AFTER_STOP_CHARS)}]|{_ZHONG_STOP}|{_DOU_STOP}|{_ZE_STOP}|(?:{_VERB_RE.pattern})|"
                          + "|".join(sorted(AFTER_STOP_WORDS, key=len, reverse=True)) + ")")
 # A run after a number that opens with one of these is the rest of the predicate, not a noun: a
 # change or result (增至1500人, 调高至大约30万元, 裁至约20人), a conjunction, an adverb or a copula
@@ -92,7 +98,9 @@ NOT_NOUN_LEAD_WORDS: tuple[str, ...] = (
     "以后", "以前", "以来", "后", "内", "间", "而", "则", "即", "均", "不是", "不会", "不能", "不再", "不足",
     "不到", "不可", "不少于", "不超过", "未", "没有", "来自", "起", "半",
 )
-_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True)) + ")")
+# 便 "then" opens a predicate (14岁便入厂) but 便利店, 便当, 便服 … are nouns.
+_NOT_NOUN_LEAD = re.compile("^(?:" + "|".join(sorted(map(re.escape, NOT_NOUN_LEAD_WORDS), key=len, reverse=True))
+                            + "|便(?![利当宜条服衣民捷餐饭])" + ")")
 # After 的 these do not start a noun (的话 "if"; a break).
 _NOT_NOUN_START = frozenset("话，,。；;：:、\n")
 _PAREN_CLOSE = re.compile(r"[)）]")
@@ -103,7 +111,9 @@ _PAREN_CLOSE = re.compile(r"[)）]")
 # Words that open a relative clause right after a measure word (经劳工处登记的, 由政府资助的, 穿着…的,
 # 参加培训的, 正在排队的) and the characters no relative clause runs over (a break, a quote, a figure).
 _RELATIVE_OPENER = re.compile(r"经(?![理济费验营常纪典])|由(?![于此])|从|受到|获得|正在|曾经|曾|已经|穿着|参加|参与|来自|"
-                              r"接受|持有|领取")
+                              r"接受|持有|领取|"
+                              # 与…相关的 / 与…有关的 (3宗疑与接种疫苗相关的个案): a relation clause
+                              r"(?:怀疑|疑似|疑)?(?:与|跟|和)(?=[^，,。；;：:\n的]{1,12}(?:相关|有关)的)")
 _HARD_STOP = re.compile(r"[，,。；;：:！!？?、“”「」《》()（）0-9\n]")
 _RELATIVE_CLAUSE = re.compile(r"[着了过经或被有仍曾未已在从于]|以上|以下|登记|超过|不足|历史")
 _QUOTE_CLOSE = {"「": "」", "『": "』", "“": "”", "《": "》"}
@@ -170,11 +180,17 @@ _GLOSS = re.compile(r"[(（][^()（）]{0,24}[)）]")
 _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", "』"))
 # A change to a figure (跌至, 增加到): what changed stands before it.
 _CHANGE_TO = re.compile(r"(?:跌|增|降|升|减|裁|回升|上升|下降|增加|减少|提高|调高|调低|延长|缩短|上调|下调)(?:至|到)")
+# A change verb, its object, then 到 / 至 and the figure (增加侍产假到七天, 延长试用期至90天): the
+# object is what changed. The object is a noun of 2-8 characters (MAX_POSSESSIVE_NP_CHARS).
+_CHANGE_OBJ_TO = re.compile(r"(?:增加|延长|提高|减少|缩短|调高|调低|上调|下调)(?P<obj>[^，,的\d]{2,8}?)(?:到|至)$")
 # 底薪的跌幅, 工资的增幅: a change named as a noun; what changed is before it.
 _CHANGE_OF = re.compile(r"的?(?:最高|最低|平均)?(?:跌幅|升幅|增幅|涨幅|降幅|增长率|增长|(?:收缩|萎缩|下跌|上升)?幅度)$")
 # 较 / 比 open a comparison base (销售价格较去年同期); not inside 环比, 对比, 相比, 比例, 比率, 比较.
 _COMPARE = re.compile(r"(?<![环对相同])(?:较|比)(?![例率较如])")
 _CHANGE_NOUN = re.compile(r"(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
+# The highest / lowest / average of changes just listed (由14至36%(…为最高跌幅36%)); a bare 涨幅 may be
+# a claim of its own (涨幅比上月回落0.3个百分点: the change itself changed).
+_CHANGE_NOUN_ONLY = re.compile(r"(?:最高|最低|平均)(?:涨幅|跌幅|升幅|增幅|降幅|幅度)")
 # Disposal 将 / 把 (政府只愿意将男士侍产假增加到): its object is what the figure is about
 # (将近, 将会, 将来, 把握 are other words).
 _DISPOSAL = re.compile(r"[将把](?![近会来要握])")
@@ -219,6 +235,9 @@ def _head(subject: str) -> str:
         if i != -1 and closer not in s[i:]:
             inner = _SUBJECT_TAIL_WORDS_RE.sub("", s[i + 1 :])
             s = s[i + 1 :] if len(inner) >= MIN_HEAD_CHARS else s[:i]  # 津贴金额(每月2,495元): before it
+    obj = _CHANGE_OBJ_TO.search(s)
+    if obj is not None:
+        return obj.group("obj")  # 支持增加侍产假到(七天): the object of the change is what changed
     change_to = _last(_CHANGE_TO, s)
     if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
         s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
@@ -270,6 +289,18 @@ def _after_run(text: str, start: int, end: int) -> int:
     return digit.start() if digit else stop
 
 
+# A run after a figure that opens with another numeral and measure word (距离不足15米一处, 3个一组)
+# counts something of its own: it is not the noun the figure counts.
+_COUNTED_AGAIN = re.compile(r"[一二两三四五六七八九十几每][处个名位间宗只条件项组批次]")
+# Measure words that count only people (名, 位; 人 as a unit is its own noun).
+PERSON_CLASSIFIERS = "名位"
+# ... and the last characters of the person nouns they count (会员, 记者, 工人, 学生, 护士 …): a run
+# after 名 that ends otherwise is a relative clause (5名偷渡台湾的港人), and its 的-noun is counted.
+PERSON_NOUN_ENDS = (*"员者人生师友士长民众属户客匠手家官警护医",
+                    # 工 ends people only in these (罢工, 复工 are verbs: 7,000位罢工的医护员工)
+                    "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工")
+
+
 def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
     """The noun phrase a number-with-unit counts, read after it, and where that phrase ends.
 
@@ -309,12 +340,25 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             pos = stop + 1
             continue
         run = text[pos:stop].strip()
-        if _NOT_NOUN_LEAD.match(run):
+        if _NOT_NOUN_LEAD.match(run) or _COUNTED_AGAIN.match(run):
             return "", start
+        if (not complement and stop < end and text[stop] == "的" and run and start > 0
+                and text[start - 1] in PERSON_CLASSIFIERS and not _RELATIVE_CLAUSE.search(run)
+                and run.endswith(PERSON_NOUN_ENDS)):
+            # 近500名会员的港铁新工会: 名 / 位 count people, so the bare noun right after them is the
+            # people counted and 的 makes them the possessor of what follows (not counted)
+            return run, stop
         if not complement and stop < end and text[stop] == "的" and run:
             # noun 的 noun (受访者的分数, 同行的朋友, 职工盟的成员工会): either may be what is counted,
             # so the noun phrase is kept whole when it is short
             head_end = _after_run(text, stop + 1, end)
+            nominal = _VERB_RE.match(text, stop + 1) if head_end == stop + 1 else None
+            if (nominal is not None and nominal.group(0) not in _COPULA_SET
+                    and _after_run(text, nominal.end(), end) == nominal.end()):
+                # a verb right after 的 that ends the noun run heads a noun phrase (电视文化的组织,
+                # 工友的服务); followed by more noun (公司的注册地址) it is a modifier and the possessor
+                # alone is counted, as before
+                head_end = nominal.end()
             if head_end - (stop + 1) >= MIN_HEAD_CHARS and head_end - pos <= MAX_POSSESSIVE_NP_CHARS:
                 return text[pos:head_end].strip(), head_end
         return run, stop
@@ -362,8 +406,9 @@ _before_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_before_uncached)
 
 
 # A number right after one of these is the result of a change (增加到七天, 调高至大约30万元), not
-# the count of a noun that follows it (see _after_noun).
-_COMPLEMENT_BEFORE = re.compile(r"(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
+# the count of a noun that follows it (see _after_noun). 到 ending a verb of reaching or getting (达到,
+# 得到, 收到, 拿到 …) is no change: 达到601票的当选门槛 names the threshold the figure is.
+_COMPLEMENT_BEFORE = re.compile(r"(?<![达得收做拿找见接等遇听看])(?:至|到)(?:大约|约|近|逾|超过|多|了)?$|(?:低于|高于|少于|多于|等于|不超过|不少于|不低于|不高于)$")
 # Legislative votes are written 15票赞成 / 18票反对: the count is of 赞成票 / 反对票.
 VOTE_WORDS: tuple[str, ...] = ("赞成", "反对", "弃权")
 # A share followed by 为 / 属于 names the part it is (七成为护士, 七成属于紧急服务岗位); a run that
@@ -426,8 +471,27 @@ _CHANGE_AFTER_LENGTH = re.compile(r"回落|回升|上升|下降|上涨|下跌|�
 _MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名个]")
 
 
+# A Latin-letter word inside a Chinese noun phrase (1个Editorial Engineer) is one word: a length limit
+# in characters counts it as one.
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:[ .-][A-Za-z]+)*")
+
+
+def _word_len(s: str) -> int:
+    """Length in characters, a run of Latin words counting as one."""
+    return len(_LATIN_WORD.sub("x", s)) if s.isascii() or _LATIN_WORD.search(s) else len(s)
+
+
+# Measure words that count things of any kind (not people, not a length): after them a one-character
+# noun that ends its clause is what is counted (两个牌, 三间店).
+GENERIC_CLASSIFIERS = frozenset({"个", "间", "只", "条", "件", "项", "张", "块", "台", "辆", "所", "家"})
+# Words that end a noun compound about the noun before them (侍产假修正案表决结果, 最低工资检讨报告):
+# documents, decisions and their results.
+_ABOUT_HEADS = re.compile(r"修正案|修订案|议案|草案|方案|表决结果|结果|报告|检讨|条例")
+
+
 def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit: int | None = None,
-                  joined_next: Quantity | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
+                  joined_next: Quantity | None = None,
+                  topic: str | None = None) -> tuple[str | None, str | None, int, bool, str | None]:
     """(subject, verb, end of the claim phrase, predicate follows, statistic) for quantity `q` in the clause.
 
     "statistic" is the whole noun run when a statistic follows the counted noun (70个大中城市房地产市场价格:
@@ -451,7 +515,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         after, noun_end = _after_noun(text, joined_next.end, clause_end, complement)
         # (a figure written right against the next shares its whole phrase, and so its time after it)
         after_end = noun_end if joined_next.start == q.end else q.end
-    before_subject, verb = _before(text[seg_start : q.start])
+    before_text = text[seg_start : q.start]
+    if "以" in before_text:
+        before_text = _FRAME.sub("", before_text)  # 以现时的物价来说: a standard of comparison, not a noun
+    before_subject, verb = _before(before_text)
     phrase_end = q.end
     subject: str | None = None
     statistic: str | None = None
@@ -472,9 +539,27 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         return None, verb, q.end + 1, True, None
     if len(after) > max_after and "的" in after:
         after = after.split("的", 1)[0]  # a possessive phrase too long to follow a share: its possessor
-    if q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
+    if text[q.end - 1 : q.end] == "人" and not after:
+        # 人 is the noun itself: N人在X+V (约100人在站外聚集) counts the people doing V, the verb ending
+        # the locative phrase (two characters, a Chinese verb's most common length: see _activity_before)
+        loc = _LOCATIVE_ACTIVITY.match(text, q.end, end)
+        if loc is not None:
+            return loc.group(0)[-MIN_HEAD_CHARS:], verb, loc.end(), False, None
+    if q.unit in TIME_LENGTH_UNITS or q.unit in ACTIVITY_UNITS:
+        activity = _activity(text, q, seg_start, end, after, clause_end)
+        if activity is not None:
+            return activity, verb, q.end, False, None
+    if (len(after) == 1 and q.unit in GENERIC_CLASSIFIERS and after_end < len(text)
+            and CLAUSE_BREAK.match(text, after_end) and not _NOT_NOUN_LEAD.match(after)):
+        subject, phrase_end = after, after_end  # 要拿两个牌,: a one-character noun ending the clause
+    elif (q.unit in TIME_LENGTH_UNITS and _word_len(after) > MAX_ACTIVITY_CHARS
+          and (about := _ABOUT_HEADS.search(after, MIN_HEAD_CHARS)) is not None):
+        # 7日侍产假修正案表决结果: a length before a noun compound measures its first noun; the
+        # document or result words that end the compound (修正案, 表决结果) are about that noun
+        subject, phrase_end = after[: about.start()], after_end
+    elif q.unit == "票" and text.startswith(VOTE_WORDS, q.end):
         subject = text[q.end : q.end + 2] + "票"
-    elif len(after) >= 2 and len(after) <= max_after:
+    elif len(after) >= 2 and _word_len(after) <= max_after:
         stat = _STATISTIC_AFTER.search(after, MIN_HEAD_CHARS)
         if stat is not None and q.unit not in ("元", "%"):
             statistic = _trim(_SUBJECT_TAIL_WORDS_RE.sub("", after)) or None  # (销售价格上涨: the price)
@@ -495,14 +580,17 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
                 subject, phrase_end = part, stop
         elif q.unit == "%":
             predicate = _AFTER_STOP.match(text, q.end) is not None and text[q.end] not in _AFTER_STOP_CHARS
+    if subject is None and topic is not None and q.unit not in ACTIVITY_UNITS and _YEAR_LED.match(_head_of(before_subject)):
+        subject = topic  # (津贴金额方面,1994年建议每月可获得2,300元: see _TOPIC_FANGMIAN)
     if subject is None:
         subject = _head_of(before_subject) or None
-        if subject is not None and q.unit in ACTIVITY_UNITS and len(subject) > MAX_ACTIVITY_CHARS:
-            # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
-            # phrase after the last passive, cause or aspect marker, not the agent before it
-            cut = _last(_ACTIVITY_CUT, subject)
-            if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
-                subject = subject[cut.end() :]
+        in_brackets_age = q.unit == "岁" and q.start > 0 and text[q.start - 1] in "(（"
+        agent = (_AGENT_PRONOUN.match(subject) if subject is not None
+                 and (in_brackets_age or q.unit in ACTIVITY_UNITS) else None)
+        if subject is not None and agent is not None and len(subject) - agent.end() >= MIN_HEAD_CHARS + 1:
+            subject = subject[agent.end() :]  # 她喂被告麦佩珊(35岁): the pronoun is the clause's agent
+        if subject is not None and q.unit in ACTIVITY_UNITS:
+            subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :], q.unit)
     if subject is None and q.unit in ACTIVITY_UNITS and not after:
         # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
         change = _CHANGE_AFTER_LENGTH.match(text, q.end)
@@ -524,6 +612,26 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     return subject, verb, phrase_end, predicate, statistic
 
 
+# A frame of reference before a figure (以现时的物价来说, 以1994年港元计算, 以人数而言) says by what
+# standard the figure is given, not what it counts: it is left out of the text a subject is read from.
+_FRAME = re.compile(r"以[^，,。；;：:以]{1,12}?(?:来说|而言|计算|来计|计)")
+# A sentence opening with "X方面," (津贴金额方面,…; 薪酬方面,…) names its topic: a figure of that
+# sentence with no noun after it is about X, not about a word of its own clause (1994年建议每月可获得).
+# X is a noun phrase of 2-8 characters (MAX_POSSESSIVE_NP_CHARS).
+# The rule applies to the clause right after the topic, and only when the noun read before the figure
+# opens with a year (1994年建议 is a date and a verb, no noun: the topic is the sentence's subject); a
+# clause with a noun of its own (底薪的跌幅, 全体有表决权会员) keeps it.
+_YEAR_LED = re.compile(r"[0-9]{4}年")
+_TOPIC_FANGMIAN = re.compile(r"\s*(?P<t>[^，,。；;：:！!？?\n\d]{2,8}?)方面[，,]")
+
+
+# A run before an age in brackets or a length or count of an activity that opens with a subject pronoun
+# (她喂被告麦佩珊(35岁), 她在国泰工作6年) holds the clause's agent: the bracketed age is of the noun right
+# before it, the length of the activity after the agent, so the pronoun is dropped. (Before a plain
+# age the pronoun is the person: 他案发时18岁.)
+_AGENT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|我哋|佢哋|她|他|它|我|你|佢)(?!们|哋|的|和|及|与|同|跟)")  # (他和妻子: a pair, kept)
+
+
 # Units that measure an activity (how long, how often): a length of time, a number of times or blows.
 ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟", "次", "度", "下"})
 # An activity named before such a figure is a short verb phrase (停工, 入住, 延长试用期: the real-text
@@ -533,6 +641,89 @@ ACTIVITY_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小
 MAX_ACTIVITY_CHARS = 7
 # (同 is left out: it is as often inside a name, 陈同佳, as "with".)
 _ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再|仍|与|跟")
+
+
+# Lengths of time (not counts of times): the units an interval before an event is measured in.
+TIME_LENGTH_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟"})
+# Personal pronouns: an object pronoun after a verb of acting on someone (掌掴她两边面颊约10下, 打了他
+# 三拳) ends the activity; what follows it is the part acted on.
+_OBJECT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|她|他|它|我|你)")
+# A length of time after "event + 前 / 后" (在登记前12个月, 退休后3年) is the interval before or after
+# that event: the event and its 前 / 后 are what is measured. Not 以前 / 之前 / 目前 / 此后 (time words).
+# The event starts the clause or follows 在 / 于 / a bracket or quote (a run cut out of a longer clause,
+# 聂德权上任公务员事务局后, would be half a word); it is a short verb phrase, at most MAX_ACTIVITY_CHARS - 1
+# characters before its 前 / 后 (用场前, 传媒报道前).
+_BEFORE_EVENT = re.compile(r"(?:^|(?<=[在于」』”)）\s]))(?P<x>[^\W\d_之以目此然其事最在于]{2,6}[前后])$")
+# After a length of time or a count of times, 在 + place + verb (连续10年在香港居住, 三次在街道上游行)
+# is the activity; it ends at the clause end or a conjunction. Its longest shape in news prose is a
+# 2-4 character place and a 2-character verb, MAX_ACTIVITY_CHARS + 1 in all.
+_LOCATIVE_ACTIVITY = re.compile(r"在[^，,。；;：:！!？?\n、0-9的]{3,7}?(?=[，,。；;：:！!？?\n]|甚至|并且|并|而且|然后|之后|$)")
+
+
+# A clause that is only a verb of spending time before a length (用了29分钟罗列…): the time was spent
+# on the event the clause before names (首轮发言,用了29分钟…), not on the predicate after the length.
+_TIME_SPENT = re.compile(r"(?:用了|花了|用咗|花咗|历时|耗时)")
+# A length followed by an existential clause ending its sentence's clause (连续3天有5人确诊): what went
+# on for the length is the event verb that ends it (two characters: see _activity_before).
+_EXISTENTIAL_AFTER_LENGTH = re.compile(r"有[^，,。；;：:！!？?\n]{1,12}?(?=[，,。；;：:！!？?\n])")
+
+
+def _activity(text: str, q: Quantity, seg_start: int, end: int, after: str, clause_end: int) -> str | None:
+    """What a length of time or count of times measures, when the syntax says so (else None)."""
+    before = text[seg_start : q.start]
+    if q.unit in TIME_LENGTH_UNITS:
+        event = _BEFORE_EVENT.search(before)
+        if event is not None:
+            return event.group("x")
+    loc = _LOCATIVE_ACTIVITY.match(text, q.end, end)
+    if loc is not None and not after:
+        return loc.group(0)
+    if q.unit in TIME_LENGTH_UNITS:
+        exist = _EXISTENTIAL_AFTER_LENGTH.match(text, q.end, min(len(text), clause_end + 1))
+        if exist is not None:
+            return exist.group(0)[-MIN_HEAD_CHARS:]
+        if _TIME_SPENT.fullmatch(before.strip()):
+            # (a clause of time names the event that took it: 首轮发言时,用了29分钟)
+            topic = _topic_before(text, seg_start, text.rfind("。", 0, seg_start) + 1, when_ok=True)
+            head = _head(topic) if topic else ""
+            if head:
+                return head
+    return None
+
+
+# What shows that the last word of a long run is its verb (see _activity_before): a preposition or a
+# directional verb opening a phrase before it, or a list of agents.
+_BEFORE_FINAL_VERB = re.compile(r"(?<=[送转前运寄飞开驶押移])往|向|对(?!于)|跟|、")
+# 用 "with" opening an instrument before the verb of acting (雇主用木棍殴打他); not inside 使用, 费用,
+# 采用, 利用, 应用, 作用, 运用, 享用, 信用, 录用, 聘用, 雇用, 动用, 用户, 用品, 用途.
+_INSTRUMENT = re.compile(r"(?<![使费采利应作运享信录聘雇动])用(?![户品途])")
+
+
+# Counts of strokes or times (掌掴她约10下, 打了他三次): the pronoun after the verb is the one acted on.
+# (Before a length of time a pronoun is often the subject of a second verb: 安排他们隔离14天.)
+STROKE_UNITS = frozenset({"下", "次"})
+
+
+def _activity_before(subject: str, raw: str | None = None, unit: str = "") -> str:
+    """The activity in a run of text before a length or count: the verb phrase, not its agent."""
+    if len(subject) > MAX_ACTIVITY_CHARS:
+        # 整间公司曾因疫情停工一星期, 员工被延长试用期120天: what lasted or recurred is the verb
+        # phrase after the last passive, cause or aspect marker, not the agent before it
+        cut = _last(_ACTIVITY_CUT, subject)
+        if cut is not None and len(subject) - cut.end() >= MIN_HEAD_CHARS:
+            subject = subject[cut.end() :]
+    pronoun = _OBJECT_PRONOUN.search(subject, MIN_HEAD_CHARS) if unit in STROKE_UNITS else None
+    if pronoun is not None:
+        subject = subject[: pronoun.start()]  # 用双手掌掴她两边面颊: the acting, not the part acted on
+        instrument = _INSTRUMENT.search(subject)
+        if instrument is not None and len(subject) - instrument.start() > MIN_HEAD_CHARS:
+            subject = subject[instrument.start() :]  # (雇主用木棍殴打: the agent before 用 is cut)
+    if len(subject) > MAX_ACTIVITY_CHARS and _BEFORE_FINAL_VERB.search(raw or subject):
+        # still a clause whose last word is the verb the length or count complements: after a
+        # prepositional or directional phrase (送往医院精神科入住, 向老年退休金计划供款) or a list of
+        # its agents (司库、行政主任署任); a Chinese verb is most often two characters
+        subject = subject[-MIN_HEAD_CHARS:]
+    return subject
 
 
 def _head_of(before_subject: str) -> str:
@@ -552,8 +743,12 @@ _LIST_SPLIT = re.compile(r"[和及与、]")
 MAX_TOPIC_CHARS = 24
 
 
-def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
-    """The clause before the one starting at c_start, in the same sentence, when it has no figure."""
+def _topic_before(text: str, c_start: int, sentence_start: int, q_starts: list[int] | None = None,
+                  when_ok: bool = False) -> str:
+    """The clause before the one starting at c_start, in the same sentence, when it has no figure.
+
+    With `q_starts` (the text's quantity starts, sorted) "no figure" means no quantity: a date in the
+    topic (去年8月5日的大罢工) is no figure of its own. Without it, any digit counts as one."""
     j = c_start - 1
     lo = max(sentence_start, j - MAX_TOPIC_CHARS)
     if j <= lo:
@@ -562,13 +757,42 @@ def _topic_before(text: str, c_start: int, sentence_start: int) -> str:
     topic = text[lo + (prev.end() if prev else 0) : j]
     if prev is None and lo > sentence_start:
         return ""  # the clause before is longer than a topic
-    if _NUMBER_IN.search(topic) or _REPORTING_CLAUSE.search(topic):
+    t_start = lo + (prev.end() if prev else 0)
+    if q_starts is not None:
+        k = bisect_left(q_starts, t_start)
+        has_figure = k < len(q_starts) and q_starts[k] < j
+        # (a number with no unit — 人口62万, a name like 728 — is a figure too; only dates are not)
+        has_figure = has_figure or _NUMBER_IN.search(_DATE_IN_TOPIC.sub("", topic)) is not None
+    else:
+        has_figure = _NUMBER_IN.search(topic) is not None
+    if has_figure or _REPORTING_CLAUSE.search(topic) or (not when_ok and _WHEN_CLAUSE.search(topic)):
         return ""
+    if _CAUSE_CLAUSE.match(topic) and t_start > sentence_start and q_starts is not None:
+        # a clause of cause or condition (因父亲失业) says why, not who: the topic is the clause before
+        # it (1937年在香港出世的容国团,因父亲失业,13岁被迫辍学), looked up once (no chain of them)
+        return "" if _CAUSE_CLAUSE.match(before := _topic_before(text, t_start, sentence_start, q_starts)) else before
     return topic
 
 
-# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说) is no topic of it.
-_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现)$|^[据根]")
+# Dates inside a topic clause (去年8月5日的大罢工): no figure of its own.
+_DATE_IN_TOPIC = re.compile(r"[0-9]{1,4}(?:年|月|日|号)")
+_WHEN_CLAUSE = re.compile(r"(?:后|时|期间|前)$")
+_CAUSE_CLAUSE = re.compile(r"因为|因|由于|如果|若|假如|只要")
+# A clause that introduces what follows (初步测算, 据了解, 数据显示, 他说, 处长昨日指, 按2018年资料) is no
+# topic of it, nor is a clause of time (晚会过后, 开会时, 疫情期间, 登记前): it says when, not what.
+_REPORTING_CLAUSE = re.compile(r"(?:测算|了解|显示|表示|指出|透露|说|称|估计|统计|所知|认为|看来|而言|来说|发现|(?<!手)指)$|^[据根]|^[按依].{0,10}(?:资料|数字|数据|统计|估算)$")
+
+
+# Distributive adverbs (前员工陆续登记申索, 工人纷纷离职) say a group acted one by one: in a topic clause
+# with one, the group is the clause's subject, before the adverb, and the next clause's figure counts
+# its members. (Other adverbs — 都会举办游行,有2500人参加 — leave the figure counting the event's people.)
+_PREDICATE_ADVERB = re.compile(r"陆续|纷纷|相继|先后")
+
+
+def _topic_subject(head: str) -> str:
+    """The subject of a topic clause: its noun before a predicate adverb, else the whole head."""
+    adverb = _PREDICATE_ADVERB.search(head, MIN_HEAD_CHARS)
+    return head[: adverb.start()] if adverb is not None else head
 
 
 def _shared_head(part: str, last: str) -> str:
@@ -827,6 +1051,67 @@ def _opens_sentence_clause(text: str, m: re.Match[str], sentence_start: int) -> 
     return lo == sentence_start or CLAUSE_BREAK.search(text, lo, m.start()) is not None
 
 
+# "I" inside a quote (K同学坦言,…:「我今年17岁…) is its speaker, named at the head of the sentence before
+# a verb of saying; the pronoun may carry a time word (我今年, 我而家).
+_FIRST_PERSON = re.compile(r"(?:我|我们|本人|我哋)(?:今年|现在|现时|而家|目前|已经|已)?")
+_SPEAKER = re.compile(r"\s*(?P<who>[^，,。：:「」\n]{2,8}?)(?:坦言|直言|坦承|表示|指出|透露|强调|认为|说|称|指)")
+# How far the quote may open before the figure: a clause of news prose (the real-text gold's longest
+# clause is ~120 characters, see CLAIM_WINDOW).
+MAX_QUOTE_LOOKBACK = 120
+
+
+def _speaker(text: str, sentence_start: int, at: int) -> str | None:
+    """Who says the quote holding position `at`: the sentence's head before a verb of saying (else None)."""
+    lo = max(sentence_start, at - MAX_QUOTE_LOOKBACK)
+    opened = text.rfind("「", lo, at)
+    if opened == -1 or text.find("」", opened, at) != -1:
+        return None  # not inside a quote
+    m = _SPEAKER.match(text, sentence_start, opened)
+    return m.group("who") if m is not None else None
+
+
+# A table cell written over two lines (| 反对⏎31人 | 民建联(13)…): the figure opens the cell's second
+# line and the first holds its label. A label is a short name (出席但不投票 is 6 characters; 12 at most).
+_OPEN_CELL = re.compile(r"\|\s*(?P<label>[^|\d\n]{2,12}?)\s*$")
+
+
+def _table_label(text: str, c_start: int) -> str | None:
+    """The label of a two-line table cell whose second line opens with the figure (else None)."""
+    if c_start == 0 or text[c_start - 1] != "\n":
+        return None
+    line_start = text.rfind("\n", 0, c_start - 1) + 1
+    m = _OPEN_CELL.fullmatch(text, line_start, c_start - 1)
+    return m.group("label") if m is not None else None
+
+
+# Generic words for an amount (金额, 款额, 数额), alone or per head or period (每人金额): they name no
+# thing; the thing is the one the text named before (申索金额 … 每人金额; 缴付频谱使用费,金额).
+_GENERIC_AMOUNT = re.compile(r"(?:每人|每名|每月|每年|总|涉及)?(?:金额|款额|数额|款项)")
+# ... a compound of the same word earlier in the paragraph (the nearest; its modifier 2-4 characters) ...
+_AMOUNT_COMPOUND = re.compile(r"(?P<n>[^\W\d的每总_]{2,4}(?:金额|款额|数额|款项))")
+# ... else the object of a verb of paying ending the clause before (缴付频谱使用费, 领取津贴).
+_PAID_OBJECT = re.compile(r"(?:缴付|缴交|缴纳|支付|付出|收取|领取|获发|花费)(?P<n>[^\W\d_]{2,8})$")
+# How far back the compound is looked for: a paragraph of news prose, bounded (the gold's longest
+# distance from 申索金额 to 每人金额 is under 100 characters).
+AMOUNT_LOOKBACK = 300
+
+
+def _amount_of(text: str, paragraph_start: int, c_start: int) -> str | None:
+    """What a generic amount word (金额) is the amount of, from the text before its clause."""
+    lo = max(paragraph_start, c_start - AMOUNT_LOOKBACK)
+    compound = _last(_AMOUNT_COMPOUND, text[lo:c_start])
+    if compound is not None and not _GENERIC_AMOUNT.fullmatch(compound.group("n")):
+        return compound.group("n")
+    prev = text[lo : max(lo, c_start - 1)]
+    brk = _last(CLAUSE_BREAK, prev)
+    paid = _PAID_OBJECT.search(prev[brk.end() if brk else 0 :])
+    return paid.group("n") if paid is not None else None
+
+
+# Units of a count of people (see carried_people in facts_in_text).
+PEOPLE_UNITS = frozenset({"人", "名", "位"})
+
+
 def _fact_id(article_id: str, field: str, start: int, end: int) -> str:
     return hashlib.sha256(f"{article_id}:{field}:{start}:{end}".encode()).hexdigest()[:16]
 
@@ -880,6 +1165,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     places = find_places(text)
     place_starts = [p[1] for p in places]
     quantities = sorted(quantities, key=lambda q: q.start)
+    q_starts = [q.start for q in quantities]
     as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
     rev = text[::-1]
     # Every sentence break is a clause break, so a clause's numbers share its sentence; clauses come
@@ -888,6 +1174,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     looked_to = 0
     carried_subject: str | None = None
     carried_topic: str | None = None
+    carried_people: str | None = None
+    carried_people_paragraph = -1
     prev_measure: tuple[str, str | None] = (MEASURE_LEVEL, None)
     carried_sentence = -1
     paragraph_start = 0
@@ -910,9 +1198,20 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             nxt = in_clause[i + 1] if i + 1 < len(in_clause) else None
             # (a figure written right against the next, 9大类50种重要生产资料, groups what the next counts)
             joined_next = nxt if nxt is not None and (nxt.start == q.end or _JOINED.fullmatch(text, q.end, nxt.start)) else None
+            topic_m = _TOPIC_FANGMIAN.fullmatch(text, sentence_start, c_start)
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
-                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next)
-            if subject is None and carried_sentence == sentence_start:
+                text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next,
+                topic_m.group("t") if topic_m is not None else None)
+            if subject is not None and carried_sentence == sentence_start and _CHANGE_NOUN_ONLY.fullmatch(subject):
+                # (机舱服务长为最高跌幅36%): the top of a range of changes is of the thing the sentence
+                # measured before (底薪的跌幅由14至36%)
+                subject = carried_subject
+            if subject is None and predicate and carried_people_paragraph == paragraph_start:
+                # a share that is itself the subject of a verb (六成人选择…, 74.7%不知道) is a share of
+                # people: of the last people counted in the paragraph (19473位中学生), not of a place or
+                # a thing counted since (350间中学)
+                subject = carried_people
+            elif subject is None and carried_sentence == sentence_start:
                 # A figure with no noun of its own in the sentence of an earlier one (月薪约2.9万元至3.1万元,
                 # 由1200人增至1500人, 分别上涨0.2%和0.5%) counts the same thing.
                 subject = carried_subject
@@ -923,7 +1222,13 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 subject = carried_topic
             if subject is None and carried_sentence != sentence_start:
                 # no noun in the clause: the topic clause before it (二手住宅销售价格,按年上涨2.2%)
-                subject = _head(_topic_before(text, c_start, sentence_start)) or None
+                subject = _topic_subject(_head(_topic_before(text, c_start, sentence_start, q_starts))) or None
+            if subject is not None and _FIRST_PERSON.fullmatch(subject):
+                subject = _speaker(text, sentence_start, q.start) or subject
+            if subject is None:
+                subject = _table_label(text, c_start)
+            elif _GENERIC_AMOUNT.fullmatch(subject):
+                subject = _amount_of(text, paragraph_start, c_start) or subject
             fact_region = region
             if i in spread:
                 spread_subject, spread_region = spread[i]
@@ -935,6 +1240,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 if not _CHANGE_NOUN.fullmatch(carried) and not _only_places(carried):
                     # (涨幅比上月回落0.3个百分点 is a change of the thing named before; that stays the topic)
                     carried_topic, carried_paragraph = carried, paragraph_start
+                if q.unit in PEOPLE_UNITS or (predicate and subject == carried_people):
+                    carried_people, carried_people_paragraph = subject, paragraph_start
             # Evidence: the whole clause for its last fact; an earlier fact in the same clause
             # ends at its own phrase, so every fact keeps a span (and an id) of its own.
             # (It stops before the next figure, so two facts of a clause never share a span.)
