@@ -345,3 +345,16 @@ def test_dou_ends_a_counted_noun_ages_after_a_bare_measure_word_and_changes_that
     assert _got("一位70岁仍坚持上班的清洁工受访。", "subject")[0][1].startswith("清洁工")
     assert _got("零售额连续5个月下跌,均是连续5个月回落。", "subject")[1] == (5, "回落")
     assert _got("工人每一转平均需要用上两小时。", "subject") == [(2, "工人每一转")]
+
+
+def test_a_currency_declared_for_the_rest_of_the_text_prices_every_bare_yuan_after_it() -> None:
+    """Macau and mainland writing declares a currency once (34元(澳门币,下同), 1.2亿元(美元,下同)): the amount
+    it follows and every bare 元 after it are in it, whatever the article's region; 港元 says its own."""
+    body = ("最低工资由每小时34元(澳门币,下同)调升至35元,每月由7,072元调升至7,280元。"
+            "香港则由每小时40港元调升至42.1港元。")
+    assert _got(body, "currency", region="澳门") == [(34, "MOP"), (35, "MOP"), (7072, "MOP"), (7280, "MOP"),
+                                                     (40, "HKD"), (42.1, "HKD")]
+    assert _got("公司投资1.2亿元(美元,下同),另有3000万元贷款。", "currency", region=None) == [
+        (120_000_000, "USD"), (30_000_000, "USD")]
+    assert _got("公司投资1.2亿元,另有3000万元贷款。", "currency", region=None) == [
+        (120_000_000, "CNY"), (30_000_000, "CNY")]

@@ -11,7 +11,13 @@ from functools import lru_cache
 
 from gonghui.transforms import metrics
 from gonghui.transforms.asof import AS_OF_RE, AsOfIndex, is_base, month_before, relative_day
-from gonghui.transforms.numbers import MONEY_NOUNS, Quantity, find_quantities
+from gonghui.transforms.numbers import (
+    MONEY_NOUNS,
+    Quantity,
+    declared_currencies,
+    declared_currency_at,
+    find_quantities,
+)
 from gonghui.transforms.records import Article, Fact
 from gonghui.transforms.regions import find_places, is_locative
 
@@ -1167,6 +1173,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     quantities = sorted(quantities, key=lambda q: q.start)
     q_starts = [q.start for q in quantities]
     as_of_index = AsOfIndex(text, article.publish_date, quantities[-1].start)
+    declared = declared_currencies(text)  # 34元(澳门币,下同): the writer's currency for every bare 元 after it
     rev = text[::-1]
     # Every sentence break is a clause break, so a clause's numbers share its sentence; clauses come
     # in text order, so each looks back for a sentence break only as far as the one before it.
@@ -1263,7 +1270,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
                 metric = None  # a tracked metric is a level or a count; its change is not it
             currency = None
             if q.unit == "元":
-                currency = q.currency or REGION_CURRENCY.get(fact_region or "", DEFAULT_CURRENCY)
+                currency = (q.currency or declared_currency_at(declared, q.start, q.end)
+                            or REGION_CURRENCY.get(fact_region or "", DEFAULT_CURRENCY))
             facts.append(
                 Fact(
                     fact_id=_fact_id(article.article_id, field, ev_start, ev_end),
