@@ -51,13 +51,14 @@ def test_heldout2_copies_end_at_their_last_full_stop() -> None:
         assert path.read_text(encoding="utf-8").rstrip().endswith(("。", "。”")), path.name
 
 
-def test_a_day_file_dated_before_the_founding_is_split_and_held_for_its_date() -> None:
+def test_a_day_file_dated_before_the_founding_is_split_and_dated() -> None:
     """What the before figure's three held pages are (README, Measured): a day file of 1946-1949 is cut into
-    its articles with their running-order heads, and each is held only for its date, which lies before the
-    1949-10-01 floor the article suite keeps — the split is not what holds them. Composed in their shape."""
+    its articles with their running-order heads. Each was held only for its date, before the 1949-10-01
+    floor of the time; printed dates now reach back to 1872-04-30 (transforms/dates.py), so each is dated.
+    Composed in their shape."""
     text = ("1947-03-02\n第 1 版\n1. 太行区各县春耕准备就绪\n"
             "太行区各县春耕准备就绪 【新华社太行一日电】太行区各县农民已修好农具,备足种子。各村互助组已经编好。\n"
             "2. 冀南银行发行新币\n冀南银行发行新币 【本报讯】冀南银行总行宣布,新币自本月起发行。旧币照常流通。\n")
     arts = segment_document(clean_document(hashlib.sha256(text.encode()).hexdigest(), "page.txt", text))
     assert [a.title for a in arts] == ["太行区各县春耕准备就绪", "冀南银行发行新币"]
-    assert all(FLAG_BAD_DATE in a.flags and a.publish_date is None for a in arts)
+    assert all(FLAG_BAD_DATE not in a.flags and a.publish_date == "1947-03-02" for a in arts)
