@@ -358,3 +358,19 @@ def test_a_currency_declared_for_the_rest_of_the_text_prices_every_bare_yuan_aft
         (120_000_000, "USD"), (30_000_000, "USD")]
     assert _got("公司投资1.2亿元,另有3000万元贷款。", "currency", region=None) == [
         (120_000_000, "CNY"), (30_000_000, "CNY")]
+
+
+def test_a_change_verb_a_rate_or_a_currency_word_is_no_subject() -> None:
+    """Wage news (mainland, Macau, Hong Kong): 由A调升至B, 订为每小时N元, 为港币N元 and descriptions listed
+    before 的 — what is counted is the noun before 由/从 or the copula, or after the list's 的."""
+    got = _got("法案建议将最低工资由现时每小时34元(澳门币,下同)调升至35元。", "subject", "metric", region="澳门")
+    assert got == [(34, "最低工资", "minimum_wage"), (35, "最低工资", "minimum_wage")]
+    assert _got("公司将投资成本由75亿元下调至13亿元。", "subject") == [(7_500_000_000, "投资成本"),
+                                                                    (1_300_000_000, "投资成本")]
+    assert _got("工会建议法定最低工资水平订为每小时33元。", "subject", "metric") == [
+        (33, "法定最低工资水平", "minimum_wage")]
+    assert _got("当时时薪为港币28元。", "subject") == [(28, "当时时薪")]  # (a time word before the noun stays)
+    assert _got("全县已建成25个环境舒适、功能齐全、富有特色的工会驿站。", "subject", "metric", region="福建") == [
+        (25, "工会驿站", "outdoor_worker_stations")]
+    # a list of kinds before 的 is what is counted, not the noun after it
+    assert _got("全国31个省、自治区、直辖市的工会已完成换届。", "subject", region=None)[0][1] != "工会"

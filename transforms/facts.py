@@ -12,6 +12,7 @@ from functools import lru_cache
 from gonghui.transforms import metrics
 from gonghui.transforms.asof import AS_OF_RE, AsOfIndex, is_base, month_before, relative_day
 from gonghui.transforms.numbers import (
+    CURRENCY_BEFORE,
     MONEY_NOUNS,
     Quantity,
     declared_currencies,
@@ -307,6 +308,12 @@ PERSON_NOUN_ENDS = (*"员者人生师友士长民众属户客匠手家官警护�
                     "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工")
 
 
+# A list of four-character descriptions joined by 、 before 的 (25个环境舒适、功能齐全、富有特色的工会驿站: mainland
+# reports describe what they built so): the noun after 的 is counted. Four characters, the set-phrase length
+# of such descriptions; a list of kinds (省、自治区、直辖市的) has shorter items and is what is counted.
+_DESCRIPTOR_LIST = re.compile(r"(?:[\u4e00-\u9fff]{4}、){1,4}[\u4e00-\u9fff]{4}的(?=[\u4e00-\u9fff])")
+
+
 def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tuple[str, int]:
     """The noun phrase a number-with-unit counts, read after it, and where that phrase ends.
 
@@ -324,6 +331,10 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
         if gloss is not None:
             pos = gloss.end()
     for _ in range(2):  # at most one modifier (…的 or a quoted name) before the head noun
+        listed = None if complement else _DESCRIPTOR_LIST.match(text, pos, end)
+        if listed is not None:  # 25个环境舒适、功能齐全、富有特色的工会驿站: the noun after the list's 的
+            pos = listed.end()
+            continue
         if pos < end and text[pos] in _QUOTE_CLOSE:
             close = text.find(_QUOTE_CLOSE[text[pos]], pos + 1, min(end, pos + 1 + MAX_SUBJECT_CHARS))
             if close == -1:
@@ -1162,6 +1173,50 @@ def _last_sentence_break_end(rev: str, lo: int, hi: int) -> int | None:
 CLAIM_WINDOW = 200
 
 
+# Runs that name nothing counted (mainland and Macau wage news, 由X调升至Y and 每月澳门元7,280元): a change verb
+# with its 至/到/为, a rate word with a currency word, or the tail of a bracket before them. The thing counted
+# is then the one the sentence or its topic named (the caller's carried subject, topic clause).
+_NAMES_NOTHING = re.compile(
+    r"(?:调|上|下)?(?:升|增|加|降|减|涨|跌|提高|提升|调整|增加|减少|回落|上涨|下跌|上调|下调)(?:至|到|为)"
+    r"|(?:每|按)?(?:月|周|日|天|小时|年)?(?:" + "|".join(map(re.escape, sorted(CURRENCY_BEFORE, key=len, reverse=True))) + r")"
+    r"|每(?:月|周|日|天|小时|年)")
+# A change written 由 + the old figure (最低工资由现时每小时34元调升至35元): the subject ends before 由.
+_FROM_TAIL = re.compile(r"^(?P<n>[\u4e00-\u9fff]{2,}?)(?:已经|已|将)?由(?:现时|现在|目前|原来|原先|此前|去年|今年|上年|每)")
+# What such a figure measures is the noun before 由/从 (a change: 将深水港的投资成本由75亿美元下调至13亿美元 ->
+# 投资成本; 人工由八十元加至一百五十元 -> 人工) or before a copula (法定最低工资水平订为每小时28元 -> 最低工资水平,
+# 时薪为港币28元 -> 时薪) in the clause, after its last 的, without the adverbs before the verb.
+_CHANGED_THING = re.compile(r"(?P<n>[\u4e00-\u9fff]{2,8}?)(?:已经|已|将|会|划一|可|仅|约|高)*"
+                            r"(?:由|从|订为|定为|调整为|为|是|达)[^由从为是达]*$")
+_CHANGED_LEAD = ("将", "把", "并", "而", "亦", "也", "再")
+
+
+def _changed_thing(text: str, c_start: int, q_start: int) -> str | None:
+    """The thing a 由/从…至 change changes, named before 由/从 in the clause (see _CHANGED_THING), or None."""
+    m = _CHANGED_THING.search(text, max(c_start, q_start - 2 * MAX_SUBJECT_CHARS), q_start)
+    if m is None:
+        return None
+    n = re.split("[的将把]", m["n"])[-1]  # 公司将投资成本由…: what is moved is after 将/把 and the last 的
+    while n.startswith(_CHANGED_LEAD):
+        n = n[1:]
+    return n if len(n) >= MIN_HEAD_CHARS and not _NAMES_NOTHING.fullmatch(n) else None
+
+
+def _named(subject: str) -> str | None:
+    """The subject without what names nothing (see _NAMES_NOTHING, _FROM_TAIL), or None."""
+    close = max(subject.rfind(")"), subject.rfind("）"))
+    if close != -1 and "(" not in subject[:close] and "（" not in subject[:close]:
+        subject = subject[close + 1 :].lstrip("、,，及和与")  # 下同)调: a bracket's end the clause began inside
+        if len(subject) < MIN_HEAD_CHARS:
+            return None
+    m = _FROM_TAIL.match(subject)
+    if m:
+        subject = m["n"]
+    subject = subject.lstrip("、,，及和与")
+    if not subject or _NAMES_NOTHING.fullmatch(subject):
+        return None
+    return subject
+
+
 def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     """Facts in one field's text; offsets are into `text`."""
     facts: list[Fact] = []
@@ -1209,6 +1264,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             subject, verb, phrase_end, predicate, statistic = _subject_verb(
                 text, q, seg_start, w_end, nxt.start if nxt is not None else None, joined_next,
                 topic_m.group("t") if topic_m is not None else None)
+            if subject is not None:
+                subject = _named(subject) or _changed_thing(text, c_start, q.start)
             if subject is not None and carried_sentence == sentence_start and _CHANGE_NOUN_ONLY.fullmatch(subject):
                 # (机舱服务长为最高跌幅36%): the top of a range of changes is of the thing the sentence
                 # measured before (底薪的跌幅由14至36%)
