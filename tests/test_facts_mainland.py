@@ -74,3 +74,16 @@ def test_subjects_of_mainland_shapes() -> None:
     assert _subjects("会员约占全厂职工四千余人的百分之七十。") == [(4000, "全厂职工"), (70, "会员")]
     # 超过原计划的N%: the output, not the comparison
     assert _subjects("全厂总产量超过原计划的百分之六。") == [(6, "全厂总产量")]
+
+
+def test_bank_terms_months_with_a_bound_and_a_hebei_border_region() -> None:
+    # 逾三月者: a length of months (no date of March), counted of the noun named before 者
+    assert resolve_as_of("存款逾三月者", "1948-04-07") == (None, None)
+    assert _subjects("存款逾一月者月息三分,逾三月者月息四分。") == [(1, "存款"), (3, "存款")]
+    # 冀南 (the southern part of 冀 = 河北) names the province
+    art = Article(article_id="m", file_id="f", source_file="m.txt", seq=1, title=None, body="冀南银行规定每次存入一千元以上。",
+                  region="河北", publish_date="1948-04-07")
+    assert [(f.value, f.region, f.currency) for f in extract_facts(art)] == [(1000, "河北", "CNY")]
+    from gonghui.transforms.regions import province_of
+
+    assert province_of("冀南银行规定每次存入一千元以上。", None, None) == "河北"

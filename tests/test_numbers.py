@@ -306,3 +306,11 @@ def test_counts_without_a_measure_word_in_chinese_numerals() -> None:
     assert _found("另一个工会也成立了。") == []
     assert _found("存款十万元以上。") == [("十万", 100000.0, "元", "以上")]
     assert _found("今年头4个月进步很大。") == []  # the first months of the year: when, not how long
+
+
+def test_months_without_ge_are_a_length_only_with_a_bound() -> None:
+    assert _found("存款逾三月者加息。") == [("三", 3.0, "月", "超过")]
+    assert _found("中断二月以上者另计。") == [("二", 2.0, "月", "以上")]
+    assert _found("存满十二月者加息。") == [("十二", 12.0, "月", None)]
+    assert _found("今年二月开会。") == []  # a month of the calendar
+    assert _found("一九四八年二月以上。") == []

@@ -47,7 +47,8 @@ AS_OF_RE = re.compile(
     # (去年上半年, 明年年中, 今年年底: a half of the year stands at its end, 年中 at 30 June, mainland writing)
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?"
     r"(?P<rsuf>上半年|下半年|年中|年底|年末|年初以来|年初|底|末|初|以来|来|上旬|中旬|下旬)?"
-    rf"|(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
+    # (a number of months with a bound, 逾三月者 / 中断二月以上, is a length: numbers._MONTH_LENGTH_RE)
+    rf"|(?<![逾满])(?P<md_m>{_NUM})月(?!以上|以下|以内|者)(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"
     # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
     r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"

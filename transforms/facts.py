@@ -526,8 +526,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         full, full_end = _after_noun(text, q.end, clause_end, complement)
         if full and full_end > end and "的" in text[q.end : full_end - len(full)]:
             after, after_end = full, full_end
-    if _PERCENT_AFTER.match(text, q.end):
-        # 职工一万二千七百余人的百分之八十二: a percentage in words after a figure is the next figure, no noun
+    if _PERCENT_AFTER.match(text, q.end) or text.startswith("者", q.end):
+        # 职工一万二千七百余人的百分之八十二: a percentage in words after a figure is the next figure, no noun;
+        # 者 right after a figure makes the phrase a noun (逾三月者 "those of over three months", 年满65岁者:
+        # 1948 bank terms in tests/gold/pages_facts.yaml): what is counted is named before it
         after, after_end = "", q.end
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun

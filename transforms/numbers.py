@@ -493,6 +493,11 @@ def find_quantities(text: str) -> list[Quantity]:
         counts = [q for q in _bare_count_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
         if counts:
             out = sorted(out + counts, key=lambda q: q.start)
+    if "月" in text:
+        taken = [(q.start, q.end) for q in out]
+        months = [q for q in _month_lengths(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if months:
+            out = sorted(out + months, key=lambda q: q.start)
     if "、" in text and out:
         pairs = _pair_lows(text, out)
         if pairs:
@@ -577,6 +582,33 @@ def _bare_count_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=num_end,
                             number_text=text[m.start("num") : num_end], value=value, unit="人",
                             unit_text="", qualifier=qual))
+    return out
+
+
+# A number of months written without 个 (formal and older writing: 存款逾三月者, 中断二月以上者 — 冀南银行's 1948
+# terms in tests/gold/pages_facts.yaml) is a length only with a bound: 逾 / 满 / 超过 before it, or 以上 / 以下 /
+# 以内 after it; a month of the calendar never takes one (二月以上 is no "February and above"). Chinese
+# numerals 1-12 only, not after a year or a digit (一九四八年二月 is a date).
+_MONTH_LENGTH_RE = re.compile(
+    r"(?<![年0-9０-９一二三四五六七八九十〇零])(?P<q1>逾|满|超过)?(?P<num>十[一二]?|[一二两三四五六七八九])月"
+    r"(?P<q4>以上|以下|以内)?(?![份底初中末旬])")
+
+
+def _month_lengths(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _MONTH_LENGTH_RE.finditer(text):
+        if not (m.group("q1") or m.group("q4")):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") in PREFIX_QUALIFIERS else []  # (满: exact)
+        if m.group("q4"):
+            words.append(SUFFIX_QUALIFIERS.get(m.group("q4"), "内"))
+        start = m.start("q1") if m.group("q1") else m.start("num")
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("num"),
+                            number_text=m.group("num"), value=value, unit="月", unit_text="月",
+                            qualifier=combine_qualifiers(words)))
     return out
 
 
