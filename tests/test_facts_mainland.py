@@ -87,3 +87,11 @@ def test_bank_terms_months_with_a_bound_and_a_hebei_border_region() -> None:
     from gonghui.transforms.regions import province_of
 
     assert province_of("冀南银行规定每次存入一千元以上。", None, None) == "河北"
+
+
+def test_a_national_total_and_a_greater_region_are_no_province() -> None:
+    body = "杭州市有工人十万。全国共有工会会员三百万人。华东区现已有百分之七十的工人参加了工会。杭州有二万失业工人。"
+    art = Article(article_id="m", file_id="f", source_file="m.txt", seq=1, title=None, body=body, region="浙江",
+                  publish_date="1951-01-07")
+    assert [(f.value, f.region) for f in extract_facts(art)] == [
+        (100000, "浙江"), (3000000, None), (70, None), (20000, "浙江")]
