@@ -95,3 +95,10 @@ def test_a_national_total_and_a_greater_region_are_no_province() -> None:
                   publish_date="1951-01-07")
     assert [(f.value, f.region) for f in extract_facts(art)] == [
         (100000, "浙江"), (3000000, None), (70, None), (20000, "浙江")]
+
+
+def test_a_year_in_chinese_digits_dates_a_claim() -> None:
+    assert resolve_as_of("一九四一年,教职学员曾达四千余人", "1949-01-25") == ("1941-12-31", "一九四一年")
+    assert resolve_as_of("一九五○年全国工会工作", "1951-01-07") == ("1950-12-31", "一九五○年")
+    assert resolve_as_of("一九四九年一月份总结", "1949-03-01") == ("1949-01-31", "一九四九年一月份")
+    assert _facts("一九四一年,该校教职学员曾达四千余人。", pub="1949-01-25") == [(4000, "人", "level", "1941-12-31")]

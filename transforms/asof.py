@@ -11,7 +11,7 @@ from gonghui.transforms.dates import (  # 民国 year N is 1911 + N (民国元�
     ROC_BARE_YEAR,
     ROC_ERA_OFFSET,
 )
-from gonghui.transforms.numbers import parse_number
+from gonghui.transforms.numbers import CN_DIGIT_VALUE, parse_number
 
 # Policy (documented for analysts): a claim dated only to a month is read as standing at the
 # *last* day of that month (截至2023年6月 → 2023-06-30: "up to the end of June"), and one dated
@@ -30,7 +30,7 @@ _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民第翌次同"
+AS_OF_FIRST = "截至到0-9０-９〇○零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民第翌次同"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
@@ -42,7 +42,9 @@ AS_OF_RE = re.compile(
     # 民国100年 = 2011)
     # ... or, bare, a three-digit year 100-119 of that era right before a month (109年9月7日: Taiwanese text
     # writes the era's years without 民国; dates.py reads publish dates the same way)
-    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元)"
+    # ... or a year written digit by digit in Chinese numerals (一九四一年, 一九五○年: mainland papers until the
+    # 1980s, tests/gold/pages_facts.yaml; ○ is the circle the archives print for 〇)
+    rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|(?<![{_CN_NUMERAL}○])(?P<ycn>[一二][〇零○一二三四五六七八九]{{3}})(?=年)|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元)"
     rf"|(?<![{_DIGIT}])(?P<rocb>{ROC_BARE_YEAR})(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
     # (去年上半年, 明年年中, 今年年底: a half of the year stands at its end, 年中 at 30 June, mainland writing)
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?"
@@ -159,7 +161,7 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         wd = "一二三四五六".find(m.group("wd"))
         wd = 6 if wd < 0 else wd
         return pub - timedelta(days=(pub.weekday() - wd) % 7)
-    if m.group("y") or m.group("roc") or m.group("rocb"):
+    if m.group("y") or m.group("ycn") or m.group("roc") or m.group("rocb"):
         if m.group("rocb"):
             y = ROC_ERA_OFFSET + int(m.group("rocb"))
         elif m.group("roc"):
@@ -167,6 +169,8 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
             if era is None or era < 1:
                 return None
             y = ROC_ERA_OFFSET + era
+        elif m.group("ycn"):
+            y = int("".join(str(CN_DIGIT_VALUE[c]) for c in m.group("ycn")))
         else:
             y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")
