@@ -154,20 +154,21 @@ def fact_golds_for(folder: Path) -> list[Path]:
     return out
 
 
-def add_fact_figures(res: CorpusResult, db: Path, gold_path: Path) -> None:
-    """Recall (value + unit) and, on an exhaustive gold, precision; accuracy of each field on matched pairs."""
+def add_fact_figures(res: CorpusResult, db: Path, gold_path: Path, prefix: str = "facts") -> None:
+    """Recall (value + unit) and, on an exhaustive gold, precision; accuracy of each field on matched pairs;
+    each figure named <prefix>.<figure>."""
     import facts_eval
 
     q = facts_eval.score(db, gold_path)
-    res.add("facts.gold_facts", q["gold_facts"], "info")
-    res.add("facts.recall", q["recall"] or 0.0, text=f"{q['found']}/{q['gold_facts_scored']} in loaded articles")
-    res.add("facts.recall_all", q["recall_all"] or 0.0, text=f"{q['found']}/{q['gold_facts']}")
+    res.add(f"{prefix}.gold_facts", q["gold_facts"], "info")
+    res.add(f"{prefix}.recall", q["recall"] or 0.0, text=f"{q['found']}/{q['gold_facts_scored']} in loaded articles")
+    res.add(f"{prefix}.recall_all", q["recall_all"] or 0.0, text=f"{q['found']}/{q['gold_facts']}")
     if q["precision"] is not None:
-        res.add("facts.precision", q["precision"], text=f"{q['found']}/{q['extracted']}")
+        res.add(f"{prefix}.precision", q["precision"], text=f"{q['found']}/{q['extracted']}")
     for name in FACT_FIELDS:
         f = q["fields"].get(name)
         if isinstance(f, dict) and f["of"]:
-            res.add(f"facts.{name}", f["accuracy"], text=f"{f['right']}/{f['of']}")
+            res.add(f"{prefix}.{name}", f["accuracy"], text=f"{f['right']}/{f['of']}")
 
 
 # --- corpora ------------------------------------------------------------------------------------------------

@@ -22,6 +22,10 @@ Page corpora, all run through ONE `gonghui run` (a run costs ~9 s):
   heldoutpages2/, sources and licence basis in its README): 人民日报 of 1946-1949 (its 晋冀鲁豫 and 华北
   years) and 参考消息 1963, truth from the archive's markup. Its first figure was taken with no rule changed.
 
+Facts (mainland_facts.<figure>): the facts extracted from the articles of pages/real, heldout and heldout2
+(loaded, or held back only for the source / date the page does not state) against tests/gold/pages_facts.yaml,
+scored per field by bench/facts_eval.py as the real-text fact gold is.
+
 Figures per corpus (named <corpus>.<figure> in the one "pages" table): headline_exact (share of true articles out, loaded or held, with their exact
 headline), extra_articles (articles out that no true article matches), held_whole (pages held back whole:
 a file/document rejection, or every article held for something other than the date/source the page does
@@ -40,12 +44,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from eval import SHARED, CorpusResult, _query, run_gonghui  # noqa: E402
+from eval import SHARED, CorpusResult, _query, add_fact_figures, run_gonghui  # noqa: E402
 
 SAMPLE_PAGE = "004_2346e4344e25976a.txt"
 REALPAGES = ROOT / "tests" / "fixtures" / "realpages"
 HELDOUT = ROOT / "tests" / "fixtures" / "heldoutpages"
 HELDOUT2 = ROOT / "tests" / "fixtures" / "heldoutpages2"
+# Every numeric claim of the articles those three corpora put out, written by reading them (its header).
+PAGES_FACTS_GOLD = ROOT / "tests" / "gold" / "pages_facts.yaml"
 # Synthetic pages: a handful of the generator's multi-article pages, seed fixed, 2-5 articles each.
 SYNTHETIC_SEED = 21
 SYNTHETIC_PAGES = 8
@@ -227,6 +233,8 @@ def evaluate(work: Path) -> CorpusResult:
     for name, gold in golds.items():
         if gold:
             _score(res, name, gold, db)
+    # Facts of the real mainland pages (pages/real, heldout, heldout2) against their hand-made gold.
+    add_fact_figures(res, db, PAGES_FACTS_GOLD, prefix="mainland_facts")
     if not golds["assembled"]:
         res.notes.append(f"pages/assembled skipped: {SHARED / 'realtext' / 'hkcnews'} not found")
     return res

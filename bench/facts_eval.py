@@ -105,6 +105,10 @@ class Gold:
     facts: list[GoldFact]
     files: list[str]  # the files the gold covers
     exhaustive: bool  # a `files:` list: every claim of those files is in the gold
+    # Quarantine reasons that do not take an article out of the gold's scope (`held_reasons:`): an article
+    # held back for these alone (a page that does not state its source) is scored from its quarantine
+    # payload, which carries its text and facts as a loaded row would.
+    held_reasons: frozenset[str] = frozenset()
 
 
 def _decimals(value: Any) -> int:
@@ -126,7 +130,8 @@ def load_gold(path: str | Path) -> Gold:
                               unit=str(row["unit"]), fields=extra, index=i, decimals=_decimals(row["value"])))
     listed = doc.get("files")
     files = [str(f) for f in listed] if listed else sorted({f.file for f in facts})
-    return Gold(path=str(path), facts=facts, files=files, exhaustive=bool(listed))
+    return Gold(path=str(path), facts=facts, files=files, exhaustive=bool(listed),
+                held_reasons=frozenset(str(r) for r in doc.get("held_reasons") or ()))
 
 
 def select_gold_files(realtext_dir: str | Path, step: int = SELECT_STEP, count: int = SELECT_COUNT) -> list[str]:
@@ -168,8 +173,10 @@ def _name(path: str) -> str:
     return PurePosixPath(path.replace("\\", "/")).name
 
 
-def read_warehouse(db_path: str | Path, files: Iterable[str]) -> tuple[dict[str, FileFacts], set[str]]:
-    """Loaded articles' texts and facts of the given files (by file name), and the facts columns present."""
+def read_warehouse(db_path: str | Path, files: Iterable[str],
+                   held_reasons: frozenset[str] = frozenset()) -> tuple[dict[str, FileFacts], set[str]]:
+    """Loaded articles' texts and facts of the given files (by file name), and the facts columns present;
+    with `held_reasons`, also the articles held back for those reasons alone (from their payload)."""
     import duckdb
 
     wanted = set(files)
@@ -194,8 +201,23 @@ def read_warehouse(db_path: str | Path, files: Iterable[str]) -> tuple[dict[str,
             + (f", {select}" if select else "")
             + " FROM facts f JOIN articles a ON a.article_id = f.article_id "
             "JOIN raw_files r ON r.file_id = a.file_id ORDER BY f.article_id, f.field, f.char_start").fetchall()
+        held = con.execute("SELECT source_file, reasons, payload FROM quarantine WHERE record_kind = 'article'"
+                           ).fetchall() if held_reasons else []
     finally:
         con.close()
+    for path, reasons, payload in held:
+        name = _name(path or "")
+        if name not in wanted or not reasons or not set(reasons) <= held_reasons:
+            continue
+        art = json.loads(payload)
+        ff = out.setdefault(name, FileFacts())
+        aid = str(art.get("article_id"))
+        ff.texts[(aid, "body")] = art.get("body") or ""
+        ff.texts[(aid, "captions")] = "\n".join(art.get("captions") or [])
+        for f in art.get("facts") or []:
+            cols = {c: f.get(c) for c in extra}
+            rows.append((path, aid, f.get("field") or "body", f["char_start"], f["char_end"], f.get("evidence"),
+                         f["value"], f.get("unit"), *cols.values()))
     for row in rows:
         name = _name(row[0])
         if name not in out:
@@ -300,7 +322,7 @@ def _share(n: int, d: int) -> float | None:
 def score(db_path: str | Path, gold_path: str | Path) -> dict[str, Any]:
     """Score the warehouse at db_path against the gold at gold_path; a plain dict (shape: see README of bench)."""
     gold = load_gold(gold_path)
-    found, columns = read_warehouse(db_path, gold.files)
+    found, columns = read_warehouse(db_path, gold.files, gold.held_reasons)
     by_file: dict[str, list[GoldFact]] = {}
     for g in gold.facts:
         by_file.setdefault(g.file, []).append(g)

@@ -195,3 +195,61 @@ def test_realtext_gold_files_follow_the_rule_and_evidence_is_in_the_cleaned_text
         texts[name] = clean_document("x", name, raw).text
     missing = [(f["file"], f["evidence"]) for f in doc["facts"] if f["evidence"] not in texts[f["file"]]]
     assert missing == []
+
+
+# --- held_reasons: articles held back only for what the page does not state (tests/gold/pages_facts.yaml) ---
+def test_held_reasons_score_an_article_held_for_metadata_from_its_payload(tmp_path: Path) -> None:
+    import json
+
+    db = _warehouse(tmp_path / "w.duckdb", {"a.txt": BODY}, [])
+    held_body = "全省十万余工人中,现已有三万余人加入工会。"
+    start = held_body.index("三万余人")
+    facts = [{"field": "body", "char_start": start, "char_end": start + 4, "evidence": "三万余人", "value": 30000.0,
+              "unit": "人", "subject": "加入工会", "qualifier": "余", "measure": "level", "region": "广西",
+              "as_of": None, "currency": None}]
+    con = duckdb.connect(str(db))
+    for rid, name, reasons in (("h1", "p.txt", ["missing_source"]), ("h2", "r.txt", ["missing_source", "no_body"])):
+        payload = {"article_id": rid, "body": held_body, "captions": [], "facts": facts}
+        con.execute("INSERT INTO quarantine (run_id, stage, record_kind, record_id, source_file, reasons, payload)"
+                    " VALUES ('r', 'extract', 'article', ?, ?, ?, ?)", [rid, name, reasons, json.dumps(payload)])
+    con.close()
+    gold_facts = [{"file": n, "evidence": "现已有三万余人加入工会", "value": 30000, "unit": "人", "currency": None,
+                   "subject": "加入工会", "qualifier": "余", "measure": "level", "region": "广西", "as_of": "1950-06-04"}
+                  for n in ("p.txt", "r.txt")]
+    path = _gold(tmp_path / "g.yaml", gold_facts, ["p.txt", "r.txt"])
+    assert score(db, path)["files_loaded"] == 0  # without held_reasons a held article is out of scope
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["held_reasons"] = ["missing_source", "missing_publish_date"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    r = score(db, path)
+    # p.txt's article is held for its source alone: scored; r.txt's also for a defect of its own: not
+    assert (r["files_loaded"], r["files_unloaded"], r["found"], r["extracted"]) == (1, ["r.txt"], 1, 1)
+    assert r["fields"]["subject"]["accuracy"] == 1.0 and r["fields"]["as_of"]["accuracy"] == 0.0
+
+
+PAGES_GOLD = ROOT / "tests" / "gold" / "pages_facts.yaml"
+
+
+def test_pages_gold_is_well_formed_and_its_evidence_is_in_the_pages_text() -> None:
+    """Every evidence of the mainland page gold stands in the page as gonghui gets it (cleaned as a document)."""
+    from eval_pages import HELDOUT, HELDOUT2, REALPAGES, _realpages_module
+
+    from gonghui.transforms.clean import clean_document
+
+    doc = yaml.safe_load(PAGES_GOLD.read_text(encoding="utf-8"))
+    files = set(doc["files"])
+    texts = {}
+    for folder in (REALPAGES, HELDOUT, HELDOUT2):
+        mod = _realpages_module(folder)
+        for name, spec in mod.truth().items():
+            texts[name] = clean_document("x", name, mod.page_input(name, spec)).text
+    assert files == set(texts)  # every page of the three corpora, none other
+    assert len(doc["facts"]) >= 120 and set(doc["held_reasons"]) == {"missing_source", "missing_publish_date"}
+    for f in doc["facts"]:
+        assert tuple(f) == KEYS, f
+        assert f["file"] in files and len(f["evidence"]) <= 30 and f["value"] > 0
+        assert f["measure"] in MEASURES
+        assert (f["currency"] is not None) == (f["unit"] == "元"), f
+        assert f["qualifier"] is None or f["qualifier"] in facts_eval.QUALIFIER_CLASSES, f
+    missing = [(f["file"], f["evidence"]) for f in doc["facts"] if f["evidence"] not in texts[f["file"]]]
+    assert missing == []

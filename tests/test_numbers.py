@@ -267,3 +267,50 @@ def test_vague_scales_frequencies_time_gone_by_categories_and_terms() -> None:
 
 def test_a_school_grade_is_no_length() -> None:
     assert _found("他读到三、四年班。") == []  # 年班: a grade (sentence written for this test)
+
+
+# --- mainland papers of 1946-1986 (tests/gold/pages_facts.yaml); sentences composed for these tests -------------
+def test_a_day_of_the_month_in_a_dateline_or_before_what_happened_is_a_date() -> None:
+    assert _found("【新华社北京十二日电】大会开幕。") == []
+    assert _found("【路透社上海7日电】工厂复工。") == []
+    assert _found("据新华社三十日讯 会议结束。") == []
+    assert _found("工会十六日说,会员增加。") == []
+    assert _found("部长五日在会上宣布。") == []
+    assert _found("大会在十一日午夜闭幕。") == []
+    assert _found("会议于三月八日至十二日举行。") == []
+    assert _found("早在十天以前就准备了。") == []
+    # a length of days stays a length: led by a word of duration, or followed by what lasted
+    assert _found("工人一连五日在厂门外请愿。") == [("五", 5.0, "日", None)]
+    assert _found("举行三日罢工。") == [("三", 3.0, "日", None)]
+    assert _found("第一个五年计划完成了。") == []
+
+
+def test_old_and_foreign_measures_multiples_guns_rounds_and_pages() -> None:
+    assert _found("效率提高三十倍。") == [("三十", 30.0, "倍", None)]
+    assert _found("机器宽六呎,高五公尺。") == [("六", 6.0, "呎", None), ("五", 5.0, "公尺", None)]
+    assert _found("距边界约三百英里。") == [("三百", 300.0, "英里", "约")]
+    assert _found("每袋重五十公斤。") == [("五十", 50.0, "公斤", None)]
+    assert _found("缴获大炮一百二十门,炮弹三千发。") == [("一百二十", 120.0, "门", None), ("三千", 3000.0, "发", None)]
+    assert _found("报纸用八版中的两版报道。") == [("八", 8.0, "版", None), ("两", 2.0, "版", None)]
+    assert _found("他们三门课都及格。") == []  # 门 before a word that is no gun
+    assert _found("五发现问题。") == []
+
+
+def test_counts_without_a_measure_word_in_chinese_numerals() -> None:
+    assert _found("全县有十二万五千农民。") == [("十二万五千", 125000.0, "人", None)]
+    assert _found("工会吸收了二百零八万会员。") == [("二百零八万", 2080000.0, "人", None)]
+    assert _found("其中三万失业工人已就业。") == [("三万", 30000.0, "人", None)]
+    assert _found("该市人口八十五万,工厂众多。") == [("八十五万", 850000.0, "人", None)]
+    assert _found("该党现有党员约三万。") == [("三万", 30000.0, "人", "约")]
+    assert _found("仓库全毁三千另五十间。") == [("三千另五十", 3050.0, "间", None)]
+    assert _found("另一个工会也成立了。") == []
+    assert _found("存款十万元以上。") == [("十万", 100000.0, "元", "以上")]
+    assert _found("今年头4个月进步很大。") == []  # the first months of the year: when, not how long
+
+
+def test_months_without_ge_are_a_length_only_with_a_bound() -> None:
+    assert _found("存款逾三月者加息。") == [("三", 3.0, "月", "超过")]
+    assert _found("中断二月以上者另计。") == [("二", 2.0, "月", "以上")]
+    assert _found("存满十二月者加息。") == [("十二", 12.0, "月", None)]
+    assert _found("今年二月开会。") == []  # a month of the calendar
+    assert _found("一九四八年二月以上。") == []

@@ -77,6 +77,8 @@ _DOU_STOP = "(?<![京国古成帝])(?<!(?<!特)首)都(?![市会城])"
 # 91.3%护老者需照顾): the noun ends where one starts. Multi-character words only (a single 会 or 是
 # would cut 工会, 会员).
 AFTER_STOP_WORDS: tuple[str, ...] = (
+    # 包括 "includes" opens the predicate (这个30人代表团包括…秘书人员: tests/gold/pages_facts.yaml)
+    "包括",
     "签署", "申请", "回应", "响应", "参与", "参加", "出战", "表示", "认为", "使用", "需要", "不知道", "知道",
     "取回", "接收", "接获", "聚集", "同住", "送院", "应讯", "分别", "今到", "今日", "昨日", "已经", "仍然",
     "只得", "只有", "正在", "需", "须", "愿意", "都是", "表明", "表态", "认同", "支持", "反对",
@@ -166,8 +168,13 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     # time spent (每一转平均需要用上三至四小时): the verb of spending is no part of what takes the time
     "用上", "花上", "需时", "历时", "耗时",
 )
+# 会 "will" is stripped, but not as the head of a noun it completes: 大会, 工会, 协会, 委员会, 代表会, 年会
+# (迪化市第一次工人代表大会历时四天 lost its 会 to the modal: tests/gold/pages_facts.yaml; in union news the
+# noun is everywhere). The characters before 会 that make such a noun:
+_HUI_NOUN_BEFORE = "大工协学社委议年晚机体都国总商理事董盛舞酒宴庙聚例约代联"
 _SUBJECT_TAIL_WORDS_RE = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, SUBJECT_TAIL_WORDS), key=len, reverse=True)) + ")+$")
+    "(?:" + "|".join(re.escape(w) if w != "会" else f"(?<![{_HUI_NOUN_BEFORE}])会"
+                     for w in sorted(SUBJECT_TAIL_WORDS, key=len, reverse=True)) + ")+$")
 # Clause openers that are no part of a noun phrase (conjunctions, discourse and scope words).
 SUBJECT_LEAD_WORDS: tuple[str, ...] = (
     "但是", "但", "而且", "而", "惟", "另外", "此外", "其中", "当中", "即使", "只是", "凡", "如果", "其实",
@@ -486,6 +493,10 @@ _AGED_PERSON = re.compile(r"(?:或以上|或以下|以上|以下)?(?:而|的)?(?
 _CHANGE_AFTER_LENGTH = re.compile(r"回落|回升|上升|下降|上涨|下跌|增长|减少|增加|下滑")
 # A numeral and a measure word alone (一位, 一名, 该名) name no one.
 _MEASURE_ONLY = re.compile(r"[一两二三四五六七八九十该这那][位名个]")
+_PERCENT_AFTER = re.compile(r"的?百分之")
+# X(约)占Y的N%: X is the part counted, Y the whole (written to base_text, see _share_base)
+# (and a count right after the whole, 占全市职工一万二千七百余人的…, counts the whole: 职工)
+_SHARE_OF_IN_SUBJECT = re.compile(r"(?:约|近|逾|只|仅|已)?(?<![所合霸])占(?:了|据)?(?![有用比领的])(?P<whole>.*)$")
 
 
 # A Latin-letter word inside a Chinese noun phrase (1个Editorial Engineer) is one word: a length limit
@@ -526,6 +537,11 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         full, full_end = _after_noun(text, q.end, clause_end, complement)
         if full and full_end > end and "的" in text[q.end : full_end - len(full)]:
             after, after_end = full, full_end
+    if _PERCENT_AFTER.match(text, q.end) or text.startswith("者", q.end):
+        # 职工一万二千七百余人的百分之八十二: a percentage in words after a figure is the next figure, no noun;
+        # 者 right after a figure makes the phrase a noun (逾三月者 "those of over three months", 年满65岁者:
+        # 1948 bank terms in tests/gold/pages_facts.yaml): what is counted is named before it
+        after, after_end = "", q.end
     if not after and joined_next is not None:
         # the low end of a range or the first of a list (26名及15名护士, 1.3至1.4万名): the noun
         # after the last figure counts them all
@@ -862,6 +878,11 @@ MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
 # national statistics releases count.
 NATIONAL_WORDS = re.compile(r"国家统计局|全国(?:今年|首两月|[0-9一二三四五六七八九十]+月)?"
                             r"(?:城镇|居民|社会消费品|网上零售|固定资产|规模以上|平均|总人口|就业|失业)")
+# ... and a total of the whole country after a verb of having (全国共有工会会员四百九十余万人, 全国现有 / 已有):
+# no name goes on 全国共有 (人民日报 1951: tests/gold/pages_facts.yaml). A greater region of several provinces
+# (the 大区 of 1949-1954 and today's 东北地区, 华东各省) is no one province either (the gold's rule for 全国).
+NATIONAL_TOTAL = re.compile(r"全国(?:共有|现有|已有|共计)")
+GREATER_REGIONS = re.compile(r"(?:东北|华东|华北|华南|华中|中南|西南|西北)(?:区|地区|各省|各地)")
 _SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
 # A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
 FOREIGN_PLACES = re.compile(r"日本|美国|英国|德国|法国|加拿大|澳洲|澳大利亚|新加坡|韩国|欧盟|欧洲|印度|越南|泰国|"
@@ -894,7 +915,8 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
         return None
     if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
         return None
-    if not named and NATIONAL_WORDS.search(text, c_start, c_end):
+    if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or NATIONAL_TOTAL.search(text, c_start, c_end)
+                      or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
     return article.region
 
@@ -914,6 +936,10 @@ CHANGE_WORDS: tuple[str, ...] = (
     "增加", "减少", "上升", "下降", "下跌", "上涨", "增长", "回落", "回升", "急升", "急跌", "大跌", "大升", "飙升",
     "加薪", "减薪", "削减", "上调", "下调", "调高", "调低", "提高", "降低", "多了", "少了", "增幅", "跌幅", "升幅",
     "跌", "升", "增", "减", "涨", "加", "削",
+    # a sown area widened, a date brought forward (扩大了二十多万亩, 提前了十多天: mainland farm reports,
+    # tests/gold/pages_facts.yaml)
+    # (提前 / 推迟 with 了 only: 提前两年兑现 says when a thing was done, not by how much it moved)
+    "扩大", "缩小", "提前了", "推迟了",
 )
 # Between the change word and the number: an aspect particle or a linking word (增加了, 下跌达).
 _CHANGE_BEFORE = re.compile(
@@ -936,7 +962,16 @@ _BASE_WORDS = re.compile(r"按年|按月|按季|同比|环比|按周")
 _NEW_BEFORE = re.compile(r"(?:新增|裁减|裁员|裁走)(?:了|约|近|逾|超过)?$")
 # A running total is stated as one (累计确诊355人, 至今共, 总共支取) whatever was counted.
 _RUNNING_TOTAL = re.compile(r"累计|至今共|总共|合共")
-NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记")
+# ... and what a war bulletin or a battle report counts: what was destroyed, taken, killed or freed in the
+# period it covers (共消灭敌军六十一个整师, 缴获炮七千零六十九门, 打死越军三十五人, 解放了二十五个村庄, 伤亡达
+# 八十六名: tests/gold/pages_facts.yaml), and the unemployed given work (一万一千余人合理解决了就业问题).
+NEW_EVENT_WORDS = re.compile(r"裁员|裁走|遣散|解雇|辞退|新增|确诊|申请|辞职|离职|被捕|拘捕|入会|登记"
+                             r"|消灭|歼灭|俘虏|俘掳|俘获|缴获|击落|击毁|击沉|打死|打伤|毙伤|毙敌|解放了|伤亡|解决了就业")
+# 超过(原)计划的百分之五点七 / 超额完成计划百分之十: a figure above the plan, a change against it (while 完成计划的
+# 百分之一百零二 is a share of it).
+_ABOVE_PLAN = re.compile(r"(?:超过|超出|超额完成)[^，,。；;：:]{0,6}?(?P<base>计划|指标|定额)的?$")
+_PLAN_BASES = frozenset({"计划", "指标", "定额"})
+_ABOVE_PLAN_IN_SUBJECT = re.compile(r"(?:超过|超出|超额完成)[^，,。；;：:]{0,6}?(?:计划|指标|定额)的?$")
 
 
 # The whole a share is of, when the text names it right before the figure with 占 (占医管局员工逾两成,
@@ -957,6 +992,9 @@ def _measure(text: str, c_start: int, q: Quantity, phrase_end: int, lexicon_meas
     before = text[max(c_start, q.start - _CHANGE_WINDOW) : q.start]
     if _NEW_BEFORE.search(before):
         return metrics.MEASURE_NEW, None
+    above_plan = _ABOVE_PLAN.search(text, max(c_start, q.start - 16), q.start)
+    if above_plan:
+        return MEASURE_CHANGE, above_plan.group("base")
     if q.unit == "百分点" or _CHANGE_BEFORE.search(before):
         head = text[c_start : q.start]
         base = _BASE_RE.search(head)
@@ -988,6 +1026,13 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
            q: Quantity, phrase_end: int) -> tuple[str | None, str | None]:
     """(as_of, as_of_text) of quantity `q` in the clause [c_start, c_end) of its sentence."""
     m = index.match_at(c_start, q.start)
+    if m is not None and m.group("now") and m.group(0).startswith("现") and sentence_start < c_start:
+        # 主席前日下午指,现有2.4万会员: the "now" of a reported statement is the day it was made
+        said = index.match_at(sentence_start, c_start)
+        if said is not None and not said.group("now"):
+            brk = CLAUSE_BREAK.search(text, said.end())
+            if _dated_report(text, said, brk.start() if brk else len(text)):
+                m = said
     if m is None:
         price = _PRICE_YEAR.search(text, q.end, min(c_end + 16, q.end + 24))  # it must start within 2
         if price and price.start() - q.end <= 2:
@@ -1319,6 +1364,12 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             as_of, as_of_text = _as_of(text, as_of_index, sentence_start, c_start, c_end, q, phrase_end)
             metric, lexicon_measure = metrics.classify(subject or "", evidence, q.unit, text[w_start:w_end])
             measure, base_text = _measure(text, w_start, q, phrase_end, lexicon_measure, as_of_text)
+            if subject and measure == MEASURE_SHARE and base_text and (cut := _SHARE_OF_IN_SUBJECT.search(subject)):
+                subject = subject[: cut.start()] or subject  # 会员约占全市职工的百分之八十二: the members
+            elif subject and measure != MEASURE_SHARE and (cut := _SHARE_OF_IN_SUBJECT.search(subject)):
+                subject = _trim(cut.group("whole")) or subject
+            if subject and base_text in _PLAN_BASES and (cut := _ABOVE_PLAN_IN_SUBJECT.search(subject)):
+                subject = subject[: cut.start()] or subject  # 总产量超过原生产计划的百分之五点七: the output
             if i > 0 and _JOINED.fullmatch(text, in_clause[i - 1].end, q.start):
                 # 分别下跌0.2%和0.1%, 由14至36%: a figure joined to the one before is the same kind
                 measure, base_text = prev_measure

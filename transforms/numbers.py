@@ -31,7 +31,10 @@ _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 # After 万 or 亿 the rest of the number may follow in digits: 2万3100元, 2萬4,000元, 1亿2000万 (Hong Kong and
 # Taiwan write amounts so, mainland text now and then).
 _SCALE_TAIL = r"(?:(?<=[万亿萬億])[0-9０-９]{1,4}(?:[,，][0-9０-９]{3})?)"
-_CN_NUM = rf"[{CN_DIGITS}{CN_SCALES}](?:[{CN_DIGITS}{CN_SCALES}]|点(?=[{CN_DIGITS}]))*"
+# 另 for 零 between a scale word and a digit (四千另六十 = 4060: the older writing, in mainland papers of the
+# 1950s, tests/gold/pages_facts.yaml); 另一 / 另外 stay words (no scale word before them).
+_CN_NUM = (rf"[{CN_DIGITS}{CN_SCALES}](?:[{CN_DIGITS}{CN_SCALES}]|点(?=[{CN_DIGITS}])"
+           r"|(?<=[千百万亿仟佰萬億])另(?=[一二三四五六七八九]))*")
 _SCALE_RUN = rf"[{CN_SCALES}]+"
 
 _THOUSANDS_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
@@ -81,6 +84,11 @@ UNIT_FORMS: dict[str, str] = {
     "大类": "大类", "任": "任",
     # Seats in a legislature or an election committee (取得327席), and charges laid (加控两罪).
     "席": "席", "罪": "罪",
+    # Mainland papers of 1946-1986 (tests/gold/pages_facts.yaml): multiples (效率提高九十倍), old and foreign
+    # measures (宽八呎, 十公尺, 二百英里, 七百四十公斤), guns and rounds (炮七千零六十九门, 炮击...二千一百六十六发),
+    # pages of a paper (八版中的六版), stages (三节火箭) and coal seams (四、五槽是可采煤层).
+    "倍": "倍", "呎": "呎", "英尺": "英尺", "公尺": "公尺", "英里": "英里", "海里": "海里", "公斤": "公斤",
+    "公顷": "公顷", "门": "门", "发": "发", "版": "版", "节": "节", "槽": "槽",
 }
 MONEY_UNITS = frozenset({"元"})
 # ISO 4217 code of each stored money unit. A bare 元 has no code of its own: the fact takes it from
@@ -148,12 +156,13 @@ _UNIT_GUARDS: dict[str, str] = {
     "欧": r"(?!洲|盟|美|式|陆|亚)",
     # Time references date a sentence, they state no length: 五年前, 20多年来, 三日内, 一个月后, 3日起.
     # (60多年过去: time gone by; 30年嚟 is Cantonese 30年来; 四年班 is a school grade)
-    "年": r"(?!前|后|內|内|来|嚟|以来|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半|过去|班)",
-    "个月": r"(?!前|后|内|来|以来|间)",
+    # 以前 / 以后 as 前 / 后 (早在十天以前); 五年计划 / 十年规划 name a plan, they state no length.
+    "年": r"(?!前|后|內|内|来|嚟|以来|以前|以后|间|代|底|初|中|级|度|龄|纪|终|薪|报|会|青|轻|长|份|月|半|过去|班|计划|规划|培养计划)",
+    "个月": r"(?!前|后|内|来|以来|以前|以后|间)",
     "个多月": r"(?!前|后|内|来|以来|间)",
     "个多小时": r"(?!前|后|内)",
     "个小时": r"(?!前|后|内)",
-    "天": r"(?!前|后|内|来|以来|间|起|然|气|地|空|下|堂|津|主|水|文|价)",
+    "天": r"(?!前|后|内|来|以来|以前|以后|间|起|然|气|地|空|下|堂|津|主|水|文|价)",
     "日": r"(?!前|后|内|来|以来|间|起|至|到|止|期|报|本|常|益|子|夜|间|用|记|军|语|元|圆|后|晚|早|上|下|及)",
     "小时": r"(?!前|后|内|候)",
     "分钟": r"(?!前|后|内)",
@@ -172,6 +181,14 @@ _UNIT_GUARDS: dict[str, str] = {
     "任": r"(?!何|由|职|命|务|期|意|教|内|用|免|性|凭|人|之|后|满|上|主|选|期)",
     # 下 is a count of strokes only when no word it starts follows (下午, 下旬, 下跌, 下个月, 以下 ...)
     "下": r"(?![午旬半跌降调滑列属来去面次届一个周星月年季期令放班车岗台场手载游层任滑五])",
+    "倍": r"(?!数|率)",
+    # 门 and 发 begin many words (门口, 门票, 发现, 发表): a count of guns or rounds only at a clause end or
+    # before the word for the gun or shell.
+    "门": r"(?:(?![\u3400-\u9fff])|(?=大炮|火炮|炮))",
+    "发": r"(?:(?![\u3400-\u9fff])|(?=炮弹|子弹|导弹|火箭|炮))",
+    "版": r"(?!本|权|税|面|图|画|块|主|次|号|式|样|型|社|纳|头)",
+    "节": r"(?!日|约|省|能|目|奏|制|点|俭|庆|假|前|后|气|食|余|拍|操|骨|外|令|选)",
+    "槽": r"(?!位|车|子|口)",
 }
 
 
@@ -270,13 +287,24 @@ _SHORT_YEAR = re.compile(r"^(?:[4-9][0-9]|0[0-9])$")  # 97年回归, 03年沙士
 
 # A length of time right after these dates the sentence (过去两日, 未来两年, 首两个月, 今明两日): it
 # says when, not how much. Units of time only.
-TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明")
+# 头 as 首 (今年头4个月, 头三天: the first months / days of a period, mainland writing).
+TIME_REFERENCE_BEFORE = ("过去", "未来", "首", "今明", "头")
 _TIME_UNITS = frozenset({"年", "日", "天", "个月", "个多月", "周", "星期", "个星期"})
 # A day of the month written alone (23日通知员工, 到 23 日为止): 日 after a bare number up to 31, with
 # spaces allowed around the digits as some sites set dates (2021 年 5 月 29 日).
 _MONTH_AFTER = re.compile(r"\s*(?:[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月")
 _DAY_OF_MONTH = re.compile(r"^(?:[1-9]|[12][0-9]|3[01])$")
 _DAY_FOLLOWERS = ("为止", "通知", "起", "晚", "早", "上午", "下午", "凌晨", "期间", "及")
+# A day of the month in wire copy and dated reports (mainland papers 1946-1986, tests/gold/pages_facts.yaml:
+# 55 of its 66 false claims before this rule): the dateline 【新华社二十七日电】 / 【路透社台北7日电】 / 据新华社
+# 二十七日讯 / 【日本广播协会电台16日广播】, and a day before what happened on it or who said what (十六日说,
+# 五日在记者招待会上, 十一日午夜闭幕, 在二十三日签订). A length of days is followed by the thing that lasted
+# (三日罢工, 为期4日) or a clause end, never by a dateline word or a verb of saying; a length is also led by a
+# word of duration (_DAY_LENGTH_BEFORE), which keeps 一连五日在街头 a length.
+_DATELINE_AFTER = ("电", "讯", "专电", "广播", "航讯")
+_DAY_EVENT_AFTER = ("说", "宣布", "发表", "报道", "表示", "指出", "证实", "声称", "在", "对", "向", "举行", "签订",
+                    "签署", "闭幕", "开幕", "午夜", "深夜", "中午", "傍晚", "夜间", "夜里", "清晨", "以前")
+_DAY_LENGTH_BEFORE = ("连续", "一连", "为期", "历时", "前后", "共", "达", "近", "满", "约", "多")
 
 
 def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str | None) -> bool:
@@ -302,12 +330,23 @@ def _is_date(text: str, num_start: int, num: str, unit_end: int, qualified: str 
         return True
     if unit == "日" and not qualified and _DAY_OF_MONTH.match(num) and text.startswith(_DAY_FOLLOWERS, unit_end):
         return True
+    if unit == "日" and not qualified:
+        day = parse_number(num)
+        if day is None or not (day.is_integer() and 1 <= day <= 31):
+            return False
+        if before in ("至", "到") and i >= 1 and text[i - 1] == "日":
+            return True  # 五月十八日至二十六日: the end of a span of dates
+        if text.startswith(_DATELINE_AFTER, unit_end):
+            return True
+        lead = text[max(0, i - 1) : i + 1]
+        if text.startswith(_DAY_EVENT_AFTER, unit_end) and not lead.endswith(_DAY_LENGTH_BEFORE):
+            return True
     return False
 
 
 def _normalise(text: str) -> str:
     """Full-width digits to ASCII, ○ to 〇, thousands separators removed, outer whitespace stripped."""
-    s = text.translate(_FULLWIDTH).translate(_CIRCLE_ZERO).strip()
+    s = text.translate(_FULLWIDTH).translate(_CIRCLE_ZERO).strip().replace("另", "零")
     s = _THOUSANDS_SEP.sub("", s)
     return _SPACE_BEFORE_SCALE.sub("", s)
 
@@ -454,6 +493,11 @@ def find_quantities(text: str) -> list[Quantity]:
         counts = [q for q in _bare_count_quantities(text) if not any(a < q.end and q.start < b for a, b in taken)]
         if counts:
             out = sorted(out + counts, key=lambda q: q.start)
+    if "月" in text:
+        taken = [(q.start, q.end) for q in out]
+        months = [q for q in _month_lengths(text) if not any(a < q.end and q.start < b for a, b in taken)]
+        if months:
+            out = sorted(out + months, key=lambda q: q.start)
     if "、" in text and out:
         pairs = _pair_lows(text, out)
         if pairs:
@@ -499,32 +543,72 @@ def _bare_money_quantities(text: str) -> list[Quantity]:
 PEOPLE_NOUNS: tuple[str, ...] = (
     "会员", "香港人", "港人", "市民", "员工", "职工", "工人", "外佣", "选民", "医护", "学生", "居民", "长者",
     "雇员", "护士", "劳工", "同事", "工友", "家庭佣工", "雇佣劳工", "司机", "病人", "患者", "旅客", "游客",
+    # mainland papers of 1946-1986 (tests/gold/pages_facts.yaml): 十四万五千农民, 二万失业工人, 党员约五万
+    "农民", "失业工人", "党员", "人口",
 )
+# A Chinese mantissa before the scale may hold 千 and 零 (一百零五万会员, 一千二百万工人), and a 万 may be
+# followed by its thousands (十四万五千农民).
+_BARE_CN_MANTISSA = r"[一二两三四五六七八九十百廿卅](?:[一二两三四五六七八九十百千零〇廿卅]*[一二两三四五六七八九十百廿卅])?"
 _BARE_COUNT_RE = re.compile(
     r"(?<![0-9０-９.．数几第])(?P<q1>超过|过|逾|近|约|接近|将近|大约|上)?"
-    rf"(?P<num>{_ARABIC}|[一二两三四五六七八九十百廿卅]+)(?P<q2>多|余)?(?P<scale>千万|百万|万|千|亿)(?P<q3>多|余)?"
+    rf"(?P<num>{_ARABIC}|{_BARE_CN_MANTISSA})(?P<q2>多|余)?(?P<scale>千万|百万|万|千|亿)"
+    r"(?P<tail>(?<=万)[一二三四五六七八九]千)?(?P<q3>多|余)?"
     r"(?=名?(?:" + "|".join(sorted(PEOPLE_NOUNS, key=len, reverse=True)) + "))")
+# The same count written after the noun, ending its clause (人口七十九万, 荷共现有党员约五万, 解放人口九百六十万).
+_BARE_COUNT_AFTER_RE = re.compile(
+    "(?:(?<=" + ")|(?<=".join(sorted(PEOPLE_NOUNS, key=len, reverse=True)) + r"))(?:共|达|有)?"
+    r"(?P<q1>超过|逾|近|约|接近|将近|大约)?"
+    rf"(?P<num>{_ARABIC}|{_BARE_CN_MANTISSA})(?P<q2>多|余)?(?P<scale>千万|百万|万|亿)"
+    r"(?P<tail>(?<=万)[一二三四五六七八九]千)?(?P<q3>多|余)?(?=[，,。；;)）、]|$)")
 _BARE_COUNT_SCALES = ("万", "千", "亿")
 
 
 def _bare_count_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
-    for m in _BARE_COUNT_RE.finditer(text):
+    for m in (*_BARE_COUNT_RE.finditer(text), *_BARE_COUNT_AFTER_RE.finditer(text)):
         if text.startswith("名", m.end()):
             continue  # 三万名同事 has its measure word: QUANTITY_RE reads it
         num, scale = m.group("num"), m.group("scale")
         if num.startswith(("十", "百")) and m.group("q1") is None and m.start("num") > 0 and \
                 text[m.start("num") - 1] in "数几":
             continue  # 数十万外佣: a vague quantity
-        value = parse_number(num + scale)
+        num_end = m.end("tail") if m.group("tail") else m.end("scale")
+        value = parse_number(num + scale + (m.group("tail") or ""))
         if value is None:
             continue
         start = m.start("q1") if m.group("q1") else m.start("num")
         qual = combine_qualifiers([PREFIX_QUALIFIERS.get(w, w) if w not in ("过", "上") else "超过"
                                    for w in (m.group("q1"), m.group("q2"), m.group("q3")) if w])
-        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("scale"),
-                            number_text=text[m.start("num") : m.end("scale")], value=value, unit="人",
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=num_end,
+                            number_text=text[m.start("num") : num_end], value=value, unit="人",
                             unit_text="", qualifier=qual))
+    return out
+
+
+# A number of months written without 个 (formal and older writing: 存款逾三月者, 中断二月以上者 — 冀南银行's 1948
+# terms in tests/gold/pages_facts.yaml) is a length only with a bound: 逾 / 满 / 超过 before it, or 以上 / 以下 /
+# 以内 after it; a month of the calendar never takes one (二月以上 is no "February and above"). Chinese
+# numerals 1-12 only, not after a year or a digit (一九四八年二月 is a date).
+_MONTH_LENGTH_RE = re.compile(
+    r"(?<![年0-9０-９一二三四五六七八九十〇零])(?P<q1>逾|满|超过)?(?P<num>十[一二]?|[一二两三四五六七八九])月"
+    r"(?P<q4>以上|以下|以内)?(?![份底初中末旬])")
+
+
+def _month_lengths(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _MONTH_LENGTH_RE.finditer(text):
+        if not (m.group("q1") or m.group("q4")):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        words = [PREFIX_QUALIFIERS[m.group("q1")]] if m.group("q1") in PREFIX_QUALIFIERS else []  # (满: exact)
+        if m.group("q4"):
+            words.append(SUFFIX_QUALIFIERS.get(m.group("q4"), "内"))
+        start = m.start("q1") if m.group("q1") else m.start("num")
+        out.append(Quantity(start=start, end=m.end(), num_start=m.start("num"), num_end=m.end("num"),
+                            number_text=m.group("num"), value=value, unit="月", unit_text="月",
+                            qualifier=combine_qualifiers(words)))
     return out
 
 
@@ -800,7 +884,9 @@ def _to_quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None  # 30度, 十度: a temperature or an angle (see UNIT_FORMS), not a number of times
     if _ONLY_SCALES.match(num) and num_start > 0 and text[num_start - 1] in _VAGUE_BEFORE:
         return None
-    if _ONLY_SCALES.match(num) and num not in _TEN:  # 十年, 十多小时: 十 is a number of its own
+    # 十年, 十多小时: 十 is a number of its own, and so it is before a larger scale word (十万元 = 100000:
+    # 冀南银行's 1948 terms in tests/gold/pages_facts.yaml); a bare 万 / 百万 still needs an approximating word.
+    if _ONLY_SCALES.match(num) and num[0] not in _TEN:
         preceding = text[max(0, num_start - 2) : num_start]
         if not preceding.endswith(_BARE_SCALE_OK_BEFORE):
             return None
