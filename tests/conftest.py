@@ -23,6 +23,16 @@ GOLD = ROOT / "tests" / "gold"
 VECTORS = ROOT / "tests" / "vectors"
 
 
+def assert_truth_is_the_markup(build: Any) -> None:
+    """A real-page fixture (tests/fixtures/*pages/build.py): truth.yaml holds to each page's markup, the input
+    has the markup off, every page names its source."""
+    for name, spec in build.truth().items():
+        assert build.check_truth(name, spec) == [], name
+        text = build.page_input(name, spec)
+        assert "第1版()" not in text and "专栏:" not in text and text.strip(), name
+        assert spec["source"].startswith("http"), name
+
+
 def load_gold(name: str) -> Any:
     return yaml.safe_load((GOLD / name).read_text(encoding="utf-8"))
 

@@ -169,16 +169,20 @@ KEYS = ("file", "evidence", "value", "unit", "currency", "subject", "qualifier",
 MEASURES = {"level", "change", "share", "new", "cumulative"}
 
 
-def test_realtext_gold_is_well_formed() -> None:
-    doc = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
-    files = set(doc["files"])
-    assert len(doc["facts"]) >= 200
+def _assert_rows_well_formed(doc: dict, files: set[str]) -> None:  # type: ignore[type-arg]
     for f in doc["facts"]:
         assert tuple(f) == KEYS, f
         assert f["file"] in files and len(f["evidence"]) <= 30 and f["value"] > 0
         assert f["measure"] in MEASURES
         assert (f["currency"] is not None) == (f["unit"] == "元"), f
         assert f["qualifier"] is None or f["qualifier"] in facts_eval.QUALIFIER_CLASSES, f
+
+
+def test_realtext_gold_is_well_formed() -> None:
+    doc = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+    files = set(doc["files"])
+    assert len(doc["facts"]) >= 200
+    _assert_rows_well_formed(doc, files)
 
 
 @pytest.mark.skipif(not REALTEXT.is_dir(), reason="../shared/realtext is not present")
@@ -245,11 +249,6 @@ def test_pages_gold_is_well_formed_and_its_evidence_is_in_the_pages_text() -> No
             texts[name] = clean_document("x", name, mod.page_input(name, spec)).text
     assert files == set(texts)  # every page of the three corpora, none other
     assert len(doc["facts"]) >= 120 and set(doc["held_reasons"]) == {"missing_source", "missing_publish_date"}
-    for f in doc["facts"]:
-        assert tuple(f) == KEYS, f
-        assert f["file"] in files and len(f["evidence"]) <= 30 and f["value"] > 0
-        assert f["measure"] in MEASURES
-        assert (f["currency"] is not None) == (f["unit"] == "元"), f
-        assert f["qualifier"] is None or f["qualifier"] in facts_eval.QUALIFIER_CLASSES, f
+    _assert_rows_well_formed(doc, files)
     missing = [(f["file"], f["evidence"]) for f in doc["facts"] if f["evidence"] not in texts[f["file"]]]
     assert missing == []

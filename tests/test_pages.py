@@ -19,6 +19,7 @@ from gonghui.transforms.dates import parse_publish_date
 from gonghui.transforms.formats import MARKDOWN_DAY, MULTI_ARTICLE_PAGE, detect_format
 from gonghui.transforms.records import Article
 from gonghui.transforms.segment import FLAG_PICTURE_NOTE, segment_document
+from tests.conftest import assert_truth_is_the_markup
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "pages"
@@ -201,11 +202,7 @@ def test_real_pages_truth_is_the_archives_markup() -> None:
     truth = rp.truth()
     assert len(truth) >= 14 and sum(len(s["articles"]) for s in truth.values()) >= 30
     assert {s["layout"] for s in truth.values()} == {"page", "day"}
-    for name, spec in truth.items():
-        assert rp.check_truth(name, spec) == [], name
-        text = rp.page_input(name, spec)
-        assert "第1版()" not in text and "专栏:" not in text and text.strip(), name
-        assert spec["source"].startswith("http"), name
+    assert_truth_is_the_markup(rp)
 
 
 def test_real_pages_split_by_their_own_evidence() -> None:

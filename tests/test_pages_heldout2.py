@@ -11,6 +11,7 @@ from typing import Any
 
 from gonghui.transforms.clean import clean_document
 from gonghui.transforms.segment import FLAG_BAD_DATE, segment_document
+from tests.conftest import assert_truth_is_the_markup
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -31,11 +32,7 @@ def test_heldout2_truth_is_the_archives_markup() -> None:
     truth = hp.truth()
     assert len(truth) >= 5 and sum(len(s["articles"]) for s in truth.values()) >= 10
     assert all(len(s["articles"]) >= 2 for s in truth.values())
-    for name, spec in truth.items():
-        assert hp.check_truth(name, spec) == [], name
-        text = hp.page_input(name, spec)
-        assert "第1版()" not in text and "专栏:" not in text and text.strip(), name
-        assert spec["source"].startswith("http"), name
+    assert_truth_is_the_markup(hp)
 
 
 def test_heldout2_shares_no_page_with_the_earlier_corpora() -> None:
