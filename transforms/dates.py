@@ -74,9 +74,14 @@ def parse_publish_date(text: str | None) -> str | None:
         # 20231008 only when it is the whole value
         if compact:
             return _iso(compact.group(1), compact.group(2), compact.group(3))
-        day_first = _DAY_FIRST_DATE_RE.fullmatch(whole)
-        return _iso(day_first.group(3), day_first.group(2), day_first.group(1)) if day_first else None
+        return parse_day_first_date(whole)
     return min(found)[1]
+
+
+def parse_day_first_date(text: str) -> str | None:
+    """A whole value written day first (1/5/2024, 1/5/2024 10:40: see _DAY_FIRST_DATE_RE) as ISO, else None."""
+    m = _DAY_FIRST_DATE_RE.fullmatch(text.translate(FULLWIDTH_DIGITS).strip())
+    return _iso(m.group(3), m.group(2), m.group(1)) if m else None
 
 
 def parse_publish_time(text: str | None) -> str | None:

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from gonghui.transforms import byline
-from gonghui.transforms.dates import parse_publish_date, parse_publish_time
+from gonghui.transforms.dates import parse_day_first_date, parse_publish_date, parse_publish_time
 
 # --- the info line ----------------------------------------------------------------------------------
 # Labels an info line is made of, by what their value is. Longest first inside the alternation, so
@@ -437,8 +437,7 @@ def scan_page(lines: list[str]) -> dict[int, tuple[str, dict[str, Any]]]:
         if la == lb and len(la) <= RELATED_ITEM_MAX_CHARS and _HAN_OR_LETTER_RE.search(la) and not la.endswith("。"):
             out[rest[0]] = ("page_title", {"title": la})
     _edition_head(lines, head, out)
-    _head_labels(lines, head, out)
-    _head_datelines(lines, head, out)
+    _head_furniture(lines, head, out)
     stripped: set[str] | None = None  # every line, stripped: built only when a title line is seen
     for k in head:
         if len(lines[k]) > TITLE_LINE_MAX_CHARS or not _TITLE_SEP_RE.search(lines[k]):
@@ -469,9 +468,15 @@ _MENU_WORD_RE = re.compile(r"^[a-z][a-z ]{1,11}$")
 PARAGRAPH_MIN_CHARS = 60
 
 
-def _head_labels(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
-    """Above the article's first paragraph, a template's bare label whose value is not on the page's text
-    (热门:, 日期: with nothing after) and a lowercase menu word (news) are site_chrome."""
+# A date line over the headline that names the site's sections after the date (2023年5月1日 时事脉搏 港闻): up
+# to three section names of at most 4 characters each (the longest read: 时事脉搏).
+_DATE_SECTIONS_RE = re.compile(r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?:\s+[\u4e00-\u9fff]{2,4}){1,3}$")
+
+
+def _head_furniture(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
+    """Above the article's first paragraph: a template's bare label whose value is not on the page's text
+    (热门:, 日期: with nothing after) and a lowercase menu word (news) are site_chrome; a date line the
+    segmenter would not know as one (_DATE_SECTIONS_RE, a day-first date) is a ("dateline", fields)."""
     for n, k in enumerate(head):
         s = lines[k].strip()
         if len(s) >= PARAGRAPH_MIN_CHARS or s.endswith("。"):
@@ -480,32 +485,14 @@ def _head_labels(lines: list[str], head: list[int], out: dict[int, tuple[str, di
             continue
         m = _BARE_LABEL_RE.match(s)
         nxt = lines[head[n + 1]].strip() if n + 1 < len(head) else ""
-        if m and m.group(1) not in TEXT_LABELS and len(nxt) < PARAGRAPH_MIN_CHARS:
+        if (m and m.group(1) not in TEXT_LABELS and len(nxt) < PARAGRAPH_MIN_CHARS) or _MENU_WORD_RE.match(s):
             out[k] = ("site_chrome", {})
-        elif _MENU_WORD_RE.match(s):
-            out[k] = ("site_chrome", {})
-
-
-# A date line over the headline that names the site's sections after the date (2023年5月1日 时事脉搏 港闻): up
-# to three section names of at most 4 characters each (the longest read: 时事脉搏).
-_DATE_SECTIONS_RE = re.compile(r"^(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?:\s+[\u4e00-\u9fff]{2,4}){1,3}$")
-# A date written day first (Hong Kong: 1/5/2024 10:40, see dates.parse_publish_date) alone on its line.
-_DAY_FIRST_LINE_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-
-
-def _head_datelines(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
-    """Above the first paragraph, a date line the segmenter would not know as one: ("dateline", fields)."""
-    for k in head:
-        s = lines[k].strip()
-        if len(s) >= PARAGRAPH_MIN_CHARS or s.endswith("。"):
-            return
-        if k in out or not s[:1].isdigit():
-            continue
-        m = _DATE_SECTIONS_RE.match(s)
-        iso = parse_publish_date(m["date"]) if m else parse_publish_date(s) if _DAY_FIRST_LINE_RE.match(s) else None
-        if iso is not None:
-            t = parse_publish_time(s)
-            out[k] = ("dateline", {"publish_date": iso, **({"publish_time": t} if t else {})})
+        elif s[:1].isdigit():
+            d = _DATE_SECTIONS_RE.match(s)
+            iso = parse_publish_date(d["date"]) if d else parse_day_first_date(s)
+            if iso is not None:
+                t = parse_publish_time(s)
+                out[k] = ("dateline", {"publish_date": iso, **({"publish_time": t} if t else {})})
 
 
 def _edition_head(lines: list[str], head: list[int], out: dict[int, tuple[str, dict[str, Any]]]) -> None:
