@@ -447,7 +447,7 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
     anchor = now if behind or last is None else last
     schedule = (Cron(spec.cron, timezone=spec.timezone) if spec.cron is not None
                 else Interval(timedelta(seconds=spec.interval or 0), anchor_date=anchor))
-    runner = Runner(name=name, pause_on_shutdown=True, limit=limit)
+    runner = _runner(Runner, name, limit, lambda: loop.call_soon_threadsafe(on_signal))
     deployment_id = await runner.aadd_flow(
         flow, name=name, schedule=schedule, paused=False, parameters=params,
         description="gonghui ETL on a schedule: new or changed files under the input folder are processed",
@@ -508,6 +508,18 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
         f"{reporter.completed} run(s) completed while serving")
     if failure:
         raise ServeError(failure)
+
+
+def _runner(runner_class: Any, name: str, limit: int, on_term: Callable[[], None]) -> Any:
+    """Prefect's Runner, whose own SIGTERM handler stops serve as ours does. `Runner.start()` installs
+    that handler (`signal.signal(SIGTERM, self.handle_sigterm)`, which calls `sys.exit(0)`) before its
+    first await, and serve puts its loop handler back only after; a SIGTERM in between raised
+    SystemExit inside the runner's task, and asyncio logged "Task exception was never retrieved" with
+    a 40-line traceback after "stopping …" (once in CI, 2026-12-05). Routed here, that signal is the
+    same stop as any other."""
+    runner = runner_class(name=name, pause_on_shutdown=True, limit=limit)
+    runner.handle_sigterm = lambda *_args, **_kwargs: on_term()
+    return runner
 
 
 async def _is_paused(client: Any, deployment_id: Any) -> bool:

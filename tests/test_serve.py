@@ -375,6 +375,38 @@ def test_restart_keeps_history_merges_missed_runs_and_uses_a_given_api(served):
         api.stop()
 
 
+def test_a_sigterm_while_prefects_runner_starts_is_serves_stop():
+    """Prefect's Runner.start() installs its own SIGTERM handler (sys.exit inside a task) before its first
+    await; serve routes that handler to its own stop, so a SIGTERM in that window stops serve like any
+    other, with no SystemExit and no asyncio traceback. Prefect is given an API that does not answer, so
+    start() gets no further than its first connection."""
+    from prefect.runner import Runner
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from gonghui.flows.serve import _runner
+
+    old = signal.getsignal(signal.SIGTERM)
+
+    async def start_then_sigterm() -> tuple[bool, list[str], list[Any]]:
+        loop, stops = asyncio.get_running_loop(), []
+        runner = _runner(Runner, "gonghui-test", 1, lambda: loop.call_soon_threadsafe(stops.append, "stop"))
+        task = asyncio.create_task(runner.start())
+        await asyncio.sleep(0)  # start() has run up to its first await
+        installed = signal.getsignal(signal.SIGTERM) == runner.handle_sigterm
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(0.2)
+        task.cancel()
+        return installed, stops, await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+            installed, stops, outcome = asyncio.run(start_then_sigterm())
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert installed and stops == ["stop"]
+    assert not any(isinstance(o, SystemExit) for o in outcome), outcome
+
+
 def test_catch_up_rule():
     """Behind = no run since the latest due time: for an interval, a run at least one interval ago."""
     now = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
