@@ -510,7 +510,7 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
         raise ServeError(failure)
 
 
-def _runner(runner_class: Any, name: str, limit: int, on_term: Callable[[], None]) -> Any:
+def _runner(runner_class: Any, name: str, limit: int, on_term: Callable[[], object]) -> Any:
     """Prefect's Runner, whose own SIGTERM handler stops serve as ours does. `Runner.start()` installs
     that handler (`signal.signal(SIGTERM, self.handle_sigterm)`, which calls `sys.exit(0)`) before its
     first await, and serve puts its loop handler back only after; a SIGTERM in between raised
