@@ -491,6 +491,13 @@ async def _serve(flow: Any, spec: ScheduleSpec, params: dict[str, Any], name: st
                     await reporter.poll(client)
         finally:
             try:
+                # A stop that came while the runner was still starting (a SIGTERM routed by _runner while
+                # start() connects): let it finish starting (`started` is set last in its __aenter__),
+                # then stop it as usual; astop() refuses a runner not started, and one left starting
+                # would run on until the timeout below.
+                end = loop.time() + STOP_SECONDS
+                while not runner.started and not runner_task.done() and loop.time() < end:
+                    await asyncio.sleep(0.05)
                 if runner.started:
                     # cancels a run in progress; start() then pauses the schedule and returns
                     await asyncio.wait_for(runner.astop(), STOP_SECONDS)
