@@ -431,7 +431,7 @@ def run_pipeline(workers: int | None = None, dask_address: str | None = None, **
         # own. (`gonghui run` starts it before importing Prefect; this is for callers of run_pipeline.)
         from gonghui.apiserver import LocalAPI
 
-        api = LocalAPI().start()  # also sets PREFECT_API_URL in the environment the workers inherit
+        api = LocalAPI(quiet=bool(kwargs.get("quiet"))).start()  # also sets PREFECT_API_URL in the environment the workers inherit
         try:
             api.wait_ready()
             with temporary_settings({PREFECT_API_URL: api.url}):

@@ -80,11 +80,13 @@ class LocalAPI:
     serve`), with Prefect's services and UI, PREFECT_HOME and its database in that folder and its
     output in `home/server.log`; it runs in its own session (a terminal's Ctrl-C reaches `gonghui
     serve`, which stops it in order) and stops itself if its parent dies. `port`: used when free,
-    else a free one is chosen.
+    else a free one is chosen. `quiet` (the ephemeral API of a run without -v): the server's own output
+    goes nowhere; else it shares this process's terminal.
     """
 
-    def __init__(self, home: str | Path | None = None, port: int | None = None) -> None:
+    def __init__(self, home: str | Path | None = None, port: int | None = None, quiet: bool = False) -> None:
         self.home = Path(home) if home is not None else None
+        self.quiet = quiet
         self.port = port if port and _port_is_free(port) else _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.ui_url = f"http://127.0.0.1:{self.port}"
@@ -98,9 +100,14 @@ class LocalAPI:
             # server that died with it left the run hanging ~65 s on connection errors; gonghui run
             # stops it itself, after the run is recorded. It also stops itself if gonghui run dies
             # without doing so (kill -9): no server is left behind with parent 1.
+            # Quiet: nothing of the server reaches the terminal. Stopped while its services were still
+            # starting (a short run on a loaded machine), it logged "Application shutdown failed" and
+            # SQLAlchemy's pool tracebacks after the run's summary (once in a full test run, load 4).
+            out = subprocess.DEVNULL if self.quiet else None
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gonghui.apiserver", str(self.port), str(os.getpid())],
-                env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL, start_new_session=True,
+                env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                start_new_session=True,
             )
         else:
             self.home.mkdir(parents=True, exist_ok=True)

@@ -407,7 +407,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     api = None
     if not os.environ.get("PREFECT_API_URL"):
         # Prefect's local API boots in its own process while this one imports Prefect and the flow.
-        api = LocalAPI().start()
+        api = LocalAPI(quiet=not args.verbose).start()
     summary: dict[str, Any] | None = None
     try:
         from gonghui.flows.pipeline import run_pipeline

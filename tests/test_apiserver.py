@@ -45,3 +45,22 @@ def test_a_server_that_cannot_start_is_a_clear_error(no_api_url):
                 api.wait_ready(timeout=120)
         finally:
             api.stop()
+
+
+def test_a_quiet_servers_output_goes_nowhere(no_api_url):
+    """`gonghui run` without -v: the ephemeral server's stdout and stderr are /dev/null, so what it logs
+    while stopping (a shutdown during its services' start-up, pool tracebacks) never follows the run's
+    summary; with -v (quiet=False) it shares the terminal."""
+    quiet, loud = LocalAPI(quiet=True).start(), None
+    try:
+        assert quiet.process is not None
+        assert [os.readlink(f"/proc/{quiet.process.pid}/fd/{fd}") for fd in (1, 2)] == ["/dev/null"] * 2
+        quiet.stop()
+        loud = LocalAPI(quiet=False).start()
+        assert loud.process is not None
+        assert os.readlink(f"/proc/{loud.process.pid}/fd/2") == os.readlink(f"/proc/{os.getpid()}/fd/2")
+    finally:
+        quiet.stop()
+        if loud is not None:
+            loud.stop()
+
