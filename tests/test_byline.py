@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from gonghui.transforms.byline import (
     NEWS_LEAD_OPENERS,
     WIRE_SOURCES,
+    parse_bracketed_credit,
     parse_byline_line,
     parse_editor_line,
     parse_news_lead,
@@ -117,3 +118,25 @@ def test_outlet_before_the_role_is_not_a_name(line: str, authors: tuple[str, ...
 def test_stationed_reporter_credit_keeps_only_the_name():
     c = split_news_lead("本报讯(本报驻京记者 王某)全国总工会日前召开会议")
     assert c is not None and c[0] is not None and c[0].authors == ("王某",)
+
+
+@pytest.mark.parametrize(("line", "authors", "correspondents", "photographers"), [
+    ("（记者 刘洋）", ("刘洋",), (), ()),
+    ("(本报记者 张三 李四)", ("张三", "李四"), (), ()),
+    ("(总台央视记者 高某 韩某某)", ("高某", "韩某某"), (), ()),  # the outlet before the role word is no name
+    ("（通讯员 李某某）", (), ("李某某",), ()),
+    ("(记者 张三 摄)", (), (), ("张三",)),
+    ("(本报集体通讯员某市机床厂工会)", ("某市机床厂工会",), (), ()),  # a collective correspondent: a group
+])
+def test_a_credit_in_brackets_on_a_line_of_its_own(line: str, authors: tuple[str, ...],
+                                                  correspondents: tuple[str, ...],
+                                                  photographers: tuple[str, ...]) -> None:
+    c = parse_bracketed_credit(line)
+    assert c is not None and (c.authors, c.correspondents, c.photographers) == (authors, correspondents,
+                                                                                photographers)
+
+
+@pytest.mark.parametrize("line", ["(本报记者对此进行了调查采访并写成报道)", "(记者)", "(注:本文有删节)",
+                                  "记者 刘洋", "(记者 刘洋)此后……"])
+def test_not_a_credit_in_brackets(line: str) -> None:
+    assert parse_bracketed_credit(line) is None

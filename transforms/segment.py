@@ -12,6 +12,7 @@ from gonghui.transforms.byline import (
     BYLINE_MARKERS,
     BYLINE_MAX_CHARS,
     Credits,
+    parse_bracketed_credit,
     parse_byline_line,
     parse_editor_line,
     split_news_lead,
@@ -147,8 +148,9 @@ PAGE_LABELS: frozenset[str] = frozenset({
 _BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
 # End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
 _END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
-# A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).
-_END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:集体)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
+# A reporter credited at the end, in brackets, on a line of its own: （记者 刘洋）, (本报记者 张三 李四), (某县融媒
+# 记者 祝某 陈某): byline.parse_bracketed_credit, the one reader of a bracketed credit (the cleaner's trailing
+# credit after a last full stop is read by it too).
 # A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
 _STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
 # A writer credited in brackets under a head: 【撰文:X】, 【文:X】 (X a person or a group, 香港…联盟): a byline.
@@ -640,7 +642,7 @@ def _page_kind(line: str) -> str:
     with evidence around them (see _promote_weak_heads)."""
     if _END_MARK_RE.match(line):
         return "end"
-    if _END_CREDIT_RE.match(line):
+    if parse_bracketed_credit(line) is not None:
         return "end_credit"
     if _STATIONED_BYLINE_RE.match(line) or _BRACKET_CREDIT_RE.match(line):
         return "byline"
@@ -708,7 +710,11 @@ def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
         if _END_MARK_RE.match(line):
             d.editors = d.editors or parse_editor_line(line)
             continue
-        m = _END_CREDIT_RE.match(line) or _STATIONED_BYLINE_RE.match(line)
+        c = parse_bracketed_credit(line)
+        if c is not None:
+            d.credits = d.credits.merge(c)
+            continue
+        m = _STATIONED_BYLINE_RE.match(line)
         if m:
             names = tuple(n for n in re.split(r"[\s、，,]+", m.group(1).strip()) if n)
             d.credits = d.credits.merge(Credits(authors=names))
@@ -1007,7 +1013,7 @@ def _reads_as_page(lines: list[str]) -> bool:
     it (a photo under its column head, 我们伟大的祖国 / caption, over the first story: 人民日报 1951-1955)."""
     leads = [k for k, ln in enumerate(lines) if _starts_lead(ln)]
     ends = [k for k, ln in enumerate(lines[:-1])
-            if k > 0 and (_END_CREDIT_RE.match(ln) or _END_MARK_RE.match(ln) or _is_closing_date(ln))]
+            if k > 0 and (parse_bracketed_credit(ln) is not None or _END_MARK_RE.match(ln) or _is_closing_date(ln))]
     if any(_kind(lines[k + 1]) == "head" for k in ends):
         return True  # an article closed under its text, and a head opens the next one
     anchors = len(leads) + len(ends)
