@@ -218,13 +218,15 @@ def is_photo_credit(line: str) -> bool:
     return bool(c and c.photographers and not c.authors)
 
 
-def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
-    """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (credits, rest of the paragraph); None if no lead."""
+def split_news_lead(paragraph: str) -> tuple[NewsLead, str] | None:
+    """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (the lead: its source, credits…, the rest of the paragraph);
+    None if the paragraph opens with no known lead (NewsLead.known). The caller reads all it needs of the
+    lead from the one parse."""
     p = paragraph.strip()
     lead = parse_news_lead(p) if p.startswith(_NEWS_LEAD_HEADS) else None
     if lead is None or not lead.known:
         return None
-    return lead.credits, p[lead.end:]
+    return lead, p[lead.end:]
 
 
 def starts_news_lead(paragraph: str) -> bool:

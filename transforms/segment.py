@@ -409,12 +409,12 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
         if not line:
             continue
         target = pre if post is None else post
-        lead = split_news_lead(line)
-        if lead is not None:
-            credits, rest = lead
-            d.lead_source = d.lead_source or webpage.lead_source(line)
-            if credits:
-                d.credits = d.credits.merge(credits)
+        split = split_news_lead(line)
+        if split is not None:
+            lead, rest = split
+            d.lead_source = d.lead_source or webpage.news_lead_source(lead)
+            if lead.credits:
+                d.credits = d.credits.merge(lead.credits)
             if rest.strip():
                 target.append(rest.strip())
             continue

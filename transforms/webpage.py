@@ -552,6 +552,15 @@ def lead_source(paragraph: str) -> str | None:
     else:
         lead = byline.parse_news_lead(s)  # 中工网讯, 新华社北京8月16日电: the one lead parser
         src = lead.source if lead else ""
+    return _named_source(src)
+
+
+def news_lead_source(lead: byline.NewsLead) -> str | None:
+    """lead_source of a paragraph whose news lead is already parsed (byline.split_news_lead): 新华社, not 本报."""
+    return _named_source(lead.source)
+
+
+def _named_source(src: str) -> str | None:
     if src in _SELF_REFERENCE or src.startswith(_SELF_REFERENCE):
         return None
     return src or None
