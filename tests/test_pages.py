@@ -314,9 +314,9 @@ def test_running_order_entries_name_their_articles() -> None:
     ("据了解,工会今年将举办技能大赛。", False),
 ])
 def test_older_news_leads(line: str, lead: bool) -> None:
-    from gonghui.transforms.segment import _starts_lead
+    from gonghui.transforms.linekinds import starts_lead
 
-    assert _starts_lead(line) is lead
+    assert starts_lead(line) is lead
 
 
 def test_two_undashed_decks_take_the_title_the_lead_restates() -> None:
