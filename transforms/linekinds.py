@@ -39,8 +39,8 @@ EDITORIAL_LABELS: frozenset[str] = frozenset({
 })
 # A bracketed label alone on its line (【绝活看点】, 【新闻链接】): a box's or column's name. Labels in the
 # real-text dev set run up to 8 characters inside the brackets; 15 leaves room and stays below any
-# headline printed in brackets with its sentence.
-_BRACKET_LABEL_RE = re.compile(r"^[【\[]([^】\]]{1,15})[】\]]$")
+# headline printed in brackets with its sentence. (is_editorial_label's; a page's box label is _BRACKET_LABEL_RE.)
+_EDITORIAL_BRACKET_LABEL_RE = re.compile(r"^[【\[]([^】\]]{1,15})[】\]]$")
 # A decree printed with a law: the issuing body's decree line (中华人民共和国国务院令, 中华人民共和国主席令,
 # 某某省人民政府令) and its number line (第724号), under the law's own headline.
 _DECREE_RE = re.compile(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{0,16}(?:国务院|主席|人民政府|委员会|部|局|署|办公厅)令$")
@@ -178,7 +178,7 @@ def header_dateline(line: str) -> tuple[str | None, str | None, str | None] | No
 def is_editorial_label(line: str) -> bool:
     """A box or column label on a line of its own (核心阅读, 短评, 【绝活看点】), never a headline."""
     s = line.strip().rstrip(":：")
-    return s in EDITORIAL_LABELS or bool(_BRACKET_LABEL_RE.match(s))
+    return s in EDITORIAL_LABELS or bool(_EDITORIAL_BRACKET_LABEL_RE.match(s))
 
 
 def is_decree_line(line: str) -> bool:
