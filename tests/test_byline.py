@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from gonghui.transforms.byline import (
     NEWS_LEAD_OPENERS,
     WIRE_SOURCES,
+    parse_bracketed_credit,
     parse_byline_line,
     parse_editor_line,
     parse_news_lead,
@@ -47,16 +48,19 @@ def test_bare_names_are_short_names_only():
 def test_news_lead():
     got = split_news_lead("本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会干部和志愿者帮助我家")
     assert got is not None
-    credits, rest = got
+    lead, rest = got
+    assert lead.source == "本报" and lead.known
+    credits = lead.credits
     assert credits is not None
     assert credits.authors == ("马学礼",) and credits.correspondents == ("胡相宁", "顾娟")
     assert rest == "“工会干部和志愿者帮助我家"
     assert split_news_lead("本报记者日前获悉") is None
     # a paper's own dateline ending in 讯 is a news lead like one ending in 电
     got = split_news_lead("本报北京12月31日讯(记者 张三)全国总工会日前召开会议")
-    assert got is not None and got[0] is not None and got[0].authors == ("张三",)
-    assert got[1] == "全国总工会日前召开会议"
-    assert split_news_lead("本报北京1月7日电 记者从全国总工会获悉") == (None, "记者从全国总工会获悉")
+    assert got is not None and got[0].credits is not None and got[0].credits.authors == ("张三",)
+    assert (got[0].dateline, got[1]) == ("北京12月31日", "全国总工会日前召开会议")
+    got = split_news_lead("本报北京1月7日电 记者从全国总工会获悉")
+    assert got is not None and (got[0].credits, got[1]) == (None, "记者从全国总工会获悉")
 
 
 def test_editor_line():
@@ -79,7 +83,10 @@ def test_lead_tests_agree_with_the_one_lead_parser(text: str) -> None:
     lead = parse_news_lead(text.strip())
     known = lead is not None and lead.known
     assert starts_news_lead(text) == known
-    assert (split_news_lead(text) is None) == (not known)
+    split = split_news_lead(text)
+    assert (split is None) == (not known)
+    if split is not None:  # the lead it returns is the one parse's
+        assert split[0] == lead and split[1] == text.strip()[split[0].end:]
     if lead is not None:  # the opener names its reporter, and the report's text follows it
         assert text.strip().startswith(lead.source) and lead.end <= len(text.strip())
 
@@ -116,4 +123,26 @@ def test_outlet_before_the_role_is_not_a_name(line: str, authors: tuple[str, ...
 
 def test_stationed_reporter_credit_keeps_only_the_name():
     c = split_news_lead("本报讯(本报驻京记者 王某)全国总工会日前召开会议")
-    assert c is not None and c[0] is not None and c[0].authors == ("王某",)
+    assert c is not None and c[0].credits is not None and c[0].credits.authors == ("王某",)
+
+
+@pytest.mark.parametrize(("line", "authors", "correspondents", "photographers"), [
+    ("（记者 刘洋）", ("刘洋",), (), ()),
+    ("(本报记者 张三 李四)", ("张三", "李四"), (), ()),
+    ("(总台央视记者 高某 韩某某)", ("高某", "韩某某"), (), ()),  # the outlet before the role word is no name
+    ("（通讯员 李某某）", (), ("李某某",), ()),
+    ("(记者 张三 摄)", (), (), ("张三",)),
+    ("(本报集体通讯员某市机床厂工会)", ("某市机床厂工会",), (), ()),  # a collective correspondent: a group
+])
+def test_a_credit_in_brackets_on_a_line_of_its_own(line: str, authors: tuple[str, ...],
+                                                  correspondents: tuple[str, ...],
+                                                  photographers: tuple[str, ...]) -> None:
+    c = parse_bracketed_credit(line)
+    assert c is not None and (c.authors, c.correspondents, c.photographers) == (authors, correspondents,
+                                                                                photographers)
+
+
+@pytest.mark.parametrize("line", ["(本报记者对此进行了调查采访并写成报道)", "(记者)", "(注:本文有删节)",
+                                  "记者 刘洋", "(记者 刘洋)此后……"])
+def test_not_a_credit_in_brackets(line: str) -> None:
+    assert parse_bracketed_credit(line) is None

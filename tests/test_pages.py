@@ -251,6 +251,28 @@ def test_a_closing_date_or_a_collective_credit_ends_an_article() -> None:
     assert "一九五三年五月二日" in arts[0].body and arts[1].authors == ("鞍钢工人报编辑部",)
 
 
+def test_an_end_credit_naming_the_outlet_before_the_role_ends_an_article() -> None:
+    """(某县融媒记者 X Y) under a report's text is its end credit as (记者 X) is: one reader of a credit in
+    brackets (byline.parse_bracketed_credit) knows the outlet before the role word, so the head under it opens
+    the next article and the names are the report's reporters (the outlet is none of them); a correspondent
+    stays a correspondent."""
+    arts = _page("\n".join([
+        "2024年6月3日某县日报 第2版",
+        "某县总工会为户外劳动者送清凉", "本报讯(记者 王某某)近日,某县总工会走访环卫、快递等一线岗位,送去防暑用品。",
+        "活动覆盖全县十二个乡镇。",
+        "某县户外劳动者服务站投入使用", "本报讯 服务站设在县城主干道旁,配有饮水机、微波炉和休息座椅。",
+        "站点全天开放,已接待劳动者三百余人次。",
+        "(某县融媒记者 祝某某 陈某某)",
+        "某县举办职工技能竞赛", "竞赛设焊工、电工两个工种,共有八十名职工参赛。",
+        "（通讯员 李某某）",
+        "某县职工书屋上新", "职工书屋新添图书两千册,供职工免费借阅。"]))
+    assert [a.title for a in arts] == ["某县总工会为户外劳动者送清凉", "某县户外劳动者服务站投入使用",
+                                       "某县举办职工技能竞赛", "某县职工书屋上新"]
+    assert [a.metadata_origin["split_reason"] for a in arts[2:]] == ["after_end_mark", "after_end_mark"]
+    assert arts[1].authors == ("祝某某", "陈某某") and "融媒" not in arts[1].body
+    assert arts[2].correspondents == ("李某某",) and not arts[2].authors
+
+
 def test_a_long_paragraph_ending_in_a_colon_is_text() -> None:
     """同志们: is a speech's address (a label); a long paragraph that leads into a quotation with a colon is
     text, and a news lead when it opens with one."""
@@ -292,9 +314,9 @@ def test_running_order_entries_name_their_articles() -> None:
     ("据了解,工会今年将举办技能大赛。", False),
 ])
 def test_older_news_leads(line: str, lead: bool) -> None:
-    from gonghui.transforms.segment import _starts_lead
+    from gonghui.transforms.linekinds import starts_lead
 
-    assert _starts_lead(line) is lead
+    assert starts_lead(line) is lead
 
 
 def test_two_undashed_decks_take_the_title_the_lead_restates() -> None:

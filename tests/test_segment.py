@@ -259,3 +259,13 @@ def test_one_article_head_block_of_three_decks(header: str) -> None:
 def test_a_second_short_line_without_evidence_is_no_deck() -> None:
     (a,) = segment_document(_doc("做好困难职工两节送温暖工作\n一线见闻\n全国总工会日前发出通知,要求各级工会做好工作。"))
     assert (a.kicker, a.title) == (None, "做好困难职工两节送温暖工作")
+
+
+@pytest.mark.parametrize("label", ["[绝活看点]", "【绝活看点】"])
+def test_a_bracketed_column_label_over_the_head_is_the_banner(label: str) -> None:
+    """A column's name in brackets above a one-article head is its banner (栏目), in 【】 or in []: the label
+    pattern for that (linekinds._EDITORIAL_BRACKET_LABEL_RE) was shadowed by the page's 【】-only one of the
+    same name until they were told apart, and a [] label was read as the head's kicker (引题)."""
+    text = f"{label}\n某厂焊工练就绝活\n本报记者 张三\n某厂焊工李某某苦练十年,练就了一手仰焊绝活。\n他带出的徒弟已有二十多人。\n"
+    arts = segment_document(_doc(text))
+    assert [(a.title, a.section_banner, a.authors) for a in arts] == [("某厂焊工练就绝活", "绝活看点", ("张三",))]

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from gonghui.transforms import webpage
+from gonghui.transforms import byline, webpage
 from gonghui.transforms.clean import clean_document
 from gonghui.transforms.segment import segment_document
 
@@ -139,6 +139,21 @@ def test_forum_post_line_and_footer():
 ])
 def test_lead_source(para, src):  # type: ignore[no-untyped-def]
     assert webpage.lead_source(para) == src
+
+
+@pytest.mark.parametrize(("para", "src"), [
+    ("新华社北京8月16日电(记者 王伟)全国总工会……", "新华社"),
+    ("中新社香港5月1日电 工会联合会……", "中新社"),
+    ("本报讯(记者张三)近日……", None),
+    ("本报北京12月31日讯(记者 张三)全国总工会……", None),
+    ("  人民网北京3月2日电 某市总工会……", "人民网"),
+])
+def test_a_parsed_lead_names_the_source_lead_source_names(para: str, src: str | None) -> None:
+    """segment strips a known lead with byline.split_news_lead and names its source from that one parse
+    (news_lead_source): the same source lead_source reads from the paragraph."""
+    split = byline.split_news_lead(para)
+    assert split is not None
+    assert webpage.news_lead_source(split[0]) == webpage.lead_source(para) == src
 
 
 def test_info_line_scan_is_linear():

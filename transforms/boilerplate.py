@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gonghui.transforms import webpage
-from gonghui.transforms.byline import parse_credits
+from gonghui.transforms.byline import BRACKETED_CREDIT, parse_credits
 from gonghui.transforms.normalize import normalize_text, only_spaces_to_tidy
 from gonghui.transforms.records import BoilerplateHit
 
@@ -84,11 +84,10 @@ _EDITOR_TAIL_RE = re.compile(
 )
 
 # --- a reporter credited at the end of the last paragraph: …传递温暖与关爱。(某县融媒记者 祝某 陈某) ------------
-# Mainland news closes a report so (the credit after the final full stop, in brackets); the outlet before the
-# role word is read by byline.parse_credits. Whole-line credits are the page splitter's end marks
-# (segment._END_CREDIT_RE) and stay for it.
-_TRAILING_CREDIT_RE = re.compile(
-    r"(?<=[。！？!?”」』])\s*[(（](?P<credit>[^()（）]{0,12}?(?:记者|通讯员)[^()（）]{1,30})[)）]\s*$")
+# Mainland news closes a report so (the credit after the final full stop, in brackets: byline.BRACKETED_CREDIT,
+# read by byline.parse_credits). Whole-line credits are the page splitter's end marks (byline.parse_bracketed_
+# credit, in segment) and stay for it.
+_TRAILING_CREDIT_RE = re.compile(rf"(?<=[。！？!?”」』])\s*{BRACKETED_CREDIT}\s*$")
 
 
 def trailing_credit(line: str) -> tuple[dict[str, Any], str] | None:

@@ -11,6 +11,10 @@ AUTHOR_ROLES: tuple[str, ...] = ("本报特约记者", "本报实习记者", "�
                                  "实习记者", "见习记者", "首席记者", "记者", "本报评论员", "评论员", "作者",
                                  "撰文")
 CORRESPONDENT_ROLES: tuple[str, ...] = ("本报通讯员", "特约通讯员", "通讯员")
+# A collective correspondent (集体通讯员): a work unit's newsroom credited as one correspondent on the 1950s
+# pages ((本报集体通讯员鞍钢工人报编辑部): tests/fixtures/realpages). What follows it names a group, not a person,
+# and the group signs the report as its writer (an author).
+COLLECTIVE_ROLES: tuple[str, ...] = ("本报集体通讯员", "集体通讯员")
 PHOTO_ROLES: tuple[str, ...] = ("摄影", "摄")  # as a trailing mark: 王伟伟 摄
 EDITOR_ROLES: tuple[str, ...] = ("责任编辑", "责编", "编辑", "校对")
 # Openers of a news lead that carry the credits in parentheses: 本报讯(记者马学礼 通讯员胡相宁)
@@ -26,6 +30,12 @@ DISTRIBUTED_BY: tuple[str, ...] = ("社发", "网发", "台发", "报发")
 BYLINE_MARKERS = "■□◆●▲"
 # Longest byline line: four names with roles fit well under 40 characters.
 BYLINE_MAX_CHARS = 40
+# A reporter credited in brackets, as a report closes: (记者 刘洋), (本报记者 张三 李四), (某县融媒记者 祝某 陈某),
+# (本报集体通讯员…). The role word stands within the first 12 characters (an outlet or post written onto it:
+# 中央广播电视总台央视 is 10), the names after it take at most 30; parse_credits reads what the brackets hold. A
+# whole line so is a page's end credit (parse_bracketed_credit); after a report's last full stop, the
+# cleaner's trailing credit (boilerplate.trailing_credit).
+BRACKETED_CREDIT = r"[(（](?P<credit>[^()（）]{0,12}?(?:记者|通讯员)[^()（）]{1,30})[)）]"
 
 # A Chinese personal name: 2-4 ideographs (surname + given name; compound surnames reach 4),
 # or a transliterated name with a middle dot (买买提·艾力).
@@ -34,7 +44,10 @@ NAME_RE = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
 # Without a role word or marker only 2-3 ideographs per name: most Chinese names, while 4-character
 # phrases (灾后清淤 重建家园) are the stuff of headlines.
 _BARE_NAME_RE = re.compile(rf"[{_HAN}]{{2,3}}|[{_HAN}]{{1,6}}[·•][{_HAN}]{{1,8}}")
-_ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES, key=len, reverse=True))
+# A group's name after a collective role: 2-16 ideographs (鞍钢工人报编辑部 is 8; the brackets hold 30 at most).
+_GROUP_NAME_RE = re.compile(rf"[{_HAN}]{{2,16}}")
+_ROLE_ALT = "|".join(re.escape(r) for r in sorted(AUTHOR_ROLES + CORRESPONDENT_ROLES + COLLECTIVE_ROLES,
+                                                  key=len, reverse=True))
 _ROLE_RE = re.compile(rf"({_ROLE_ALT})[:：]?")
 _OUTLET_ROLE_RE = re.compile(
     rf"^[{_HAN}]{{1,8}}(?:{'|'.join(OUTLET_SUFFIXES)})(?:{'|'.join(AUTHOR_ROLES + CORRESPONDENT_ROLES)})\s*[{_HAN}]")
@@ -142,11 +155,20 @@ def parse_credits(text: str, *, default_role: str = "author") -> Credits | None:
             role = "correspondent"
             roles.append(part)
             continue
+        if part.rstrip(":：") in COLLECTIVE_ROLES:
+            role = "collective"
+            roles.append(part)
+            continue
         for tok in _SEP_RE.split(part.strip()):
             if not tok:
                 continue
             if tok.endswith(DISTRIBUTED_BY):
                 continue  # 新华社发 (记者张三摄): who distributed the picture, not a name
+            if role == "collective":
+                if not _GROUP_NAME_RE.fullmatch(tok):
+                    return None
+                groups["author"].append(tok)
+                continue
             if not is_name(tok):
                 return None
             groups[role].append(tok)
@@ -181,18 +203,30 @@ def parse_byline_line(line: str, *, allow_bare_names: bool = False) -> Credits |
     return parse_credits(s)
 
 
+_BRACKETED_CREDIT_LINE_RE = re.compile(rf"^{BRACKETED_CREDIT}$")
+
+
+def parse_bracketed_credit(line: str) -> Credits | None:
+    """A whole line that is a credit in brackets: (记者 刘洋), (总台央视记者 高某 韩某某), (通讯员 李某) -> its
+    credits; None for any other line (a note in brackets, a role word with no names after it)."""
+    m = _BRACKETED_CREDIT_LINE_RE.match(line.strip())
+    return parse_credits(m["credit"]) if m else None
+
+
 def is_photo_credit(line: str) -> bool:
     c = parse_byline_line(line)
     return bool(c and c.photographers and not c.authors)
 
 
-def split_news_lead(paragraph: str) -> tuple[Credits | None, str] | None:
-    """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (credits, rest of the paragraph); None if no lead."""
+def split_news_lead(paragraph: str) -> tuple[NewsLead, str] | None:
+    """`本报讯(记者马学礼 通讯员胡相宁 顾娟)“工会…` -> (the lead: its source, credits…, the rest of the paragraph);
+    None if the paragraph opens with no known lead (NewsLead.known). The caller reads all it needs of the
+    lead from the one parse."""
     p = paragraph.strip()
     lead = parse_news_lead(p) if p.startswith(_NEWS_LEAD_HEADS) else None
     if lead is None or not lead.known:
         return None
-    return lead.credits, p[lead.end:]
+    return lead, p[lead.end:]
 
 
 def starts_news_lead(paragraph: str) -> bool:

@@ -10,12 +10,11 @@ from datetime import date
 from gonghui.transforms import webpage
 from gonghui.transforms.byline import (
     BYLINE_MARKERS,
-    BYLINE_MAX_CHARS,
     Credits,
+    parse_bracketed_credit,
     parse_byline_line,
     parse_editor_line,
     split_news_lead,
-    starts_news_lead,
 )
 from gonghui.transforms.dates import (
     invalid_date_text,
@@ -31,27 +30,37 @@ from gonghui.transforms.formats import (
     PLAIN,
     detect_format,
 )
+from gonghui.transforms.linekinds import (
+    END_MARK_RE,
+    HAN_RE,
+    HEADLINE_MAX_CHARS,
+    KICKER_MAX_CHARS,
+    KICKER_TAIL,
+    LETTER_RE,
+    PLAIN_TITLE_MAX_CHARS,
+    STATIONED_BYLINE_RE,
+    clean_source,
+    ends_sentence,
+    header_dateline,
+    is_closing_date,
+    is_decree_line,
+    is_editorial_label,
+    is_headline,
+    is_numbered_heading,
+    line_kind,
+    page_line_kind,
+    paren_date,
+    role_byline,
+    starts_lead,
+    strip_marker,
+)
 from gonghui.transforms.manifest import ManifestRow
-from gonghui.transforms.paragraphs import OPENING_HEADLINE_MAX_CHARS
 from gonghui.transforms.pathmeta import date_from_path, parse_epaper_header
 from gonghui.transforms.records import Article, CleanDoc
 from gonghui.transforms.regions import home_region, province_of
 
-# --- layout vocabulary and thresholds -------------------------------------------------------------
-# Characters that end a sentence; a headline never contains the first group, a paragraph that ends
-# with none of SENTENCE_END was cut mid-sentence (newspaper column jump).
-SENTENCE_PUNCT = "。!?;！？；"
-SENTENCE_END = "。!?;！？；…”’」』:：)）"
-KICKER_TAIL = "——"  # 引题 often ends with a dash leading into the main title
+# --- layout vocabulary and thresholds (a line's own kind: transforms.linekinds) -----------------------------
 SUBTITLE_HEAD = "——"  # 副题 starts with one
-# Headlines, kickers and section heads in the samples run up to 37 characters; body paragraphs
-# without a full stop are rarely that short.
-HEADLINE_MAX_CHARS = 40
-# A kicker that ends in —— may be a whole clause (001's is 44 characters).
-KICKER_MAX_CHARS = 60
-# Numbered section heads (6 第五届…, 8“建功…) are long, up to 45 characters in the samples.
-NUMBERED_HEADING_MAX_CHARS = 60
-_NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?![\d年月日.%,、:：\-])\s*\S")
 # A kicker and a title flattened onto one line by text extraction (源头维护 参与治理 暖心服务 莱钢…):
 # single-deck titles in the samples are at most 22 characters, so a spaced head this long is two decks.
 TWO_DECK_MIN_CHARS = 24
@@ -74,44 +83,16 @@ SCENE_CAPTION_MAX_CHARS = 120
 # The reading tip box (阅读提示) printed with a page article is a summary, not body text.
 # 核心阅读 is a national daily's standard summary box printed after the head block: the same kind of box.
 READING_TIP_HEADS: tuple[str, ...] = ("阅读提示", "核心提示", "编者按", "核心阅读")
-# Editorial furniture printed on a line of its own above or inside an article: a column or box label,
-# never a headline (issue 18: 核心阅读, 编者按, 短评, 链接, 相关阅读 and their common variants). Above the
-# headline a label names the column: it becomes the section banner (栏目).
-EDITORIAL_LABELS: frozenset[str] = frozenset({
-    "核心阅读", "核心提示", "阅读提示", "编者按", "编后", "编后语", "短评", "链接", "相关链接", "新闻链接",
-    "背景链接", "知识链接", "相关阅读", "延伸阅读", "相关新闻", "记者手记", "评论员文章",
-})
-# A bracketed label alone on its line (【绝活看点】, 【新闻链接】): a box's or column's name. Labels in the
-# real-text dev set run up to 8 characters inside the brackets; 15 leaves room and stays below any
-# headline printed in brackets with its sentence.
-_BRACKET_LABEL_RE = re.compile(r"^[【\[]([^】\]]{1,15})[】\]]$")
-# A decree printed with a law: the issuing body's decree line (中华人民共和国国务院令, 中华人民共和国主席令,
-# 某某省人民政府令) and its number line (第724号), under the law's own headline.
-_DECREE_RE = re.compile(r"^(?:中华人民共和国)?[\u4e00-\u9fff]{0,16}(?:国务院|主席|人民政府|委员会|部|局|署|办公厅)令$")
-_DECREE_NO_RE = re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百千零〇]+\s*号$")
 # Labels and decree lines are looked for among the first lines of a one-article file only.
 HEAD_FURNITURE_MAX_LINES = 4
 # Evidence needed to stitch a column-jump fragment to a dangling article: the join must form a
 # string of at least this many characters that occurs elsewhere in the document (市北+供电公司).
 MIN_JOIN_EVIDENCE = 4
 _JOIN_WINDOW = 6
-# First line of an unknown layout taken as its title when it is no longer than this.
-PLAIN_TITLE_MAX_CHARS = OPENING_HEADLINE_MAX_CHARS
-_HEADER_DATELINE_RE = re.compile(
-    r"^(?:(?:发布|发表|更新)?(?:时间|日期)[:：]\s*)?(\d{4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?)\s*"
-    r"(\d{1,2}[:：]\d{2}(?::\d{2})?)?\s*(?:来源[:：]\s*(?P<src>[^\s]+))?"
-)
 # the value after 来源:, unless it is the next label (来源: 时间:2018-07-06: an empty source)
 _SOURCE_RE = re.compile(r"来源[:：]\s*(?![^\s:：]{1,6}[:：])(\S+)")
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-# A headline in Latin script stands over Chinese text too (an English column's name: "Vigil").
-_LETTER_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-# The same tests as `any(c in s for c in SENTENCE_PUNCT)` / `any(m in s for m in CAPTION_MARKERS)`,
-# in one scan each (they run for every line of every document).
-_SENTENCE_PUNCT_RE = re.compile("[" + re.escape(SENTENCE_PUNCT) + "]")
+# The same test as `any(m in s for m in CAPTION_MARKERS)`, in one scan (it runs for every body line).
 _CAPTION_MARKER_RE = re.compile("|".join(re.escape(m) for m in CAPTION_MARKERS))
-# No head (headline or kicker) is longer than this: a longer line is body text without a closer look.
-_HEAD_MAX_CHARS = max(HEADLINE_MAX_CHARS, KICKER_MAX_CHARS)
 
 HEADER = "header"
 TRAILER = "trailer"
@@ -138,114 +119,13 @@ FLAG_BAD_DATE = "invalid_publish_date"
 DATE_LINE_MAX_CHARS = 40
 FLAG_PICTURE_NOTE = "picture_note"  # the page printed （附图片N张） by the head: the picture is not in the text
 
-# --- page evidence (issue 21): what a printed page shows about where its articles begin and end ---------
-# Box labels and column labels printed over a box or a comment inside an article: never a headline.
-PAGE_LABELS: frozenset[str] = frozenset({
-    "核心阅读", "阅读提示", "核心提示", "编者按", "编后", "前言", "短评", "链接", "相关链接", "新闻链接",
-    "背景链接", "记者手记", "小资料", "延伸阅读"})
-# 【…】 alone on a line is a label (【链接】, 【记者手记】); a headline that opens with one has more after it.
-_BRACKET_LABEL_RE = re.compile(r"^【[^】]{1,12}】$")
-# End marks close an article: （完）, （责任编辑：X）, （编辑：X）; what follows starts a new one.
-_END_MARK_RE = re.compile(r"^[（(](?:完|终|责任编辑[:：][^()（）]{1,20}|责编[:：][^()（）]{1,20}|编辑[:：][^()（）]{1,20})[)）]$")
-# A reporter credited at the end, in brackets: （记者 刘洋）, (本报记者 张三 李四).
-_END_CREDIT_RE = re.compile(r"^[（(](?:本报)?(?:集体)?(?:记者|通讯员)\s*([^()（）]{2,30})[)）]$")
-# A byline of a reporter stationed abroad or in a province: 本报驻南非记者温宪, 本报驻京记者 王明.
-_STATIONED_BYLINE_RE = re.compile(r"^本报驻[^\s记]{1,8}记者\s*([^\s，,、]{2,4}(?:[\s、，,]+[^\s，,、]{2,4})*)$")
-# A writer credited in brackets under a head: 【撰文:X】, 【文:X】 (X a person or a group, 香港…联盟): a byline.
-_BRACKET_CREDIT_RE = re.compile(r"^【(?:撰文|文|作者|撰稿)[:：][^】]{1,30}】$")
+# --- page evidence (issue 21; the lines' own kinds: linekinds.page_line_kind) ---------------------------------
 # （附图片1张）: older pages note the picture printed with a story, by its head or its dateline.
 _PICTURE_NOTE_RE = re.compile(r"\s*[（(]附(?:图片|照片|图)\s*[0-9一二三四五六七八九十]+\s*[张幅][)）]")
-# A date alone in brackets under a head: (一九九八年一月一日), (1998年1月1日).
-_PAREN_DATE_RE = re.compile(r"^[（(]([^()（）]{6,20})[)）]$")
-# List items and table rows are body text on a page, never heads: 1. X, 2) X, (3) X, 三、X, · X, 4 X, | a | b |.
-_LIST_ITEM_RE = re.compile(r"^(?:[(（]?\d{1,2}[.、)）]|\d{1,2}\s|[一二三四五六七八九十]{1,3}、|[·•]|\|.*\|$)")
-# Nor are: a line wholly in brackets (a note: (本文原载于…)), a quotation marked > , a line holding a pipe
-# (a site's column label 博客 | X: headlines never use one), a picture source (照片来源:X, 制图来源:X), a
-# picture's label or credit under a head (周庭Facebook相片, 有线新闻影片截图, 资料图片, 《众新闻》制图, 图:X,
-# …照片由笔者提供, a caption closed by its credit: …(曾港深摄)), a note set in *…* (*编按:原文刊于…*).
-_NOTE_LINE_RE = re.compile(r"^(?:[(（][^()（）]*[)）]$|>|.*\|)|^(?:照片|图片|相片|制图|资料)来源[:：]"
-                           r"|^.{0,30}(?:相片|照片|图片|截图|资料图|制图)$|^图[:：]\S{1,20}$"
-                           r"|^.{0,40}(?:照片|图片|相片)由.{1,12}提供$|[(（][^()（）]{1,12}摄[)）]$|^\*.+\*$")
-# A line ending in a comma or enumeration comma is a clause cut off (a verse line, a list), never a head.
-CLAUSE_TAIL = ",，、"
 # Lines at the top of a page searched for its header (a header is printed above every article).
 PAGE_HEADER_SCAN_LINES = 3
-# A speech's opening address is short: 尊敬的主席先生、各位代表、女士们、先生们: is 21 characters, and a few more
-# leave room for a longer roll of addressees; the real colon-ended paragraph that led into a quotation had 200.
-ADDRESS_MAX_CHARS = 24
-# A document printed on a page (a notice, a decision) closes with its date on a line of its own, under its
-# text: what follows is the next article (人民日报 1950, tests/fixtures/realpages).
-_DATE_NUM = "0-9０-９〇○零一二三四五六七八九十"
-_CLOSING_DATE_RE = re.compile(rf"[{_DATE_NUM}]{{2,4}}年[{_DATE_NUM}]{{1,2}}月[{_DATE_NUM}]{{1,3}}[日号]")
 # A page's top item above the first story's head block: at least its head and one line of text.
 TOP_ITEM_MIN_LINES = 2
-
-
-# --- line classification ---------------------------------------------------------------------------
-# Older pages print a story's dispatch line in brackets (【新华社重庆十四日电】拉萨讯:…, 【本报讯】) or retell a
-# wire's story (据新华社柏林17日电 …): the same news lead as 新华社北京X日电 (人民日报 1950-1956, the real pages
-# in tests/fixtures/realpages). A bracket holds a dispatch line of any agency (…社, the paper: 本报, 本刊) or radio
-# station (…电台), its place and day, then 电/讯/广播: 参考消息 prints the foreign wires' and radios' so
-# (【路透社北京12日电】, 【合众国际社东京12日电】, 【日本广播协会电台16日广播】).
-_BRACKETED_LEAD_RE = re.compile(r"^【(?:[\u4e00-\u9fff]{1,10}(?:社|电台)|本报|本刊)[^】]{0,14}?(?:日电|日讯|讯|日广播)】")
-LEAD_RETOLD_PREFIX = "据"
-
-
-def _starts_lead(line: str) -> bool:
-    """starts_news_lead, and the older forms of the same lead: bracketed, or retold (据…)."""
-    if starts_news_lead(line):
-        return True
-    if line.startswith("【"):
-        return bool(_BRACKETED_LEAD_RE.match(line))
-    return line.startswith(LEAD_RETOLD_PREFIX) and starts_news_lead(line[len(LEAD_RETOLD_PREFIX):])
-
-
-def _strip_marker(line: str) -> str:
-    return line.lstrip(BYLINE_MARKERS).strip()
-
-
-def _ends_sentence(text: str) -> bool:
-    return bool(text) and text.rstrip()[-1] in SENTENCE_END
-
-
-def is_headline(line: str) -> bool:
-    """Short, no sentence punctuation: a headline, kicker, banner or section head."""
-    s = line.lstrip(BYLINE_MARKERS).strip()  # _strip_marker, inlined: this runs for every line
-    if not s or len(s) > _HEAD_MAX_CHARS or not _HAN_RE.search(s) or _SENTENCE_PUNCT_RE.search(s):
-        return False
-    if _starts_lead(s) or s.endswith("…"):
-        return False
-    if s.endswith(KICKER_TAIL):
-        return len(s) <= KICKER_MAX_CHARS
-    return len(s) <= HEADLINE_MAX_CHARS
-
-
-def _is_numbered_heading(line: str) -> bool:
-    return (len(line) <= NUMBERED_HEADING_MAX_CHARS and bool(_NUMBERED_HEADING_RE.match(line))
-            and not _SENTENCE_PUNCT_RE.search(line))
-
-
-def _role_byline(line: str) -> Credits | None:
-    """A byline with a role word or marker (本报记者 X, X 摄, ■ X Y), never a bare name line.
-
-    `line` is stripped: a longer one is no byline without a call (this runs for every line)."""
-    if len(line) > BYLINE_MAX_CHARS:
-        return None
-    c = parse_byline_line(line)
-    return c if c else None
-
-
-def _kind(line: str) -> str:
-    if _starts_lead(line):
-        return "lead"
-    c = _role_byline(line)
-    if c is not None:
-        return "photo" if c.photographers and not c.authors else "byline"
-    if _header_dateline(line) is not None:
-        return "dateline"
-    if is_headline(line):
-        return "head"
-    return "body"
 
 
 # --- drafts -------------------------------------------------------------------------------------------
@@ -278,7 +158,7 @@ def _apply_head(d: _Draft, run: list[str], *, known_title: str | None = None, tw
     """Assign a run of head lines to banner / kicker / title / subtitle (and a trailing byline).
 
     `two_deck`: a long spaced title may be a kicker and a title flattened onto one line (print heads); a
-    page passes False for a web-style headline (see _is_weak_head), which in parts is one headline.
+    page passes False for a web-style headline (see linekinds._is_weak_head), which in parts is one headline.
     `three_deck`: a page's head block of three or more decks with no —— marks is 引题 / 主题 / 副题 (see
     _undashed_decks)."""
     lines = list(run)
@@ -370,7 +250,7 @@ def _flattened_decks(line: str) -> tuple[str, str] | None:
         return None
     parts = line.split()
     kick, title = parts[:-1], parts[-1]
-    if not all(_HAN_RE.search(p) for p in parts):
+    if not all(HAN_RE.search(p) for p in parts):
         return None
     parallel = len({len(p) for p in kick}) == 1 and len(kick[0]) <= SLOGAN_MAX_CHARS and len(title) > len(kick[0])
     if len(kick) == 1 or parallel:
@@ -407,16 +287,16 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
         if not line:
             continue
         target = pre if post is None else post
-        lead = split_news_lead(line)
-        if lead is not None:
-            credits, rest = lead
-            d.lead_source = d.lead_source or webpage.lead_source(line)
-            if credits:
-                d.credits = d.credits.merge(credits)
+        split = split_news_lead(line)
+        if split is not None:
+            lead, rest = split
+            d.lead_source = d.lead_source or webpage.news_lead_source(lead)
+            if lead.credits:
+                d.credits = d.credits.merge(lead.credits)
             if rest.strip():
                 target.append(rest.strip())
             continue
-        c = _role_byline(line)
+        c = role_byline(line)
         if c is not None and not (line[0] in BYLINE_MARKERS and not c.authors and not c.photographers):
             is_photo = bool(c.photographers) and not c.authors
             if line[0] in BYLINE_MARKERS and (pre or post):
@@ -432,17 +312,17 @@ def _fill_body(d: _Draft, lines: list[str], doc_captions: frozenset[str]) -> Non
             continue
         last = idx == len(lines) - 1
         if line[0] in BYLINE_MARKERS:
-            line = _strip_marker(line)
+            line = strip_marker(line)
             d.headings.append(line)
             headings.add(line)
-        elif not last and (is_headline(line) or _is_numbered_heading(line)):
+        elif not last and (is_headline(line) or is_numbered_heading(line)):
             d.headings.append(line)
             headings.add(line)
         target.append(line)
     body = pre
     if post:
         body = list(post)
-        if pre and not _ends_sentence(body[-1]) and pre[0] not in headings:
+        if pre and not ends_sentence(body[-1]) and pre[0] not in headings:
             body[-1] = body[-1] + pre[0]
             body.extend(pre[1:])
         else:
@@ -454,7 +334,7 @@ def _rejoin_columns(paras: list[str], headings: set[str]) -> list[str]:
     """Join a long paragraph cut mid-sentence with the paragraph after it (a column break)."""
     out: list[str] = []
     for p in paras:
-        if (out and out[-1] not in headings and p not in headings and not _ends_sentence(out[-1])
+        if (out and out[-1] not in headings and p not in headings and not ends_sentence(out[-1])
                 and len(out[-1]) > HEADLINE_MAX_CHARS):
             out[-1] = out[-1] + p
         else:
@@ -462,25 +342,12 @@ def _rejoin_columns(paras: list[str], headings: set[str]) -> list[str]:
     return out
 
 
-def _header_dateline(line: str) -> tuple[str | None, str | None, str | None] | None:
-    if len(line) > KICKER_MAX_CHARS or "。" in line:
-        return None
-    m = _HEADER_DATELINE_RE.match(line)
-    if not m:
-        return None
-    iso = parse_publish_date(m.group(1))
-    if iso is None:
-        return None
-    src = m.group("src")
-    return iso, parse_publish_time(m.group(2)) if m.group(2) else None, _clean_source(src)
-
-
 def _is_plain_title(line: str) -> bool:
     """The opening line of a one-article text file: a headline unless it reads as a paragraph. Headlines
     may end in ? or ! or a closing quote (a question or a quotation as headline: 43 and 59 of the 896 real
     Hong Kong headlines), never in a full stop; they run longer than a print head (up to 59 characters
     there; PLAIN_TITLE_MAX_CHARS leaves room)."""
-    return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(_LETTER_RE.search(line)) and line[-1] not in "。;；"
+    return len(line) <= PLAIN_TITLE_MAX_CHARS and bool(LETTER_RE.search(line)) and line[-1] not in "。;；"
 
 
 def _print_head_block(lines: list[str]) -> bool:
@@ -492,10 +359,10 @@ def _print_head_block(lines: list[str]) -> bool:
         return False
     if lines[1].startswith(SUBTITLE_HEAD) or is_editorial_label(lines[0]) or is_editorial_label(lines[1]):
         return False
-    if _kind(lines[0]) != "head" or _kind(lines[1]) != "head":
+    if line_kind(lines[0]) != "head" or line_kind(lines[1]) != "head":
         return False
     nxt = lines[2]
-    return (nxt.startswith(SUBTITLE_HEAD) and is_headline(nxt)) or _kind(nxt) in ("lead", "byline")
+    return (nxt.startswith(SUBTITLE_HEAD) and is_headline(nxt)) or line_kind(nxt) in ("lead", "byline")
 
 
 def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
@@ -508,13 +375,13 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     credit, 【撰文:X】, a section head, a caption) is not part of the head: the body step reads it.
     """
     j = 0
-    if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and _kind(lines[0]) == "head":
+    if len(lines) > 1 and lines[0].endswith(KICKER_TAIL) and line_kind(lines[0]) == "head":
         d.kicker = lines[0]
         j = 1
     elif _print_head_block(lines):
         d.kicker = lines[0]  # 引题 without a dash: the head block's evidence says the title is the next line
         j = 1
-    if j < len(lines) and (_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
+    if j < len(lines) and (line_kind(lines[j]) == "head" or (fmt == PLAIN and _is_plain_title(lines[j]))):
         d.title = lines[j]
         j += 1
     elif d.kicker is not None:  # a kicker form with no headline under it: it is the title
@@ -526,18 +393,6 @@ def _single_head(d: _Draft, lines: list[str], fmt: str) -> int:
     if subs:
         d.subtitle = " ".join(subs)
     return j
-
-
-def is_editorial_label(line: str) -> bool:
-    """A box or column label on a line of its own (核心阅读, 短评, 【绝活看点】), never a headline."""
-    s = line.strip().rstrip(":：")
-    return s in EDITORIAL_LABELS or bool(_BRACKET_LABEL_RE.match(s))
-
-
-def is_decree_line(line: str) -> bool:
-    """The decree line or the number line of a decree printed with a law (国务院令 / 第724号)."""
-    s = line.strip()
-    return bool(_DECREE_RE.match(s) or _DECREE_NO_RE.match(s))
 
 
 def _head_furniture(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -568,7 +423,7 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         while j < len(lines) and lines[j].startswith(SUBTITLE_HEAD) and is_headline(lines[j]):
             j += 1
         k = t
-        while k > 0 and is_headline(lines[k - 1]) and _kind(lines[k - 1]) == "head":
+        while k > 0 and is_headline(lines[k - 1]) and line_kind(lines[k - 1]) == "head":
             k -= 1
         _apply_head(d, lines[k:j], known_title=known_title)
         # a paragraph standing above the known headline (a 5,000-character first line) is text, not head
@@ -579,7 +434,7 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
         i = _single_head(d, lines, fmt)
     # byline right under the head (a bare name line is a byline only here)
     while i < len(lines):
-        hd = _header_dateline(lines[i])
+        hd = header_dateline(lines[i])
         if hd is not None and d.header_date is None:
             d.header_date = hd
             i += 1
@@ -600,31 +455,6 @@ def _single(lines: list[str], known_title: str | None, doc_captions: frozenset[s
     return d
 
 
-def _squash_spaces(line: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", line)
-
-
-def _is_box_label(line: str) -> bool:
-    sq = _squash_spaces(line)
-    return sq in PAGE_LABELS or bool(_BRACKET_LABEL_RE.match(sq))
-
-
-def _is_address(line: str) -> bool:
-    """A speech's opening address on a line of its own (同志们:, 各位代表、同志们:); a paragraph that ends in a
-    colon before a quotation (…南日将军主要发言如下:) is text, and may open with a news lead."""
-    return line[-1] in ":：" and len(line) <= ADDRESS_MAX_CHARS
-
-
-def _is_closing_date(line: str) -> bool:
-    """A date alone on a line, as a document printed on a page closes (一九五○年五月二十五日 under a notice)."""
-    return bool(_CLOSING_DATE_RE.fullmatch(line)) and parse_publish_date(line) is not None
-
-
-def _paren_date(line: str) -> str | None:
-    m = _PAREN_DATE_RE.match(line)
-    return parse_publish_date(m.group(1)) if m else None
-
-
 def _page_header(line: str) -> tuple[str, str, str] | None:
     """(ISO date, paper, page number) from a page's header line (工人日报 2023年9月18日 第3版 新闻): the one
     header parser, transforms.pathmeta.parse_epaper_header, read for a page split."""
@@ -634,52 +464,8 @@ def _page_header(line: str) -> tuple[str, str, str] | None:
     return h.publish_date, h.source, h.page
 
 
-def _page_kind(line: str) -> str:
-    """_kind, with what only a page shows: end marks, end credits, labels, bracketed dates, list items, and
-    "weak" heads (a question, an exclamation, a Latin-script or a long headline) that count as heads only
-    with evidence around them (see _promote_weak_heads)."""
-    if _END_MARK_RE.match(line):
-        return "end"
-    if _END_CREDIT_RE.match(line):
-        return "end_credit"
-    if _STATIONED_BYLINE_RE.match(line) or _BRACKET_CREDIT_RE.match(line):
-        return "byline"
-    if _is_box_label(line) or _is_address(line):
-        return "label"
-    if _paren_date(line) is not None:
-        return "dateline"
-    if _LIST_ITEM_RE.match(line) or _NOTE_LINE_RE.match(line) or line[-1] in CLAUSE_TAIL:
-        return "item"
-    k = _kind(line)
-    if line[-1] in ":：" and k in ("head", "body"):
-        return "body"  # longer than an address, a line ending in a colon leads into text (…详述如下:)
-    if k == "body" and _is_weak_head(line):
-        return "weak_head"
-    return k
-
-
 # A headline that opens with a 【topic】 tag (【沙中线聆讯】…) is a web headline: in parts it is one headline.
 _TOPIC_TAG_RE = re.compile(r"^【[^】]{1,16}】\S")
-
-
-# A short quotation inside a headline (「八五。三罢」, “…”): its punctuation is the quoted text's.
-_SHORT_QUOTE_RE = re.compile(r"「[^」]{1,12}」|“[^”]{1,12}”")
-_FULL_STOP_RE = re.compile("[。;；]")
-
-
-def _is_weak_head(line: str) -> bool:
-    """A line that may be a headline the strict test refuses: a question or exclamation (sentence punctuation
-    only at its end: 林日曦电骗八千癫丧仔?!), a headline in Latin script, or one longer than a print head
-    (web headlines run to PLAIN_TITLE_MAX_CHARS)."""
-    if len(line) > PLAIN_TITLE_MAX_CHARS or not _LETTER_RE.search(line) or line[-1] in "。;；":
-        return False
-    if line.endswith("…") and not line.endswith("……"):
-        return False  # a web headline may trail off in a full ellipsis (如果你我是教宗方济各……); one … is a cut
-    # a question or exclamation may close any part of a web headline (会否辞职? 马时亨:…; 任何人都可做心肺复苏?
-    # 医生补白…; 问:唔够政治中立?在公司揾人入会?); a full stop inside a short quotation is the quoted name's
-    # (支持「八五。三罢」). A full stop or semicolon anywhere else makes it a sentence.
-    inner = _SHORT_QUOTE_RE.sub("", line)
-    return not _FULL_STOP_RE.search(inner) and not _starts_lead(line)
 
 
 def _promote_weak_heads(kinds: list[str], lines: list[str]) -> None:
@@ -705,15 +491,19 @@ def _take_page_marks(d: _Draft, seg: list[str]) -> list[str]:
     stationed bylines credit the authors, a bracketed date dates the article."""
     out: list[str] = []
     for line in seg:
-        if _END_MARK_RE.match(line):
+        if END_MARK_RE.match(line):
             d.editors = d.editors or parse_editor_line(line)
             continue
-        m = _END_CREDIT_RE.match(line) or _STATIONED_BYLINE_RE.match(line)
+        c = parse_bracketed_credit(line)
+        if c is not None:
+            d.credits = d.credits.merge(c)
+            continue
+        m = STATIONED_BYLINE_RE.match(line)
         if m:
             names = tuple(n for n in re.split(r"[\s、，,]+", m.group(1).strip()) if n)
             d.credits = d.credits.merge(Credits(authors=names))
             continue
-        iso = _paren_date(line)
+        iso = paren_date(line)
         if iso is not None:
             if d.header_date is None:
                 d.header_date = (iso, None, None)
@@ -745,7 +535,7 @@ def _restore_end_marks(lines: list[str], marks: list[tuple[str, str]]) -> list[s
     out = list(lines)
     pos = 0
     for after, mark in marks:
-        if not _END_MARK_RE.match(mark):
+        if not END_MARK_RE.match(mark):
             continue
         after = after.strip()
         k = next((i for i in range(pos, len(out)) if after and out[i].endswith(after)), None)
@@ -795,9 +585,9 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
     Macau, where a headline is printed in parts on one line (甲　乙: 604 of the 896 real Hong Kong headlines in
     ../shared/realtext are, 558 with an ideographic space): there a spaced head is one headline."""
     n = len(lines)
-    kinds = [_page_kind(ln) for ln in lines]
-    for k in range(1, n):  # a document's closing date under its text ends it (_is_closing_date)
-        if kinds[k - 1] in ("body", "item") and _is_closing_date(lines[k]):
+    kinds = [page_line_kind(ln) for ln in lines]
+    for k in range(1, n):  # a document's closing date under its text ends it (is_closing_date)
+        if kinds[k - 1] in ("body", "item") and is_closing_date(lines[k]):
             kinds[k] = "end"
     weak = {k for k, kd in enumerate(kinds) if kd == "weak_head"}
     _promote_weak_heads(kinds, lines)
@@ -905,7 +695,7 @@ def _split_page_lines(lines: list[str], doc_captions: frozenset[str], *, print_h
             continue
         best: tuple[int, _Draft] | None = None
         for d in drafts:
-            if d.body and not _ends_sentence(d.body[-1]):
+            if d.body and not ends_sentence(d.body[-1]):
                 ev = _join_evidence(d.body[-1], f.body[0], corpus)
                 if ev >= MIN_JOIN_EVIDENCE and (best is None or ev > best[0]):
                     best = (ev, d)
@@ -1002,18 +792,18 @@ def _split_markdown(lines: list[str], doc_captions: frozenset[str]) -> list[_Dra
 def _reads_as_page(lines: list[str]) -> bool:
     """Whether a file under a page header line (paper, date, page), which the format step read as one
     article, holds several: it counts the anchors the format step does not know (formats.count_article_
-    anchors): news leads in their older forms (_starts_lead), an end credit or a document's closing date
+    anchors): news leads in their older forms (starts_lead), an end credit or a document's closing date
     with a head under it ((本报集体通讯员…) / 拉萨到日喀则公路开始测设), and the page's top item when a head block anchored by a lead stands below
     it (a photo under its column head, 我们伟大的祖国 / caption, over the first story: 人民日报 1951-1955)."""
-    leads = [k for k, ln in enumerate(lines) if _starts_lead(ln)]
+    leads = [k for k, ln in enumerate(lines) if starts_lead(ln)]
     ends = [k for k, ln in enumerate(lines[:-1])
-            if k > 0 and (_END_CREDIT_RE.match(ln) or _END_MARK_RE.match(ln) or _is_closing_date(ln))]
-    if any(_kind(lines[k + 1]) == "head" for k in ends):
+            if k > 0 and (parse_bracketed_credit(ln) is not None or END_MARK_RE.match(ln) or is_closing_date(ln))]
+    if any(line_kind(lines[k + 1]) == "head" for k in ends):
         return True  # an article closed under its text, and a head opens the next one
     anchors = len(leads) + len(ends)
-    if leads and _kind(lines[0]) == "head":
+    if leads and line_kind(lines[0]) == "head":
         k = leads[0]
-        while k > 0 and _kind(lines[k - 1]) == "head":
+        while k > 0 and line_kind(lines[k - 1]) == "head":
             k -= 1
         if k >= TOP_ITEM_MIN_LINES:  # the lead's head block stands below the top item's head and text
             anchors += 1
@@ -1027,13 +817,13 @@ def _reads_as_page(lines: list[str]) -> bool:
 # block of its own over a news lead. (A head, a byline and a lead is one article; so is a head over a lead
 # with two dispatches: neither has a second head block between text and a lead.)
 def _headed_top_item(lines: list[str]) -> bool:
-    leads = [k for k, ln in enumerate(lines) if _starts_lead(ln)]
-    if not leads or _kind(lines[0]) != "head":
+    leads = [k for k, ln in enumerate(lines) if starts_lead(ln)]
+    if not leads or line_kind(lines[0]) != "head":
         return False
     k = j = leads[0]
-    while j > 0 and _kind(lines[j - 1]) == "head":
+    while j > 0 and line_kind(lines[j - 1]) == "head":
         j -= 1
-    return j < k and j >= TOP_ITEM_MIN_LINES and any(_kind(ln) == "body" for ln in lines[1:j])
+    return j < k and j >= TOP_ITEM_MIN_LINES and any(line_kind(ln) == "body" for ln in lines[1:j])
 
 
 # --- wire briefs: a page of one-paragraph items, each under its own head ------------------------------------
@@ -1050,15 +840,15 @@ BRIEFS_MIN = 3
 
 
 def _starts_brief(line: str) -> bool:
-    return bool(_BRIEF_LEAD_RE.match(line)) and _ends_sentence(line)
+    return bool(_BRIEF_LEAD_RE.match(line)) and ends_sentence(line)
 
 
 def _brief_run(lines: list[str]) -> int:
     """How many lines at the top of `lines` are wire briefs (head, one attributed paragraph; in pairs); 0 when
     fewer than BRIEFS_MIN briefs open the page."""
     k = 0
-    while k + 1 < len(lines) and _kind(lines[k]) == "head" and _starts_brief(lines[k + 1]) \
-            and (k + 2 >= len(lines) or _kind(lines[k + 2]) == "head"):
+    while k + 1 < len(lines) and line_kind(lines[k]) == "head" and _starts_brief(lines[k + 1]) \
+            and (k + 2 >= len(lines) or line_kind(lines[k + 2]) == "head"):
         k += 2
     return k if k // 2 >= BRIEFS_MIN else 0
 
@@ -1075,7 +865,7 @@ def _gap_items(lines: list[str], gaps: frozenset[str]) -> list[int]:
     starts = [k for k, ln in enumerate(lines) if ln in gaps]
     if len(starts) < GAP_ITEMS_MIN or starts[0] != 0:
         return []
-    if not all(k + 1 < len(lines) and _kind(lines[k]) == "head" and _kind(lines[k + 1]) in ("body", "lead")
+    if not all(k + 1 < len(lines) and line_kind(lines[k]) == "head" and line_kind(lines[k + 1]) in ("body", "lead")
                for k in starts):
         return []
     return starts
@@ -1151,7 +941,7 @@ def _run_in_entries(lines: list[str]) -> list[int]:
         if e is None:
             continue
         nxt = lines[k + 1]
-        if (len(nxt) > len(e[0]) and nxt.startswith(e[0])) or _starts_lead(nxt):
+        if (len(nxt) > len(e[0]) and nxt.startswith(e[0])) or starts_lead(nxt):
             out.append(k)
     day_file = len(out) >= MIN_RUN_IN_ENTRIES or (
         len(out) == 1 and any(_PAGE_LINE_RE.match(ln) for ln in lines[: out[0]]))
@@ -1165,7 +955,7 @@ def _run_in_entries(lines: list[str]) -> list[int]:
             continue
         prev = _entry_number(lines[seq[-1]]) if seq else None
         if k in anchored or (prev is not None and _entry_number(lines[k]) == prev + 1
-                             and len(e[0]) <= RUN_IN_ENTRY_MAX_CHARS and not _ends_sentence(e[0])):
+                             and len(e[0]) <= RUN_IN_ENTRY_MAX_CHARS and not ends_sentence(e[0])):
             seq.append(k)
     return seq
 
@@ -1189,7 +979,7 @@ def _split_running_order(lines: list[str], entries: list[int], doc_captions: fro
         end = entries[idx + 1] if idx + 1 < len(entries) else len(lines)
         title, noted = _entry_head(lines[a]) or ("", False)
         run_in = lines[a + 1].startswith(title)
-        reason = ("running_order+run_in_head" if run_in else "running_order+lead" if _starts_lead(lines[a + 1])
+        reason = ("running_order+run_in_head" if run_in else "running_order+lead" if starts_lead(lines[a + 1])
                   else "running_order+sequence")
         d = _Draft(start=a, title=title, page=page, split_reason=reason)
         if day is not None:
@@ -1214,13 +1004,6 @@ def _split_running_order(lines: list[str], entries: list[int], doc_captions: fro
 
 
 # --- metadata ---------------------------------------------------------------------------------------
-def _clean_source(src: object) -> str | None:
-    if src is None:
-        return None
-    s = str(src).strip().strip("《》〈〉<>\"“” ").strip()
-    return None if not s or webpage.is_id_value(s) else s  # a content farm's batch code names no one
-
-
 def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | None, str]:
     """Metadata the cleaner found in boilerplate: field -> (value, origin); a known title and its origin."""
     meta: dict[str, tuple[object, str]] = {}
@@ -1238,7 +1021,7 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
     for hit in sorted(doc.boilerplate, key=lambda h: order.get(h.kind, 1)):
         f = hit.fields or {}
         if hit.kind == "masthead":
-            put("source", _clean_source(f.get("paper")), HEADER, weak=True)
+            put("source", clean_source(f.get("paper")), HEADER, weak=True)
         elif hit.kind == "breadcrumb":
             channel = f.get("channel") or (hit.text.split(">")[-1].strip() if ">" in hit.text else None)
             put("channel", channel, HEADER)
@@ -1246,7 +1029,7 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
             put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), HEADER)
             put("publish_time", f.get("publish_time") or parse_publish_time(hit.text), HEADER)
             m = _SOURCE_RE.search(hit.text)
-            put("source", _clean_source(f.get("source") or (m.group(1) if m else None)), HEADER)
+            put("source", clean_source(f.get("source") or (m.group(1) if m else None)), HEADER)
             put("page", f.get("page"), HEADER)  # a paper's edition line: 《工人日报》(2025年09月18日 02版)
             # a web page's info line may name the writer and the editor (作者:X 编辑:Y)
             put("authors", tuple(str(a) for a in f.get("authors") or ()), TEXT, weak=True)
@@ -1259,7 +1042,7 @@ def _doc_metadata(doc: CleanDoc) -> tuple[dict[str, tuple[object, str]], str | N
         elif hit.kind == "cms_trailer":
             put("publish_date", f.get("publish_date") or parse_publish_date(hit.text), TRAILER)
             put("page", str(f["page"]) if f.get("page") not in (None, "") else None, TRAILER)
-            put("source", _clean_source(f.get("paper")), TRAILER)
+            put("source", clean_source(f.get("paper")), TRAILER)
             put("original_id", f.get("original_id"), TRAILER)
             if f.get("title"):
                 title, title_origin = str(f["title"]).strip(), TRAILER

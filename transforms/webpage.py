@@ -295,14 +295,14 @@ _BULLET_RE = re.compile(r"^[•·▪◆●○■□]\s*")
 
 # A related-items list at the page's foot: a label (更多, 相关新闻 …), then only short headline lines with list
 # numbers or time stamps (2小时前, 2024-05-01 10:00) to the end of the page. A print paper's 相关阅读 box holds
-# paragraphs (it stays: segment.EDITORIAL_LABELS); a web list holds headlines.
+# paragraphs (it stays: linekinds.EDITORIAL_LABELS); a web list holds headlines.
 RELATED_HEADS = frozenset(("更多", "更多新闻", "更多资讯", "相关新闻", "相关阅读", "相关文章", "相关报道", "延伸阅读",
                            "推荐阅读", "热门推荐", "热门文章", "热门新闻", "猜你喜欢", "最新新闻", "热点新闻",
                            "大家都在看", "你可能感兴趣", "精彩推荐"))
 RELATED_SCAN_LINES = 80  # the list stands in the page's last lines (the longest read: 10 items x 3 lines)
 RELATED_MIN_LINES = 3
 RELATED_LABEL_MAX_CHARS = 16  # the longest label (你可能感兴趣) with a list number and spaces
-RELATED_ITEM_MAX_CHARS = 60  # a headline (segment.PLAIN_TITLE_MAX_CHARS bounds them the same way)
+RELATED_ITEM_MAX_CHARS = 60  # a headline (linekinds.PLAIN_TITLE_MAX_CHARS bounds them the same way)
 _LIST_MARK_RE = re.compile(r"^(?:\d{1,2}[.、)）]\s*|[•·▪◆●○■□*\-]\s*)")
 _STAMP_RE = re.compile(r"^(?:\d{1,3}\s*(?:秒|分钟|小时|天|日)前|刚刚|昨天|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?"
                        r"|\d{1,2}[-/]\d{1,2}(?:\s+\d{1,2}:\d{2})?)$")
@@ -552,6 +552,15 @@ def lead_source(paragraph: str) -> str | None:
     else:
         lead = byline.parse_news_lead(s)  # 中工网讯, 新华社北京8月16日电: the one lead parser
         src = lead.source if lead else ""
+    return _named_source(src)
+
+
+def news_lead_source(lead: byline.NewsLead) -> str | None:
+    """lead_source of a paragraph whose news lead is already parsed (byline.split_news_lead): 新华社, not 本报."""
+    return _named_source(lead.source)
+
+
+def _named_source(src: str) -> str | None:
     if src in _SELF_REFERENCE or src.startswith(_SELF_REFERENCE):
         return None
     return src or None
