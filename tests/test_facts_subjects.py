@@ -142,3 +142,53 @@ def test_an_agent_pronoun_before_a_bracketed_age_or_an_activity_is_dropped() -> 
     assert _subjects("她在酒店任职厨师9年。") == [(9, "在酒店任职厨师")]
     assert _subjects("他案发时19岁。")[0][1] != "案发时"  # before a plain age the pronoun is the person
     assert _subjects("他和妻子约七个月就取得居留权。")[0][1].startswith("他和")  # a pair is kept
+
+
+# --- session 8: mainland union news (工人日报 / provincial papers). Sentences written for each phenomenon. ---
+def _mainland(body: str) -> list[tuple[float, str | None]]:
+    art = Article(article_id="s8", file_id="f8", source_file="s8.txt", seq=1, title=None, body=body,
+                  region=None, publish_date="2024-03-01")
+    return [(f.value, f.subject) for f in extract_facts(art)]
+
+
+def test_a_verb_of_aid_before_a_money_or_goods_noun_is_part_of_the_noun() -> None:
+    # 慰问 / 补助 / 帮扶 are verbs, but 慰问金, 补助款, 帮扶资金, 慰问组 are what is counted
+    assert _mainland("区工会看望劳模9人，送去慰问金8600元。") == [(9, "劳模"), (8600, "慰问金")]
+    assert _mainland("市工会共发放补助款12.5万元。") == [(125000, "补助款")]
+    assert _mainland("县工会为环卫工人送上价值3万元的慰问品。") == [(30000, "慰问品")]
+    assert _mainland("镇工会组成3个慰问组走访企业。")[0] == (3, "慰问组")
+    # a verb of aid with no such noun after it is still the verb (发放 … 资金: 资金 is counted)
+    assert _mainland("累计帮扶困难职工300人次。") == [(300, "困难职工")]
+
+
+def test_jian_is_no_verb_inside_fujian_or_before_the_nouns_it_opens() -> None:
+    assert _mainland("省工会命名12家福建省劳模工作室。") == [(12, "福建省劳模工作室")]
+    assert _mainland("慰问了45名建档困难职工。") == [(45, "建档困难职工")]
+    # 建会 "found a union" is a verb; 建会率 the rate of those that did
+    assert _mainland("全市非公企业建会率为88.5%。") == [(88.5, "非公企业建会率")]
+
+
+def test_verbs_of_union_rights_work_end_the_counted_noun_and_open_it() -> None:
+    # before the figure: the verb's object is counted, not the verb
+    assert _mainland("法援中心处理欠薪案件30起，涉及农民工410人，追回欠薪520万元。")[-2:] == [
+        (410, "农民工"), (5.2e6, "欠薪")]
+    # after the figure: a verb the counted people or places did ends their noun
+    assert _mainland("为86名农民工追回工资。") == [(86, "农民工")]
+    assert _mainland("全省有1200个驿站配备应急药箱，300个驿站具备维权功能。") == [(1200, "驿站"), (300, "驿站")]
+    assert _mainland("本市有7家单位上榜。") == [(7, "单位")]
+    assert _mainland("向75名特困职工每人发放救助金800元。") == [(75, "特困职工"), (800, "救助金")]
+
+
+def test_a_bare_change_verb_names_nothing_and_the_from_noun_changed() -> None:
+    # 从X提高到Y: the second figure is of the thing the 从 follows, not of 提高
+    assert _mainland("工会将慰问标准每人从500元提高到800元。") == [(500, "慰问标准"), (800, "慰问标准")]
+    # 由 + a year: what changed is before 由
+    assert _mainland("参赛职工由2022年的3万人增加到5万人。") == [(30000, "参赛职工"), (50000, "参赛职工")]
+
+
+def test_the_rest_talent_and_federations_keep_their_nouns() -> None:
+    # 其余 "the rest" names nothing of its own: the sentence's noun
+    assert _mainland("已建成职工书屋5个，其余3个正在建设。") == [(5, "职工书屋"), (3, "职工书屋")]
+    # 人才 keeps its 才, 联合会 its 会
+    assert _mainland("全县选树技能人才320名。") == [(320, "技能人才")]
+    assert _mainland("全区已建立行业工会联合会16个。") == [(16, "行业工会联合会")]
