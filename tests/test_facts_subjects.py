@@ -192,3 +192,13 @@ def test_the_rest_talent_and_federations_keep_their_nouns() -> None:
     # 人才 keeps its 才, 联合会 its 会
     assert _mainland("全县选树技能人才320名。") == [(320, "技能人才")]
     assert _mainland("全区已建立行业工会联合会16个。") == [(16, "行业工会联合会")]
+
+
+def test_people_counted_by_ren_before_what_they_did_and_a_role_they_were_made() -> None:
+    # N人 + a predicate: 人 is the noun, the person noun before the figure names the people
+    assert _mainland("全厂青年职工已有三百余人报名参加夜校。") == [(300, "全厂青年职工")]
+    assert _mainland("各区的代表共五百人出席了大会。") == [(500, "代表")]
+    # people brought in by an existential 有: the event after them is counted (as the real-text gold reads)
+    assert _mainland("连续4天有职工及家属等共9人入院。")[-1] == (9, "入院")
+    # names 等 N人 为 a role: the people are counted as the role
+    assert _mainland("大会选出王明、李强等十五人为市总工会委员。") == [(15, "市总工会委员")]

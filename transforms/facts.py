@@ -347,7 +347,9 @@ PERSON_CLASSIFIERS = "名位"
 # after 名 that ends otherwise is a relative clause (5名偷渡台湾的港人), and its 的-noun is counted.
 PERSON_NOUN_ENDS = (*"员者人生师友士长民众属户客匠手家官警护医",
                     # 工 ends people only in these (罢工, 复工 are verbs: 7,000位罢工的医护员工)
-                    "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工")
+                    "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工",
+                    # 代表 "delegate(s)" (城市的代表共八百余人出席: tests/gold/pages_facts.yaml)
+                    "代表")
 
 
 # A list of four-character descriptions joined by 、 before 的 (25个环境舒适、功能齐全、富有特色的工会驿站: mainland
@@ -588,6 +590,21 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
         before_text = _FRAME.sub("", before_text)  # 以现时的物价来说: a standard of comparison, not a noun
     before_subject, verb = _before(before_text)
     phrase_end = q.end
+    if text[q.end - 1 : q.end] in "人名位" and q.start > 0 and text[q.start - 1] == "等" and text.startswith("为", q.end):
+        # names, 等 + N people + 为 + a role (选出李楚离、刘云等二十三人为省总工会筹备委员会委员): the people are
+        # counted as the role they were made (tests/gold/pages_facts.yaml: 2 of its subject misses, session 8)
+        role_end = _after_run(text, q.end + 1, end)
+        if MIN_HEAD_CHARS <= role_end - (q.end + 1) <= MAX_SUBJECT_CHARS:
+            return text[q.end + 1 : role_end], verb, role_end, False, None
+    if (after and text[q.end - 1 : q.end] == "人" and (people := _head_of(before_subject)).endswith(PERSON_NOUN_ENDS)
+            and not before_text[: before_text.rfind(people)].endswith("有")):
+        # N人 + what they did (青年工人已有八千余人报名参加…, 各界人民约三万人的热烈欢迎, 城市的代表共八百余人
+        # 出席了): 人 is itself the noun, so the run after it is the predicate and the people counted are the
+        # person noun before the figure (tests/gold/pages_facts.yaml: 3 of its subject misses, session 8). Not
+        # people introduced by an existential 有 (连续3天有医生及患者等共5人确诊: there were N who V-ed, and
+        # the event is what the real-text gold counts).
+        after = ""
+        before_subject = people
     subject: str | None = None
     statistic: str | None = None
     predicate = False
