@@ -202,3 +202,10 @@ def test_people_counted_by_ren_before_what_they_did_and_a_role_they_were_made() 
     assert _mainland("连续4天有职工及家属等共9人入院。")[-1] == (9, "入院")
     # names 等 N人 为 a role: the people are counted as the role
     assert _mainland("大会选出王明、李强等十五人为市总工会委员。") == [(15, "市总工会委员")]
+
+
+def test_a_held_event_lasts_and_a_weighed_thing_before_the_next_figures_clause() -> None:
+    # a verb of holding an event (举行, 召开) names no activity: the event held lasted
+    assert _mainland("职代会将举行两天。")[0][1].startswith("职代会")
+    # weight + 的 + noun, then a verb of sending and the next figure: the noun is this figure's
+    assert _mainland("工人把一台三百公斤的配电柜送入地下二十米的机房。")[0] == (300, "配电柜")

@@ -108,6 +108,8 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     # what counted places or units have or did in mainland union reports (2万多个驿站具备法律服务功能,
     # 11万个驿站配备应急药品, 10家单位上榜, 6家服务站名列其中, 5家企业工会牵头筹建): session 8's probe
     "具备", "配备", "安装", "上榜", "名列", "牵头", "入选", "获评",
+    # verbs of sending a thing somewhere (一颗740公斤的卫星送入轨道, 物资运往灾区): tests/gold/pages_facts.yaml
+    "送入", "送往", "运往", "送进",
 )
 # Guarded by the characters a stop can start with, so a scan tests one class per position instead
 # of every verb.
@@ -572,7 +574,9 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
     if end < clause_end:
         # a relative clause may hold the next figure (五位年薪过百万的立法会议员): its 的-noun is counted
         full, full_end = _after_noun(text, q.end, clause_end, complement)
-        if full and full_end > end and "的" in text[q.end : full_end - len(full)]:
+        # (Not when a 的 stands before the next figure: 一颗七百四十公斤的海洋气象观测卫星送入离地球九百公里的轨道 —
+        # the satellite is this figure's noun, and the next figure's clause is its own: tests/gold/pages_facts.yaml.)
+        if full and full_end > end and "的" in text[q.end : full_end - len(full)] and "的" not in text[q.end : end]:
             after, after_end = full, full_end
     if _PERCENT_AFTER.match(text, q.end) or text.startswith("者", q.end):
         # 职工一万二千七百余人的百分之八十二: a percentage in words after a figure is the next figure, no noun;
@@ -676,6 +680,10 @@ def _subject_verb(text: str, q: Quantity, seg_start: int, clause_end: int, limit
             subject = subject[agent.end() :]  # 她喂被告麦佩珊(35岁): the pronoun is the clause's agent
         if subject is not None and q.unit in ACTIVITY_UNITS:
             subject = _activity_before(subject, before_text[-MAX_SUBJECT_CHARS - 2 :], q.unit)
+            if subject in HOLDING_VERBS and (held := _head_of(_before(before_text[: before_text.rfind(subject)])[0])):
+                # 大会将举行四天: a verb of holding an event names no activity of its own; the event held is
+                # what lasted (tests/gold/pages_facts.yaml)
+                subject = held
     if subject is None and q.unit in ACTIVITY_UNITS and not after:
         # 连续10个月回落, 连续三年上升: what went on for the length is the change written after it
         change = _CHANGE_AFTER_LENGTH.match(text, q.end)
@@ -730,6 +738,8 @@ _ACTIVITY_CUT = re.compile(r"被|曾经|曾|因为|因|已经|已|之后|又|再
 
 # Lengths of time (not counts of times): the units an interval before an event is measured in.
 TIME_LENGTH_UNITS = frozenset({"年", "个月", "天", "日", "星期", "周", "小时", "分钟"})
+# Verbs of holding an event (大会将举行四天, 会议召开三天): the event is what lasts, not the verb.
+HOLDING_VERBS = frozenset({"举行", "召开", "举办", "进行"})
 # Personal pronouns: an object pronoun after a verb of acting on someone (掌掴她两边面颊约10下, 打了他
 # 三拳) ends the activity; what follows it is the part acted on.
 _OBJECT_PRONOUN = re.compile(r"(?:她们|他们|它们|我们|你们|她|他|它|我|你)")
