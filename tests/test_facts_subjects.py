@@ -209,3 +209,10 @@ def test_a_held_event_lasts_and_a_weighed_thing_before_the_next_figures_clause()
     assert _mainland("职代会将举行两天。")[0][1].startswith("职代会")
     # weight + 的 + noun, then a verb of sending and the next figure: the noun is this figure's
     assert _mainland("工人把一台三百公斤的配电柜送入地下二十米的机房。")[0] == (300, "配电柜")
+
+
+def test_an_ordinal_and_a_trailing_yi_are_no_part_of_the_noun() -> None:
+    # 第N次 / 第N届 says which of a series
+    assert _mainland("全市第三届职工代表大会历时两天。")[0] == (2, "职工代表大会")
+    # 以 "at" right before the figure
+    assert _mainland("每月缴纳会费以五元为限。") == [(5, "每月缴纳会费")]

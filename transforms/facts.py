@@ -189,6 +189,8 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
     "手握", "坐拥", "握有", "拥有",
     # time spent (每一转平均需要用上三至四小时): the verb of spending is no part of what takes the time
     "用上", "花上", "需时", "历时", "耗时",
+    # 以 "at / by" right before the figure (每次存入起码金额以一千元以上, 以十万元为限: tests/gold/pages_facts.yaml)
+    "以",
 )
 # 会 "will" is stripped, but not as the head of a noun it completes: 大会, 工会, 协会, 委员会, 代表会, 年会
 # (迪化市第一次工人代表大会历时四天 lost its 会 to the modal: tests/gold/pages_facts.yaml; in union news the
@@ -218,6 +220,9 @@ _SUBJECT_LEAD_WORDS_RE = re.compile(
 # this many characters remain after it (两字 is the shortest Chinese noun that names a count).
 _MODIFIER_MARK = re.compile(r"[的」』”》]")
 MIN_HEAD_CHARS = 2
+# An ordinal before a noun (第一次工人代表大会, 第十四次代表大会, 第三届职工技能大赛: mainland meeting and
+# contest names; tests/gold/pages_facts.yaml): which of a series, no part of the shortest noun phrase.
+_ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+(?:次|届|期|批)")
 # A bracketed gloss (GDP), (生果金) inside the text before a number.
 _GLOSS = re.compile(r"[(（][^()（）]{0,24}[)）]")
 _OPENERS = (("(", ")"), ("（", "）"), ("「", "」"), ("“", "”"), ("『", "』"))
@@ -306,6 +311,9 @@ def _head(subject: str) -> str:
     at = _AT.search(s)
     if at and at.start() >= MIN_HEAD_CHARS and "的" not in s[at.end() :]:  # (在柬埔寨的道路工程: a modifier)
         s = _SUBJECT_TAIL_WORDS_RE.sub("", s[: at.start()])  # 吴敏儿在新西初选只取得: the topic before 在
+    ordinal = _last(_ORDINAL, s)
+    if ordinal is not None and len(s) - ordinal.end() >= MIN_HEAD_CHARS:
+        s = s[ordinal.end() :]  # 迪化市第一次工人代表大会: the ordinal says which of a series; the head follows
     marks = list(_MODIFIER_MARK.finditer(s))
     if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
