@@ -216,3 +216,14 @@ def test_an_ordinal_and_a_trailing_yi_are_no_part_of_the_noun() -> None:
     assert _mainland("全市第三届职工代表大会历时两天。")[0] == (2, "职工代表大会")
     # 以 "at" right before the figure
     assert _mainland("每月缴纳会费以五元为限。") == [(5, "每月缴纳会费")]
+
+
+def test_mutual_aid_and_job_fair_reports() -> None:
+    # 达成 is a verb (not the copula 达 + 成)
+    assert _mainland("现场有四百余人达成就业意向。")[0][1] != "成就业意向"
+    assert _mainland("初步与企业达成就业意向350人。") == [(350, "就业意向")]
+    # verbs of paying out and reaching people open the counted noun
+    assert _mainland("工会为9名会员赔付互助保障金共计3.5万元。") == [(9, "会员"), (35000, "互助保障金")]
+    assert _mainland("全年惠及职工8200人次。") == [(8200, "职工")]
+    # a meeting named by what is done at it keeps its 会
+    assert _mainland("全年举办宣讲会12场。") == [(12, "宣讲会")]

@@ -43,6 +43,9 @@ VERBS: tuple[str, ...] = (
     # 筹措资金二十余万元, 改造户外劳动者驿站200家): session 8's probe of modern union news
     "送去", "送上", "送出", "捐赠", "捐助", "追回", "讨回", "追讨", "涉及", "筹措", "救助", "改造", "进行",
     "实现", "净增", "看望",
+    # … and of mutual-aid insurance and job fairs (赔付互助保障金7.28万元, 惠及职工1.68万人次, 派发宣传资料7000份,
+    # 发动参保52.3万人次, 达成就业意向500余人: 达成 before the copula 达)
+    "赔付", "惠及", "派发", "发动", "达成", "接受",
     # a legislature passing a measure (立法会通过男士侍产假由三天增加到五天): the measure is what changed
     "通过",
 )
@@ -107,7 +110,7 @@ AFTER_STOP_WORDS: tuple[str, ...] = (
     "每人", "每户",
     # what counted places or units have or did in mainland union reports (2万多个驿站具备法律服务功能,
     # 11万个驿站配备应急药品, 10家单位上榜, 6家服务站名列其中, 5家企业工会牵头筹建): session 8's probe
-    "具备", "配备", "安装", "上榜", "名列", "牵头", "入选", "获评",
+    "具备", "配备", "配齐", "安装", "上榜", "名列", "牵头", "入选", "获评",
     # verbs of sending a thing somewhere (一颗740公斤的卫星送入轨道, 物资运往灾区): tests/gold/pages_facts.yaml
     "送入", "送往", "运往", "送进",
 )
@@ -195,7 +198,10 @@ SUBJECT_TAIL_WORDS: tuple[str, ...] = (
 # 会 "will" is stripped, but not as the head of a noun it completes: 大会, 工会, 协会, 委员会, 代表会, 年会
 # (迪化市第一次工人代表大会历时四天 lost its 会 to the modal: tests/gold/pages_facts.yaml; in union news the
 # noun is everywhere). The characters before 会 that make such a noun:
-_HUI_NOUN_BEFORE = "大工协学社委议年晚机体都国总商理事董盛舞酒宴庙聚例约代联合"
+_HUI_NOUN_BEFORE = ("大工协学社委议年晚机体都国总商理事董盛舞酒宴庙聚例约代联合"
+                    # mainland meetings named by what is done at them (宣讲会7场, 专场招聘会84场次, 推进会, 座谈会,
+                    # 交流会, 见面会, 运动会, 展销会, 报告会, 表彰会): session 8's probe of union news
+                    "讲聘进谈流面动销告彰")
 # 才 "only then" is stripped, but not from 人才 "talent" (高技能人才超过6000万人, 选树工匠人才1444名: session 8's
 # probe of mainland union news, where the noun is everywhere).
 _GUARDED_TAIL_WORDS = {"会": f"(?<![{_HUI_NOUN_BEFORE}])会", "才": "(?<!人)才"}
