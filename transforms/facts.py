@@ -303,6 +303,8 @@ def _head(subject: str) -> str:
     change_to = _last(_CHANGE_TO, s)
     if change_to is not None and change_to.start() >= MIN_HEAD_CHARS:
         s = s[: change_to.start()]  # 接种人数跌至最低纪录的1,000人: what fell to the figure
+        if s.endswith((")", "）")) and "(" not in s and "（" not in s:
+            return ""  # 34元(澳门币,下同)调升至35元: the clause began inside a bracket; nothing before names a noun
     s = _SUBJECT_TAIL_WORDS_RE.sub("", s)
     compare = _COMPARE.search(s)
     if compare:  # 销售价格比上月: the base is base_text's, not the subject's
