@@ -227,3 +227,9 @@ def test_mutual_aid_and_job_fair_reports() -> None:
     assert _mainland("全年惠及职工8200人次。") == [(8200, "职工")]
     # a meeting named by what is done at it keeps its 会
     assert _mainland("全年举办宣讲会12场。") == [(12, "宣讲会")]
+
+
+def test_zai_with_one_character_is_a_status_not_at() -> None:
+    # 在册 / 在建 / 在华: a status that modifies the counted noun (not 在 "at" + a place)
+    assert _mainland("全市在建项目45个，在册困难职工860人。") == [(45, "在建项目"), (860, "在册困难职工")]
+    assert _mainland("全省在华外资企业建会210家。") == [(210, "在华外资企业")]

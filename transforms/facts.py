@@ -59,7 +59,7 @@ _COPULA_SET = frozenset(COPULAS)
 # or before the nouns it opens in mainland union news (建档困难职工 "registered", 建筑工人, 建材, 建国 / 建党 /
 # 建军 anniversaries): session 8's probe of modern union reports.
 _VERB_PATTERNS = {"共": "(?<![亲反公总一])(?:(?<!中)共|共(?![的党产中政官军当铁]))",
-                  "建": "(?<!福)建(?![档筑材国党军])"}
+                  "建": "(?<![福在])建(?![档筑材国党军])"}
 _VERB_RE = re.compile("|".join(_VERB_PATTERNS.get(v, v) for v in sorted(VERBS + COPULAS, key=len, reverse=True)))
 # Nouns that contain a verb (服务, 组织, 建设 ...): a verb inside one of them does not split a subject.
 NOUN_COMPOUNDS: tuple[str, ...] = (
@@ -80,7 +80,10 @@ _AID_NOUN = r"(?:慰问|帮扶|救助|补助|资助|奖励|助学|抚恤|救济)
 _NOUN_VERB_AS_NOUN = r"申请(?=[，,。；;(（、])"
 _COMPOUND_RE = re.compile("|".join(sorted(NOUN_COMPOUNDS, key=len, reverse=True)) + "|" + _NOUN_VERB_AS_NOUN + "|" + _AID_NOUN)
 # Trimmed from the edges of a subject: scope words, aspect particles, prepositions.
-_SUBJECT_LEAD = re.compile(r"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?!职)|与|将|把|让|有|先后|均|年均|每年|以)+")
+# 在 + one character is a status modifier, not "at" (在职, 在册困难职工, 在档, 在建项目, 在华企业, 在岗, 在校, 在读,
+# 在编, 在押, 在逃, 在役: mainland union and labour reports; session 8's probe).
+_AT_STATUS = "职华校岗册档建读编押逃役"
+_SUBJECT_LEAD = re.compile(rf"^(?:[、和及与]|全省|全市|全区|全国|各级|已|了|共|对|为|向|给|在(?![{_AT_STATUS}])|与|将|把|让|有|先后|均|年均|每年|以)+")
 _SUBJECT_TAIL = re.compile(r"(?:已|了|共|均|年均|的|等|便)+$")
 # The noun after a number stops at these (a verb, a particle, a preposition, another list item).
 _AFTER_STOP_CHARS = "的在被于从向与和及、“”‘’《》()（）「」|"
@@ -259,7 +262,7 @@ _DISPOSAL = re.compile(r"[将把](?![近会来要握])")
 # A duty stated with 须 (团体须运作三年): the figure measures the activity after it.
 _MODAL = re.compile(r"(?:必须|毋须|无须|须)")
 # 在 as a preposition after a topic (吴敏儿在新西初选); not inside 现在, 正在, 存在, 所在, 实在, 在于, 在职.
-_AT = re.compile(r"(?<![现正存所实自])在(?![于职场内])")
+_AT = re.compile(rf"(?<![现正存所实自])在(?![于场内{_AT_STATUS}])")
 # A dating phrase opening the text before a number (今年首两个月固定资产投资, 1至2月全国网上零售额,
 # 2月份, 第二季): the date is as_of's, not part of what is counted.
 _CN_NUM = "0-9０-９一二两三四五六七八九十"
