@@ -233,3 +233,9 @@ def test_zai_with_one_character_is_a_status_not_at() -> None:
     # 在册 / 在建 / 在华: a status that modifies the counted noun (not 在 "at" + a place)
     assert _mainland("全市在建项目45个，在册困难职工860人。") == [(45, "在建项目"), (860, "在册困难职工")]
     assert _mainland("全省在华外资企业建会210家。") == [(210, "在华外资企业")]
+
+
+def test_a_passive_relative_clause_after_a_measure_word() -> None:
+    # 被 + verb + 的 after 名: a relative clause; its 的-noun is counted (not 被告 "the defendant")
+    assert _mainland("工会为120名被拖欠工资的农民工追回欠薪。")[0] == (120, "农民工")
+    assert _mainland("3名被告当庭认罪。")[0][1] != "农民工"

@@ -165,6 +165,10 @@ MAX_AFTER_MONEY_CHARS = 5
 # Clause openings repeat across articles (全省各级工会, 截至目前,全市已建成): their (subject, verb) is
 # worked out once. The bound keeps memory flat on a long run.
 SEGMENT_CACHE_SIZE = 16384
+# A passive relative clause right after people counted (5名被监禁的美国人, 86名被拖欠工资的农民工: tests/gold/
+# pages_facts.yaml, union news) runs to its 的 too; after other measure words 被 is the predicate's (10万件被
+# 职工领取), and 被告 "the defendant" is a noun.
+_PASSIVE_OPENER = re.compile(r"被(?!告)")
 # ... and only openings this short are kept (a 10 MB single-line text must not fill the cache).
 SEGMENT_CACHE_MAX_CHARS = 80
 _NUMBER_IN = re.compile(r"[0-9０-９]")
@@ -229,6 +233,9 @@ _SUBJECT_LEAD_WORDS_RE = re.compile(
 # this many characters remain after it (两字 is the shortest Chinese noun that names a count).
 _MODIFIER_MARK = re.compile(r"[的」』”》]")
 MIN_HEAD_CHARS = 2
+# The part of a span after 的 before a length (执政的最初一百天, 罢工的头三天, 任期的最后两年): the length
+# is of the thing before 的 (tests/gold/pages_facts.yaml).
+_SPAN_HEAD = re.compile(r"最初|最后|头|首|开头|开始")
 # An ordinal before a noun (第一次工人代表大会, 第十四次代表大会, 第三届职工技能大赛: mainland meeting and
 # contest names; tests/gold/pages_facts.yaml): which of a series, no part of the shortest noun phrase.
 _ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百]+(?:次|届|期|批)")
@@ -326,7 +333,9 @@ def _head(subject: str) -> str:
     if ordinal is not None and len(s) - ordinal.end() >= MIN_HEAD_CHARS:
         s = s[ordinal.end() :]  # 迪化市第一次工人代表大会: the ordinal says which of a series; the head follows
     marks = list(_MODIFIER_MARK.finditer(s))
-    if marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
+    if marks and _SPAN_HEAD.fullmatch(s, marks[-1].end()):
+        s = s[: marks[-1].start()]  # 执政的最初(一百天): a part of a span says which part; the span is of 执政
+    elif marks and len(s) - marks[-1].end() >= MIN_HEAD_CHARS:
         s = s[marks[-1].end() :]
     if _SUBJECT_LEAD_WORDS_RE.fullmatch(s):
         return ""  # a conjunction alone (虽然, 但是) names nothing
@@ -410,7 +419,9 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
             quoted = text[pos + 1 : close].strip()
             return quoted, close + 1
         stop = _after_run(text, pos, end)
-        if stop < end and text[stop] != "的" and _RELATIVE_OPENER.match(text, pos):
+        passive = (pos == start and start > 0 and text[start - 1] in PERSON_CLASSIFIERS
+                   and _PASSIVE_OPENER.match(text, pos) is not None)
+        if stop < end and text[stop] != "的" and (passive or _RELATIVE_OPENER.match(text, pos)):
             # a relative clause that opens with 经 / 由 / 穿着 … runs over its own verbs to its 的
             # (12个经社会福利署资助的长者中心)
             de = text.find("的", stop, min(end, pos + MAX_SUBJECT_CHARS + 1))
