@@ -239,3 +239,9 @@ def test_a_passive_relative_clause_after_a_measure_word() -> None:
     # 被 + verb + 的 after 名: a relative clause; its 的-noun is counted (not 被告 "the defendant")
     assert _mainland("工会为120名被拖欠工资的农民工追回欠薪。")[0] == (120, "农民工")
     assert _mainland("3名被告当庭认罪。")[0][1] != "农民工"
+
+
+def test_two_groups_of_people_joined_after_ming_are_one_count() -> None:
+    assert _mainland("为80名困难职工及农民工子女发放助学金。")[0] == (80, "困难职工及农民工子女")
+    # a second figure after 及 is a count of its own
+    assert _mainland("共有12名及9名会员参加。") == [(12, "会员"), (9, "会员")]

@@ -378,8 +378,9 @@ PERSON_CLASSIFIERS = "名位"
 PERSON_NOUN_ENDS = (*"员者人生师友士长民众属户客匠手家官警护医",
                     # 工 ends people only in these (罢工, 复工 are verbs: 7,000位罢工的医护员工)
                     "员工", "职工", "劳工", "社工", "义工", "女工", "技工", "民工", "童工", "散工",
-                    # 代表 "delegate(s)" (城市的代表共八百余人出席: tests/gold/pages_facts.yaml)
-                    "代表")
+                    # 代表 "delegate(s)" (城市的代表共八百余人出席: tests/gold/pages_facts.yaml); 子女 "children"
+                    # (困难职工子女: union relief news)
+                    "代表", "子女")
 
 
 # A list of four-character descriptions joined by 、 before 的 (25个环境舒适、功能齐全、富有特色的工会驿站: mainland
@@ -435,6 +436,13 @@ def _after_noun(text: str, start: int, end: int, complement: bool = False) -> tu
         run = text[pos:stop].strip()
         if _NOT_NOUN_LEAD.match(run) or _COUNTED_AGAIN.match(run):
             return "", start
+        if (stop + 1 < end and text[stop] in "及和与" and start > 0 and text[start - 1] in PERSON_CLASSIFIERS
+                and run.endswith(PERSON_NOUN_ENDS)):
+            # people joined by 及 / 和 after 名 (50余名困难职工及农民工子女每人受资助): one group counted, when the
+            # second is people too (a figure after 及 — 26名及15名护士 — is another count: no noun run)
+            second = _after_run(text, stop + 1, end)
+            if second - (stop + 1) >= MIN_HEAD_CHARS and text[stop + 1 : second].endswith(PERSON_NOUN_ENDS):
+                return text[pos:second].strip(), second
         if (not complement and stop < end and text[stop] == "的" and run and start > 0
                 and text[start - 1] in PERSON_CLASSIFIERS and not _RELATIVE_CLAUSE.search(run)
                 and run.endswith(PERSON_NOUN_ENDS)):
