@@ -142,3 +142,106 @@ def test_an_agent_pronoun_before_a_bracketed_age_or_an_activity_is_dropped() -> 
     assert _subjects("她在酒店任职厨师9年。") == [(9, "在酒店任职厨师")]
     assert _subjects("他案发时19岁。")[0][1] != "案发时"  # before a plain age the pronoun is the person
     assert _subjects("他和妻子约七个月就取得居留权。")[0][1].startswith("他和")  # a pair is kept
+
+
+# --- session 8: mainland union news (工人日报 / provincial papers). Sentences written for each phenomenon. ---
+def _mainland(body: str) -> list[tuple[float, str | None]]:
+    art = Article(article_id="s8", file_id="f8", source_file="s8.txt", seq=1, title=None, body=body,
+                  region=None, publish_date="2024-03-01")
+    return [(f.value, f.subject) for f in extract_facts(art)]
+
+
+def test_a_verb_of_aid_before_a_money_or_goods_noun_is_part_of_the_noun() -> None:
+    # 慰问 / 补助 / 帮扶 are verbs, but 慰问金, 补助款, 帮扶资金, 慰问组 are what is counted
+    assert _mainland("区工会看望劳模9人，送去慰问金8600元。") == [(9, "劳模"), (8600, "慰问金")]
+    assert _mainland("市工会共发放补助款12.5万元。") == [(125000, "补助款")]
+    assert _mainland("县工会为环卫工人送上价值3万元的慰问品。") == [(30000, "慰问品")]
+    assert _mainland("镇工会组成3个慰问组走访企业。")[0] == (3, "慰问组")
+    # a verb of aid with no such noun after it is still the verb (发放 … 资金: 资金 is counted)
+    assert _mainland("累计帮扶困难职工300人次。") == [(300, "困难职工")]
+
+
+def test_jian_is_no_verb_inside_fujian_or_before_the_nouns_it_opens() -> None:
+    assert _mainland("省工会命名12家福建省劳模工作室。") == [(12, "福建省劳模工作室")]
+    assert _mainland("慰问了45名建档困难职工。") == [(45, "建档困难职工")]
+    # 建会 "found a union" is a verb; 建会率 the rate of those that did
+    assert _mainland("全市非公企业建会率为88.5%。") == [(88.5, "非公企业建会率")]
+
+
+def test_verbs_of_union_rights_work_end_the_counted_noun_and_open_it() -> None:
+    # before the figure: the verb's object is counted, not the verb
+    assert _mainland("法援中心处理欠薪案件30起，涉及农民工410人，追回欠薪520万元。")[-2:] == [
+        (410, "农民工"), (5.2e6, "欠薪")]
+    # after the figure: a verb the counted people or places did ends their noun
+    assert _mainland("为86名农民工追回工资。") == [(86, "农民工")]
+    assert _mainland("全省有1200个驿站配备应急药箱，300个驿站具备维权功能。") == [(1200, "驿站"), (300, "驿站")]
+    assert _mainland("本市有7家单位上榜。") == [(7, "单位")]
+    assert _mainland("向75名特困职工每人发放救助金800元。") == [(75, "特困职工"), (800, "救助金")]
+
+
+def test_a_bare_change_verb_names_nothing_and_the_from_noun_changed() -> None:
+    # 从X提高到Y: the second figure is of the thing the 从 follows, not of 提高
+    assert _mainland("工会将慰问标准每人从500元提高到800元。") == [(500, "慰问标准"), (800, "慰问标准")]
+    # 由 + a year: what changed is before 由
+    assert _mainland("参赛职工由2022年的3万人增加到5万人。") == [(30000, "参赛职工"), (50000, "参赛职工")]
+
+
+def test_the_rest_talent_and_federations_keep_their_nouns() -> None:
+    # 其余 "the rest" names nothing of its own: the sentence's noun
+    assert _mainland("已建成职工书屋5个，其余3个正在建设。") == [(5, "职工书屋"), (3, "职工书屋")]
+    # 人才 keeps its 才, 联合会 its 会
+    assert _mainland("全县选树技能人才320名。") == [(320, "技能人才")]
+    assert _mainland("全区已建立行业工会联合会16个。") == [(16, "行业工会联合会")]
+
+
+def test_people_counted_by_ren_before_what_they_did_and_a_role_they_were_made() -> None:
+    # N人 + a predicate: 人 is the noun, the person noun before the figure names the people
+    assert _mainland("全厂青年职工已有三百余人报名参加夜校。") == [(300, "全厂青年职工")]
+    assert _mainland("各区的代表共五百人出席了大会。") == [(500, "代表")]
+    # people brought in by an existential 有: the event after them is counted (as the real-text gold reads)
+    assert _mainland("连续4天有职工及家属等共9人入院。")[-1] == (9, "入院")
+    # names 等 N人 为 a role: the people are counted as the role
+    assert _mainland("大会选出王明、李强等十五人为市总工会委员。") == [(15, "市总工会委员")]
+
+
+def test_a_held_event_lasts_and_a_weighed_thing_before_the_next_figures_clause() -> None:
+    # a verb of holding an event (举行, 召开) names no activity: the event held lasted
+    assert _mainland("职代会将举行两天。")[0][1].startswith("职代会")
+    # weight + 的 + noun, then a verb of sending and the next figure: the noun is this figure's
+    assert _mainland("工人把一台三百公斤的配电柜送入地下二十米的机房。")[0] == (300, "配电柜")
+
+
+def test_an_ordinal_and_a_trailing_yi_are_no_part_of_the_noun() -> None:
+    # 第N次 / 第N届 says which of a series
+    assert _mainland("全市第三届职工代表大会历时两天。")[0] == (2, "职工代表大会")
+    # 以 "at" right before the figure
+    assert _mainland("每月缴纳会费以五元为限。") == [(5, "每月缴纳会费")]
+
+
+def test_mutual_aid_and_job_fair_reports() -> None:
+    # 达成 is a verb (not the copula 达 + 成)
+    assert _mainland("现场有四百余人达成就业意向。")[0][1] != "成就业意向"
+    assert _mainland("初步与企业达成就业意向350人。") == [(350, "就业意向")]
+    # verbs of paying out and reaching people open the counted noun
+    assert _mainland("工会为9名会员赔付互助保障金共计3.5万元。") == [(9, "会员"), (35000, "互助保障金")]
+    assert _mainland("全年惠及职工8200人次。") == [(8200, "职工")]
+    # a meeting named by what is done at it keeps its 会
+    assert _mainland("全年举办宣讲会12场。") == [(12, "宣讲会")]
+
+
+def test_zai_with_one_character_is_a_status_not_at() -> None:
+    # 在册 / 在建 / 在华: a status that modifies the counted noun (not 在 "at" + a place)
+    assert _mainland("全市在建项目45个，在册困难职工860人。") == [(45, "在建项目"), (860, "在册困难职工")]
+    assert _mainland("全省在华外资企业建会210家。") == [(210, "在华外资企业")]
+
+
+def test_a_passive_relative_clause_after_a_measure_word() -> None:
+    # 被 + verb + 的 after 名: a relative clause; its 的-noun is counted (not 被告 "the defendant")
+    assert _mainland("工会为120名被拖欠工资的农民工追回欠薪。")[0] == (120, "农民工")
+    assert _mainland("3名被告当庭认罪。")[0][1] != "农民工"
+
+
+def test_two_groups_of_people_joined_after_ming_are_one_count() -> None:
+    assert _mainland("为80名困难职工及农民工子女发放助学金。")[0] == (80, "困难职工及农民工子女")
+    # a second figure after 及 is a count of its own
+    assert _mainland("共有12名及9名会员参加。") == [(12, "会员"), (9, "会员")]
