@@ -374,3 +374,13 @@ def test_a_change_verb_a_rate_or_a_currency_word_is_no_subject() -> None:
         (25, "工会驿站", "outdoor_worker_stations")]
     # a list of kinds before 的 is what is counted, not the noun after it
     assert _got("全国31个省、自治区、直辖市的工会已完成换届。", "subject", region=None)[0][1] != "工会"
+
+
+def test_an_amount_per_head_is_no_tracked_total() -> None:
+    """A figure paid per head or household is the rate each got, not the relief total relief_funds sums;
+    the total in the same text is, and a wage per hour stays minimum_wage."""
+    got = _got("市总工会共发放慰问金300万元,为每名困难职工发放1500元慰问金,人均慰问金800元。", "subject", "metric",
+               region="江苏")
+    assert [(v, m) for v, _s, m in got] == [(3_000_000, "relief_funds"), (1500, None), (800, None)]
+    assert _got("法定最低工资为每小时42元。", "metric", region="香港") == [(42, "minimum_wage")]
+

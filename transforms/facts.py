@@ -1246,6 +1246,12 @@ def _table_label(text: str, c_start: int) -> str | None:
     return m.group("label") if m is not None else None
 
 
+# An amount given per head or household before its figure (为每名困难职工发放1500元慰问金, 每户补助,
+# 人均): the rate paid each, not the total a tracked metric such as relief_funds adds up across regions
+# (a probe of modern relief news, session 8: every per-head 慰问金 had been filed as relief_funds and
+# the second equal one as a restatement). Per hour or month stays: 最低工资每小时34元 IS the metric.
+_PER_HEAD = re.compile(r"每(?:人|名|户|位|个家庭)|人均|户均")
+
 # Generic words for an amount (金额, 款额, 数额), alone or per head or period (每人金额): they name no
 # thing; the thing is the one the text named before (申索金额 … 每人金额; 缴付频谱使用费,金额).
 _GENERIC_AMOUNT = re.compile(r"(?:每人|每名|每月|每年|总|涉及)?(?:金额|款额|数额|款项)")
@@ -1482,6 +1488,8 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
             prev_measure = (measure, base_text)
             if measure in (MEASURE_CHANGE, MEASURE_SHARE):
                 metric = None  # a tracked metric is a level or a count; its change is not it
+            elif metric is not None and _PER_HEAD.search(text, w_start, q.start):
+                metric = None  # an amount per head is a rate, not the total the metric tracks
             currency = None
             if q.unit == "元":
                 currency = (q.currency or declared_currency_at(declared, q.start, q.end)
