@@ -20,7 +20,7 @@ from gonghui.transforms.numbers import (
     find_quantities,
 )
 from gonghui.transforms.records import Article, Fact
-from gonghui.transforms.regions import find_places, is_locative
+from gonghui.transforms.regions import NATIONAL_SCOPE, find_places, is_locative, sentence_scope
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
 # A comma between digits with three after it is a thousands separator (3,400元), not a break.
@@ -918,6 +918,9 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or NATIONAL_TOTAL.search(text, c_start, c_end)
                       or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
+    scope = sentence_scope(text, c_start, c_end) if not named else None  # (全国…已超过18万个; 在广东,…)
+    if scope is not None:
+        return None if scope == NATIONAL_SCOPE else scope
     return article.region
 
 
