@@ -63,3 +63,14 @@ def test_facts_of_a_county_report() -> None:
                   publish_date=PUB)
     assert [(f.value, f.as_of) for f in extract_facts(art)] == [
         (96, "2024-06-30"), (415000, "2024-06-30"), (12000000, PUB), (30, "2024-12-31")]
+
+
+def test_a_year_naming_an_edition_does_not_hide_the_sentences_opening_date() -> None:
+    def as_of(body: str) -> list[str | None]:
+        art = Article(article_id="m", file_id="f", source_file="m.txt", seq=1, title=None, body=body, region=None,
+                      publish_date=PUB)
+        return [f.as_of for f in extract_facts(art)]
+
+    assert as_of("6月28日,县总工会2024年“金秋助学”启动,共发放助学金8万元,资助40名学生。") == ["2024-06-28", "2024-06-28"]
+    # a day named in a middle clause is the sentence's own time: the opener does not jump it
+    assert as_of("昨日(7月4日),工会在今日的发布会上,将诉求转交300名会员。") == [None]

@@ -1047,7 +1047,12 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
             clause_end = brk.start() if brk else len(text)
             if (clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start)
                     and not _dated_report(text, m, clause_end)):
-                m = None
+                # (8月27日,区总工会2013年金秋助学金发放,共发放…: a bare year naming an edition of an event in a middle
+                # clause does not hide the date that opens the sentence; a day there does: 在今日的记者会上)
+                first = CLAUSE_BREAK.search(text, sentence_start, m.start()) if _bare_year(m) else None
+                m = index.match_at(sentence_start, first.start()) if first else None
+                if m is not None and not _opens_sentence_clause(text, m, sentence_start):
+                    m = None
     if m is None:
         # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
         # subject, in its clause
@@ -1100,6 +1105,10 @@ REPORT_AFTER_DATE_CHARS = 6
 
 # A clause ending "the survey shows" (监测显示, 数据显示, 统计显示): what it shows is dated after it.
 _SHOWS_END = re.compile(r"(?:显示|表明)$")
+
+
+def _bare_year(m: re.Match[str]) -> bool:
+    return bool(m.group("y") and not (m.group("m") or m.group("ysuf") or m.group("cut")))
 
 
 def _dated_report(text: str, m: re.Match[str], clause_end: int) -> bool:
