@@ -23,9 +23,11 @@ from gonghui.transforms.regions import NATIONAL_SCOPE, national_clause, province
         # the province's own figures beside the country: a comparison, a share, an honour, a rank
         ("比全国平均水平高出2.1个百分点", False),
         ("约占全国的一成", False),
+        ("来自全国各省的20支代表队共200名选手", False),  # entrants of a local event
         ("获评全国“最美工会驿站”12个", False),
         ("建成全国首个货车司机之家", False),
         ("全国五一劳动奖章获得者5人", False),
+        ("18个集体荣获全国工人先锋号", False),
         ("全国总工会副主席出席", False),  # the union named, doing nothing counted
     ],
 )
