@@ -63,10 +63,14 @@ AS_OF_RE = re.compile(
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?"
     r"(?P<rsuf>上半年|下半年|年中|年底|年末|年初以来|年初|底|末|初|以来|来|上旬|中旬|下旬)?"
     # 上半年 / 年底前 with no year: of the publish year (mainland reports: 上半年累计帮扶86人次, 年底前建成7000个).
-    # Not after 年 (2022年年底, 今年上半年 are read above); 年中 alone is not one (一年中), nor 大年初一.
-    rf"|(?<![年{_DIGIT}])(?P<bare>上半年|下半年|年底|年末|年初以来|年初(?![一二三四五六七八九十]))"
+    # Not after 年 (2022年年底, 今年上半年 are read above); 年中 alone is not one (一年中), nor 大年初一 (a look
+    # behind, not ahead: AsOfIndex needs a prefix's scan to see what the whole scan sees).
+    rf"|(?<![年大{_DIGIT}])(?P<bare>上半年|下半年|年底|年末|年初以来|年初)"
     # (a number of months with a bound, 逾三月者 / 中断二月以上, is a length: numbers._MONTH_LENGTH_RE)
-    rf"|(?<![逾满])(?P<md_m>{_NUM})月(?!以上|以下|以内|者)(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
+    # (matched whole as `mlen`, which is_base drops, not refused by a look ahead: a prefix's scan must see what
+    # the whole scan sees, AsOfIndex)
+    rf"|(?P<mlen>(?<![逾满])(?:{_NUM})月(?:以上|以下|以内|者))"
+    rf"|(?<![逾满])(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"
     # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
     r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"
@@ -97,7 +101,10 @@ _ACCORDING_TO = ("资料", "数据", "数字", "统计", "价格", "计算")
 
 
 def is_base(text: str, m: re.Match[str]) -> bool:
-    """True when the dating expression `m` in `text` names a comparison base (较2019年同月)."""
+    """True when the dating expression `m` in `text` names a comparison base (较2019年同月), or is no date at all
+    but a length of months (中断二月以上)."""
+    if m.group("mlen"):
+        return True
     before = text[max(0, m.start() - 2) : m.start()]
     if before.endswith("按") and text.startswith(_ACCORDING_TO, m.end()):
         return False
@@ -320,7 +327,9 @@ class AsOfIndex:
     def __init__(self, text: str, publish_date: str | None, endpos: int) -> None:
         self._text = text
         self._pub = _parse_iso(publish_date)
-        self._matches = [m for m in AS_OF_RE.finditer(text, 0, endpos) if not is_base(text, m)]
+        self._all = list(AS_OF_RE.finditer(text, 0, endpos))
+        self._all_starts = [m.start() for m in self._all]
+        self._matches = [m for m in self._all if not is_base(text, m)]
         self._starts = [m.start() for m in self._matches]
         self._datelines: list[tuple[int, date]] = []
         if self._pub is not None and "日" in text:
@@ -352,14 +361,19 @@ class AsOfIndex:
         # matches of the whole scan that lie in [start, pos) — except where a match of the whole
         # scan runs past pos: there the prefix ends inside it, and only from its start on is the
         # prefix scanned again.
-        i = bisect_left(self._starts, pos)
-        if i == 0:
+        # (The match that may run past pos is the last of ALL matches before it, a dropped one included: 二月以上 is
+        # one match, dropped as a length, while a prefix ending after 二月 holds the month 二月.)
+        k = bisect_left(self._all_starts, pos)
+        if k == 0:
             return None
-        m: re.Match[str] | None = self._matches[i - 1]
-        assert m is not None
-        if m.end() > pos:
-            cut = [c for c in AS_OF_RE.finditer(self._text, m.start(), pos) if not is_base(self._text, c)]
-            m = cut[-1] if cut else (self._matches[i - 2] if i >= 2 else None)
+        last = self._all[k - 1]
+        if last.end() > pos:
+            cut = [c for c in AS_OF_RE.finditer(self._text, last.start(), pos) if not is_base(self._text, c)]
+            if cut:
+                return cut[-1] if cut[-1].start() >= start else None
+            pos = last.start()
+        i = bisect_left(self._starts, pos)
+        m = self._matches[i - 1] if i else None
         if m is None or m.start() < start:
             return None
         return m
