@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import re
 import sys
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -374,7 +376,8 @@ def province_of(text: str, title: str | None = None, home: str | None = None) ->
 # --- a clause's scope beyond its own place names (mainland union news) -----------------------------------
 _SCOPE = _CUE_DATA["national_scope"]
 _SCOPE_BREAKS = "，,；;。！!？?：:\n"
-_SENTENCE_BREAKS = "。！!？?\n"
+_SENTENCE_BREAK_RE = re.compile("[。！!？?\n]")
+_SCOPE_BREAK_RE = re.compile(f"[{_SCOPE_BREAKS}]")
 
 
 def _alt(words: list[str]) -> str:
@@ -404,19 +407,32 @@ _WHOLE_AFTER = ("全省", "全市", "全区", "全县", "各地", "各级", "境
 _TOPIC_WORDS = re.compile(r"^(?:在|从|于)?|(?:方面|来看|看)?$")
 
 
+@lru_cache(maxsize=4)
+def _sentence_breaks(text: str) -> list[int]:
+    """Positions of the sentence breaks of `text` (found once per text: a clause's look back for its sentence's
+    start with rfind scanned to the text's start for every break character the text lacks, ~15 % of extraction)."""
+    return [m.start() for m in _SENTENCE_BREAK_RE.finditer(text)]
+
+
 def sentence_scope(text: str, c_start: int, c_end: int) -> str | None:
     """The scope of the clause [c_start, c_end) when it names no place itself: NATIONAL_SCOPE when it (or the
     clause opening its sentence) states a figure of the whole country, a province when its sentence opens
     with a clause that is only that place (在广东,…), else None (the article's region holds)."""
     if national_clause(text, c_start, c_end):
         return NATIONAL_SCOPE
-    s = max(text.rfind(b, 0, c_start) for b in _SENTENCE_BREAKS) + 1
+    breaks = _sentence_breaks(text)
+    i = bisect_left(breaks, c_start)
+    s = breaks[i - 1] + 1 if i else 0
     if s >= c_start:
         return None  # the clause opens its sentence
-    brk = min((i for i in (text.find(b, s, c_start) for b in _SCOPE_BREAKS) if i != -1), default=-1)
-    if brk == -1 or brk >= c_start:
-        return None
-    opener = text[s:brk].strip()
+    brk = _SCOPE_BREAK_RE.search(text, s, c_start)
+    return _opener_scope(text[s : brk.start()].strip()) if brk else None
+
+
+@lru_cache(maxsize=256)
+def _opener_scope(opener: str) -> str | None:
+    """sentence_scope's answer from the clause opening the sentence (the same for every clause of a sentence:
+    found once, not once per clause: it was ~9 % of extraction)."""
     if national_clause(opener, 0, len(opener)):
         return NATIONAL_SCOPE  # 2020年全国各级工会投入…,慰问…507万人次: the later clauses share its subject
     places = [p for p in find_places(opener) if not is_trap(opener, p[2])]
