@@ -918,7 +918,7 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or NATIONAL_TOTAL.search(text, c_start, c_end)
                       or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
-    scope = sentence_scope(text, c_start, c_end) if not named else None  # (全国…已超过18万个; 在广东,…)
+    scope = sentence_scope(text, c_start, c_end, places, place_starts) if not named else None  # (全国…; 在广东,…)
     if scope is not None:
         return None if scope == NATIONAL_SCOPE else scope
     return article.region

@@ -386,10 +386,13 @@ def _alt(words: list[str]) -> str:
 
 # 全国 / 我国 as the scope of a count (region_cues.yaml: national_scope): not after a comparison (比全国), not before
 # an honour or rank (全国‘最美站点’, 全国首家); a quotation mark may stand between.
+# (The first-character guard rejects most positions with one test, before the look-behinds are tried: 3x faster.)
+_NATIONAL_SCOPE_FIRST = "".join(sorted({w[0] for w in _SCOPE["words"] + _SCOPE["actors"]}))
 _NATIONAL_SCOPE_RE = re.compile(
-    rf"(?<!{')(?<!'.join(map(re.escape, _SCOPE['not_after']))})(?:{_alt(_SCOPE['words'])})"
+    rf"(?=[{_NATIONAL_SCOPE_FIRST}])"
+    rf"(?:(?<!{')(?<!'.join(map(re.escape, _SCOPE['not_after']))})(?:{_alt(_SCOPE['words'])})"
     rf"(?![‘“「『\"']?(?:{_alt(_SCOPE['not_before'])}))"
-    rf"|(?:{_alt(_SCOPE['actors'])})(?=[^{_SCOPE_BREAKS}]{{0,2}}(?:{_alt(_SCOPE['actor_verbs'])}))")
+    rf"|(?:{_alt(_SCOPE['actors'])})(?=[^{_SCOPE_BREAKS}]{{0,2}}(?:{_alt(_SCOPE['actor_verbs'])})))")
 NATIONAL_SCOPE = NATIONAL
 
 
@@ -414,10 +417,13 @@ def _sentence_breaks(text: str) -> list[int]:
     return [m.start() for m in _SENTENCE_BREAK_RE.finditer(text)]
 
 
-def sentence_scope(text: str, c_start: int, c_end: int) -> str | None:
+def sentence_scope(text: str, c_start: int, c_end: int, places: list[tuple[str, int, int, str]] | None = None,
+                   place_starts: list[int] | None = None) -> str | None:
     """The scope of the clause [c_start, c_end) when it names no place itself: NATIONAL_SCOPE when it (or the
     clause opening its sentence) states a figure of the whole country, a province when its sentence opens
-    with a clause that is only that place (在广东,…), else None (the article's region holds)."""
+    with a clause that is only that place (在广东,…) or is about a province as a whole, else None (the article's
+    region holds). `places` / `place_starts`: find_places over the whole text, when the caller has them (facts
+    has: finding them again in every opener was ~7 % of extraction)."""
     if national_clause(text, c_start, c_end):
         return NATIONAL_SCOPE
     breaks = _sentence_breaks(text)
@@ -426,26 +432,27 @@ def sentence_scope(text: str, c_start: int, c_end: int) -> str | None:
     if s >= c_start:
         return None  # the clause opens its sentence
     brk = _SCOPE_BREAK_RE.search(text, s, c_start)
-    return _opener_scope(text[s : brk.start()].strip()) if brk else None
-
-
-@lru_cache(maxsize=256)
-def _opener_scope(opener: str) -> str | None:
-    """sentence_scope's answer from the clause opening the sentence (the same for every clause of a sentence:
-    found once, not once per clause: it was ~9 % of extraction)."""
-    if national_clause(opener, 0, len(opener)):
-        return NATIONAL_SCOPE  # 2020年全国各级工会投入…,慰问…507万人次: the later clauses share its subject
-    places = [p for p in find_places(opener) if not is_trap(opener, p[2])]
-    if not places:
+    if brk is None:
         return None
-    rest = opener
-    for _p, st, en, _n in reversed(places):
-        rest = rest[:st] + rest[en:]
-    if len(opener) <= TOPIC_MAX_CHARS and not _TOPIC_WORDS.sub("", rest) and len({p[0] for p in places}) == 1:
-        return places[0][0]  # 在广东,…
+    if national_clause(text, s, brk.start()):
+        return NATIONAL_SCOPE  # 2020年全国各级工会投入…,慰问…507万人次: the later clauses share its subject
+    if places is None or place_starts is None:
+        found = [(p, st + s, en + s, n) for p, st, en, n in find_places(text[s : brk.start()])]
+    else:
+        found = places[bisect_left(place_starts, s) : bisect_left(place_starts, brk.start())]
+        found = [p for p in found if p[2] <= brk.start()]
+    found = [p for p in found if not is_trap(text, p[2])]
+    if not found:
+        return None
+    rest = text[s : brk.start()]
+    for _p, st, en, _n in reversed(found):
+        rest = rest[: st - s] + rest[en - s :]
+    if (brk.start() - s <= TOPIC_MAX_CHARS and not _TOPIC_WORDS.sub("", rest.strip())
+            and len({p[0] for p in found}) == 1):
+        return found[0][0]  # 在广东,…
     # 辽宁全省的插秧面积…增加了20%,达到…的65%; 黑龙江省主要产稻的地区,…提前了十多天: an opener about a province
     # as a whole (its name with its suffix, or 全省 / 各地 after it) is the subject of the sentence's later clauses
     # too. A bare name that opens a clause (北京要求…, 深圳有…) is not enough: it is the place of that clause only.
-    whole = {p for p, _st, en, name in places
-             if name.endswith(_WHOLE_SUFFIXES) or opener.startswith(_WHOLE_AFTER, en)}
+    whole = {p for p, _st, en, name in found
+             if name.endswith(_WHOLE_SUFFIXES) or text.startswith(_WHOLE_AFTER, en, brk.start())}
     return whole.pop() if len(whole) == 1 else None
