@@ -54,7 +54,10 @@ def test_never_raises(clause: str, pub: str | None) -> None:
 
 
 # Text dense in dating words, numerals and sentence breaks, so matches run into every cut point.
-DATING_TEXT = st.text(alphabet=st.sampled_from(list("截至止到今去前明年月份日号底末初以来目前当如现近过0123456789０１〇一二十两，。！？\n建成个")),
+# (自 / 从 … 以来, 上半年 / 下半年, 一季度, 入夏以来: the mainland periods, whose matches span several words;
+# 二月以上 / 逾三月者: lengths of months)
+DATING_TEXT = st.text(alphabet=st.sampled_from(list("截至止到今去前明年月份日号底末初以来目前当如现近过0123456789０１〇一二十两，。！？\n建成个"
+                                                    "自从上下半季度第入夏大逾者内")),
                       max_size=40)
 
 

@@ -27,15 +27,28 @@ _DIGIT = "0-9０-９"
 _CN_NUMERAL = "〇零一二三四五六七八九十两"
 _NUM = rf"(?<![{_DIGIT}])[{_DIGIT}]{{1,4}}|(?<![{_CN_NUMERAL}])[{_CN_NUMERAL}]{{1,4}}"
 _CUTOFF = r"(?:截至到|截止到|截至|截止|至|到)?"
+# How many characters may stand between a since-date and its 以来 (自2007年8月端州区总工会启动“金秋助学”活动以来:
+# 16 in the probe of modern union news, /tmp/s8/regasof; 24 leaves room for a longer name of the event).
+SINCE_GAP_CHARS = 24
 # Every dating expression starts with one of these (a cut-off word, a digit or numeral, 今去前明, a
 # "now" word). Guarding the pattern with them rejects most positions with one test instead of a try
 # of every branch: a scan of a whole text is 6x faster.
-AS_OF_FIRST = "截至到0-9０-９〇○零一二三四五六七八九十两今去前明目当如现日近过昨上首本周星民第翌次同"
+AS_OF_FIRST = "截至到0-9０-９〇○零一二三四五六七八九十两今去前明目当如现日近过昨上下首本周星民第翌次同年入"
 # One alternation, tried left to right at each position; named groups tell the kinds apart.
 AS_OF_RE = re.compile(
     rf"(?=[{AS_OF_FIRST}])"
     rf"(?P<cut>{_CUTOFF})"
     r"(?:"
+    # 自2007年8月…启动“金秋助学”活动以来 / 从今年7月…以来: a running period from a date to now (modern mainland
+    # union news counts 累计 totals so; the date is its start, not the figure's date). The words between run to
+    # 以来 within the clause, at most SINCE_GAP_CHARS (the longest in the probe of modern union news was 16).
+    rf"(?<=[自从])(?P<since>(?:(?<![{_DIGIT}])[{_DIGIT}]{{4}}年|今年|去年)?(?:(?:{_NUM})月(?:份)?(?:(?:{_NUM})[日号])?)?"
+    rf"(?<=[年月日号份])[^，,。；;：:！!？?\n]{{0,{SINCE_GAP_CHARS}}}?以来)|"
+    # a quarter: 第二季 (of the publish year, or the year before when it has not ended), 2020年第二季, and the
+    # mainland's bare 一季度 / 前三季度 (the first three quarters end where the third does). Before the year
+    # and 今年 / 去年 alone, which would otherwise take 2020年 / 去年 and leave the quarter to the publish year.
+    rf"(?:(?<![{_DIGIT}])(?P<qy>[0-9]{{4}})年|(?P<qrel>今年|去年))?"
+    r"(?:第(?P<qn>[一二三四1-4])季度?|(?<![0-9一二三四五六七八九十])(?P<qn2>[一二三四1-4])季度)|"
     # 今年首两个月 / 首两月: the first N months of the year, up to the end of month N (before 今年 alone).
     rf"(?P<first>今年|去年)?首(?P<fm>{_NUM})个?月|"
     # a year: four digits, or 民国N年 (the Republic of China's era, still Taiwan's official calendar:
@@ -45,12 +58,19 @@ AS_OF_RE = re.compile(
     # ... or a year written digit by digit in Chinese numerals (一九四一年, 一九五○年: mainland papers until the
     # 1980s, tests/gold/pages_facts.yaml; ○ is the circle the archives print for 〇)
     rf"(?:(?<![{_DIGIT}])(?P<y>[{_DIGIT}]{{4}})|(?<![{_CN_NUMERAL}○])(?P<ycn>[一二][〇零○一二三四五六七八九]{{3}})(?=年)|民国(?P<roc>[0-9０-９]{{1,3}}|[〇零一二三四五六七八九十百]{{1,5}}|元)"
-    rf"|(?<![{_DIGIT}])(?P<rocb>{ROC_BARE_YEAR})(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>底|末|初|以来|来|上旬|中旬|下旬)?"
+    rf"|(?<![{_DIGIT}])(?P<rocb>{ROC_BARE_YEAR})(?=年[0-9０-９]{{1,2}}月))年(?:(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})[日号])?)?(?P<ysuf>上半年|下半年|年中|年底|年末|年初以来|年初|底|末|初|以来|来|上旬|中旬|下旬)?"
     # (去年上半年, 明年年中, 今年年底: a half of the year stands at its end, 年中 at 30 June, mainland writing)
     rf"|(?P<rel>今年|去年|前年|明年)(?:(?P<rm>{_NUM})月(?:份)?(?:(?P<rd>{_NUM})[日号])?)?"
     r"(?P<rsuf>上半年|下半年|年中|年底|年末|年初以来|年初|底|末|初|以来|来|上旬|中旬|下旬)?"
+    # 上半年 / 年底前 with no year: of the publish year (mainland reports: 上半年累计帮扶86人次, 年底前建成7000个).
+    # Not after 年 (2022年年底, 今年上半年 are read above); 年中 alone is not one (一年中), nor 大年初一 (a look
+    # behind, not ahead: AsOfIndex needs a prefix's scan to see what the whole scan sees).
+    rf"|(?<![年大{_DIGIT}])(?P<bare>上半年|下半年|年底|年末|年初以来|年初)"
     # (a number of months with a bound, 逾三月者 / 中断二月以上, is a length: numbers._MONTH_LENGTH_RE)
-    rf"|(?<![逾满])(?P<md_m>{_NUM})月(?!以上|以下|以内|者)(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
+    # (matched whole as `mlen`, which is_base drops, not refused by a look ahead: a prefix's scan must see what
+    # the whole scan sees, AsOfIndex)
+    rf"|(?P<mlen>(?<![逾满])(?:{_NUM})月(?:以上|以下|以内|者))"
+    rf"|(?<![逾满])(?P<md_m>{_NUM})月(?:份)?(?:(?P<md_d>{_NUM})[日号])?(?P<mdsuf>以来|来|上旬|中旬|下旬)?"
     r"|(?P<lastm>上月|上个月)"
     # 本周三(14日), 周日: a weekday of the publish week; a day of the month in brackets dates it.
     r"|(?:本|上)?(?:周|星期)(?P<wd>[一二三四五六日天])(?:[(（](?P<wdd>[0-9]{1,2})日[)）])?"
@@ -59,12 +79,11 @@ AS_OF_RE = re.compile(
     r"|(?<![提之以目生当眼])(?P<dbyday>前日|前天)(?![期子])"
     # 翌日 / 当日: the day after / the day of the day just named (resolved by the caller, see relative_day)
     r"|(?P<nextday>翌日|次日|翌晨)|(?P<sameday>当日|当天|同日)"
-    # a quarter: 第二季 (of the publish year, or the year before when it has not ended), 2020年第二季
-    rf"|(?:(?P<qy>[0-9]{{4}})年|(?P<qrel>今年|去年))?第(?P<qn>[一二三四1-4])季度?"
     # 今 alone before a verb of going or being (今到劳资审裁处, 今在, 今起): Hong Kong news for "today"
     # 现已 / 现有 (该市现已成立了二十三个工会, 荷共现有党员约五万): "by now", mainland writing; 现有的 is "existing",
     # and 发现有 / 出现有 / 表现有 are other words
-    r"|(?P<now>目前|当前|至今|如今|现在|现时|(?<![发出表实体呈展])现(?:已|有(?!的))|今日|今天|今早|今晚|今午|今(?:到|在|起|赴|往|出|再|将)|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
+    # 入夏以来 / 入冬以来 / 今冬以来: a season's running total up to now (mainland 送清凉 / 送温暖 reports)
+    r"|(?P<now>入[夏冬春秋汛伏]以来|今[冬春夏秋]以来|目前|当前|至今|如今|现在|现时|(?<![发出表实体呈展])现(?:已|有(?!的))|今日|今天|今早|今晚|今午|今(?:到|在|起|赴|往|出|再|将)|日前|近日|近年来|过去[0-9一二三四五六七八九十]+年(?:来|间)?"
     rf"|近?(?:{_NUM})年(?:来|以来))"
     r")"
 )
@@ -82,7 +101,10 @@ _ACCORDING_TO = ("资料", "数据", "数字", "统计", "价格", "计算")
 
 
 def is_base(text: str, m: re.Match[str]) -> bool:
-    """True when the dating expression `m` in `text` names a comparison base (较2019年同月)."""
+    """True when the dating expression `m` in `text` names a comparison base (较2019年同月), or is no date at all
+    but a length of months (中断二月以上)."""
+    if m.group("mlen"):
+        return True
     before = text[max(0, m.start() - 2) : m.start()]
     if before.endswith("按") and text.startswith(_ACCORDING_TO, m.end()):
         return False
@@ -123,12 +145,12 @@ _QUARTER_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, 
 
 
 def _resolve(m: re.Match[str], pub: date | None) -> date | None:
-    if m.group("now"):
+    if m.group("now") or m.group("since"):
         return pub
     if m.group("nextday") or m.group("sameday"):
         return None  # relative to a day named before it: relative_day
-    if m.group("qn"):
-        qn = _QUARTER_NUM[m.group("qn")]
+    if m.group("qn") or m.group("qn2"):
+        qn = _QUARTER_NUM[m.group("qn") or m.group("qn2")]
         if m.group("qy"):
             year = int(m.group("qy"))
         elif pub is None:
@@ -174,6 +196,11 @@ def _resolve(m: re.Match[str], pub: date | None) -> date | None:
         else:
             y = int(m.group("y").translate(str.maketrans("０１２３４５６７８９", "0123456789")))
         month_text, day_text, suffix = m.group("m"), m.group("d"), m.group("ysuf")
+    elif m.group("bare"):
+        if pub is None:
+            return None
+        y = pub.year
+        month_text, day_text, suffix = None, None, m.group("bare")
     elif m.group("rel"):
         if pub is None:
             return None
@@ -241,11 +268,11 @@ def relative_day(m: re.Match[str], named: date) -> date | None:
 def _period_start(m: re.Match[str], resolved: date) -> date:
     """The first day of the period a dating expression names (its month or year when it names no day):
     截至2023年6月 in an article of 15 June 2023 resolves to 30 June, but the month it names has begun."""
-    if any(m.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "dbyday", "now", "lastm")):
+    if any(m.group(g) for g in ("d", "rd", "md_d", "wdd", "wd", "yday", "dbyday", "now", "lastm", "since")):
         return resolved
     if any(m.group(g) for g in ("m", "rm", "md_m", "fm")):
         return resolved.replace(day=1)
-    if m.group("qn"):
+    if m.group("qn") or m.group("qn2"):
         return resolved.replace(day=1) - timedelta(days=62)
     return date(resolved.year, 1, 1)
 
@@ -265,7 +292,11 @@ def _answer(m: re.Match[str] | None, pub: date | None) -> tuple[str | None, str 
 # the foreign news of 人民日报) prints items filed one to several days before the paper's date
 # (tests/gold/pages_facts.yaml: 今天 of a 26th item in a paper of the 27th). The day without a month is in the
 # publish month, or the month before when it is later than the publish day.
-DATELINE_RE = re.compile(rf"(?:【|据)[^【】\n，,。]{{0,16}}?(?:(?P<mo>{_NUM})月)?(?P<day>{_NUM})日(?:电|讯|专电|广播)")
+# Modern mainland papers open an item's first paragraph with the same dateline, unbracketed (本报北京10月31日讯,
+# 新华社北京1月17日电, 人民日报7月30日讯, 本报嘉积12月9日电): at a line's start it is one too (the filing day is
+# the day before the paper's as often as not: 今天召开的会议 in a 31 October item of a 1 November paper).
+DATELINE_RE = re.compile(rf"(?:【|据|^)[^【】\n，,。]{{0,16}}?(?:(?P<mo>{_NUM})月)?(?P<day>{_NUM})日(?:电|讯|专电|广播)"
+                         r"(?![话视脑器力影子网台源])", re.MULTILINE)  # (not 5日电话回访, 6日电视台)
 
 
 def dateline_day(m: re.Match[str], pub: date) -> date | None:
@@ -296,7 +327,9 @@ class AsOfIndex:
     def __init__(self, text: str, publish_date: str | None, endpos: int) -> None:
         self._text = text
         self._pub = _parse_iso(publish_date)
-        self._matches = [m for m in AS_OF_RE.finditer(text, 0, endpos) if not is_base(text, m)]
+        self._all = list(AS_OF_RE.finditer(text, 0, endpos))
+        self._all_starts = [m.start() for m in self._all]
+        self._matches = [m for m in self._all if not is_base(text, m)]
         self._starts = [m.start() for m in self._matches]
         self._datelines: list[tuple[int, date]] = []
         if self._pub is not None and "日" in text:
@@ -328,14 +361,19 @@ class AsOfIndex:
         # matches of the whole scan that lie in [start, pos) — except where a match of the whole
         # scan runs past pos: there the prefix ends inside it, and only from its start on is the
         # prefix scanned again.
-        i = bisect_left(self._starts, pos)
-        if i == 0:
+        # (The match that may run past pos is the last of ALL matches before it, a dropped one included: 二月以上 is
+        # one match, dropped as a length, while a prefix ending after 二月 holds the month 二月.)
+        k = bisect_left(self._all_starts, pos)
+        if k == 0:
             return None
-        m: re.Match[str] | None = self._matches[i - 1]
-        assert m is not None
-        if m.end() > pos:
-            cut = [c for c in AS_OF_RE.finditer(self._text, m.start(), pos) if not is_base(self._text, c)]
-            m = cut[-1] if cut else (self._matches[i - 2] if i >= 2 else None)
+        last = self._all[k - 1]
+        if last.end() > pos:
+            cut = [c for c in AS_OF_RE.finditer(self._text, last.start(), pos) if not is_base(self._text, c)]
+            if cut:
+                return cut[-1] if cut[-1].start() >= start else None
+            pos = last.start()
+        i = bisect_left(self._starts, pos)
+        m = self._matches[i - 1] if i else None
         if m is None or m.start() < start:
             return None
         return m

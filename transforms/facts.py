@@ -20,7 +20,7 @@ from gonghui.transforms.numbers import (
     find_quantities,
 )
 from gonghui.transforms.records import Article, Fact
-from gonghui.transforms.regions import find_places, is_locative
+from gonghui.transforms.regions import NATIONAL_SCOPE, find_places, is_locative, sentence_scope
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
 # A comma between digits with three after it is a thousands separator (3,400元), not a break.
@@ -1018,6 +1018,9 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
     if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or NATIONAL_TOTAL.search(text, c_start, c_end)
                       or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
+    scope = sentence_scope(text, c_start, c_end, places, place_starts) if not named else None  # (全国…; 在广东,…)
+    if scope is not None:
+        return None if scope == NATIONAL_SCOPE else scope
     return article.region
 
 
@@ -1144,7 +1147,12 @@ def _as_of(text: str, index: AsOfIndex, sentence_start: int, c_start: int, c_end
             clause_end = brk.start() if brk else len(text)
             if (clause_end - m.end() > DATING_CLAUSE_SLACK and not _opens_sentence_clause(text, m, sentence_start)
                     and not _dated_report(text, m, clause_end)):
-                m = None
+                # (8月27日,区总工会2013年金秋助学金发放,共发放…: a bare year naming an edition of an event in a middle
+                # clause does not hide the date that opens the sentence; a day there does: 在今日的记者会上)
+                first = CLAUSE_BREAK.search(text, sentence_start, m.start()) if _bare_year(m) else None
+                m = index.match_at(sentence_start, first.start()) if first else None
+                if m is not None and not _opens_sentence_clause(text, m, sentence_start):
+                    m = None
     if m is None:
         # 11间大专院校在本周一(12日)罢课, 15名前员工今到审裁处: a time adverbial right after the counted
         # subject, in its clause
@@ -1197,6 +1205,10 @@ REPORT_AFTER_DATE_CHARS = 6
 
 # A clause ending "the survey shows" (监测显示, 数据显示, 统计显示): what it shows is dated after it.
 _SHOWS_END = re.compile(r"(?:显示|表明)$")
+
+
+def _bare_year(m: re.Match[str]) -> bool:
+    return bool(m.group("y") and not (m.group("m") or m.group("ysuf") or m.group("cut")))
 
 
 def _dated_report(text: str, m: re.Match[str], clause_end: int) -> bool:
