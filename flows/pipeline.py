@@ -175,6 +175,11 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         status = "completed"
     except RunStopped as exc:
         status, stopped = "interrupted", exc
+        # A signal that came between batches (this flow's loop body, the generator suspended at its
+        # yield) never reached the generator's kill: the workers were still busy with the batches in
+        # flight, and closing the task runner's cluster then waited for them (1.5 s of a 2.0 s stop,
+        # traced on 2 cores; CI measured a 2.9 s stop). Killed here, every stop path ends them at once.
+        kill_local_workers()
     except Exception:
         # The signal's RunStopped can surface wrapped: raised inside a library callback that catches
         # everything (pydantic-core turned it into a PydanticSerializationError while Prefect serialised
@@ -182,6 +187,7 @@ def _run(input_dir: str, db_path: str, manifest_path: str | None, report_dir: st
         if (signum := stopping()) is None:
             raise
         status, stopped = "interrupted", RunStopped(signum)
+        kill_local_workers()  # (as above)
     finally:
         wh.finish_run(db_path, run_id, status, counts, None, clock.seconds)
     if stopped is not None:  # no report: the next run's report covers this one
