@@ -978,10 +978,9 @@ MAINLAND_WORDS = re.compile(r"内地|大陆|全国|中国|国家统计局")
 # national statistics releases count.
 NATIONAL_WORDS = re.compile(r"国家统计局|全国(?:今年|首两月|[0-9一二三四五六七八九十]+月)?"
                             r"(?:城镇|居民|社会消费品|网上零售|固定资产|规模以上|平均|总人口|就业|失业)")
-# ... and a total of the whole country after a verb of having (全国共有工会会员四百九十余万人, 全国现有 / 已有):
-# no name goes on 全国共有 (人民日报 1951: tests/gold/pages_facts.yaml). A greater region of several provinces
-# (the 大区 of 1949-1954 and today's 东北地区, 华东各省) is no one province either (the gold's rule for 全国).
-NATIONAL_TOTAL = re.compile(r"全国(?:共有|现有|已有|共计)")
+# (A total of the whole country, 全国共有工会会员四百九十余万人, 全国现有 / 已有, is regions.national_clause's:
+# sentence_scope below.) A greater region of several provinces (the 大区 of 1949-1954 and today's 东北地区,
+# 华东各省) is no one province either (the gold's rule for 全国).
 GREATER_REGIONS = re.compile(r"(?:东北|华东|华北|华南|华中|中南|西南|西北)(?:区|地区|各省|各地)")
 _SAR_REGIONS = frozenset({"香港", "澳门", "台湾"})
 # A clause about a foreign country (日本上调最低时薪至930日元) is about no province (gold: null).
@@ -1015,8 +1014,7 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
         return None
     if article.region in _SAR_REGIONS and not named and MAINLAND_WORDS.search(text, c_start, c_end):
         return None
-    if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or NATIONAL_TOTAL.search(text, c_start, c_end)
-                      or GREATER_REGIONS.search(text, c_start, c_end)):
+    if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
     scope = sentence_scope(text, c_start, c_end, places, place_starts) if not named else None  # (全国…; 在广东,…)
     if scope is not None:
