@@ -20,7 +20,13 @@ from gonghui.transforms.numbers import (
     find_quantities,
 )
 from gonghui.transforms.records import Article, Fact
-from gonghui.transforms.regions import NATIONAL_SCOPE, find_places, is_locative, sentence_scope
+from gonghui.transforms.regions import (
+    NATIONAL_SCOPE,
+    SENTENCE_BREAK,
+    find_places,
+    is_locative,
+    sentence_scope,
+)
 
 # A clause (a fact's evidence) ends at these; 、 does not end one (it joins a list).
 # A comma between digits with three after it is a thousands separator (3,400元), not a break.
@@ -28,7 +34,6 @@ CLAUSE_BREAK = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!(?<=\d,)\d{3}(?
 # The same breaks as CLAUSE_BREAK, for searching the reversed text (where 3,400 reads 004,3).
 CLAUSE_BREAK_REV = re.compile(r"[，；;。！!？?﹔：:\n…]|,(?!\d)|(?<!(?<!\d)\d\d\d),")
 # A sentence (the span searched for an as-of date) ends at these.
-SENTENCE_BREAK = re.compile(r"[。！!？?\n]")
 
 # Verbs that state what was done to the counted thing, longest first where they overlap.
 VERBS: tuple[str, ...] = (
@@ -993,7 +998,7 @@ DEFAULT_CURRENCY = "CNY"
 
 
 def _region(text: str, article: Article, places: list[tuple[str, int, int, str]], place_starts: list[int],
-            c_start: int, c_end: int) -> str | None:
+            c_start: int, c_end: int, sentence_start: int) -> str | None:
     """The article's region, unless the clause [c_start, c_end) is about one other province.
 
     A clause is about a place it names as a place (在深圳, 广东各地, 深圳有300名工人: see
@@ -1016,7 +1021,7 @@ def _region(text: str, article: Article, places: list[tuple[str, int, int, str]]
         return None
     if not named and (NATIONAL_WORDS.search(text, c_start, c_end) or GREATER_REGIONS.search(text, c_start, c_end)):
         return None
-    scope = sentence_scope(text, c_start, c_end, places, place_starts) if not named else None  # (全国…; 在广东,…)
+    scope = sentence_scope(text, c_start, c_end, places, place_starts, sentence_start) if not named else None  # (全国…; 在广东,…)
     if scope is not None:
         return None if scope == NATIONAL_SCOPE else scope
     return article.region
@@ -1411,7 +1416,6 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
     carried_paragraph = -1
     for c_start, c_end, in_clause in _clause_groups(text, rev, quantities):
         seg_start = c_start
-        region = _region(text, article, places, place_starts, c_start, c_end)
         found = _last_sentence_break_end(rev, looked_to, c_start)
         if found is not None:
             sentence_start = found
@@ -1419,6 +1423,7 @@ def facts_in_text(article: Article, text: str, field: str) -> list[Fact]:
         if newline != -1:
             paragraph_start = newline + 1
         looked_to = c_start
+        region = _region(text, article, places, place_starts, c_start, c_end, sentence_start)
         spread = _distribution(text, c_start, c_end, in_clause, sentence_start)
         for i, q in enumerate(in_clause):
             w_start = max(c_start, q.start - CLAIM_WINDOW)  # the claim's window (CLAIM_WINDOW)

@@ -376,7 +376,8 @@ def province_of(text: str, title: str | None = None, home: str | None = None) ->
 # --- a clause's scope beyond its own place names (mainland union news) -----------------------------------
 _SCOPE = _CUE_DATA["national_scope"]
 _SCOPE_BREAKS = "，,；;。！!？?：:\n"
-_SENTENCE_BREAK_RE = re.compile("[。！!？?\n]")
+# A sentence ends at a full stop, exclamation or question mark, or a line break (facts uses the same).
+SENTENCE_BREAK = re.compile("[。！!？?\n]")
 _SCOPE_BREAK_RE = re.compile(f"[{_SCOPE_BREAKS}]")
 
 
@@ -414,11 +415,11 @@ _TOPIC_WORDS = re.compile(r"^(?:在|从|于)?|(?:方面|来看|看)?$")
 def _sentence_breaks(text: str) -> list[int]:
     """Positions of the sentence breaks of `text` (found once per text: a clause's look back for its sentence's
     start with rfind scanned to the text's start for every break character the text lacks, ~15 % of extraction)."""
-    return [m.start() for m in _SENTENCE_BREAK_RE.finditer(text)]
+    return [m.start() for m in SENTENCE_BREAK.finditer(text)]
 
 
 def sentence_scope(text: str, c_start: int, c_end: int, places: list[tuple[str, int, int, str]] | None = None,
-                   place_starts: list[int] | None = None) -> str | None:
+                   place_starts: list[int] | None = None, sentence_start: int | None = None) -> str | None:
     """The scope of the clause [c_start, c_end) when it names no place itself: NATIONAL_SCOPE when it (or the
     clause opening its sentence) states a figure of the whole country, a province when its sentence opens
     with a clause that is only that place (在广东,…) or is about a province as a whole, else None (the article's
@@ -426,9 +427,11 @@ def sentence_scope(text: str, c_start: int, c_end: int, places: list[tuple[str, 
     has: finding them again in every opener was ~7 % of extraction)."""
     if national_clause(text, c_start, c_end):
         return NATIONAL_SCOPE
-    breaks = _sentence_breaks(text)
-    i = bisect_left(breaks, c_start)
-    s = breaks[i - 1] + 1 if i else 0
+    if sentence_start is None:  # (facts passes the start it tracks; other callers have it found here)
+        breaks = _sentence_breaks(text)
+        i = bisect_left(breaks, c_start)
+        sentence_start = breaks[i - 1] + 1 if i else 0
+    s = sentence_start
     if s >= c_start:
         return None  # the clause opens its sentence
     brk = _SCOPE_BREAK_RE.search(text, s, c_start)
